@@ -1,0 +1,61 @@
+/**
+ * What an operation handler sees: the state to read or change, who is calling, the keyring's time,
+ * randomness, and the authorization seam. Handlers never reach for I/O or the wall clock.
+ */
+import type { Logger, Random } from '../ports';
+import type { KeyRecord, KeyringState } from './state';
+
+/** The principal making a request, as the HTTP endpoint or an in-process host established it. */
+export interface Caller {
+  accountId: string;
+  region: string;
+  /** IAM principal ARN, e.g. arn:aws:iam::123456789012:root or …:user/alice. */
+  principal: string;
+  accessKeyId?: string;
+  sourceIp?: string;
+  userAgent?: string;
+  /** Set when an AWS service calls on the user's behalf (kms:ViaService). */
+  viaService?: string;
+}
+
+/** Values of condition keys for this request, e.g. `kms:EncryptionContext:tenant` → "a". */
+export type ConditionValues = Record<string, string | string[] | boolean | number | undefined>;
+
+export interface AuthorizationRequest {
+  caller: Caller;
+  /** IAM action, e.g. `kms:Encrypt`. */
+  action: string;
+  /** The key acted on; absent for account-level actions (CreateKey, ListKeys, GenerateRandom, …). */
+  key?: KeyRecord;
+  conditions: ConditionValues;
+  grantTokens?: string[];
+}
+
+export interface AuthorizationDecision {
+  allowed: boolean;
+  /** Which statement or grant decided, for "why was this call denied" in the UI. */
+  decidedBy?: { kind: 'policy'; sid?: string; index: number; effect: 'Allow' | 'Deny' } | { kind: 'grant'; grantId: string } | { kind: 'default' };
+  /** Present on a deny: "no resource-based policy allows …" or "an explicit deny in a resource-based policy". */
+  reason?: 'explicit-deny' | 'no-allow';
+}
+
+/** Decides whether a caller may perform an action. The policy evaluator is one implementation. */
+export interface Authorizer {
+  authorize(request: AuthorizationRequest): AuthorizationDecision;
+}
+
+export interface OperationContext {
+  readonly state: KeyringState;
+  readonly caller: Caller;
+  /** The keyring's time in epoch ms: the wall clock plus the simulated offset. */
+  readonly now: number;
+  readonly random: Random;
+  readonly logger: Logger;
+  readonly requestId: string;
+  /** The CloudTrail eventID this call will be recorded under (GetKeyLastUsage reports it). */
+  readonly eventId: string;
+  /** Throws AccessDeniedException with AWS's message shape when the caller may not act. */
+  authorize(action: string, key?: KeyRecord, conditions?: ConditionValues, grantTokens?: string[]): void;
+  /** Records a successful use of a key for GetKeyLastUsage and the tree view. */
+  noteUsage(key: KeyRecord, operation: string): void;
+}

@@ -1,0 +1,124 @@
+/**
+ * Finds key policies embedded in CloudFormation templates (JSON or YAML) and returns each as a
+ * position tree whose offsets point into the original template, so findings land on the template text.
+ */
+import { isAlias, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
+import { getProp, parseJson, type PNode, type PProp, type SyntaxProblem } from './tree';
+
+/** Resource types whose `KeyPolicy` property is a KMS key policy. */
+export const KEY_POLICY_RESOURCE_TYPES = ['AWS::KMS::Key', 'AWS::KMS::ReplicaKey'] as const;
+
+export interface EmbeddedPolicy {
+  logicalId: string;
+  resourceType: string;
+  /** The KeyPolicy value; offsets are in the template text. */
+  policy: PNode;
+  /** Other properties of the resource that change what the policy means. */
+  keySpec?: string;
+  keyUsage?: string;
+  bypassLockoutCheck?: PNode;
+}
+
+export interface TemplateScan {
+  /** True when the text looks like a CloudFormation template (has a Resources map). */
+  isTemplate: boolean;
+  policies: EmbeddedPolicy[];
+  problems: SyntaxProblem[];
+  /** The whole document, for callers that fall back to linting it as a bare policy. */
+  root?: PNode;
+}
+
+const INTRINSIC = /^(Ref|Condition|Fn::[A-Za-z0-9]+)$/;
+
+/** CloudFormation intrinsics in long form ({"Fn::Sub": …}) become dynamic nodes; the rest is kept. */
+function markIntrinsics(node: PNode): PNode {
+  if (node.kind === 'object') {
+    if (node.props.length === 1 && INTRINSIC.test(node.props[0].key) && node.props[0].key !== 'Condition') {
+      const arg = node.props[0].value;
+      const template = arg.kind === 'string' ? arg.value : arg.kind === 'array' && arg.items[0]?.kind === 'string' ? arg.items[0].value : undefined;
+      return { kind: 'dynamic', fn: node.props[0].key, template, offset: node.offset, length: node.length };
+    }
+    return { ...node, props: node.props.map((p) => ({ ...p, value: markIntrinsics(p.value) })) };
+  }
+  if (node.kind === 'array') return { ...node, items: node.items.map(markIntrinsics) };
+  return node;
+}
+
+function span(node: YamlNode): { offset: number; length: number } {
+  const [start, valueEnd] = node.range ?? [0, 0];
+  return { offset: start, length: Math.max(valueEnd - start, 0) };
+}
+
+/** YAML AST → position tree. Short-form tags (!Sub, !Ref, …) become dynamic nodes. */
+function fromYaml(node: YamlNode | null | undefined, text: string, fallbackOffset: number): PNode {
+  if (!node) return { kind: 'null', offset: fallbackOffset, length: 0 };
+  if (isAlias(node)) return { kind: 'dynamic', fn: 'alias', ...span(node) };
+  const s = span(node);
+  if (node.tag && node.tag.startsWith('!') && !node.tag.startsWith('!!')) {
+    // The tag itself precedes the node's range; include it so the finding covers `!Sub …`.
+    const tagStart = text.lastIndexOf(node.tag, s.offset);
+    const offset = tagStart >= 0 ? tagStart : s.offset;
+    const template = isScalar(node) && typeof node.value === 'string' ? node.value : isSeq(node) && isScalar(node.items[0]) && typeof node.items[0].value === 'string' ? node.items[0].value : undefined;
+    return { kind: 'dynamic', fn: node.tag.slice(1), template, offset, length: s.offset + s.length - offset };
+  }
+  if (isMap(node)) {
+    const props: PProp[] = [];
+    for (const pair of node.items) {
+      const key = pair.key as YamlNode | null;
+      if (!key || !isScalar(key)) continue;
+      const ks = span(key);
+      props.push({ key: String(key.value), keyOffset: ks.offset, keyLength: ks.length, value: fromYaml(pair.value as YamlNode | null, text, ks.offset + ks.length) });
+    }
+    return markIntrinsics({ kind: 'object', props, ...s });
+  }
+  if (isSeq(node)) return { kind: 'array', items: node.items.map((n) => fromYaml(n as YamlNode, text, s.offset)), ...s };
+  if (isScalar(node)) {
+    const v = node.value;
+    if (typeof v === 'string') return { kind: 'string', value: v, ...s };
+    if (typeof v === 'number') return { kind: 'number', value: v, ...s };
+    if (typeof v === 'boolean') return { kind: 'boolean', value: v, ...s };
+    if (v === null || v === undefined) return { kind: 'null', ...s };
+    // YAML 1.1 timestamps and other exotic scalars: keep the source text.
+    return { kind: 'string', value: text.slice(s.offset, s.offset + s.length), ...s };
+  }
+  return { kind: 'null', ...s };
+}
+
+/** Parses YAML into a position tree; YAML errors become syntax problems. */
+export function parseYaml(text: string): { root?: PNode; problems: SyntaxProblem[] } {
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false, strict: false });
+  const problems = doc.errors.map((e) => ({ message: e.message.split('\n')[0], offset: e.pos[0], length: Math.max(e.pos[1] - e.pos[0], 1) }));
+  const root = doc.contents ? fromYaml(doc.contents as YamlNode, text, 0) : undefined;
+  return { root, problems };
+}
+
+function stringValue(node: PNode | undefined): string | undefined {
+  return node?.kind === 'string' ? node.value : undefined;
+}
+
+/** Key policies of AWS::KMS::Key / AWS::KMS::ReplicaKey resources in a template, with original offsets. */
+export function findEmbeddedPolicies(text: string, languageId: 'json' | 'yaml'): TemplateScan {
+  const parsed = languageId === 'json' ? parseJson(text) : parseYaml(text);
+  const root = parsed.root && languageId === 'json' ? markIntrinsics(parsed.root) : parsed.root;
+  const resources = getProp(root, 'Resources')?.value;
+  const isTemplate = resources?.kind === 'object';
+  const policies: EmbeddedPolicy[] = [];
+  if (resources?.kind === 'object') {
+    for (const res of resources.props) {
+      const type = stringValue(getProp(res.value, 'Type')?.value);
+      if (!type || !(KEY_POLICY_RESOURCE_TYPES as readonly string[]).includes(type)) continue;
+      const props = getProp(res.value, 'Properties')?.value;
+      const policy = getProp(props, 'KeyPolicy')?.value;
+      if (!policy || policy.kind !== 'object') continue;
+      policies.push({
+        logicalId: res.key,
+        resourceType: type,
+        policy,
+        keySpec: stringValue(getProp(props, 'KeySpec')?.value),
+        keyUsage: stringValue(getProp(props, 'KeyUsage')?.value),
+        bypassLockoutCheck: getProp(props, 'BypassPolicyLockoutSafetyCheck')?.value,
+      });
+    }
+  }
+  return { isTemplate, policies, problems: parsed.problems, root };
+}
