@@ -17,6 +17,10 @@ export function rootCaller(accountId = ACCOUNT, region = REGION): Caller {
   return { accountId, region, principal: `arn:aws:iam::${accountId}:root` };
 }
 
+/** Wire JSON of any operation's output; tests assert on its members directly. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type WireOutput = Record<string, any>;
+
 export interface TestKms {
   service: KmsService;
   store: MemoryKeyringStore;
@@ -24,7 +28,7 @@ export interface TestKms {
   clock: { now(): number; advance(ms: number): void };
   authorizer: { current: Authorizer };
   /** Calls an operation as `caller` (default: the account root in us-east-1); resolves to the wire output. */
-  call(operation: string, body?: Record<string, unknown>, caller?: Caller): Promise<Record<string, any>>;
+  call(operation: string, body?: Record<string, unknown>, caller?: Caller): Promise<WireOutput>;
   /** Calls an operation that must fail; resolves to the KmsError. */
   fail(operation: string, body?: Record<string, unknown>, caller?: Caller): Promise<KmsError>;
 }
@@ -45,7 +49,7 @@ export function createTestKms(options: { start?: number; authorizer?: Authorizer
     audit: { append: async (event) => void events.push(event) },
   });
   const call = async (operation: string, body: Record<string, unknown> = {}, caller = rootCaller()) =>
-    (await service.call(operation, body, caller)).output as Record<string, any>;
+    (await service.call(operation, body, caller)).output as WireOutput;
   const fail = async (operation: string, body: Record<string, unknown> = {}, caller = rootCaller()) => {
     try {
       await service.call(operation, body, caller);
