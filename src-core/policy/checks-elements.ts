@@ -1,0 +1,170 @@
+/**
+ * Principal, Action and Resource values: well-formed, known, and meaningful in a key policy.
+ */
+import type { CheckContext } from './context';
+import { canonicalAction, KMS_ACTION_NAMES, KMS_ACTIONS } from './data';
+import { closest, keySpan, replaceFix, spanOf } from './findings';
+import { wildcardMatch } from './match';
+import type { StatementModel } from './model';
+import { isServicePrincipal, parseAwsPrincipal } from './principals';
+
+const PRINCIPAL_TYPES = ['AWS', 'Service', 'Federated', 'CanonicalUser'];
+
+function checkPrincipals(ctx: CheckContext, st: StatementModel): void {
+  const prop = st.principalProp;
+  if (!prop) return;
+  const v = prop.value;
+  const f = ctx.findings;
+  if (v.kind === 'string') {
+    if (v.value !== '*') {
+      const looksAws = parseAwsPrincipal(v.value) !== undefined;
+      f.add('invalid-principal', 'error', `A principal string can only be "*"; name principals in a map such as {"AWS": "${v.value}"}.`, spanOf(v),
+        looksAws && ctx.format === 'json' ? replaceFix('Wrap in {"AWS": …}', spanOf(v), `{"AWS": ${JSON.stringify(v.value)}}`) : undefined);
+    }
+  } else if (v.kind === 'object') {
+    if (v.props.length === 0) f.add('invalid-principal', 'error', `${prop.key} is empty: name at least one principal.`, spanOf(v));
+    for (const p of v.props) {
+      if (!PRINCIPAL_TYPES.includes(p.key)) {
+        const right = PRINCIPAL_TYPES.find((t) => t.toLowerCase() === p.key.toLowerCase());
+        f.add('invalid-principal', 'error', right ? `Principal types are case-sensitive: write "${right}".` : `"${p.key}" is not a principal type; use "AWS" (accounts, users, roles) or "Service".`, keySpan(p));
+      } else if (p.key === 'CanonicalUser' || p.key === 'Federated') {
+        f.add('invalid-principal', 'error', `${p.key} principals are not supported in key policies; name IAM principals with "AWS" or services with "Service".`, keySpan(p));
+      }
+      const items = p.value.kind === 'array' ? p.value.items : [p.value];
+      if (p.value.kind === 'array' && items.length === 0) f.add('empty-value', 'warning', `${p.key} is an empty array: it names no principal.`, spanOf(p.value));
+      for (const item of items) {
+        if (item.kind === 'dynamic') continue;
+        if (item.kind !== 'string') {
+          f.add('invalid-type', 'error', 'A principal must be a string.', spanOf(item));
+        } else if (p.key === 'AWS') {
+          checkAwsPrincipal(ctx, item.value, spanOf(item), items.length);
+        } else if (p.key === 'Service' && !isServicePrincipal(item.value) && !item.value.includes('${')) {
+          f.add('invalid-principal', 'error', `"${item.value}" is not a service principal (expected e.g. "logs.amazonaws.com").`, spanOf(item));
+        }
+      }
+    }
+  } else if (v.kind !== 'dynamic') {
+    f.add('invalid-principal', 'error', `${prop.key} must be "*" or a map such as {"AWS": […]}.`, spanOf(v));
+  }
+  if (st.notPrincipal && st.effect === 'Allow') {
+    f.add('not-principal-allow', 'warning', 'Allow with NotPrincipal grants access to everyone except the listed principals, including anonymous callers; list the principals in Principal instead.', keySpan(prop));
+  } else if (st.notPrincipal && st.effect === 'Deny') {
+    f.add('not-principal-deny', 'warning', 'Deny with NotPrincipal must list the account, the role and every assumed-role session of an exempted identity, or it is denied too. Prefer "Principal": "*" with an ArnNotEquals condition on aws:PrincipalArn.', keySpan(prop));
+  }
+}
+
+function checkAwsPrincipal(ctx: CheckContext, text: string, at: { offset: number; length: number }, siblings: number): void {
+  const f = ctx.findings;
+  if (text.includes('${')) return;
+  const p = parseAwsPrincipal(text);
+  if (!p) {
+    const why = /\*|\?/.test(text) ? 'wildcards are not allowed inside a principal ARN (use "*" with a condition on aws:PrincipalArn)' : 'expected "*", a 12-digit account ID, or an IAM user, role, account-root or STS session ARN';
+    f.add('invalid-principal', 'error', `"${text}" is not a valid principal: ${why}. KMS rejects the policy.`, at);
+    return;
+  }
+  if (p.kind === 'group') f.add('invalid-principal', 'error', 'IAM groups cannot be principals in a key policy; name the account, users or roles (or attach an IAM policy to the group).', at);
+  else if (p.kind === 'unique-id') f.add('deleted-principal', 'warning', `"${text}" is a unique ID: IAM shows this when the principal it named was deleted. Replace it with the principal's ARN.`, at);
+  else if (p.kind === 'everyone' && siblings > 1) f.add('redundant-principal', 'info', '"*" already names every principal; the other entries add nothing.', at);
+  else if (p.kind === 'assumed-role' && /[*?]/.test(p.session)) f.add('invalid-principal', 'error', 'The session name of an assumed-role principal cannot contain wildcards.', at);
+}
+
+/** The kms: actions an Action/NotAction pattern names (bare names). */
+export function expandActionPattern(pattern: string): string[] {
+  if (pattern === '*') return [...KMS_ACTION_NAMES];
+  const colon = pattern.indexOf(':');
+  if (colon < 0 || pattern.slice(0, colon).toLowerCase() !== 'kms') return [];
+  const name = pattern.slice(colon + 1);
+  return KMS_ACTION_NAMES.filter((a) => wildcardMatch(name, a, true));
+}
+
+/** The kms: actions a statement covers: its Action list, or the complement of its NotAction list. */
+export function statementActions(st: StatementModel): string[] {
+  const named = new Set(st.actions.flatMap((a) => expandActionPattern(a.value)));
+  return st.notAction ? KMS_ACTION_NAMES.filter((a) => !named.has(a)) : [...named];
+}
+
+function checkActions(ctx: CheckContext, st: StatementModel): void {
+  const f = ctx.findings;
+  for (const a of st.actions) {
+    const at = spanOf(a.node);
+    const text = a.value;
+    if (text === '*' || text.includes('${')) continue;
+    const colon = text.indexOf(':');
+    if (colon < 0) {
+      const guess = canonicalAction(text);
+      f.add('unknown-action', 'error', `"${text}" is not an action: actions are written service:Name, e.g. "kms:Decrypt".`, at, guess ? replaceFix(`Use "kms:${guess}"`, at, `"kms:${guess}"`) : undefined);
+      continue;
+    }
+    const prefix = text.slice(0, colon);
+    const name = text.slice(colon + 1);
+    if (prefix.toLowerCase() !== 'kms') {
+      if (prefix.length <= 4 && closest(prefix, ['kms']) && canonicalAction(name)) {
+        f.add('unknown-action', 'error', `"${prefix}" is not a service prefix; did you mean "kms"?`, at, replaceFix(`Use "kms:${canonicalAction(name)}"`, at, `"kms:${canonicalAction(name)}"`));
+      } else {
+        f.add('action-not-applicable', 'warning', `A key policy governs only this key: "${text}" is not a KMS action and has no effect here.`, at);
+      }
+      continue;
+    }
+    if (/[*?]/.test(name)) {
+      if (expandActionPattern(text).length === 0) f.add('unknown-action', 'error', `"${text}" matches no KMS action.`, at);
+      continue;
+    }
+    const canonical = canonicalAction(name);
+    if (!canonical) {
+      const guess = closest(name, KMS_ACTION_NAMES);
+      f.add('unknown-action', 'error', `"${text}" is not a KMS action${guess ? `; did you mean "kms:${guess}"?` : '.'}`, at, guess ? replaceFix(`Use "kms:${guess}"`, at, `"kms:${guess}"`) : undefined);
+      continue;
+    }
+    if (st.notAction) continue;
+    const info = KMS_ACTIONS[canonical];
+    if (info.effectiveIn === 'IAM') {
+      f.add('action-not-applicable', 'warning', `kms:${canonical} is not tied to a key, so a key policy cannot allow it; allow it in an IAM policy.`, at);
+    } else if (info.effectiveIn === 'grant-only') {
+      f.add('action-not-applicable', 'warning', 'kms:RetireGrant is decided by the grant (its retiring principal or grantee), not by the key policy; this entry has no effect.', at);
+    } else if (info.effectiveIn === 'service-only') {
+      f.add('action-not-applicable', 'info', 'kms:SynchronizeMultiRegionKey is used only by the KMS multi-Region service-linked role; naming it here has no effect for other principals.', at);
+    }
+  }
+  if (st.notAction && st.effect === 'Allow' && st.actionProp) {
+    f.add('not-action-allow', 'warning', 'Allow with NotAction allows every other action, including ones added to KMS later; list the allowed actions instead.', keySpan(st.actionProp));
+  }
+  checkRedundantActions(ctx, st);
+}
+
+/**
+ * An action already covered by `kms:*` or `*` in the same list. Narrower wildcards are left alone: the
+ * console itself writes "kms:Update*" next to "kms:UpdatePrimaryRegion".
+ */
+function checkRedundantActions(ctx: CheckContext, st: StatementModel): void {
+  const patterns = st.actions.filter((a) => a.value === '*' || a.value.toLowerCase() === 'kms:*');
+  if (!patterns.length) return;
+  for (const a of st.actions) {
+    if (/[*?]/.test(a.value)) continue;
+    const canonical = a.value.toLowerCase().startsWith('kms:') ? canonicalAction(a.value.slice(4)) : undefined;
+    if (!canonical) continue;
+    const by = patterns.find((p) => expandActionPattern(p.value).includes(canonical));
+    if (by) ctx.findings.add('redundant-action', 'info', `"${a.value}" is already covered by "${by.value}".`, spanOf(a.node));
+  }
+}
+
+function checkResources(ctx: CheckContext, st: StatementModel): void {
+  const prop = st.resourceProp;
+  if (!prop) return;
+  if (st.notResource) {
+    ctx.findings.add('not-resource', 'error', 'NotResource has no meaning in a key policy (it governs only this key); use "Resource": "*".', keySpan(prop),
+      ctx.format === 'json' ? { title: 'Use "Resource": "*"', edits: [{ offset: prop.keyOffset, length: prop.value.offset + prop.value.length - prop.keyOffset, newText: '"Resource": "*"' }] } : undefined);
+    return;
+  }
+  for (const r of st.resources) {
+    if (r.value === '*') continue;
+    ctx.findings.add('resource-not-star', 'error', `In a key policy "Resource" must be "*" (it means this key); KMS rejects "${r.value}".`, spanOf(r.node), replaceFix('Use "*"', spanOf(r.node), '"*"'));
+  }
+}
+
+export function checkElements(ctx: CheckContext): void {
+  for (const st of ctx.model.statements) {
+    checkPrincipals(ctx, st);
+    checkActions(ctx, st);
+    checkResources(ctx, st);
+  }
+}

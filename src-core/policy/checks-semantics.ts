@@ -1,0 +1,139 @@
+/**
+ * What the policy means as a whole: who can change it afterwards (lockout), public grants, grants
+ * that can be passed on, network denies that break AWS services, cross-account actions that never work.
+ */
+import type { CheckContext } from './context';
+import { canonicalAction, KMS_ACTIONS, lookupConditionKey } from './data';
+import { statementActions } from './checks-elements';
+import { keySpan, spanOf } from './findings';
+import { lockoutRisk } from './lockout';
+import type { ConditionRef, StatementModel } from './model';
+import { accountOfPrincipal } from './principals';
+import { toValue } from './tree';
+
+/** Conditions that restrict WHO the caller is: they turn a "*" principal into a bounded set. */
+const IDENTITY_KEYS = new Set([
+  'kms:calleraccount', 'aws:principalaccount', 'aws:principalorgid', 'aws:principalorgpaths', 'aws:principalarn', 'aws:userid',
+  'aws:username', 'aws:sourceaccount', 'aws:sourcearn', 'aws:sourceorgid', 'aws:sourceorgpaths', 'aws:principalservicename',
+  'aws:sourcevpce', 'aws:sourcevpc', 'aws:sourceip', 'aws:vpcsourceip', 'kms:granteeprincipal',
+]);
+
+function narrows(c: ConditionRef): boolean {
+  const p = c.parsed;
+  if (!p || p.base.negated || p.base.family === 'Null' || p.qualifier === 'ForAllValues') return false;
+  return IDENTITY_KEYS.has(c.key.toLowerCase()) && c.values.length > 0 && c.values.every((v) => v.value !== '*');
+}
+
+function isEveryone(st: StatementModel): boolean {
+  return !st.notPrincipal && st.principals.some((p) => (p.type === '*' || p.type === 'AWS') && p.value === '*');
+}
+
+function checkWildcardPrincipal(ctx: CheckContext, st: StatementModel): void {
+  if (st.effect !== 'Allow' || !isEveryone(st) || st.conditions.some(narrows) || st.conditions.some((c) => c.hasDynamic)) return;
+  const star = st.principals.find((p) => p.value === '*')!;
+  const actions = statementActions(st);
+  const what = actions.includes('PutKeyPolicy')
+    ? 'anyone, in any AWS account, can change this key\'s policy and take the key over'
+    : actions.includes('Decrypt') || actions.includes('CreateGrant')
+      ? `anyone, in any AWS account, can ${actions.includes('Decrypt') ? 'decrypt with' : 'create grants on'} this key`
+      : `anyone, in any AWS account, can call ${actions.slice(0, 3).map((a) => `kms:${a}`).join(', ')}${actions.length > 3 ? '…' : ''} on this key`;
+  const viaOnly = st.conditions.some((c) => c.key.toLowerCase() === 'kms:viaservice');
+  ctx.findings.add('wildcard-principal', 'warning', `${what}. Name the principals, or add a condition on who calls (kms:CallerAccount, aws:PrincipalOrgID, aws:PrincipalArn)${viaOnly ? '; kms:ViaService alone lets every account use the key through that service' : ''}.`, spanOf(star.node));
+}
+
+/** Conditions a deployer meets as a matter of course (its account/organization, TLS, not bypassing the check). */
+const ROUTINE_KEYS = new Set(['kms:calleraccount', 'aws:principalaccount', 'aws:principalorgid', 'aws:principalorgpaths', 'aws:securetransport', 'kms:bypasspolicylockoutsafetycheck']);
+
+function coversPutKeyPolicy(st: StatementModel): boolean {
+  return statementActions(st).includes('PutKeyPolicy') && !st.notResource && st.resources.some((r) => r.value === '*');
+}
+
+/** An unconditional Deny of PutKeyPolicy that applies to every principal the Allow names. */
+function neutralises(deny: StatementModel, allow: StatementModel): boolean {
+  if (deny.conditions.length || deny.notPrincipal || !coversPutKeyPolicy(deny)) return false;
+  if (isEveryone(deny)) return true;
+  const denied = new Set(deny.principals.map((p) => `${p.type}|${p.value}`));
+  return !allow.notPrincipal && allow.principals.length > 0 && allow.principals.every((p) => denied.has(`${p.type}|${p.value}`));
+}
+
+function lockoutFix(ctx: CheckContext): { title: string; edits: { offset: number; length: number; newText: string }[] } | undefined {
+  const account = ctx.options.accountIds?.[0];
+  const sv = ctx.model.statementProp?.value;
+  if (!account || ctx.format !== 'json' || sv?.kind !== 'array') return undefined;
+  const statement = `{"Sid": "Enable IAM User Permissions", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::${account}:root"}, "Action": "kms:*", "Resource": "*"}`;
+  return { title: 'Add the account-root statement', edits: [{ offset: sv.offset + 1, length: 0, newText: sv.items.length ? `${statement},` : statement }] };
+}
+
+function checkLockout(ctx: CheckContext): void {
+  const { model, options } = ctx;
+  if (model.dynamicStatements || model.statements.some((s) => s.principalDynamic || s.actionDynamic || s.effectNode?.kind === 'dynamic')) return;
+  const at = model.statementProp ? keySpan(model.statementProp) : { offset: model.root.offset, length: 1 };
+  if (!model.statementProp || model.statements.length === 0) return;
+  if (options.deployer) {
+    const d = options.deployer;
+    const keyArn = `arn:aws:kms:${d.region}:${d.accountId}:key/00000000-0000-0000-0000-000000000000`;
+    if (lockoutRisk(JSON.stringify(toValue(model.root)), d, keyArn)) {
+      ctx.findings.add('lockout-risk', 'error', `After this policy ${d.principal} could not call kms:PutKeyPolicy, so KMS refuses it (lockout safety check). Allow that principal, or the account root, kms:PutKeyPolicy.`, at, lockoutFix(ctx));
+    }
+    return;
+  }
+  const allows = model.statements.filter((st) => st.effect === 'Allow' && coversPutKeyPolicy(st) && (st.principals.length > 0 || st.notPrincipal));
+  const denies = model.statements.filter((st) => st.effect === 'Deny');
+  const effective = allows.filter((a) => !denies.some((d) => neutralises(d, a)));
+  if (effective.length === 0) {
+    ctx.findings.add('lockout-risk', 'error', 'No principal can call kms:PutKeyPolicy under this policy, so nobody could change it again; KMS refuses it (lockout safety check). Allow the account root (or the key administrators) kms:PutKeyPolicy.', at, lockoutFix(ctx));
+    return;
+  }
+  const unconditional = effective.filter((st) => st.conditions.every((c) => ROUTINE_KEYS.has(c.key.toLowerCase())) && (st.notPrincipal || st.principals.some((p) => p.type !== 'Service')));
+  if (unconditional.length === 0) {
+    ctx.findings.add('lockout-conditional', 'warning', 'kms:PutKeyPolicy is allowed only to service principals or under conditions a deployer may not meet; if the caller does not meet them, KMS refuses this policy and nobody could change it later.', at);
+  }
+}
+
+const GRANT_GUARDS = new Set(['kms:grantisforawsresource', 'kms:grantoperations', 'kms:granteeprincipal', 'kms:granteeserviceprincipal', 'kms:viaservice']);
+
+function isAccountRoot(value: string): boolean {
+  return /^\d{12}$/.test(value) || /^arn:[a-z-]+:iam::\d{12}:root$/.test(value);
+}
+
+function checkGrants(ctx: CheckContext, st: StatementModel): void {
+  if (st.effect !== 'Allow' || st.notAction) return;
+  const named = st.actions.find((a) => canonicalAction(a.value.replace(/^kms:/i, '')) === 'CreateGrant' && /^kms:/i.test(a.value));
+  if (!named || st.conditions.some((c) => GRANT_GUARDS.has(c.key.toLowerCase()))) return;
+  if (st.principals.every((p) => p.type === 'Service' || (p.type === 'AWS' && isAccountRoot(p.value)))) return;
+  ctx.findings.add('unconstrained-create-grant', 'warning', 'kms:CreateGrant without a condition lets these principals hand any of their permissions on this key (Decrypt included) to anyone. Add "Bool": {"kms:GrantIsForAWSResource": "true"} or limit kms:GrantOperations and kms:GranteePrincipal.', spanOf(named.node));
+}
+
+const NETWORK_KEYS = new Set(['aws:sourceip', 'aws:sourcevpc', 'aws:sourcevpce', 'aws:vpcsourceip']);
+const SERVICE_ESCAPES = new Set(['aws:viaawsservice', 'aws:principalisawsservice', 'kms:viaservice', 'aws:calledvia', 'aws:calledviafirst', 'aws:calledvialast']);
+
+function checkNetworkDeny(ctx: CheckContext, st: StatementModel): void {
+  if (st.effect !== 'Deny') return;
+  const net = st.conditions.find((c) => NETWORK_KEYS.has(c.key.toLowerCase()) && c.parsed?.base.negated);
+  if (!net || st.conditions.some((c) => SERVICE_ESCAPES.has(c.key.toLowerCase()))) return;
+  ctx.findings.add('network-deny-without-service-exception', 'warning', `AWS services (EBS, S3, RDS…) call KMS from their own network on your behalf, so this Deny on ${lookupConditionKey(net.key)?.name ?? net.key} also blocks them. Add "Bool": {"aws:ViaAWSService": "false"} to the Deny.`, keySpan({ keyOffset: net.keyOffset, keyLength: net.keyLength }));
+}
+
+function checkCrossAccount(ctx: CheckContext, st: StatementModel): void {
+  const accounts = ctx.options.accountIds;
+  if (!accounts?.length || st.effect !== 'Allow' || st.notAction || st.notPrincipal) return;
+  const foreign = st.principals.filter((p) => p.type === 'AWS' && accountOfPrincipal(p.value) !== undefined && !accounts.includes(accountOfPrincipal(p.value)!));
+  if (!foreign.length || foreign.length !== st.principals.length) return;
+  for (const a of st.actions) {
+    const name = /^kms:/i.test(a.value) ? canonicalAction(a.value.slice(4)) : undefined;
+    const info = name ? KMS_ACTIONS[name] : undefined;
+    if (info && info.effectiveIn === 'KP' && !info.crossAccount) {
+      ctx.findings.add('cross-account-action', 'warning', `kms:${name} cannot be used by principals of another account, so allowing it to ${accountOfPrincipal(foreign[0].value)} has no effect.`, spanOf(a.node));
+    }
+  }
+}
+
+export function checkSemantics(ctx: CheckContext): void {
+  for (const st of ctx.model.statements) {
+    checkWildcardPrincipal(ctx, st);
+    checkGrants(ctx, st);
+    checkNetworkDeny(ctx, st);
+    checkCrossAccount(ctx, st);
+  }
+  checkLockout(ctx);
+}

@@ -1,0 +1,33 @@
+/**
+ * What every check receives: the policy model, the options of this lint run, and the collector.
+ */
+import type { Caller } from '../kms/context';
+import type { FindingList } from './findings';
+import type { PolicyModel } from './model';
+
+export interface LintOptions {
+  /** Accounts of the workspace, the key's own account first: enables the cross-account checks and fix texts. */
+  accountIds?: string[];
+  /** What is known about the key the policy belongs to (from a template or the keyring). */
+  key?: { spec?: string; usage?: string };
+  /** The principal that will deploy the policy: the lockout check is then decided for exactly that caller. */
+  deployer?: Caller;
+  /** Finding codes to leave out. */
+  disabled?: string[];
+}
+
+export interface CheckContext {
+  model: PolicyModel;
+  findings: FindingList;
+  options: LintOptions;
+  /** The whole text linted (a bare policy or the template around it), for fixes that keep its quoting. */
+  text: string;
+  /** 'yaml' when the policy sits in a YAML template: fixes that insert JSON syntax are then left out. */
+  format: 'json' | 'yaml';
+}
+
+/** Text for a property name or string in the document's own style (JSON quotes it, YAML keeps plain keys plain). */
+export function nameText(ctx: CheckContext, offset: number, name: string): string {
+  const quote = ctx.text[offset];
+  return quote === '"' || quote === "'" ? `${quote}${name}${quote}` : name;
+}

@@ -1,0 +1,121 @@
+/**
+ * Entry points of the key-policy checker, shared by the language server, `kmsw lint` and the UI:
+ * a bare key-policy document, or any JSON/YAML text that may be a CloudFormation template with
+ * key policies inside (findings then point into the template).
+ */
+import { findEmbeddedPolicies, parseYaml } from './cfn';
+import { checkConditions } from './checks-conditions';
+import { checkElements } from './checks-elements';
+import { checkSemantics } from './checks-semantics';
+import { checkSize, checkStructure } from './checks-structure';
+import type { CheckContext, LintOptions } from './context';
+import { FindingList, spanOf, type Finding } from './findings';
+import { buildModel } from './model';
+import { getProp, parseJson, stringItems, toValue, type PNode, type SyntaxProblem } from './tree';
+
+export type { Finding, Severity, TextEdit } from './findings';
+export type { LintOptions } from './context';
+
+function utf8Length(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+function finish(findings: FindingList, options: LintOptions): Finding[] {
+  const disabled = new Set(options.disabled ?? []);
+  return findings.items.filter((f) => !disabled.has(f.code)).sort((a, b) => a.offset - b.offset || a.code.localeCompare(b.code));
+}
+
+function syntaxFindings(findings: FindingList, problems: SyntaxProblem[], code: string): void {
+  for (const p of problems) findings.add(code, 'error', `${p.message}; KMS rejects a policy that is not valid JSON.`, p);
+}
+
+/**
+ * Runs every check on one policy tree. `bytes` is the size KMS will see; `complete` is false while the
+ * text has syntax errors (the whole-policy checks, lockout and size, then wait for valid text).
+ */
+export function lintTree(root: PNode, text: string, format: 'json' | 'yaml', options: LintOptions, findings: FindingList, bytes: number, complete: boolean): void {
+  const ctx: CheckContext = { model: buildModel(root), findings, options, text, format };
+  checkStructure(ctx);
+  if (root.kind !== 'object') return;
+  checkElements(ctx);
+  checkConditions(ctx);
+  if (!complete) return;
+  checkSemantics(ctx);
+  checkSize(ctx, bytes);
+}
+
+/** Lints a key-policy JSON document. */
+export function lintPolicyText(text: string, options: LintOptions = {}): Finding[] {
+  const findings = new FindingList();
+  const { root, problems } = parseJson(text);
+  syntaxFindings(findings, problems, 'json-syntax');
+  if (root) lintTree(root, text, 'json', options, findings, utf8Length(text), problems.length === 0);
+  else if (!problems.length) findings.add('json-syntax', 'error', 'The document is empty; a key policy is a JSON object.', { offset: 0, length: 0 });
+  return finish(findings, options);
+}
+
+function isTrue(node: PNode | undefined): boolean {
+  return (node?.kind === 'boolean' && node.value) || (node?.kind === 'string' && node.value.toLowerCase() === 'true');
+}
+
+/**
+ * Lints a JSON or YAML document: every key policy of a CloudFormation template (AWS::KMS::Key and
+ * AWS::KMS::ReplicaKey KeyPolicy), or the document itself when it is a bare key policy.
+ */
+export function lintDocument(text: string, languageId: 'json' | 'yaml', options: LintOptions = {}): Finding[] {
+  const scan = findEmbeddedPolicies(text, languageId);
+  if (!scan.isTemplate) {
+    if (languageId === 'json') return lintPolicyText(text, options);
+    const findings = new FindingList();
+    const { root, problems } = parseYaml(text);
+    syntaxFindings(findings, problems, 'yaml-syntax');
+    if (root && isKeyPolicyTree(root)) lintTree(root, text, 'yaml', options, findings, utf8Length(JSON.stringify(toValue(root))), problems.length === 0);
+    return finish(findings, options);
+  }
+  const findings = new FindingList();
+  syntaxFindings(findings, scan.problems, languageId === 'json' ? 'json-syntax' : 'yaml-syntax');
+  for (const embedded of scan.policies) {
+    const own = new FindingList();
+    const key = { spec: embedded.keySpec, usage: embedded.keyUsage };
+    // CloudFormation sends the policy re-serialized: measure the minified JSON.
+    const bytes = utf8Length(JSON.stringify(toValue(embedded.policy)));
+    lintTree(embedded.policy, text, languageId, { ...options, key: options.key ?? key }, own, bytes, scan.problems.length === 0);
+    const bypass = isTrue(embedded.bypassLockoutCheck);
+    for (const f of own.items) {
+      if (bypass && f.code === 'lockout-risk') {
+        findings.add('lockout-risk', 'warning', 'BypassPolicyLockoutSafetyCheck is set, so KMS accepts this policy, but nobody could call kms:PutKeyPolicy on the key afterwards. Allow the account root kms:PutKeyPolicy.', f, f.fix);
+      } else findings.items.push(f);
+    }
+    if (bypass && embedded.bypassLockoutCheck) {
+      findings.add('bypass-lockout-check', 'warning', 'BypassPolicyLockoutSafetyCheck turns off the check that stops a policy from locking everyone out of the key; AWS advises against setting it.', spanOf(embedded.bypassLockoutCheck));
+    }
+  }
+  return finish(findings, options);
+}
+
+/** A JSON/YAML value that looks like a key policy: an object whose statements name kms: actions. */
+function isKeyPolicyTree(root: PNode): boolean {
+  const sv = getProp(root, 'Statement')?.value;
+  const statements = !sv ? [] : sv.kind === 'array' ? sv.items : [sv];
+  return statements.some((st) => {
+    const actions = getProp(st, 'Action')?.value ?? getProp(st, 'NotAction')?.value;
+    return stringItems(actions).some((a) => /^kms:/i.test(a.value));
+  });
+}
+
+/** Any JSON document whose statements contain kms: actions (what the language server lints without a glob match). */
+export function isKeyPolicyDocument(text: string): boolean {
+  if (!/"kms:/i.test(text)) return false;
+  const { root } = parseJson(text);
+  return root !== undefined && isKeyPolicyTree(root);
+}
