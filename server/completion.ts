@@ -1,0 +1,160 @@
+/**
+ * Completion inside JSON key policies (plain files and CloudFormation `KeyPolicy` blocks): the JSON path
+ * at the cursor, relative to the nearest `Statement`, says what belongs there.
+ */
+import { CompletionItemKind, InsertTextFormat, type CompletionItem, type Position, type Range } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { getLocation, type JSONPath, type Node as JsonNode } from 'jsonc-parser';
+import { lookupConditionKey } from '../src-core/policy/data';
+import {
+  ACTION_CANDIDATES, CONDITION_KEY_CANDIDATES, DEPRECATED_TAGS, OPERATOR_CANDIDATES, POLICY_ELEMENTS, PRINCIPAL_TYPES,
+  STATEMENT_ELEMENTS, statementSnippets, type Candidate,
+} from './completionItems';
+import type { Keyring } from './keyring';
+
+/** Where the cursor is, relative to a policy: `['Statement', 'Condition', 'StringEquals', 'kms:ViaService']`. */
+function policyPath(path: JSONPath, isPolicyFile: boolean): (string | number)[] | undefined {
+  const at = path.lastIndexOf('Statement');
+  if (at < 0) {
+    const embedded = path.lastIndexOf('KeyPolicy');
+    return embedded >= 0 ? path.slice(embedded + 1) : isPolicyFile ? path : undefined;
+  }
+  // Drop the statement's index so a single statement object and an array of them look the same.
+  const rest = path.slice(at + 1);
+  return ['Statement', ...(typeof rest[0] === 'number' ? rest.slice(1) : rest)];
+}
+
+interface Place {
+  /** What the new text replaces: the string being typed (with its quotes), or an empty range at the cursor. */
+  range: Range;
+  /** A `:` already follows the key being typed, so only the key itself is inserted. */
+  colonFollows: boolean;
+}
+
+function placeOf(doc: TextDocument, text: string, offset: number, node: JsonNode | undefined): Place {
+  const inString = node && (node.type === 'string' || node.type === 'property') && node.offset <= offset && offset <= node.offset + node.length;
+  const start = inString ? node.offset : offset;
+  const end = inString ? node.offset + node.length : offset;
+  return { range: { start: doc.positionAt(start), end: doc.positionAt(end) }, colonFollows: /^\s*:/.test(text.slice(end, end + 50)) };
+}
+
+function toItem(c: Candidate, place: Place, asKey: boolean, keySuffix = ''): CompletionItem {
+  const quoted = JSON.stringify(c.value);
+  const body = c.snippet ? `"${c.snippet}"` : quoted.replace(/\$/g, '\\$');
+  const suffix = asKey && !place.colonFollows ? keySuffix : '';
+  return {
+    label: c.value,
+    kind: c.kind,
+    detail: c.detail,
+    documentation: c.documentation ? { kind: 'markdown', value: c.documentation } : undefined,
+    tags: c.deprecated ? DEPRECATED_TAGS : undefined,
+    sortText: `${c.rank ?? 0}${c.value}`,
+    filterText: quoted,
+    insertTextFormat: InsertTextFormat.Snippet,
+    textEdit: { range: place.range, newText: body + suffix },
+  };
+}
+
+function plain(values: readonly string[], kind: CompletionItemKind, detail?: string): Candidate[] {
+  return values.map((value) => ({ value, kind, detail }));
+}
+
+function keyringResources(keyring: Keyring): Candidate[] {
+  return keyring.keys.flatMap((k) => [
+    { value: k.arn, kind: CompletionItemKind.Reference, detail: [k.aliases[0], k.description].filter(Boolean).join(' · ') || k.keyId, rank: 1 },
+  ]);
+}
+
+function aliasCandidates(keyring: Keyring): Candidate[] {
+  const seen = new Set<string>();
+  return keyring.keys.flatMap((k) => k.aliases.filter((a) => !seen.has(a) && seen.add(a)).map((a) => ({ value: a, kind: CompletionItemKind.Reference, detail: k.keyId })));
+}
+
+function principalCandidates(keyring: Keyring): Candidate[] {
+  return [
+    ...keyring.accounts().map((a) => ({ value: `arn:${a.partition}:iam::${a.accountId}:root`, kind: CompletionItemKind.Value, detail: `account ${a.accountId}` })),
+    { value: '*', kind: CompletionItemKind.Value, detail: 'anyone: narrow it with a condition', rank: 2 },
+  ];
+}
+
+function conditionValueCandidates(keyName: string, keyring: Keyring): Candidate[] {
+  const info = lookupConditionKey(keyName);
+  if (!info) return [];
+  if (info.values) return plain(info.values, CompletionItemKind.EnumMember, info.name);
+  if (info.type === 'Bool') return plain(['true', 'false'], CompletionItemKind.EnumMember);
+  if (info.format === 'alias') return aliasCandidates(keyring);
+  if (info.format === 'account') return keyring.accounts().map((a) => ({ value: a.accountId, kind: CompletionItemKind.Value }));
+  if (info.format === 'principal-arn') return principalCandidates(keyring).filter((c) => c.value !== '*');
+  if (info.type === 'ARN' || info.type === 'ArrayOfARN') return keyringResources(keyring);
+  return [];
+}
+
+/** Candidates for a value position (`asKey` false) or a property-name position. */
+function candidatesFor(rel: (string | number)[], asKey: boolean, keyring: Keyring): Candidate[] {
+  const names = rel.filter((p): p is string => typeof p === 'string');
+  const [, element, sub, condKey] = names;
+  if (names[0] !== 'Statement') {
+    if (asKey && names.length === 1) return plain(POLICY_ELEMENTS, CompletionItemKind.Property);
+    if (!asKey && names[0] === 'Version') return plain(['2012-10-17'], CompletionItemKind.Constant);
+    return [];
+  }
+  if (asKey) {
+    if (names.length === 2) return plain(STATEMENT_ELEMENTS, CompletionItemKind.Property);
+    if (element === 'Principal' || element === 'NotPrincipal') return names.length === 3 ? plain(PRINCIPAL_TYPES, CompletionItemKind.Property) : [];
+    if (element === 'Condition') return names.length === 3 ? OPERATOR_CANDIDATES.slice() : names.length === 4 ? CONDITION_KEY_CANDIDATES.slice() : [];
+    return [];
+  }
+  switch (element) {
+    case 'Effect':
+      return plain(['Allow', 'Deny'], CompletionItemKind.EnumMember);
+    case 'Action':
+    case 'NotAction':
+      return ACTION_CANDIDATES.slice();
+    case 'Resource':
+    case 'NotResource':
+      return [{ value: '*', kind: CompletionItemKind.Value, detail: 'this key (the only value a key policy accepts)' }, ...keyringResources(keyring)];
+    case 'Principal':
+    case 'NotPrincipal':
+      return sub === 'AWS' || sub === undefined ? principalCandidates(keyring) : [];
+    case 'Condition':
+      return condKey ? conditionValueCandidates(condKey, keyring) : [];
+    default:
+      return [];
+  }
+}
+
+const KEY_SUFFIX: Record<string, string> = { Statement: ': [\n\t$0\n]', Condition: ': {$0}', Principal: ': {$0}', NotPrincipal: ': {$0}' };
+
+function keySuffixFor(rel: (string | number)[], value: string): string {
+  const names = rel.filter((p): p is string => typeof p === 'string');
+  if (names[0] === 'Statement' && names[1] === 'Condition' && names.length === 3) return ': {$0}';
+  if (names[0] === 'Statement' && names[1] === 'Condition' && names.length === 4) return ': "$0"';
+  if (names[0] === 'Statement' && (names[1] === 'Action' || names[1] === 'NotAction' || names[1] === 'Resource' || names[1] === 'NotResource')) return ': [$0]';
+  return KEY_SUFFIX[value] ?? ': "$0"';
+}
+
+export interface CompletionContext {
+  doc: TextDocument;
+  position: Position;
+  /** The whole file is a key policy, so top-level elements are offered too. */
+  isPolicyFile: boolean;
+  keyring: Keyring;
+}
+
+export function policyCompletions({ doc, position, isPolicyFile, keyring }: CompletionContext): CompletionItem[] {
+  const text = doc.getText();
+  const offset = doc.offsetAt(position);
+  const location = getLocation(text, offset);
+  const rel = policyPath(location.path, isPolicyFile);
+  if (!rel) return [];
+  const place = placeOf(doc, text, offset, location.previousNode);
+  const asKey = location.isAtPropertyKey;
+  const items = candidatesFor(rel, asKey, keyring).map((c) => toItem(c, place, asKey, keySuffixFor(rel, c.value)));
+  // Inside the Statement array, between statements: offer whole statements.
+  if (!asKey && rel.length === 1 && rel[0] === 'Statement' && !location.previousNode) {
+    const [account] = keyring.accounts();
+    const indent = doc.getText({ start: { line: position.line, character: 0 }, end: position }).match(/^\s*/)![0];
+    items.push(...statementSnippets(account?.partition ?? 'aws', account?.accountId ?? '111122223333', indent));
+  }
+  return items;
+}

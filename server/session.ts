@@ -1,0 +1,104 @@
+/**
+ * Wires one language-server session: documents (incremental sync), settings, the keyring feed, and the
+ * handlers for diagnostics, completion, hover, quick fixes and symbols. server.ts only supplies the
+ * connection, so tests and other hosts can run the same session over any stream.
+ */
+import {
+  CodeActionKind, DidChangeConfigurationNotification, TextDocumentSyncKind, TextDocuments,
+  type Connection, type InitializeResult,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { KeyringNotification, type KeyringParams } from '../src-core/protocol';
+import { quickFixes } from './codeActions';
+import { policyCompletions } from './completion';
+import { identifierDiagnostics, identifierHover } from './identifiers';
+import { Keyring } from './keyring';
+import { policyHover } from './policyHover';
+import { PolicyDocuments, languageOf } from './policyDocuments';
+import { SettingsCache } from './settings';
+import { policySymbols } from './symbols';
+import { Validator, type DiagnosticsProvider } from './validation';
+
+export function startSession(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const keyring = new Keyring();
+  const policies = new PolicyDocuments();
+  let settings = new SettingsCache(connection, false);
+  let validator: Validator | undefined;
+  let dynamicConfiguration = false;
+
+  const identifiers: DiagnosticsProvider = (doc, s) =>
+    s.checkIdentifiers && doc.getText().length <= s.maxIdentifierScanBytes ? identifierDiagnostics(doc, keyring) : [];
+
+  connection.onInitialize((params): InitializeResult => {
+    const workspace = params.capabilities.workspace;
+    settings = new SettingsCache(connection, Boolean(workspace?.configuration));
+    dynamicConfiguration = Boolean(workspace?.didChangeConfiguration?.dynamicRegistration);
+    validator = new Validator(connection, documents, settings, [identifiers]);
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        completionProvider: { triggerCharacters: ['"', ':'] },
+        hoverProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        documentSymbolProvider: true,
+      },
+      serverInfo: { name: 'KMS Workbench language server' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (dynamicConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, undefined);
+  });
+
+  connection.onDidChangeConfiguration(() => {
+    settings.clear();
+    validator?.scheduleAll();
+  });
+
+  connection.onNotification(KeyringNotification.method, (params: KeyringParams) => {
+    keyring.update(params);
+    validator?.scheduleAll();
+  });
+
+  documents.onDidChangeContent((e) => validator?.schedule(e.document));
+  documents.onDidClose((e) => {
+    validator?.close(e.document.uri);
+    policies.forget(e.document.uri);
+    settings.forget(e.document.uri);
+  });
+
+  connection.onCompletion(async ({ textDocument, position }) => {
+    const doc = documents.get(textDocument.uri);
+    if (!doc || languageOf(doc) !== 'json') return [];
+    const { policyFiles } = await settings.get(doc.uri);
+    const isPolicyFile = policies.get(doc, policyFiles)?.isPolicyFile ?? false;
+    return policyCompletions({ doc, position, isPolicyFile, keyring });
+  });
+
+  connection.onHover(async ({ textDocument, position }) => {
+    const doc = documents.get(textDocument.uri);
+    if (!doc) return null;
+    const found = identifierHover(doc, position, keyring);
+    if (found) return found;
+    const { policyFiles } = await settings.get(doc.uri);
+    const policy = policies.get(doc, policyFiles);
+    return (policy && policyHover(doc, doc.offsetAt(position), policy.roots)) ?? null;
+  });
+
+  connection.onCodeAction((params) => {
+    const doc = documents.get(params.textDocument.uri);
+    return doc ? quickFixes(doc, params) : [];
+  });
+
+  connection.onDocumentSymbol(async ({ textDocument }) => {
+    const doc = documents.get(textDocument.uri);
+    if (!doc) return [];
+    const { policyFiles } = await settings.get(doc.uri);
+    const policy = policies.get(doc, policyFiles);
+    return policy ? policySymbols(doc, policy.roots) : [];
+  });
+
+  documents.listen(connection);
+  connection.listen();
+}

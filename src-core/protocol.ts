@@ -1,0 +1,68 @@
+/**
+ * The client ↔ language-server protocol: the one module both sides import (esbuild inlines it into each
+ * bundle). Custom messages are declared once here with their direction; settings names and defaults too.
+ * Types only and plain constants: no vscode or vscode-languageserver import, so either side can use it.
+ */
+import type { KeyState } from './kms/state';
+
+/** `source` of every diagnostic the language server publishes. */
+export const DIAGNOSTIC_SOURCE = 'kms-workbench';
+
+/** One key of the keyring, as the client knows it from DescribeKey/ListAliases on a connection. */
+export interface KeyringKey {
+  keyId: string;
+  arn: string;
+  /** Alias names (`alias/…`) that point at the key. */
+  aliases: string[];
+  state: KeyState;
+  spec: string;
+  usage: string;
+  description: string;
+  accountId: string;
+  region: string;
+  /** Name of the connection the key was listed from (`local`, `prod@eu-west-1`, …). */
+  connection: string;
+  /** ISO 8601; set while the key is PendingDeletion. */
+  deletionDate?: string;
+}
+
+/** An account and Region whose keys the client listed completely: only there is "no such key" a finding. */
+export interface KeyringScope {
+  connection: string;
+  accountId: string;
+  region: string;
+}
+
+export interface KeyringParams {
+  scopes: KeyringScope[];
+  keys: KeyringKey[];
+}
+
+/**
+ * Client → server notification, sent after start and whenever the keyring changes (create, delete,
+ * state change, alias change, connection added or removed). Each one replaces the previous feed.
+ */
+export const KeyringNotification = {
+  method: 'kmsWorkbench/keyring',
+} as const;
+
+/** The configuration section the server pulls (`workspace/configuration`), i.e. `kmsWorkbench.languageServer.*`. */
+export const SERVER_SETTINGS_SECTION = 'kmsWorkbench.languageServer';
+
+export interface ServerSettings {
+  /** Globs (matched against the workspace-relative or absolute path) of files that are key policies. */
+  policyFiles: string[];
+  /** Check KMS key ARNs, key IDs and aliases in every open file. */
+  checkIdentifiers: boolean;
+  /** Quiet time after the last keystroke before a document is re-checked. */
+  diagnosticsDelayMs: number;
+  /** Files larger than this are not scanned for identifiers (policies are always linted). */
+  maxIdentifierScanBytes: number;
+}
+
+export const DEFAULT_SERVER_SETTINGS: Readonly<ServerSettings> = {
+  policyFiles: ['**/*.kms-policy.json', '**/key-policy*.json'],
+  checkIdentifiers: true,
+  diagnosticsDelayMs: 150,
+  maxIdentifierScanBytes: 2 * 1024 * 1024,
+};
