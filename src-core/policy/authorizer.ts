@@ -1,0 +1,38 @@
+/**
+ * The engine's authorizer: every KMS request is decided by the key policy and the key's grants.
+ *
+ * Rules of the local KMS (there is no IAM locally):
+ * - Requests without a key (CreateKey, ListKeys, ListAliases, GenerateRandom, custom key stores…) are
+ *   allowed in AWS by the caller's IAM policies only; locally every principal of the caller's own account
+ *   may make them.
+ * - Requests on a key are evaluated against its key policy and grants (evaluate.ts). A statement that
+ *   names an account delegates to that account's IAM policies; with no IAM policies to consult it allows
+ *   every principal of the account, so the default key policy keeps allowing everyone of the account while
+ *   a policy that names only specific principals is enforced.
+ */
+import type { AuthorizationDecision, Authorizer } from '../kms/context';
+import { evaluate, policyModel, requestFromCaller, type EvaluationOptions } from './evaluate';
+import type { PolicyModel } from './model';
+
+export { explainAccess, type AccessEntry } from './explain';
+
+const CACHE_LIMIT = 256;
+
+export function createPolicyAuthorizer(options: EvaluationOptions = {}): Authorizer {
+  // Key policies change rarely and requests are many: keep parsed policies by their text.
+  const cache = new Map<string, PolicyModel | undefined>();
+  const modelOf = (text: string) => {
+    if (!cache.has(text)) {
+      if (cache.size >= CACHE_LIMIT) cache.clear();
+      cache.set(text, policyModel(text));
+    }
+    return cache.get(text);
+  };
+  return {
+    authorize({ caller, action, key, conditions, grantTokens }): AuthorizationDecision {
+      if (!key) return { allowed: true, decidedBy: { kind: 'default' } };
+      const result = evaluate(modelOf(key.policy), key.grants, requestFromCaller(caller, action, key.arn, conditions, grantTokens), options);
+      return { allowed: result.allowed, ...(result.decidedBy ? { decidedBy: result.decidedBy } : {}), ...(result.reason ? { reason: result.reason } : {}) };
+    },
+  };
+}
