@@ -177,14 +177,13 @@ function checkCondition(ctx: CheckContext, st: StatementModel, c: ConditionRef):
   const opSpan = { offset: c.operatorKeyOffset, length: c.operatorKeyLength };
   const keyAt = { offset: c.keyOffset, length: c.keyLength };
   if (!c.parsed) {
-    if (/^(ForAnyValue:|ForAllValues:)?NullIfExists$/.test(c.operator)) {
-      f.add('null-if-exists', 'error', 'Null cannot take IfExists: Null already tests whether the key exists.', opSpan, replaceFix('Use Null', opSpan, ctx.text[opSpan.offset] === '"' ? '"Null"' : 'Null'));
-    } else {
-      const base = c.operator.replace(/^[^:]*:/, '').replace(/IfExists$/, '');
-      const guess = closest(base, OPERATOR_NAMES);
-      f.add('unknown-condition-operator', 'error', `"${c.operator}" is not a condition operator${guess ? `; did you mean ${guess}?` : '.'}`, opSpan);
-    }
+    const base = c.operator.replace(/^[^:]*:/, '').replace(/IfExists$/, '');
+    const guess = closest(base, OPERATOR_NAMES);
+    f.add('unknown-condition-operator', 'error', `"${c.operator}" is not a condition operator${guess ? `; did you mean ${guess}?` : '.'}`, opSpan);
     return;
+  }
+  if (c.parsed.base.family === 'Null' && c.parsed.ifExists) {
+    f.add('null-if-exists', 'error', 'Null cannot take IfExists: Null already tests whether the key exists.', opSpan, replaceFix('Use Null', opSpan, ctx.text[opSpan.offset] === '"' ? '"Null"' : 'Null'));
   }
   const { base, qualifier } = c.parsed;
   checkVariables(ctx, c, base.family);

@@ -16,12 +16,14 @@ function checkUnknownElements(ctx: CheckContext, node: PNode, known: string[], w
   for (const p of propsOf(node)) {
     if (known.includes(p.key)) continue;
     const right = known.find((k) => k.toLowerCase() === p.key.toLowerCase());
+    // Renaming is the fix only when the right spelling is not already there (it would become a duplicate).
+    const canRename = right !== undefined && !propsOf(node).some((o) => o.key === right);
     ctx.findings.add(
       'unknown-element',
       'error',
       right ? `"${p.key}" is not a ${where} element: element names are case-sensitive, write "${right}".` : `"${p.key}" is not a ${where} element (expected one of ${known.join(', ')}); KMS rejects the policy.`,
       keySpan(p),
-      right ? replaceFix(`Rename to "${right}"`, keySpan(p), nameText(ctx, p.keyOffset, right)) : undefined,
+      canRename ? replaceFix(`Rename to "${right}"`, keySpan(p), nameText(ctx, p.keyOffset, right)) : undefined,
     );
   }
 }

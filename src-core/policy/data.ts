@@ -4,7 +4,9 @@
  * Source: AWS Service Authorization Reference for KMS (programmatic kms.json, 2026 snapshot), the KMS
  * developer guide permissions table (key-policy vs IAM, cross-account) and conditions-kms.md (value
  * domains), IAM user guide condition operators; transcribed in docs/…/policy-language.md §1.4–1.7.
- * Data date: 2026-08. Counts are pinned by test/unit/policy/data.test.ts (56 actions, 98 kms: keys).
+ * Data date: 2026-08. Counts are pinned by test/unit/policy/data.test.ts (56 actions, 95 kms: keys: the
+ * reference's table rows, 38 plus the 57 RecipientAttestation keys; its prose says 98), and that test also
+ * compares actions and enumerated values with the engine's KMS model.
  */
 
 export const DATA_SOURCE = 'AWS Service Authorization Reference (KMS) + KMS developer guide permissions table, 2026-08';
@@ -264,15 +266,14 @@ const GLOBAL_KEY_LIST: ConditionKeyInfo[] = [
   { name: 'aws:Ec2InstanceSourceVpc', type: 'String', multi: false, actions: 'all', doc: 'The VPC of the EC2 instance whose role credentials made the call.' },
   { name: 'aws:Ec2InstanceSourcePrivateIPv4', type: 'IPAddress', multi: false, actions: 'all', doc: 'The private IPv4 of the EC2 instance whose role credentials made the call.' },
   { name: 'aws:SourceInstanceARN', type: 'ARN', multi: false, actions: 'all', doc: 'The EC2 instance ARN whose role credentials made the call.' },
-  { name: 'aws:RequestTag', type: 'String', multi: false, actions: ['CreateKey', 'TagResource'], doc: 'Use aws:RequestTag/<tag-key>.', deprecated: 'aws:RequestTag/${TagKey}' },
 ];
 
-/** kms: condition keys (98 with the expanded attestation keys), keyed by lower-case name. */
+/** kms: condition keys (95 with the expanded attestation keys). */
 export const KMS_CONDITION_KEYS: readonly ConditionKeyInfo[] = KMS_KEY_LIST;
-export const GLOBAL_CONDITION_KEYS: readonly ConditionKeyInfo[] = GLOBAL_KEY_LIST.filter((k) => k.name !== 'aws:RequestTag');
+export const GLOBAL_CONDITION_KEYS: readonly ConditionKeyInfo[] = GLOBAL_KEY_LIST;
 const EXACT = new Map<string, ConditionKeyInfo>();
 const TEMPLATED: { prefix: string; info: ConditionKeyInfo }[] = [];
-for (const info of [...KMS_KEY_LIST, ...GLOBAL_KEY_LIST.filter((k) => k.name !== 'aws:RequestTag')]) {
+for (const info of [...KMS_KEY_LIST, ...GLOBAL_KEY_LIST]) {
   const t = info.name.indexOf('${');
   if (t >= 0) TEMPLATED.push({ prefix: info.name.slice(0, t).toLowerCase(), info });
   else EXACT.set(info.name.toLowerCase(), info);

@@ -1,0 +1,286 @@
+/**
+ * Every check, firing and not firing: each case names the code, the exact text the finding covers,
+ * its severity and, where the check offers one, that applying its fix makes the finding go away.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Finding, LintOptions } from '../../../src-core/policy/lint';
+import { lintDocument, lintPolicyText } from '../../../src-core/policy/lint';
+import { fixture, policyWith } from './helpers';
+
+const ACCT = '111122223333';
+const ALICE = `arn:aws:iam::${ACCT}:user/alice`;
+const OPTIONS: LintOptions = { accountIds: [ACCT] };
+
+function applyFix(text: string, finding: Finding): string {
+  const edits = [...finding.fix!.edits].sort((a, b) => b.offset - a.offset);
+  return edits.reduce((t, e) => t.slice(0, e.offset) + e.newText + t.slice(e.offset + e.length), text);
+}
+
+/** A statement for alice (a named principal, so the wildcard and lockout checks stay quiet) with overrides. */
+const stmt = (extra: Record<string, unknown>) => policyWith({ Sid: 'S', Effect: 'Allow', Principal: { AWS: ALICE }, Action: 'kms:Decrypt', Resource: '*', ...extra });
+const cond = (condition: Record<string, unknown>, extra: Record<string, unknown> = {}) => stmt({ Condition: condition, ...extra });
+const only = (...statements: Record<string, unknown>[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements }, null, 2);
+
+interface Case {
+  code: string;
+  text: string;
+  /** The exact text the finding covers. */
+  at: string;
+  severity: Finding['severity'];
+  /** Applying the finding's fix removes it. */
+  fixes?: boolean;
+  options?: LintOptions;
+}
+
+const fires: Case[] = [
+  { code: 'json-syntax', text: '{"Version": "2012-10-17", "Statement": [}', at: '}', severity: 'error' },
+  { code: 'json-syntax', text: '{"Version": "2012-10-17", // note\n "Statement": []}', at: '// note', severity: 'error' },
+  { code: 'invalid-type', text: '["Version"]', at: '["Version"]', severity: 'error' },
+  { code: 'invalid-version', text: JSON.stringify({ Version: '2012-10-18', Statement: JSON.parse(stmt({})).Statement }), at: '"2012-10-18"', severity: 'error', fixes: true },
+  { code: 'missing-version', text: JSON.stringify({ Statement: JSON.parse(stmt({})).Statement }), at: '{', severity: 'warning', fixes: true },
+  { code: 'old-version', text: JSON.stringify({ Version: '2008-10-17', Statement: JSON.parse(stmt({})).Statement }), at: '"2008-10-17"', severity: 'info', fixes: true },
+  { code: 'old-version', text: JSON.stringify({ Version: '2008-10-17', Statement: JSON.parse(cond({ StringEquals: { 'kms:EncryptionContext:owner': '${aws:username}' } })).Statement }), at: '"2008-10-17"', severity: 'warning' },
+  { code: 'unknown-element', text: stmt({ effect: 'Allow' }), at: '"effect"', severity: 'error', fixes: false },
+  { code: 'unknown-element', text: JSON.stringify({ Version: '2012-10-17', Statment: [] , Statement: JSON.parse(stmt({})).Statement }), at: '"Statment"', severity: 'error' },
+  { code: 'missing-element', text: stmt({ Resource: undefined }), at: '"S"', severity: 'error' },
+  { code: 'missing-element', text: stmt({ Principal: undefined }), at: '"S"', severity: 'error' },
+  { code: 'missing-element', text: '{"Version": "2012-10-17"}', at: '{', severity: 'error' },
+  { code: 'missing-element', text: '{"Version": "2012-10-17", "Statement": []}', at: '[]', severity: 'error' },
+  { code: 'conflicting-elements', text: stmt({ NotPrincipal: { AWS: ALICE } }), at: '"NotPrincipal"', severity: 'error' },
+  { code: 'invalid-effect', text: stmt({ Effect: 'allow' }), at: '"allow"', severity: 'error', fixes: true },
+  { code: 'invalid-effect', text: stmt({ Effect: 'Permit' }), at: '"Permit"', severity: 'error' },
+  { code: 'duplicate-sid', text: policyWith({ Sid: 'Root', Effect: 'Allow', Principal: { AWS: ALICE }, Action: 'kms:Decrypt', Resource: '*' }), at: '"Root"', severity: 'warning' },
+  { code: 'empty-sid', text: stmt({ Sid: '' }), at: '""', severity: 'info' },
+  { code: 'duplicate-key', text: '{"Version": "2012-10-17", "Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": "kms:*", "Resource": "*"}}', at: '"Version"', severity: 'error' },
+  { code: 'invalid-character', text: stmt({ Sid: 'Snow ☃' }), at: '"Snow ☃"', severity: 'error' },
+  { code: 'invalid-type', text: stmt({ Action: 5 }), at: '5', severity: 'error' },
+  { code: 'invalid-type', text: cond({ StringEquals: { 'kms:CallerAccount': { a: 1 } } }), at: '{\n            "a": 1\n          }', severity: 'error' },
+  { code: 'empty-value', text: stmt({ Action: [] }), at: '[]', severity: 'warning' },
+  { code: 'unknown-action', text: stmt({ Action: 'kms:Decrypted' }), at: '"kms:Decrypted"', severity: 'error', fixes: true },
+  { code: 'unknown-action', text: stmt({ Action: 'kms:Frobnicate*' }), at: '"kms:Frobnicate*"', severity: 'error' },
+  { code: 'unknown-action', text: stmt({ Action: 'kmss:Decrypt' }), at: '"kmss:Decrypt"', severity: 'error', fixes: true },
+  { code: 'unknown-action', text: stmt({ Action: 'Decrypt' }), at: '"Decrypt"', severity: 'error', fixes: true },
+  { code: 'action-not-applicable', text: stmt({ Action: ['kms:Decrypt', 'kms:CreateKey'] }), at: '"kms:CreateKey"', severity: 'warning' },
+  { code: 'action-not-applicable', text: stmt({ Action: ['kms:Decrypt', 's3:GetObject'] }), at: '"s3:GetObject"', severity: 'warning' },
+  { code: 'action-not-applicable', text: stmt({ Action: 'kms:RetireGrant' }), at: '"kms:RetireGrant"', severity: 'warning' },
+  { code: 'redundant-action', text: stmt({ Action: ['kms:*', 'kms:Decrypt'] }), at: '"kms:Decrypt"', severity: 'info' },
+  { code: 'not-action-allow', text: stmt({ Action: undefined, NotAction: 'kms:ScheduleKeyDeletion' }), at: '"NotAction"', severity: 'warning' },
+  { code: 'resource-not-star', text: stmt({ Resource: `arn:aws:kms:us-east-1:${ACCT}:key/1234abcd-12ab-34cd-56ef-1234567890ab` }), at: `"arn:aws:kms:us-east-1:${ACCT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"`, severity: 'error', fixes: true },
+  { code: 'not-resource', text: stmt({ Resource: undefined, NotResource: 'arn:aws:s3:::bucket' }), at: '"NotResource"', severity: 'error', fixes: true },
+  { code: 'invalid-principal', text: stmt({ Principal: ALICE }), at: `"${ALICE}"`, severity: 'error', fixes: true },
+  { code: 'invalid-principal', text: stmt({ Principal: { AWS: `arn:aws:iam::${ACCT}:group/admins` } }), at: `"arn:aws:iam::${ACCT}:group/admins"`, severity: 'error' },
+  { code: 'invalid-principal', text: stmt({ Principal: { AWS: 'arn:aws:iam::*:root' } }), at: '"arn:aws:iam::*:root"', severity: 'error' },
+  { code: 'invalid-principal', text: stmt({ Principal: { AWS: 'arn:aws:iam:111122223333:user/x' } }), at: '"arn:aws:iam:111122223333:user/x"', severity: 'error' },
+  { code: 'invalid-principal', text: stmt({ Principal: { Aws: ALICE } }), at: '"Aws"', severity: 'error' },
+  { code: 'invalid-principal', text: stmt({ Principal: { CanonicalUser: '79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be' } }), at: '"CanonicalUser"', severity: 'error' },
+  { code: 'invalid-principal', text: stmt({ Principal: { Service: 'cloudtrail' } }), at: '"cloudtrail"', severity: 'error' },
+  { code: 'invalid-principal', text: stmt({ Principal: {} }), at: '{}', severity: 'error' },
+  { code: 'deleted-principal', text: stmt({ Principal: { AWS: 'AIDAJQABLZS4A3QDU576Q' } }), at: '"AIDAJQABLZS4A3QDU576Q"', severity: 'warning' },
+  { code: 'redundant-principal', text: stmt({ Principal: { AWS: ['*', ALICE] }, Condition: { StringEquals: { 'kms:CallerAccount': ACCT } } }), at: '"*"', severity: 'info' },
+  { code: 'not-principal-allow', text: stmt({ Principal: undefined, NotPrincipal: { AWS: ALICE } }), at: '"NotPrincipal"', severity: 'warning' },
+  { code: 'not-principal-deny', text: stmt({ Effect: 'Deny', Principal: undefined, NotPrincipal: { AWS: ALICE } }), at: '"NotPrincipal"', severity: 'warning' },
+  { code: 'wildcard-principal', text: stmt({ Principal: '*' }), at: '"*"', severity: 'warning' },
+  { code: 'wildcard-principal', text: stmt({ Principal: { AWS: '*' }, Condition: { StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' } } }), at: '"*"', severity: 'warning' },
+  { code: 'wildcard-principal', text: stmt({ Principal: { AWS: '*' }, Condition: { StringNotEquals: { 'kms:CallerAccount': '999999999999' } } }), at: '"*"', severity: 'warning' },
+  { code: 'unknown-condition-operator', text: cond({ StringEqual: { 'kms:CallerAccount': ACCT } }), at: '"StringEqual"', severity: 'error' },
+  { code: 'null-if-exists', text: cond({ NullIfExists: { 'kms:EncryptionContextKeys': 'false' } }), at: '"NullIfExists"', severity: 'error', fixes: true },
+  { code: 'unknown-condition-key', text: cond({ StringEquals: { 'kms:CallerAcount': ACCT } }), at: '"kms:CallerAcount"', severity: 'error', fixes: true },
+  { code: 'unknown-condition-key', text: cond({ StringEquals: { 's3:prefix': 'home/' } }), at: '"s3:prefix"', severity: 'warning' },
+  { code: 'condition-key-not-allowed', text: cond({ StringEquals: { 'aws:ResourceTag/env': 'prod' } }), at: '"aws:ResourceTag/env"', severity: 'error' },
+  { code: 'condition-key-not-allowed', text: cond({ 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/app' } }), at: '"kms:ResourceAliases"', severity: 'error' },
+  { code: 'deprecated-condition-key', text: cond({ StringEquals: { 'kms:CustomerMasterKeySpec': 'SYMMETRIC_DEFAULT' } }), at: '"kms:CustomerMasterKeySpec"', severity: 'info', fixes: true },
+  { code: 'missing-qualifier', text: cond({ StringEquals: { 'kms:EncryptionContextKeys': 'tenant' } }), at: '"StringEquals"', severity: 'error' },
+  { code: 'unneeded-qualifier', text: cond({ 'ForAnyValue:StringEquals': { 'kms:CallerAccount': ACCT } }), at: '"ForAnyValue:StringEquals"', severity: 'warning' },
+  { code: 'unneeded-qualifier', text: cond({ 'ForAllValues:StringEquals': { 'kms:EncryptionContext:tenant': 'a' } }), at: '"ForAllValues:StringEquals"', severity: 'error' },
+  { code: 'for-all-values-empty-set', text: cond({ 'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['tenant'] } }), at: '"ForAllValues:StringEquals"', severity: 'warning' },
+  { code: 'null-with-qualifier', text: cond({ 'ForAnyValue:Null': { 'kms:EncryptionContextKeys': 'false' } }), at: '"ForAnyValue:Null"', severity: 'info' },
+  { code: 'condition-operator-mismatch', text: cond({ NumericEquals: { 'kms:CallerAccount': ACCT } }), at: '"NumericEquals"', severity: 'error' },
+  { code: 'condition-operator-mismatch', text: cond({ StringEquals: { 'kms:GrantIsForAWSResource': 'true' } }, { Action: 'kms:CreateGrant' }), at: '"StringEquals"', severity: 'warning' },
+  { code: 'invalid-condition-value', text: cond({ Bool: { 'aws:SecureTransport': 'yes' } }), at: '"yes"', severity: 'error' },
+  { code: 'invalid-condition-value', text: cond({ NumericLessThan: { 'kms:ScheduleKeyDeletionPendingWindowInDays': 'ten' } }, { Action: 'kms:ScheduleKeyDeletion' }), at: '"ten"', severity: 'error' },
+  { code: 'invalid-condition-value', text: cond({ NumericLessThan: { 'kms:ScheduleKeyDeletionPendingWindowInDays': 45 } }, { Action: 'kms:ScheduleKeyDeletion' }), at: '45', severity: 'warning' },
+  { code: 'invalid-condition-value', text: cond({ DateGreaterThan: { 'aws:CurrentTime': 'tomorrow' } }), at: '"tomorrow"', severity: 'error' },
+  { code: 'invalid-condition-value', text: cond({ IpAddress: { 'aws:SourceIp': '10.0.0.300' } }), at: '"10.0.0.300"', severity: 'error' },
+  { code: 'invalid-condition-value', text: cond({ StringEquals: { 'kms:KeySpec': 'RSA2048' } }), at: '"RSA2048"', severity: 'warning', fixes: true },
+  { code: 'invalid-condition-value', text: cond({ StringEquals: { 'kms:CallerAccount': '12345' } }), at: '"12345"', severity: 'warning' },
+  { code: 'invalid-condition-value', text: cond({ StringEquals: { 'kms:RequestAlias': `arn:aws:kms:us-east-1:${ACCT}:alias/app` } }), at: `"arn:aws:kms:us-east-1:${ACCT}:alias/app"`, severity: 'warning', fixes: true },
+  { code: 'invalid-condition-value', text: cond({ StringEquals: { 'kms:ViaService': 's3' } }), at: '"s3"', severity: 'warning' },
+  { code: 'wildcard-without-like', text: cond({ StringEquals: { 'kms:ViaService': 's3.*.amazonaws.com' } }), at: '"s3.*.amazonaws.com"', severity: 'warning', fixes: true },
+  { code: 'invalid-variable', text: cond({ StringEquals: { 'kms:EncryptionContext:owner': '${aws:username' } }), at: '"${aws:username"', severity: 'error' },
+  { code: 'invalid-variable', text: cond({ NumericEquals: { 'aws:MultiFactorAuthAge': '${aws:username}' } }), at: '"${aws:username}"', severity: 'error' },
+  { code: 'condition-key-not-supported', text: cond({ Bool: { 'kms:GrantIsForAWSResource': 'true' } }, { Action: 'kms:Encrypt' }), at: '"kms:GrantIsForAWSResource"', severity: 'error' },
+  { code: 'condition-key-not-supported', text: cond({ Bool: { 'kms:GrantIsForAWSResource': 'true' } }, { Effect: 'Deny', Action: 'kms:Encrypt' }), at: '"kms:GrantIsForAWSResource"', severity: 'warning' },
+  { code: 'condition-key-not-supported', text: cond({ BoolIfExists: { 'kms:GrantIsForAWSResource': 'true' } }, { Action: 'kms:Encrypt' }), at: '"kms:GrantIsForAWSResource"', severity: 'warning' },
+  { code: 'condition-key-partial', text: cond({ StringEquals: { 'kms:EncryptionContext:tenant': 'a' } }, { Action: ['kms:Decrypt', 'kms:DescribeKey'] }), at: '"kms:EncryptionContext:tenant"', severity: 'info' },
+  { code: 'via-service-with-service-principal', text: cond({ StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' } }, { Principal: { Service: 's3.amazonaws.com' } }), at: '"kms:ViaService"', severity: 'warning' },
+  { code: 'lockout-risk', text: only({ Effect: 'Allow', Principal: { AWS: ALICE }, Action: 'kms:Decrypt', Resource: '*' }), at: '"Statement"', severity: 'error', fixes: true, options: OPTIONS },
+  { code: 'lockout-risk', text: policyWith({ Effect: 'Deny', Principal: '*', Action: 'kms:PutKeyPolicy', Resource: '*' }), at: '"Statement"', severity: 'error' },
+  { code: 'lockout-risk', text: only({ Effect: 'Allow', Principal: { AWS: ACCT }, Action: 'kms:*', Resource: `arn:aws:kms:us-east-1:${ACCT}:key/*` }), at: '"Statement"', severity: 'error' },
+  { code: 'lockout-risk', text: fixture('aws-clean/console-default-symmetric.json'), at: '"Statement"', severity: 'error', options: { deployer: { accountId: '444455556666', region: 'us-east-1', principal: 'arn:aws:iam::444455556666:role/Deployer' } } },
+  { code: 'lockout-conditional', text: only({ Effect: 'Allow', Principal: { AWS: ALICE }, Action: 'kms:*', Resource: '*', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } }), at: '"Statement"', severity: 'warning' },
+  { code: 'lockout-conditional', text: only({ Effect: 'Allow', Principal: { Service: 'cloudformation.amazonaws.com' }, Action: 'kms:*', Resource: '*' }), at: '"Statement"', severity: 'warning' },
+  { code: 'unconstrained-create-grant', text: stmt({ Action: ['kms:Decrypt', 'kms:CreateGrant'] }), at: '"kms:CreateGrant"', severity: 'warning' },
+  { code: 'network-deny-without-service-exception', text: policyWith({ Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: '*', Condition: { NotIpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } }), at: '"aws:SourceIp"', severity: 'warning' },
+  { code: 'cross-account-action', text: stmt({ Principal: { AWS: 'arn:aws:iam::444455556666:root' }, Action: ['kms:Decrypt', 'kms:ScheduleKeyDeletion'] }), at: '"kms:ScheduleKeyDeletion"', severity: 'warning', options: OPTIONS },
+];
+
+/** Near misses: the same shapes written correctly, where the check must stay quiet. */
+const quiet: { code: string; text: string; options?: LintOptions }[] = [
+  { code: 'json-syntax', text: stmt({}) },
+  { code: 'invalid-version', text: stmt({}) },
+  { code: 'unknown-element', text: stmt({ Condition: { StringEquals: { 'kms:CallerAccount': ACCT } } }) },
+  { code: 'missing-element', text: stmt({ Resource: ['*'] }) },
+  { code: 'invalid-effect', text: stmt({ Effect: 'Deny' }) },
+  { code: 'duplicate-sid', text: stmt({ Sid: 'Another' }) },
+  { code: 'invalid-character', text: stmt({ Sid: 'Café für Ärzte' }) },
+  { code: 'unknown-action', text: stmt({ Action: ['kms:decrypt', 'KMS:ReEncrypt*', 'kms:GenerateDataKey*', '*'] }) },
+  { code: 'action-not-applicable', text: stmt({ Action: ['kms:Create*', 'kms:List*', 'kms:Describe*'] }) },
+  { code: 'action-not-applicable', text: stmt({ Action: undefined, NotAction: 'kms:CreateKey' }) },
+  { code: 'resource-not-star', text: stmt({ Resource: ['*'] }) },
+  { code: 'invalid-principal', text: stmt({ Principal: { AWS: [ACCT, 'arn:aws-us-gov:iam::111122223333:role/a/b/C', `arn:aws:sts::${ACCT}:assumed-role/Admin/jane`, `arn:aws:sts::${ACCT}:federated-user/bob`] } }) },
+  { code: 'invalid-principal', text: stmt({ Principal: { Service: ['logs.eu-west-1.amazonaws.com', 'cloudtrail.amazonaws.com'] } }) },
+  { code: 'wildcard-principal', text: stmt({ Principal: { AWS: '*' }, Condition: { StringEquals: { 'kms:CallerAccount': ACCT } } }) },
+  { code: 'wildcard-principal', text: stmt({ Principal: '*', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } } }) },
+  { code: 'wildcard-principal', text: stmt({ Effect: 'Deny', Principal: '*' }) },
+  { code: 'unknown-condition-key', text: cond({ StringEquals: { 'KMS:callerAccount': ACCT, 'kms:EncryptionContext:aws:pi:service': 'rds' } }) },
+  { code: 'missing-qualifier', text: cond({ 'ForAnyValue:StringEquals': { 'kms:EncryptionContextKeys': 'tenant' } }) },
+  { code: 'for-all-values-empty-set', text: cond({ 'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['tenant'] }, Null: { 'kms:EncryptionContextKeys': 'false' } }) },
+  { code: 'for-all-values-empty-set', text: cond({ 'ForAllValues:StringEquals': { 'kms:GrantOperations': ['Decrypt'] } }, { Action: 'kms:CreateGrant' }) },
+  { code: 'condition-operator-mismatch', text: cond({ ArnLike: { 'kms:EncryptionContext:aws:logs:arn': 'arn:aws:logs:*:111122223333:log-group:*' } }) },
+  { code: 'condition-operator-mismatch', text: cond({ StringLike: { 'aws:PrincipalArn': `arn:aws:iam::${ACCT}:role/*` } }) },
+  { code: 'invalid-condition-value', text: cond({ Bool: { 'aws:SecureTransport': true }, NumericGreaterThan: { 'aws:MultiFactorAuthAge': '3600' }, DateLessThan: { 'aws:CurrentTime': '2030-01-01T00:00:00Z' }, IpAddress: { 'aws:SourceIp': ['192.0.2.0/24', '2001:db8::/32'] } }) },
+  { code: 'invalid-condition-value', text: cond({ StringLike: { 'kms:RequestAlias': 'alias/app-*', 'kms:ViaService': ['ec2.*.amazonaws.com', 'rds.cn-north-1.amazonaws.com.cn'] } }) },
+  { code: 'wildcard-without-like', text: cond({ StringEquals: { 'kms:EncryptionContext:owner': '${aws:username}', 'kms:EncryptionContext:path': '${*}' } }) },
+  { code: 'condition-key-not-supported', text: cond({ Bool: { 'kms:GrantIsForAWSResource': 'true' } }, { Action: ['kms:CreateGrant', 'kms:ListGrants', 'kms:RevokeGrant'] }) },
+  { code: 'condition-key-partial', text: cond({ StringEquals: { 'kms:EncryptionContext:tenant': 'a' } }, { Action: ['kms:Decrypt', 'kms:Describe*'] }) },
+  { code: 'lockout-risk', text: fixture('aws-clean/console-default-symmetric.json') },
+  { code: 'lockout-risk', text: only({ Effect: 'Allow', Principal: { AWS: ALICE }, Action: 'kms:Put*', Resource: '*' }) },
+  { code: 'lockout-risk', text: policyWith({ Effect: 'Deny', Principal: '*', Action: 'kms:PutKeyPolicy', Resource: '*', Condition: { Bool: { 'kms:BypassPolicyLockoutSafetyCheck': 'true' } } }) },
+  { code: 'lockout-risk', text: fixture('aws-clean/default-key-policy.json'), options: { deployer: { accountId: ACCT, region: 'us-east-1', principal: `arn:aws:sts::${ACCT}:assumed-role/Deployer/ci` } } },
+  { code: 'lockout-conditional', text: only({ Effect: 'Allow', Principal: '*', Action: 'kms:*', Resource: '*', Condition: { StringEquals: { 'kms:CallerAccount': ACCT } } }) },
+  { code: 'unconstrained-create-grant', text: cond({ Bool: { 'kms:GrantIsForAWSResource': 'true' } }, { Action: 'kms:CreateGrant' }) },
+  { code: 'network-deny-without-service-exception', text: policyWith({ Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: '*', Condition: { NotIpAddress: { 'aws:SourceIp': '203.0.113.0/24' }, Bool: { 'aws:ViaAWSService': 'false' } } }) },
+  { code: 'cross-account-action', text: stmt({ Principal: { AWS: 'arn:aws:iam::444455556666:root' }, Action: ['kms:Decrypt', 'kms:DescribeKey'] }), options: OPTIONS },
+];
+
+function render(text: string, f: Finding): string {
+  return `${f.code}@${JSON.stringify(text.slice(f.offset, f.offset + f.length))}`;
+}
+
+for (const c of fires) {
+  test(`${c.code} fires at ${c.at.slice(0, 40)}`, () => {
+    const findings = lintPolicyText(c.text, c.options);
+    const hit = findings.find((f) => f.code === c.code && c.text.slice(f.offset, f.offset + f.length) === c.at);
+    assert.ok(hit, `expected ${c.code} at ${JSON.stringify(c.at)}; got ${findings.map((f) => render(c.text, f)).join(', ')}`);
+    assert.equal(hit.severity, c.severity);
+    assert.ok(hit.message.length > 20);
+    if (c.fixes !== undefined) {
+      assert.equal(Boolean(hit.fix), c.fixes, 'fix offered');
+      if (c.fixes) {
+        const fixed = applyFix(c.text, hit);
+        const after = lintPolicyText(fixed, c.options).filter((f) => f.code === c.code);
+        assert.deepEqual(after.map((f) => render(fixed, f)), [], `fix of ${c.code} leaves:\n${fixed}`);
+      }
+    }
+  });
+}
+
+for (const q of quiet) {
+  test(`${q.code} stays quiet on a correct near miss`, () => {
+    const findings = lintPolicyText(q.text, q.options).filter((f) => f.code === q.code);
+    assert.deepEqual(findings.map((f) => render(q.text, f)), []);
+  });
+}
+
+test('policy-too-large: over 32 KB is an error, over 90 % a note', () => {
+  const big = (n: number) => JSON.stringify({ Version: '2012-10-17', Statement: [JSON.parse(stmt({})).Statement[0], ...Array.from({ length: n }, (_, i) => ({ Sid: `S${i}`, Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCT}:role/role-${i}` }, Action: 'kms:Decrypt', Resource: '*' }))] });
+  const over = big(260);
+  assert.ok(Buffer.byteLength(over) > 32768);
+  const f = lintPolicyText(over).filter((x) => x.code === 'policy-too-large');
+  assert.equal(f.length, 1);
+  assert.equal(f[0].severity, 'error');
+  assert.match(f[0].message, new RegExp(`${Buffer.byteLength(over)} bytes`));
+  const near = big(230);
+  assert.ok(Buffer.byteLength(near) > 29491 && Buffer.byteLength(near) <= 32768, String(Buffer.byteLength(near)));
+  assert.deepEqual(lintPolicyText(near).map((x) => x.code), ['policy-near-limit']);
+});
+
+test('while the text has syntax errors, local checks still run but lockout waits', () => {
+  const text = '{"Version": "2012-10-17", "Statement": [{"Effect": "allow", "Principal": {"AWS": "111122223333"}, "Action": "kms:Decrypt", "Resource": "*"},]}';
+  const codes = lintPolicyText(text).map((f) => f.code);
+  assert.ok(codes.includes('json-syntax'));
+  assert.ok(codes.includes('invalid-effect'));
+  assert.ok(!codes.includes('lockout-risk'));
+});
+
+test('disabled codes are left out', () => {
+  assert.deepEqual(lintPolicyText(stmt({ Principal: '*' }), { disabled: ['wildcard-principal'] }), []);
+});
+
+test('findings are sorted by position and offsets are UTF-16 offsets', () => {
+  const text = stmt({ Sid: 'Ünïcödé 😀', Action: 'kms:Decrypted' });
+  const findings = lintPolicyText(text);
+  assert.deepEqual(findings.map((f) => f.offset), [...findings.map((f) => f.offset)].sort((a, b) => a - b));
+  const unknown = findings.find((f) => f.code === 'unknown-action')!;
+  assert.equal(text.slice(unknown.offset, unknown.offset + unknown.length), '"kms:Decrypted"');
+});
+
+const TEMPLATE_YAML = `AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Key:
+    Type: AWS::KMS::Key
+    Properties:
+      BypassPolicyLockoutSafetyCheck: true
+      KeyPolicy:
+        Version: '2012-10-17'
+        Statement:
+          - Sid: Use
+            Effect: allow
+            Principal:
+              AWS: arn:aws:iam::111122223333:role/App
+            Action: kms:Decrypted
+            Resource: '*'
+            Condition:
+              StringEquals:
+                kms:CallerAccount: !Ref AWS::AccountId
+  Bucket:
+    Type: AWS::S3::Bucket
+`;
+
+test('CloudFormation YAML: findings point into the template; intrinsics are left alone', () => {
+  const findings = lintDocument(TEMPLATE_YAML, 'yaml', OPTIONS);
+  const got = findings.map((f) => `${f.code}@${TEMPLATE_YAML.slice(f.offset, f.offset + f.length)}`);
+  assert.deepEqual(got, [
+    'bypass-lockout-check@true',
+    'lockout-risk@Statement',
+    'invalid-effect@allow',
+    'unknown-action@kms:Decrypted',
+  ]);
+  assert.equal(findings.find((f) => f.code === 'lockout-risk')!.severity, 'warning');
+});
+
+test('CloudFormation JSON: positions in the template; Fn::Sub principals are not judged', () => {
+  const template = JSON.stringify({
+    Resources: {
+      Key: { Type: 'AWS::KMS::Key', Properties: { KeyPolicy: { Version: '2012-10-17', Statement: [
+        { Effect: 'Allow', Principal: { AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root' } }, Action: 'kms:*', Resource: '*' },
+        { Effect: 'Allow', Principal: { AWS: ALICE }, Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': ['Key', 'Arn'] } },
+        { Effect: 'Allow', Principal: { AWS: ALICE }, Action: 'kms:Encrypt', Resource: 'arn:aws:kms:us-east-1:111122223333:key/x' },
+      ] } } },
+    },
+  }, null, 2);
+  const got = lintDocument(template, 'json').map((f) => `${f.code}@${template.slice(f.offset, f.offset + f.length)}`);
+  assert.deepEqual(got, ['resource-not-star@"arn:aws:kms:us-east-1:111122223333:key/x"']);
+});
+
+test('YAML and JSON syntax errors are reported with their own codes', () => {
+  assert.deepEqual(lintDocument('Resources:\n  Key: [unclosed\n', 'yaml').map((f) => f.code), ['yaml-syntax']);
+  assert.deepEqual(lintDocument('{"Resources": {', 'json').map((f) => f.code).slice(0, 1), ['json-syntax']);
+});
+
+test('a bare YAML key policy is linted; other YAML is not', () => {
+  const yamlPolicy = 'Version: "2012-10-17"\nStatement:\n  - Effect: Allow\n    Principal: "*"\n    Action: kms:Decrypt\n    Resource: "*"\n';
+  assert.ok(lintDocument(yamlPolicy, 'yaml').some((f) => f.code === 'wildcard-principal'));
+  assert.deepEqual(lintDocument('name: app\nversion: 2\n', 'yaml'), []);
+});
