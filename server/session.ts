@@ -14,6 +14,7 @@ import { policyCompletions } from './completion';
 import { identifierDiagnostics, identifierHover } from './identifiers';
 import { Keyring } from './keyring';
 import { policyHover } from './policyHover';
+import { policyDiagnostics } from './policyLint';
 import { PolicyDocuments, languageOf } from './policyDocuments';
 import { SettingsCache } from './settings';
 import { policySymbols } from './symbols';
@@ -27,6 +28,7 @@ export function startSession(connection: Connection): void {
   let validator: Validator | undefined;
   let dynamicConfiguration = false;
 
+  const policy: DiagnosticsProvider = (doc, s) => policyDiagnostics(doc, s, keyring);
   const identifiers: DiagnosticsProvider = (doc, s) =>
     s.checkIdentifiers && doc.getText().length <= s.maxIdentifierScanBytes ? identifierDiagnostics(doc, keyring) : [];
 
@@ -34,7 +36,7 @@ export function startSession(connection: Connection): void {
     const workspace = params.capabilities.workspace;
     settings = new SettingsCache(connection, Boolean(workspace?.configuration));
     dynamicConfiguration = Boolean(workspace?.didChangeConfiguration?.dynamicRegistration);
-    validator = new Validator(connection, documents, settings, [identifiers]);
+    validator = new Validator(connection, documents, settings, [policy, identifiers]);
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,

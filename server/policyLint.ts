@@ -1,0 +1,42 @@
+/**
+ * Which documents the key-policy checker runs on, and with what it knows from the keyring: policy files
+ * (by glob), JSON documents whose statements name kms: actions, and CloudFormation templates (JSON or YAML)
+ * with AWS::KMS::Key / ReplicaKey key policies.
+ */
+import type { Diagnostic } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { isKeyPolicyDocument, lintDocument, lintPolicyText, type Finding, type LintOptions } from '../src-core/policy/lint';
+import type { ServerSettings } from '../src-core/protocol';
+import type { Keyring } from './keyring';
+import { toDiagnostic } from './policyDiagnostics';
+import { languageOf, matchesPolicyGlobs, mentionsKms } from './policyDocuments';
+
+/**
+ * The workspace accounts the policy itself names: those are the key's own side, which turns on the
+ * cross-account checks and lets the lockout fix name the right root. A keyring account the policy never
+ * mentions says nothing about where this policy will be deployed.
+ */
+function lintOptions(text: string, keyring: Keyring): LintOptions {
+  const accountIds = keyring.accounts().map((a) => a.accountId).filter((id) => text.includes(id));
+  return accountIds.length ? { accountIds } : {};
+}
+
+function looksLikeTemplate(text: string): boolean {
+  return text.includes('AWS::KMS::') && /["']?Resources["']?\s*:/.test(text);
+}
+
+export function policyFindings(doc: TextDocument, settings: ServerSettings, keyring: Keyring): Finding[] {
+  const language = languageOf(doc);
+  if (!language) return [];
+  const text = doc.getText();
+  if (language === 'json' && matchesPolicyGlobs(doc, settings.policyFiles)) return lintPolicyText(text, lintOptions(text, keyring));
+  if (!mentionsKms(text)) return [];
+  if (looksLikeTemplate(text)) return lintDocument(text, language, lintOptions(text, keyring));
+  // Other YAML (Serverless, Helm, Ansible…) may name kms: actions without being a key policy: leave it alone.
+  if (language === 'json' && isKeyPolicyDocument(text)) return lintPolicyText(text, lintOptions(text, keyring));
+  return [];
+}
+
+export function policyDiagnostics(doc: TextDocument, settings: ServerSettings, keyring: Keyring): Diagnostic[] {
+  return policyFindings(doc, settings, keyring).map((f) => toDiagnostic(doc, f));
+}
