@@ -1,0 +1,147 @@
+/**
+ * `kmsw lint`: the key-policy checks of the editor, for CI. Lints key-policy JSON files and
+ * CloudFormation templates (JSON or YAML) and prints the findings as text, JSON or SARIF.
+ */
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import { lintDocument, type Finding } from '../../../src-core/policy/lint';
+import { UsageError, type CliCommand, type CliIo } from '../command';
+
+const FORMATS = ['text', 'json', 'sarif'] as const;
+type Format = (typeof FORMATS)[number];
+
+export interface LintRecord {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  severity: Finding['severity'];
+  code: string;
+  message: string;
+}
+
+const HELP = `Usage: kmsw lint [--format text|json|sarif] [--account ID]... FILE...
+
+Checks KMS key policies: *.json key-policy documents and CloudFormation templates (JSON or YAML;
+the KeyPolicy of every AWS::KMS::Key and AWS::KMS::ReplicaKey).
+
+Options:
+  --format text|json|sarif  Output format (default text). json prints an array of
+                            {file, line, column, endLine, endColumn, severity, code, message}
+                            with 1-based positions; sarif prints SARIF 2.1.0.
+  --account ID              An account of yours (repeatable; the first is the key's account):
+                            enables the cross-account checks.
+
+Exit status: 0 no error found, 1 an error found, 2 usage problem or unreadable file.`;
+
+function parseArgs(args: string[]): { format: Format; accounts: string[]; files: string[] } {
+  let format: Format = 'text';
+  const accounts: string[] = [];
+  const files: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const [name, inline] = arg.startsWith('--') ? arg.split(/=(.*)/s, 2) : [arg, undefined];
+    const value = () => {
+      const v = inline ?? args[++i];
+      if (v === undefined) throw new UsageError(`${name} needs a value`);
+      return v;
+    };
+    if (name === '--format') {
+      const v = value();
+      if (!(FORMATS as readonly string[]).includes(v)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${v}"`);
+      format = v as Format;
+    } else if (name === '--account') {
+      const v = value();
+      if (!/^\d{12}$/.test(v)) throw new UsageError(`--account takes a 12-digit account ID, not "${v}"`);
+      accounts.push(v);
+    } else if (arg === '--') {
+      files.push(...args.slice(i + 1));
+      break;
+    } else if (arg.startsWith('-') && arg !== '-') {
+      throw new UsageError(`unknown option ${arg}`);
+    } else {
+      files.push(arg);
+    }
+  }
+  if (files.length === 0) throw new UsageError('name at least one file to lint');
+  return { format, accounts, files };
+}
+
+/** 0-based UTF-16 offset → 1-based line and column (columns count UTF-16 code units, as LSP and SARIF do). */
+function positionFinder(text: string): (offset: number) => { line: number; column: number } {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
+  return (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - starts[lo] + 1 };
+  };
+}
+
+export function lintRecords(file: string, text: string, accounts: string[] = []): LintRecord[] {
+  const languageId = /\.ya?ml$/i.test(file) ? 'yaml' : 'json';
+  const at = positionFinder(text);
+  return lintDocument(text, languageId, accounts.length ? { accountIds: accounts } : {}).map((f) => {
+    const start = at(f.offset);
+    const end = at(f.offset + f.length);
+    return { file, line: start.line, column: start.column, endLine: end.line, endColumn: end.column, severity: f.severity, code: f.code, message: f.message };
+  });
+}
+
+const SARIF_LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
+
+function sarif(records: LintRecord[]): unknown {
+  const rules = [...new Set(records.map((r) => r.code))].sort().map((id) => ({ id }));
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [{
+      tool: { driver: { name: 'kmsw lint', informationUri: 'https://github.com/kms-workbench', rules } },
+      results: records.map((r) => ({
+        ruleId: r.code,
+        level: SARIF_LEVEL[r.severity],
+        message: { text: r.message },
+        locations: [{ physicalLocation: { artifactLocation: { uri: r.file }, region: { startLine: r.line, startColumn: r.column, endLine: r.endLine, endColumn: r.endColumn } } }],
+      })),
+    }],
+  };
+}
+
+async function run(args: string[], io: CliIo): Promise<number> {
+  const { format, accounts, files } = parseArgs(args);
+  const records: LintRecord[] = [];
+  let unreadable = false;
+  for (const file of files) {
+    let text: string;
+    try {
+      text = await readFile(isAbsolute(file) ? file : resolve(io.cwd, file), 'utf8');
+    } catch (e) {
+      io.stderr(`kmsw lint: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+      unreadable = true;
+      continue;
+    }
+    records.push(...lintRecords(file, text, accounts));
+  }
+  if (format === 'json') io.stdout(`${JSON.stringify(records, null, 2)}\n`);
+  else if (format === 'sarif') io.stdout(`${JSON.stringify(sarif(records), null, 2)}\n`);
+  else {
+    for (const r of records) io.stdout(`${r.file}:${r.line}:${r.column}: ${r.severity} ${r.code}: ${r.message}\n`);
+    const count = (s: Finding['severity']) => records.filter((r) => r.severity === s).length;
+    io.stdout(`${files.length} file${files.length === 1 ? '' : 's'}: ${count('error')} errors, ${count('warning')} warnings, ${count('info')} notes\n`);
+  }
+  if (unreadable) return 2;
+  return records.some((r) => r.severity === 'error') ? 1 : 0;
+}
+
+export const lintCommand: CliCommand = {
+  name: 'lint',
+  summary: 'Check KMS key policies (JSON files, CloudFormation templates) for errors and risks',
+  help: HELP,
+  run,
+};

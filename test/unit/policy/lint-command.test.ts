@@ -1,0 +1,103 @@
+/** `kmsw lint` run in-process: formats, 1-based positions and exit codes. */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { UsageError, type CliIo } from '../../../src-node/cli/command';
+import { lintCommand, type LintRecord } from '../../../src-node/cli/commands/lint';
+import { fixture } from './helpers';
+
+const dir = mkdtempSync(join(tmpdir(), 'kmsw-lint-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const BAD = `{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+      "Action": [
+        "kms:*",
+        "kms:Decrypted"
+      ],
+      "Resource": "*"
+    }
+  ]
+}
+`;
+writeFileSync(join(dir, 'bad.json'), BAD);
+writeFileSync(join(dir, 'good.json'), fixture('aws-clean/console-default-symmetric.json'));
+writeFileSync(join(dir, 'template.yaml'), 'Resources:\n  Key:\n    Type: AWS::KMS::Key\n    Properties:\n      KeyPolicy:\n        Version: "2012-10-17"\n        Statement:\n          - Effect: Allow\n            Principal: "*"\n            Action: kms:Decrypt\n            Resource: "*"\n          - Effect: Allow\n            Principal:\n              AWS: "111122223333"\n            Action: kms:*\n            Resource: "*"\n');
+writeFileSync(join(dir, 'warn.json'), JSON.stringify({ Version: '2012-10-17', Statement: [
+  { Effect: 'Allow', Principal: { AWS: '111122223333' }, Action: 'kms:*', Resource: '*' },
+  { Effect: 'Allow', Principal: '*', Action: 'kms:Decrypt', Resource: '*', Condition: { StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' } } },
+] }));
+
+async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: CliIo = { stdout: (t) => void (out += t), stderr: (t) => void (err += t), env: {}, cwd: dir, isTTY: false, signal: new AbortController().signal };
+  const code = await lintCommand.run(args, io);
+  return { code, out, err };
+}
+
+test('json format: 1-based positions of the exact token, exit 1 on an error', async () => {
+  const { code, out } = await run('--format', 'json', 'bad.json');
+  assert.equal(code, 1);
+  const records = JSON.parse(out) as LintRecord[];
+  assert.deepEqual(records, [{ file: 'bad.json', line: 9, column: 9, endLine: 9, endColumn: 24, severity: 'error', code: 'unknown-action', message: records[0].message }]);
+  assert.match(records[0].message, /kms:Decrypt/);
+});
+
+test('a clean file exits 0; text output ends with a summary', async () => {
+  const { code, out } = await run('good.json');
+  assert.equal(code, 0);
+  assert.equal(out, '1 file: 0 errors, 0 warnings, 0 notes\n');
+});
+
+test('warnings alone exit 0', async () => {
+  const { code, out } = await run('--format=text', 'warn.json');
+  assert.equal(code, 0);
+  assert.match(out, /^warn\.json:1:\d+: warning wildcard-principal: /);
+});
+
+test('CloudFormation YAML templates are linted in place', async () => {
+  const { code, out } = await run('--format', 'json', 'template.yaml');
+  assert.equal(code, 0);
+  const records = JSON.parse(out) as LintRecord[];
+  assert.deepEqual(records.map((r) => [r.code, r.line, r.column, r.endColumn]), [['wildcard-principal', 9, 24, 27]]);
+});
+
+test('sarif format', async () => {
+  const { code, out } = await run('--format', 'sarif', 'bad.json', 'good.json');
+  assert.equal(code, 1);
+  const log = JSON.parse(out);
+  assert.equal(log.version, '2.1.0');
+  assert.deepEqual(log.runs[0].tool.driver.rules, [{ id: 'unknown-action' }]);
+  assert.deepEqual(log.runs[0].results[0].locations[0].physicalLocation, { artifactLocation: { uri: 'bad.json' }, region: { startLine: 9, startColumn: 9, endLine: 9, endColumn: 24 } });
+  assert.equal(log.runs[0].results[0].level, 'error');
+});
+
+test('an unreadable file exits 2 and says which', async () => {
+  const { code, err } = await run('good.json', 'missing.json');
+  assert.equal(code, 2);
+  assert.match(err, /cannot read missing\.json: ENOENT/);
+});
+
+test('usage problems are UsageErrors (the CLI exits 2 with the help)', async () => {
+  await assert.rejects(run(), UsageError);
+  await assert.rejects(run('--format', 'xml', 'a.json'), /--format must be one of text, json, sarif/);
+  await assert.rejects(run('--bogus', 'a.json'), /unknown option --bogus/);
+  await assert.rejects(run('--account', '12', 'a.json'), /12-digit/);
+});
+
+test('--account enables the cross-account checks', async () => {
+  writeFileSync(join(dir, 'xacct.json'), JSON.stringify({ Version: '2012-10-17', Statement: [
+    { Effect: 'Allow', Principal: { AWS: '111122223333' }, Action: 'kms:*', Resource: '*' },
+    { Effect: 'Allow', Principal: { AWS: '444455556666' }, Action: ['kms:Decrypt', 'kms:ScheduleKeyDeletion'], Resource: '*' },
+  ] }));
+  assert.deepEqual(JSON.parse((await run('--format', 'json', 'xacct.json')).out), []);
+  const records = JSON.parse((await run('--format', 'json', '--account', '111122223333', 'xacct.json')).out) as LintRecord[];
+  assert.deepEqual(records.map((r) => r.code), ['cross-account-action']);
+});
