@@ -87,7 +87,10 @@ function fromYaml(node: YamlNode | null | undefined, text: string, fallbackOffse
 /** Parses YAML into a position tree; YAML errors become syntax problems. */
 export function parseYaml(text: string): { root?: PNode; problems: SyntaxProblem[] } {
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false, strict: false });
-  const problems = doc.errors.map((e) => ({ message: e.message.split('\n')[0], offset: e.pos[0], length: Math.max(e.pos[1] - e.pos[0], 1) }));
+  const problems = doc.errors.map((e) => {
+    const offset = Math.min(e.pos[0], text.length);
+    return { message: e.message.split('\n')[0], offset, length: Math.min(Math.max(e.pos[1] - e.pos[0], 1), text.length - offset) };
+  });
   const root = doc.contents ? fromYaml(doc.contents as YamlNode, text, 0) : undefined;
   return { root, problems };
 }

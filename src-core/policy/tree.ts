@@ -123,7 +123,8 @@ export function parseJson(text: string): { root?: PNode; problems: SyntaxProblem
   const tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const problems = errors.map((e) => {
     const code = printParseErrorCode(e.error);
-    return { message: SYNTAX_MESSAGES[code] ?? code, offset: e.offset, length: Math.max(e.length, 1) };
+    // At least one character wide so editors show it, but never past the end of the text.
+    return { message: SYNTAX_MESSAGES[code] ?? code, offset: e.offset, length: Math.min(Math.max(e.length, 1), text.length - e.offset) };
   });
   return { root: tree ? fromJson(tree) : undefined, problems };
 }
