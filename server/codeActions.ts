@@ -1,8 +1,22 @@
-/** Quick fixes: each of our diagnostics that carries a fix becomes one code action. */
+/**
+ * Quick fixes: each of our diagnostics that carries a fix becomes one code action. The fix travels in the
+ * diagnostic's `data` with the document version it was computed for, so a code action needs no second
+ * check run and never applies offsets to a newer text.
+ */
 import { CodeActionKind, type CodeAction, type CodeActionParams, type TextEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Finding } from '../src-core/policy/findings';
 import { DIAGNOSTIC_SOURCE } from '../src-core/protocol';
-import { isFixData } from './policyDiagnostics';
+
+export interface FixData {
+  version: number;
+  fix: NonNullable<Finding['fix']>;
+}
+
+export function isFixData(data: unknown): data is FixData {
+  const d = data as FixData | undefined;
+  return typeof d?.version === 'number' && typeof d.fix?.title === 'string' && Array.isArray(d.fix.edits);
+}
 
 export function quickFixes(doc: TextDocument, params: CodeActionParams): CodeAction[] {
   const actions: CodeAction[] = [];

@@ -6,7 +6,9 @@ import { DiagnosticSeverity, type Diagnostic, type Hover, type Position } from '
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { scanIdentifiers, type IdentifierMatch } from '../src-core/ids/scan';
 import { DIAGNOSTIC_SOURCE, type KeyringKey } from '../src-core/protocol';
+import { partitionOf } from '../src-core/ids/identifiers';
 import type { Keyring } from './keyring';
+import type { FixData } from './codeActions';
 
 /** Beyond this many findings in one file the rest add noise, not information. */
 const MAX_DIAGNOSTICS = 500;
@@ -65,9 +67,21 @@ function unknownFinding(doc: TextDocument, m: IdentifierMatch): Diagnostic | und
   return undefined;
 }
 
+/** `arn:aws:kms:cn-north-1:…` → `arn:aws-cn:kms:cn-north-1:…`: the Region is more likely right than the partition. */
+function partitionFix(doc: TextDocument, m: IdentifierMatch): FixData | undefined {
+  const p = m.parsed;
+  if (!p || !('partition' in p)) return undefined;
+  const expected = partitionOf(p.region);
+  return { version: doc.version, fix: { title: `Use partition "${expected}"`, edits: [{ offset: m.offset + 'arn:'.length, length: p.partition.length, newText: expected }] } };
+}
+
 function checkMatch(doc: TextDocument, m: IdentifierMatch, keyring: Keyring): Diagnostic | undefined {
   if (m.pattern) return undefined;
-  if (m.problem) return diagnostic(doc, m, DiagnosticSeverity.Warning, m.problem.code, m.problem.message);
+  if (m.problem) {
+    const d = diagnostic(doc, m, DiagnosticSeverity.Warning, m.problem.code, m.problem.message);
+    if (m.problem.code === 'wrong-partition') d.data = partitionFix(doc, m);
+    return d;
+  }
   const r = resolve(m, keyring);
   if (!r) return undefined;
   if (r.keys.length === 0) return r.authoritative ? unknownFinding(doc, m) : undefined;

@@ -21,6 +21,9 @@ function lintOptions(text: string, keyring: Keyring): LintOptions {
   return accountIds.length ? { accountIds } : {};
 }
 
+/** CloudFormation's own template size limit: a larger JSON or YAML file is not a template worth re-parsing per keystroke. */
+const MAX_TEMPLATE_BYTES = 1024 * 1024;
+
 function looksLikeTemplate(text: string): boolean {
   return text.includes('AWS::KMS::') && /["']?Resources["']?\s*:/.test(text);
 }
@@ -30,7 +33,7 @@ export function policyFindings(doc: TextDocument, settings: ServerSettings, keyr
   if (!language) return [];
   const text = doc.getText();
   if (language === 'json' && matchesPolicyGlobs(doc, settings.policyFiles)) return lintPolicyText(text, lintOptions(text, keyring));
-  if (!mentionsKms(text)) return [];
+  if (text.length > MAX_TEMPLATE_BYTES || !mentionsKms(text)) return [];
   if (looksLikeTemplate(text)) return lintDocument(text, language, lintOptions(text, keyring));
   // Other YAML (Serverless, Helm, Ansible…) may name kms: actions without being a key policy: leave it alone.
   if (language === 'json' && isKeyPolicyDocument(text)) return lintPolicyText(text, lintOptions(text, keyring));

@@ -1,6 +1,7 @@
 /**
- * A minimal LSP client for tests: spawns the real server (`node --import tsx server/server.ts --stdio`)
- * and speaks JSON-RPC to it over its stdio, the way VS Code's language client does.
+ * A minimal LSP client for tests: spawns the real server (`node --import tsx server/server.ts --stdio`,
+ * or the bundle named by KMSW_LSP_SERVER, e.g. dist/server.js) and speaks JSON-RPC to it over its stdio,
+ * the way VS Code's language client does.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import {
@@ -23,7 +24,9 @@ export class LspTestClient {
 
   private constructor(settings: Partial<ServerSettings>) {
     this.settings = settings;
-    this.#child = spawn(process.execPath, ['--import', 'tsx', 'server/server.ts', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const bundle = process.env.KMSW_LSP_SERVER;
+    const args = bundle ? [bundle, '--stdio'] : ['--import', 'tsx', 'server/server.ts', '--stdio'];
+    this.#child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
     this.#connection = createProtocolConnection(new StreamMessageReader(this.#child.stdout!), new StreamMessageWriter(this.#child.stdin!));
     this.#connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => this.settings));
     this.#connection.onNotification(PublishDiagnosticsNotification.type, (p) => {

@@ -65,6 +65,27 @@ describe('identifier checks over LSP', () => {
     assert.match(messageOf(partition), /aws-cn/);
   });
 
+  it('offers to correct the partition', async () => {
+    const diagnostics = await client.open('file:///work/partition.txt', 'plaintext', CONFIG);
+    const partition = diagnostics.find((d) => d.code === 'wrong-partition')!;
+    const [action] = await client.codeActions('file:///work/partition.txt', partition.range, [partition]);
+    assert.equal(action.title, 'Use partition "aws-cn"');
+    const start = positionOf(CONFIG, 'aws:kms:cn-north-1');
+    assert.deepEqual(action.edit?.changes?.['file:///work/partition.txt'], [{ range: { start, end: { line: start.line, character: start.character + 3 } }, newText: 'aws-cn' }]);
+    await client.close('file:///work/partition.txt');
+  });
+
+  it('does not scan files beyond the configured size', async () => {
+    const quiet = client.nextDiagnostics(uri);
+    await client.changeSettings({ maxIdentifierScanBytes: CONFIG.length - 1 });
+    assert.deepEqual((await quiet).diagnostics, []);
+    assert.deepEqual(await client.open('file:///work/big.txt', 'plaintext', CONFIG), []);
+    await client.close('file:///work/big.txt');
+    const republished = client.nextDiagnostics(uri);
+    await client.changeSettings({});
+    assert.ok((await republished).diagnostics.length > 0);
+  });
+
   it('re-checks open files when the keyring feed arrives: unknown keys in covered scopes, keys pending deletion', async () => {
     const published = client.nextDiagnostics(uri);
     await client.sendKeyring(KEYRING);
