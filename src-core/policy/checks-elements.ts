@@ -68,19 +68,33 @@ function checkAwsPrincipal(ctx: CheckContext, text: string, at: { offset: number
   else if (p.kind === 'assumed-role' && /[*?]/.test(p.session)) f.add('invalid-principal', 'error', 'The session name of an assumed-role principal cannot contain wildcards.', at);
 }
 
-/** The kms: actions an Action/NotAction pattern names (bare names). */
-export function expandActionPattern(pattern: string): string[] {
-  if (pattern === '*') return [...KMS_ACTION_NAMES];
-  const colon = pattern.indexOf(':');
-  if (colon < 0 || pattern.slice(0, colon).toLowerCase() !== 'kms') return [];
-  const name = pattern.slice(colon + 1);
-  return KMS_ACTION_NAMES.filter((a) => wildcardMatch(name, a, true));
+const expansions = new Map<string, readonly string[]>();
+
+/** The kms: actions an Action/NotAction pattern names (bare names). Memoised: policies repeat the same few patterns. */
+export function expandActionPattern(pattern: string): readonly string[] {
+  let names = expansions.get(pattern);
+  if (!names) {
+    const colon = pattern.indexOf(':');
+    if (pattern === '*') names = KMS_ACTION_NAMES;
+    else if (colon < 0 || pattern.slice(0, colon).toLowerCase() !== 'kms') names = [];
+    else names = KMS_ACTION_NAMES.filter((a) => wildcardMatch(pattern.slice(colon + 1), a, true));
+    if (expansions.size > 2000) expansions.clear();
+    expansions.set(pattern, names);
+  }
+  return names;
 }
 
+const statementActionCache = new WeakMap<StatementModel, readonly string[]>();
+
 /** The kms: actions a statement covers: its Action list, or the complement of its NotAction list. */
-export function statementActions(st: StatementModel): string[] {
-  const named = new Set(st.actions.flatMap((a) => expandActionPattern(a.value)));
-  return st.notAction ? KMS_ACTION_NAMES.filter((a) => !named.has(a)) : [...named];
+export function statementActions(st: StatementModel): readonly string[] {
+  let actions = statementActionCache.get(st);
+  if (!actions) {
+    const named = new Set(st.actions.flatMap((a) => expandActionPattern(a.value)));
+    actions = st.notAction ? KMS_ACTION_NAMES.filter((a) => !named.has(a)) : [...named];
+    statementActionCache.set(st, actions);
+  }
+  return actions;
 }
 
 function checkActions(ctx: CheckContext, st: StatementModel): void {

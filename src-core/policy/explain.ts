@@ -37,7 +37,7 @@ function fromStatement(st: StatementModel): AccessEntry | undefined {
     effect: st.effect,
     principals: st.principals.map((p) => describePrincipal(p.type, p.value)),
     exceptPrincipals: st.notPrincipal,
-    actions: statementActions(st),
+    actions: [...statementActions(st)],
     conditions: st.conditions.map((c) => `${c.key} ${c.operator} ${c.values.map((v) => v.value).join(' or ')}`),
   };
 }

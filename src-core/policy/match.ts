@@ -16,7 +16,9 @@ function escapeRegex(s: string): string {
 }
 
 function compile(pieces: Piece[], ignoreCase: boolean): RegExp {
-  const cacheKey = (ignoreCase ? 'i' : 's') + JSON.stringify(pieces);
+  // A cheap key: this runs for every action and condition value of every lint and every request.
+  let cacheKey = ignoreCase ? 'i' : 's';
+  for (const p of pieces) cacheKey += (p.wild ? '\u0001' : '\u0002') + p.text;
   let re = regexCache.get(cacheKey);
   if (!re) {
     let src = '';
