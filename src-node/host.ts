@@ -1,0 +1,65 @@
+/**
+ * Opens the local KMS for a Node host (the `kmsw` CLI, `kmsw serve`, the extension host): the
+ * engine wired to a keyring store, the wall clock, node:crypto randomness, the policy authorizer
+ * and, when the keyring lives in a folder, the audit log beside it.
+ */
+import { randomBytes } from 'node:crypto';
+import type { AuditSink, Clock, KeyringStore, Logger, Random } from '../src-core/ports';
+import { silentLogger } from '../src-core/ports';
+import type { Caller } from '../src-core/kms/context';
+import { MemoryKeyringStore } from '../src-core/kms/memory-store';
+import { KmsService } from '../src-core/kms/service';
+import { createPolicyAuthorizer } from '../src-core/policy/authorizer';
+
+export const DEFAULT_ACCOUNT_ID = '123456789012';
+export const DEFAULT_REGION = 'us-east-1';
+
+export interface LocalKmsOptions {
+  /** Keep the keyring in memory only (tests, throwaway servers). */
+  inMemory?: boolean;
+  accountId?: string;
+  region?: string;
+  logger?: Logger;
+  /** The wall clock; the keyring adds its simulated offset on top. */
+  clock?: Clock;
+}
+
+export interface LocalKms {
+  service: KmsService;
+  store: KeyringStore;
+  audit?: AuditSink;
+  accountId: string;
+  region: string;
+  /** The account root in the default account and Region, with any member replaced. */
+  defaultCaller(overrides?: Partial<Caller>): Caller;
+  /** Clears every key, alias and store (in-memory keyrings only: `POST /_reset`). */
+  reset?(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const nodeRandom: Random = { bytes: (n) => new Uint8Array(randomBytes(n)) };
+export const wallClock: Clock = { now: () => Date.now() };
+
+export function rootPrincipal(accountId: string): string {
+  return `arn:aws:iam::${accountId}:root`;
+}
+
+export async function openLocalKms(options: LocalKmsOptions = {}): Promise<LocalKms> {
+  const accountId = options.accountId ?? DEFAULT_ACCOUNT_ID;
+  const region = options.region ?? DEFAULT_REGION;
+  const logger = options.logger ?? silentLogger;
+  const store = new MemoryKeyringStore();
+  const service = new KmsService({ store, clock: options.clock ?? wallClock, random: nodeRandom, authorizer: createPolicyAuthorizer(), logger });
+  return {
+    service,
+    store,
+    accountId,
+    region,
+    defaultCaller: (overrides = {}) => {
+      const account = overrides.accountId ?? accountId;
+      return { accountId: account, region, principal: rootPrincipal(account), ...overrides };
+    },
+    reset: () => store.reset(),
+    close: () => store.close(),
+  };
+}

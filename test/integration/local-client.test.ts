@@ -1,0 +1,62 @@
+/**
+ * The in-process KMSClient: real SDK commands answered by a LocalKms without a socket, with typed
+ * SDK exceptions for AWS errors.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  CreateCustomKeyStoreCommand,
+  CustomKeyStoreNotFoundException,
+  DescribeCustomKeyStoresCommand,
+  KMSServiceException,
+} from '@aws-sdk/client-kms';
+import { openLocalKms } from '../../src-node/host';
+import { createLocalKmsClient } from '../../src-node/local-client';
+
+const CERT = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----';
+
+test('SDK commands reach the local KMS in-process and come back as SDK outputs', async () => {
+  const kms = await openLocalKms({ inMemory: true, region: 'eu-west-1' });
+  const client = createLocalKmsClient(kms);
+  const created = await client.send(new CreateCustomKeyStoreCommand({
+    CustomKeyStoreName: 'hsm', CloudHsmClusterId: 'cluster-234abcdefgh', TrustAnchorCertificate: CERT, KeyStorePassword: 'kmsuser-password',
+  }));
+  assert.match(created.CustomKeyStoreId!, /^cks-/);
+  assert.equal(created.$metadata.httpStatusCode, 200);
+  assert.match(created.$metadata.requestId!, /^[0-9a-f-]{36}$/);
+  const { CustomKeyStores } = await client.send(new DescribeCustomKeyStoresCommand({}));
+  assert.equal(CustomKeyStores!.length, 1);
+  assert.ok(CustomKeyStores![0].CreationDate instanceof Date, 'epoch seconds on the wire become Dates');
+  await kms.close();
+});
+
+test('AWS errors arrive as the typed SDK exceptions with name, message and request ID', async () => {
+  const kms = await openLocalKms({ inMemory: true });
+  const client = createLocalKmsClient(kms);
+  await assert.rejects(client.send(new DescribeCustomKeyStoresCommand({ CustomKeyStoreId: 'cks-0123456789abcdef0' })), (e: unknown) => {
+    assert.ok(e instanceof CustomKeyStoreNotFoundException);
+    assert.equal(e.name, 'CustomKeyStoreNotFoundException');
+    assert.equal(e.$metadata.httpStatusCode, 400);
+    assert.match(e.$metadata.requestId!, /^[0-9a-f-]{36}$/);
+    return true;
+  });
+  await assert.rejects(client.send(new CreateCustomKeyStoreCommand({ CustomKeyStoreName: '' })), (e: unknown) => {
+    assert.ok(e instanceof KMSServiceException);
+    assert.equal(e.name, 'ValidationException');
+    assert.match(e.message, /validation error/);
+    return true;
+  });
+  await kms.close();
+});
+
+test('reset empties an in-memory keyring', async () => {
+  const kms = await openLocalKms({ inMemory: true });
+  const client = createLocalKmsClient(kms);
+  await client.send(new CreateCustomKeyStoreCommand({
+    CustomKeyStoreName: 'hsm', CloudHsmClusterId: 'cluster-234abcdefgh', TrustAnchorCertificate: CERT, KeyStorePassword: 'kmsuser-password',
+  }));
+  await kms.reset!();
+  const { CustomKeyStores } = await client.send(new DescribeCustomKeyStoresCommand({}));
+  assert.deepEqual(CustomKeyStores, []);
+  await kms.close();
+});
