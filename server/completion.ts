@@ -1,19 +1,19 @@
 /**
- * Completion inside JSON key policies (plain files and CloudFormation `KeyPolicy` blocks): the JSON path
- * at the cursor, relative to the nearest `Statement`, says what belongs there.
+ * Completion inside key policies (policy files, CloudFormation `KeyPolicy` blocks in JSON and YAML): the
+ * path at the cursor, relative to the nearest `Statement`, says what belongs there.
  */
 import { CompletionItemKind, InsertTextFormat, type CompletionItem, type Position, type Range } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { getLocation, type JSONPath, type Node as JsonNode } from 'jsonc-parser';
 import { lookupConditionKey } from '../src-core/policy/data';
 import {
   ACTION_CANDIDATES, CONDITION_KEY_CANDIDATES, DEPRECATED_TAGS, OPERATOR_CANDIDATES, POLICY_ELEMENTS, PRINCIPAL_TYPES,
   STATEMENT_ELEMENTS, statementSnippets, type Candidate,
 } from './completionItems';
+import { jsonCursor, yamlCursor, type Cursor } from './cursor';
 import type { Keyring } from './keyring';
 
 /** Where the cursor is, relative to a policy: `['Statement', 'Condition', 'StringEquals', 'kms:ViaService']`. */
-function policyPath(path: JSONPath, isPolicyFile: boolean): (string | number)[] | undefined {
+function policyPath(path: (string | number)[], isPolicyFile: boolean): (string | number)[] | undefined {
   const at = path.lastIndexOf('Statement');
   if (at < 0) {
     const embedded = path.lastIndexOf('KeyPolicy');
@@ -24,24 +24,21 @@ function policyPath(path: JSONPath, isPolicyFile: boolean): (string | number)[] 
   return ['Statement', ...(typeof rest[0] === 'number' ? rest.slice(1) : rest)];
 }
 
-interface Place {
-  /** What the new text replaces: the string being typed (with its quotes), or an empty range at the cursor. */
-  range: Range;
-  /** A `:` already follows the key being typed, so only the key itself is inserted. */
-  colonFollows: boolean;
+/** Text for a value in the document's syntax: JSON strings, or YAML scalars quoted only when they must be. */
+function render(cursor: Cursor, value: string): string {
+  if (cursor.format === 'json') return JSON.stringify(value);
+  const quote = cursor.quote || (/^[A-Za-z0-9][\w.:/*?${}-]*$/.test(value) && !value.includes(': ') ? '' : "'");
+  return quote === "'" ? `'${value.replace(/'/g, "''")}'` : quote === '"' ? JSON.stringify(value) : value;
 }
 
-function placeOf(doc: TextDocument, text: string, offset: number, node: JsonNode | undefined): Place {
-  const inString = node && (node.type === 'string' || node.type === 'property') && node.offset <= offset && offset <= node.offset + node.length;
-  const start = inString ? node.offset : offset;
-  const end = inString ? node.offset + node.length : offset;
-  return { range: { start: doc.positionAt(start), end: doc.positionAt(end) }, colonFollows: /^\s*:/.test(text.slice(end, end + 50)) };
+function escapeSnippet(text: string): string {
+  return text.replace(/[$}\\]/g, '\\$&');
 }
 
-function toItem(c: Candidate, place: Place, asKey: boolean, keySuffix = ''): CompletionItem {
-  const quoted = JSON.stringify(c.value);
-  const body = c.snippet ? `"${c.snippet}"` : quoted.replace(/\$/g, '\\$');
-  const suffix = asKey && !place.colonFollows ? keySuffix : '';
+function toItem(c: Candidate, cursor: Cursor, range: Range, keySuffix: string): CompletionItem {
+  const shown = render(cursor, c.value);
+  const body = c.snippet ? render(cursor, c.snippet) : escapeSnippet(shown);
+  const suffix = cursor.asKey && !cursor.colonFollows ? keySuffix : '';
   return {
     label: c.value,
     kind: c.kind,
@@ -49,9 +46,9 @@ function toItem(c: Candidate, place: Place, asKey: boolean, keySuffix = ''): Com
     documentation: c.documentation ? { kind: 'markdown', value: c.documentation } : undefined,
     tags: c.deprecated ? DEPRECATED_TAGS : undefined,
     sortText: `${c.rank ?? 0}${c.value}`,
-    filterText: quoted,
+    filterText: shown,
     insertTextFormat: InsertTextFormat.Snippet,
-    textEdit: { range: place.range, newText: body + suffix },
+    textEdit: { range, newText: body + suffix },
   };
 }
 
@@ -125,7 +122,8 @@ function candidatesFor(rel: (string | number)[], asKey: boolean, keyring: Keyrin
 
 const KEY_SUFFIX: Record<string, string> = { Statement: ': [\n\t$0\n]', Condition: ': {$0}', Principal: ': {$0}', NotPrincipal: ': {$0}' };
 
-function keySuffixFor(rel: (string | number)[], value: string): string {
+function keySuffixFor(cursor: Cursor, rel: (string | number)[], value: string): string {
+  if (cursor.format === 'yaml') return ': ';
   const names = rel.filter((p): p is string => typeof p === 'string');
   if (names[0] === 'Statement' && names[1] === 'Condition' && names.length === 3) return ': {$0}';
   if (names[0] === 'Statement' && names[1] === 'Condition' && names.length === 4) return ': "$0"';
@@ -136,22 +134,22 @@ function keySuffixFor(rel: (string | number)[], value: string): string {
 export interface CompletionContext {
   doc: TextDocument;
   position: Position;
+  format: 'json' | 'yaml';
   /** The whole file is a key policy, so top-level elements are offered too. */
   isPolicyFile: boolean;
   keyring: Keyring;
 }
 
-export function policyCompletions({ doc, position, isPolicyFile, keyring }: CompletionContext): CompletionItem[] {
+export function policyCompletions({ doc, position, format, isPolicyFile, keyring }: CompletionContext): CompletionItem[] {
   const text = doc.getText();
   const offset = doc.offsetAt(position);
-  const location = getLocation(text, offset);
-  const rel = policyPath(location.path, isPolicyFile);
-  if (!rel) return [];
-  const place = placeOf(doc, text, offset, location.previousNode);
-  const asKey = location.isAtPropertyKey;
-  const items = candidatesFor(rel, asKey, keyring).map((c) => toItem(c, place, asKey, keySuffixFor(rel, c.value)));
-  // Inside the Statement array, between statements: offer whole statements.
-  if (!asKey && rel.length === 1 && rel[0] === 'Statement' && !location.previousNode) {
+  const cursor = format === 'json' ? jsonCursor(text, offset) : yamlCursor(text, offset);
+  const rel = cursor && policyPath(cursor.path, isPolicyFile);
+  if (!cursor || !rel) return [];
+  const range = { start: doc.positionAt(cursor.start), end: doc.positionAt(cursor.end) };
+  const items = candidatesFor(rel, cursor.asKey, keyring).map((c) => toItem(c, cursor, range, keySuffixFor(cursor, rel, c.value)));
+  // Inside the Statement array of a JSON policy, between statements: offer whole statements.
+  if (format === 'json' && !cursor.asKey && cursor.fresh && rel.length === 1 && rel[0] === 'Statement') {
     const [account] = keyring.accounts();
     const indent = doc.getText({ start: { line: position.line, character: 0 }, end: position }).match(/^\s*/)![0];
     items.push(...statementSnippets(account?.partition ?? 'aws', account?.accountId ?? '111122223333', indent));

@@ -72,10 +72,13 @@ export function startSession(connection: Connection): void {
 
   connection.onCompletion(async ({ textDocument, position }) => {
     const doc = documents.get(textDocument.uri);
-    if (!doc || languageOf(doc) !== 'json') return [];
+    const format = doc && languageOf(doc);
+    if (!doc || !format) return [];
     const { policyFiles } = await settings.get(doc.uri);
-    const isPolicyFile = policies.get(doc, policyFiles)?.isPolicyFile ?? false;
-    return policyCompletions({ doc, position, isPolicyFile, keyring });
+    const policy = policies.get(doc, policyFiles);
+    // YAML is completed only inside CloudFormation templates with KMS keys; JSON wherever a Statement is.
+    if (format === 'yaml' && !policy) return [];
+    return policyCompletions({ doc, position, format, isPolicyFile: policy?.isPolicyFile ?? false, keyring });
   });
 
   connection.onHover(async ({ textDocument, position }) => {

@@ -150,6 +150,43 @@ describe('policy editing over LSP', () => {
     assert.match(text, /kms:GenerateDataKey\*\*\* matches 4 actions/);
   });
 
+  it('completes inside a YAML CloudFormation key policy, quoting only where YAML needs it', async () => {
+    const uri2 = 'file:///work/typing.yaml';
+    const text = `Resources:
+  Key:
+    Type: AWS::KMS::Key
+    Properties:
+      KeyPolicy:
+        Statement:
+          - Action: kms:Enc
+            Resource: 
+            Condition:
+              StringEquals:
+                kms:Via
+          - Eff
+`;
+    await client.open(uri2, 'yaml', text);
+    const keys = await client.completion(uri2, positionOf(text, '- Eff', 5));
+    const effect = keys.find((i) => i.label === 'Effect');
+    assert.ok(effect, `Effect in ${labels(keys)}`);
+    assert.equal(edit(effect).newText, 'Effect: ');
+    const actions = await client.completion(uri2, positionOf(text, 'kms:Enc', 7));
+    const encrypt = actions.find((i) => i.label === 'kms:Encrypt');
+    assert.deepEqual(edit(encrypt).range.start, positionOf(text, 'kms:Enc'));
+    assert.equal(edit(encrypt).newText, 'kms:Encrypt');
+    const resources = await client.completion(uri2, positionOf(text, 'Resource: ', 10));
+    assert.equal(edit(resources.find((i) => i.label === '*')).newText, "'*'");
+    const conditionKeys = labels(await client.completion(uri2, positionOf(text, 'kms:Via', 7)));
+    assert.ok(conditionKeys.includes('kms:ViaService'));
+
+    // A key typed above existing ones: YAML reads `Eff` + the next line as one key; only the typed line is replaced.
+    const above = text.replace('- Action: kms:Enc', '- Eff\n            Action: kms:Enc');
+    await client.change(uri2, [{ range: { start: { line: 0, character: 0 }, end: { line: text.split('\n').length, character: 0 } }, text: above }]);
+    const effectAbove = (await client.completion(uri2, positionOf(above, '- Eff', 5))).find((i) => i.label === 'Effect');
+    const start = positionOf(above, 'Eff');
+    assert.deepEqual(edit(effectAbove), { range: { start, end: { line: start.line, character: start.character + 3 } }, newText: 'Effect: ' });
+  });
+
   it('lists statements by Sid as document symbols, under the logical ID in a template', async () => {
     const symbols = await client.symbols(uri);
     assert.deepEqual(symbols.map((s) => [s.name, s.detail]), [['Enable IAM User Permissions', 'Allow kms:*'], ['AllowUse', 'Allow 2 actions']]);
