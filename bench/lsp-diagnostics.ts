@@ -100,6 +100,25 @@ function cfnLintRuns(policy: object, runs: number): number[] {
   }
 }
 
+/** A typical workspace JSON file (~20 KB) that is not a key policy: a few IDs, no KMS identifiers. */
+function workspaceFile(i: number): string {
+  const items = Array.from({ length: 150 }, (_, j) => ({ id: `${String(i).padStart(8, '0')}-0000-4000-8000-${String(j).padStart(12, '0')}`, name: `item ${j}`, tags: ['a', 'b'], enabled: j % 2 === 0 }));
+  return JSON.stringify({ name: `package-${i}`, version: '1.0.0', items }, null, 2);
+}
+
+/** Opens `count` files and waits until each has its diagnostics: the cost of a large workspace's open editors. */
+async function openMany(count: number, settings: Parameters<typeof LspTestClient.start>[0]): Promise<number> {
+  const client = await LspTestClient.start(settings);
+  try {
+    const files = Array.from({ length: count }, (_, i) => workspaceFile(i));
+    const started = performance.now();
+    await Promise.all(files.map((text, i) => client.open(`file:///bench/ws/f${i}.json`, 'json', text)));
+    return performance.now() - started;
+  } finally {
+    await client.stop();
+  }
+}
+
 async function main(): Promise<void> {
   const policy = buildPolicy();
   const text = JSON.stringify(policy, null, 2);
@@ -116,6 +135,13 @@ async function main(): Promise<void> {
   console.log(`LSP didChange → publishDiagnostics:  median ${fmt(median(lsp))}, p95 ${fmt(p95(lsp))}`);
   console.log(`cfn-lint on the same policy in a template (one CLI run): median ${fmt(median(cfn))}, p95 ${fmt(p95(cfn))}`);
   console.log(`ratio cfn-lint / LSP (median): ${(median(cfn) / median(lsp)).toFixed(0)}x`);
+
+  // Reference: the same opens with every check switched off, i.e. what sync and publish alone cost.
+  const files = 2000;
+  await openMany(200, {}); // warm-up
+  const checked = await openMany(files, {});
+  const bare = await openMany(files, { checkIdentifiers: false, policyFiles: [] });
+  console.log(`${files} workspace JSON files (~${(workspaceFile(0).length / 1024).toFixed(0)} KB each) opened → all diagnostics: ${fmt(checked)} with checks, ${fmt(bare)} without (ratio ${(checked / bare).toFixed(2)})`);
 }
 
 main().catch((err: unknown) => {
