@@ -13,9 +13,11 @@ export interface EmbeddedPolicy {
   resourceType: string;
   /** The KeyPolicy value; offsets are in the template text. */
   policy: PNode;
-  /** Other properties of the resource that change what the policy means. */
-  keySpec?: string;
-  keyUsage?: string;
+  /**
+   * What the resource says about the key, with CloudFormation's defaults for AWS::KMS::Key
+   * (a ReplicaKey inherits these from its primary, so they stay unknown there).
+   */
+  key: { spec?: string; usage?: string; origin?: string; multiRegion?: boolean };
   bypassLockoutCheck?: PNode;
 }
 
@@ -99,6 +101,21 @@ function stringValue(node: PNode | undefined): string | undefined {
   return node?.kind === 'string' ? node.value : undefined;
 }
 
+/** KeySpec, KeyUsage, Origin and MultiRegion with their defaults; a value set by an intrinsic stays unknown. */
+function keyProperties(props: PNode | undefined): EmbeddedPolicy['key'] {
+  const known = (name: string, dflt: string) => {
+    const node = getProp(props, name)?.value;
+    return !node ? dflt : node.kind === 'string' ? node.value : node.kind === 'boolean' ? String(node.value) : undefined;
+  };
+  const multiRegion = known('MultiRegion', 'false');
+  return {
+    spec: known('KeySpec', 'SYMMETRIC_DEFAULT'),
+    usage: known('KeyUsage', 'ENCRYPT_DECRYPT'),
+    origin: known('Origin', 'AWS_KMS'),
+    multiRegion: multiRegion === undefined ? undefined : multiRegion.toLowerCase() === 'true',
+  };
+}
+
 /** Key policies of AWS::KMS::Key / AWS::KMS::ReplicaKey resources in a template, with original offsets. */
 export function findEmbeddedPolicies(text: string, languageId: 'json' | 'yaml'): TemplateScan {
   const parsed = languageId === 'json' ? parseJson(text) : parseYaml(text);
@@ -117,8 +134,7 @@ export function findEmbeddedPolicies(text: string, languageId: 'json' | 'yaml'):
         logicalId: res.key,
         resourceType: type,
         policy,
-        keySpec: stringValue(getProp(props, 'KeySpec')?.value),
-        keyUsage: stringValue(getProp(props, 'KeyUsage')?.value),
+        key: type === 'AWS::KMS::Key' ? keyProperties(props) : {},
         bypassLockoutCheck: getProp(props, 'BypassPolicyLockoutSafetyCheck')?.value,
       });
     }

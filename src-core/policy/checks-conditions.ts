@@ -223,9 +223,32 @@ function checkCondition(ctx: CheckContext, st: StatementModel, c: ConditionRef):
   checkSupport(ctx, st, c, info);
 }
 
+/** The same key twice under one operator, differing only in case: IAM rejects the policy. */
+function checkCaseDuplicates(ctx: CheckContext, st: StatementModel): void {
+  const seen = new Set<string>();
+  for (const c of st.conditions) {
+    const id = `${c.operator}\u0000${c.key.toLowerCase()}`;
+    if (seen.has(id)) ctx.findings.add('duplicate-condition-key', 'error', `${c.key} appears twice under ${c.operator} (condition keys are case-insensitive); merge the values into one entry.`, { offset: c.keyOffset, length: c.keyLength });
+    seen.add(id);
+  }
+}
+
+/** Deny on `Bool aws:MultiFactorAuthPresent false` misses long-term credentials, where the key is absent. */
+function checkMfaGap(ctx: CheckContext, st: StatementModel): void {
+  if (st.effect !== 'Deny') return;
+  for (const c of st.conditions) {
+    if (c.operator !== 'Bool' || c.key.toLowerCase() !== 'aws:multifactorauthpresent' || !c.values.some((v) => v.value.toLowerCase() === 'false')) continue;
+    const opSpan = { offset: c.operatorKeyOffset, length: c.operatorKeyLength };
+    ctx.findings.add('mfa-condition-gap', 'warning', 'aws:MultiFactorAuthPresent is absent for long-term access keys, so this Deny does not apply to them; use BoolIfExists.', opSpan,
+      replaceFix('Use BoolIfExists', opSpan, ctx.text[opSpan.offset] === '"' ? '"BoolIfExists"' : 'BoolIfExists'));
+  }
+}
+
 export function checkConditions(ctx: CheckContext): void {
   for (const st of ctx.model.statements) {
     for (const c of st.conditions) checkCondition(ctx, st, c);
+    checkCaseDuplicates(ctx, st);
+    checkMfaGap(ctx, st);
     const services = st.principals.filter((p) => p.type === 'Service');
     if (services.length && services.length === st.principals.length && !st.notPrincipal) {
       for (const c of st.conditions) {

@@ -124,6 +124,10 @@ function checkActions(ctx: CheckContext, st: StatementModel): void {
       continue;
     }
     const canonical = canonicalAction(name);
+    if (!canonical && name.toLowerCase() === 'reencrypt') {
+      f.add('unknown-action', 'error', 'The ReEncrypt operation needs two permissions, kms:ReEncryptFrom (source key) and kms:ReEncryptTo (destination key); write "kms:ReEncrypt*".', at, replaceFix('Use "kms:ReEncrypt*"', at, '"kms:ReEncrypt*"'));
+      continue;
+    }
     if (!canonical) {
       const guess = closest(name, KMS_ACTION_NAMES);
       f.add('unknown-action', 'error', `"${text}" is not a KMS action${guess ? `; did you mean "kms:${guess}"?` : '.'}`, at, guess ? replaceFix(`Use "kms:${guess}"`, at, `"kms:${guess}"`) : undefined);

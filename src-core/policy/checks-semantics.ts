@@ -5,6 +5,7 @@
 import type { CheckContext } from './context';
 import { canonicalAction, KMS_ACTIONS, lookupConditionKey } from './data';
 import { statementActions } from './checks-elements';
+import { statementAnchor } from './checks-structure';
 import { keySpan, spanOf } from './findings';
 import { lockoutRisk } from './lockout';
 import type { ConditionRef, StatementModel } from './model';
@@ -128,12 +129,57 @@ function checkCrossAccount(ctx: CheckContext, st: StatementModel): void {
   }
 }
 
+/** Conditions that bound "*" to a whole account or organization, not to particular principals. */
+const ACCOUNT_WIDE_KEYS = new Set(['kms:calleraccount', 'aws:principalaccount', 'aws:principalorgid', 'aws:principalorgpaths', 'aws:sourceaccount']);
+
+function checkAccountWideAdmin(ctx: CheckContext, st: StatementModel): void {
+  if (st.effect !== 'Allow' || !isEveryone(st) || !statementActions(st).includes('PutKeyPolicy')) return;
+  const narrowing = st.conditions.filter(narrows);
+  if (!narrowing.length || !narrowing.every((c) => ACCOUNT_WIDE_KEYS.has(c.key.toLowerCase()))) return;
+  const star = st.principals.find((p) => p.value === '*')!;
+  ctx.findings.add('account-wide-admin', 'warning', 'Every principal of the account (or organization) can change this key\'s policy and schedule its deletion, without needing any IAM policy. Name the administrators, or use the account-root principal so IAM policies decide.', spanOf(star.node));
+}
+
+/** Principals, actions and resources the Deny covers with no condition: what it takes away unconditionally. */
+function unconditionallyDenies(deny: StatementModel, allow: StatementModel): boolean {
+  if (deny.conditions.length || deny.notPrincipal || deny.notResource || !deny.resources.some((r) => r.value === '*')) return false;
+  if (!isEveryone(deny)) {
+    const denied = new Set(deny.principals.map((p) => `${p.type}|${p.value}`));
+    if (allow.notPrincipal || !allow.principals.length || !allow.principals.every((p) => denied.has(`${p.type}|${p.value}`))) return false;
+  }
+  const denied = new Set(statementActions(deny));
+  const allowed = statementActions(allow);
+  return allowed.length > 0 && allowed.every((a) => denied.has(a));
+}
+
+function checkShadowed(ctx: CheckContext): void {
+  const denies = ctx.model.statements.filter((s) => s.effect === 'Deny');
+  for (const st of ctx.model.statements) {
+    if (st.effect !== 'Allow') continue;
+    const by = denies.find((d) => unconditionallyDenies(d, st));
+    if (by) ctx.findings.add('allow-shadowed-by-deny', 'warning', `Everything this statement allows is denied by ${by.sid ? `"${by.sid.value}"` : `statement ${by.index + 1}`} without conditions, so it has no effect.`, statementAnchor(st));
+  }
+}
+
+function checkDuplicateStatements(ctx: CheckContext): void {
+  const seen = new Map<string, StatementModel>();
+  for (const st of ctx.model.statements) {
+    const key = JSON.stringify(toValue(st.node));
+    const first = seen.get(key);
+    if (first) ctx.findings.add('duplicate-statement', 'info', `This statement repeats statement ${first.index + 1} exactly; remove it.`, statementAnchor(st));
+    else seen.set(key, st);
+  }
+}
+
 export function checkSemantics(ctx: CheckContext): void {
   for (const st of ctx.model.statements) {
     checkWildcardPrincipal(ctx, st);
+    checkAccountWideAdmin(ctx, st);
     checkGrants(ctx, st);
     checkNetworkDeny(ctx, st);
     checkCrossAccount(ctx, st);
   }
+  checkShadowed(ctx);
+  checkDuplicateStatements(ctx);
   checkLockout(ctx);
 }

@@ -8,8 +8,8 @@ import type { PolicyModel } from './model';
 export interface LintOptions {
   /** Accounts of the workspace, the key's own account first: enables the cross-account checks and fix texts. */
   accountIds?: string[];
-  /** What is known about the key the policy belongs to (from a template or the keyring). */
-  key?: { spec?: string; usage?: string };
+  /** What is known about the key the policy belongs to (from a template or the keyring); unknown parts are left out. */
+  key?: { spec?: string; usage?: string; origin?: string; multiRegion?: boolean };
   /** The principal that will deploy the policy: the lockout check is then decided for exactly that caller. */
   deployer?: Caller;
   /** Finding codes to leave out. */

@@ -6,6 +6,7 @@
 import { findEmbeddedPolicies, parseYaml } from './cfn';
 import { checkConditions } from './checks-conditions';
 import { checkElements } from './checks-elements';
+import { checkKeyType } from './checks-key-type';
 import { checkSemantics } from './checks-semantics';
 import { checkSize, checkStructure } from './checks-structure';
 import type { CheckContext, LintOptions } from './context';
@@ -49,6 +50,7 @@ export function lintTree(root: PNode, text: string, format: 'json' | 'yaml', opt
   if (root.kind !== 'object') return;
   checkElements(ctx);
   checkConditions(ctx);
+  checkKeyType(ctx);
   if (!complete) return;
   checkSemantics(ctx);
   checkSize(ctx, bytes);
@@ -86,10 +88,9 @@ export function lintDocument(text: string, languageId: 'json' | 'yaml', options:
   syntaxFindings(findings, scan.problems, languageId === 'json' ? 'json-syntax' : 'yaml-syntax');
   for (const embedded of scan.policies) {
     const own = new FindingList();
-    const key = { spec: embedded.keySpec, usage: embedded.keyUsage };
     // CloudFormation sends the policy re-serialized: measure the minified JSON.
     const bytes = utf8Length(JSON.stringify(toValue(embedded.policy)));
-    lintTree(embedded.policy, text, languageId, { ...options, key: options.key ?? key }, own, bytes, scan.problems.length === 0);
+    lintTree(embedded.policy, text, languageId, { ...options, key: options.key ?? embedded.key }, own, bytes, scan.problems.length === 0);
     const bypass = isTrue(embedded.bypassLockoutCheck);
     for (const f of own.items) {
       if (bypass && f.code === 'lockout-risk') {

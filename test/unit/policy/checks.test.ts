@@ -123,6 +123,16 @@ const fires: Case[] = [
   { code: 'unconstrained-create-grant', text: stmt({ Action: ['kms:Decrypt', 'kms:CreateGrant'] }), at: '"kms:CreateGrant"', severity: 'warning' },
   { code: 'network-deny-without-service-exception', text: policyWith({ Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: '*', Condition: { NotIpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } }), at: '"aws:SourceIp"', severity: 'warning' },
   { code: 'cross-account-action', text: stmt({ Principal: { AWS: 'arn:aws:iam::444455556666:root' }, Action: ['kms:Decrypt', 'kms:ScheduleKeyDeletion'] }), at: '"kms:ScheduleKeyDeletion"', severity: 'warning', options: OPTIONS },
+  { code: 'unknown-action', text: stmt({ Action: 'kms:ReEncrypt' }), at: '"kms:ReEncrypt"', severity: 'error', fixes: true },
+  { code: 'action-not-for-key', text: stmt({ Action: ['kms:Sign', 'kms:Encrypt'] }), at: '"kms:Encrypt"', severity: 'warning', options: { key: { spec: 'RSA_2048', usage: 'SIGN_VERIFY' } } },
+  { code: 'action-not-for-key', text: stmt({ Action: 'kms:ImportKeyMaterial' }), at: '"kms:ImportKeyMaterial"', severity: 'warning', options: { key: { origin: 'AWS_KMS' } } },
+  { code: 'action-not-for-key', text: stmt({ Action: 'kms:ReplicateKey' }), at: '"kms:ReplicateKey"', severity: 'warning', options: { key: { multiRegion: false } } },
+  { code: 'encryption-context-not-for-key', text: cond({ StringEquals: { 'kms:EncryptionContext:tenant': 'a' } }), at: '"kms:EncryptionContext:tenant"', severity: 'warning', options: { key: { spec: 'RSA_4096' } } },
+  { code: 'account-wide-admin', text: stmt({ Principal: { AWS: '*' }, Action: 'kms:*', Condition: { StringEquals: { 'kms:CallerAccount': ACCT } } }), at: '"*"', severity: 'warning' },
+  { code: 'allow-shadowed-by-deny', text: policyWith({ Sid: 'S', Effect: 'Allow', Principal: { AWS: ALICE }, Action: 'kms:Decrypt', Resource: '*' }, [{ Sid: 'NoDecrypt', Effect: 'Deny', Principal: '*', Action: 'kms:Decrypt', Resource: '*' }]), at: '"S"', severity: 'warning' },
+  { code: 'duplicate-statement', text: policyWith({ Sid: 'Root', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCT}:root` }, Action: 'kms:*', Resource: '*' }), at: '"Root"', severity: 'info' },
+  { code: 'duplicate-condition-key', text: cond({ StringEquals: { 'kms:CallerAccount': ACCT, 'kms:calleraccount': ACCT } }), at: '"kms:calleraccount"', severity: 'error' },
+  { code: 'mfa-condition-gap', text: policyWith({ Effect: 'Deny', Principal: '*', Action: 'kms:ScheduleKeyDeletion', Resource: '*', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'false' } } }), at: '"Bool"', severity: 'warning', fixes: true },
 ];
 
 /** Near misses: the same shapes written correctly, where the check must stay quiet. */
@@ -162,6 +172,14 @@ const quiet: { code: string; text: string; options?: LintOptions }[] = [
   { code: 'unconstrained-create-grant', text: cond({ Bool: { 'kms:GrantIsForAWSResource': 'true' } }, { Action: 'kms:CreateGrant' }) },
   { code: 'network-deny-without-service-exception', text: policyWith({ Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: '*', Condition: { NotIpAddress: { 'aws:SourceIp': '203.0.113.0/24' }, Bool: { 'aws:ViaAWSService': 'false' } } }) },
   { code: 'cross-account-action', text: stmt({ Principal: { AWS: 'arn:aws:iam::444455556666:root' }, Action: ['kms:Decrypt', 'kms:DescribeKey'] }), options: OPTIONS },
+  { code: 'action-not-for-key', text: fixture('aws-clean/console-default-symmetric.json'), options: { key: { spec: 'SYMMETRIC_DEFAULT', usage: 'ENCRYPT_DECRYPT', origin: 'AWS_KMS', multiRegion: false } } },
+  { code: 'action-not-for-key', text: fixture('aws-clean/console-default-signing.json'), options: { key: { spec: 'ECC_NIST_P256', usage: 'SIGN_VERIFY', origin: 'EXTERNAL', multiRegion: true } } },
+  { code: 'encryption-context-not-for-key', text: cond({ StringEquals: { 'kms:EncryptionContext:tenant': 'a' } }), options: { key: { spec: 'SYMMETRIC_DEFAULT' } } },
+  { code: 'account-wide-admin', text: stmt({ Principal: { AWS: '*' }, Action: ['kms:Decrypt', 'kms:DescribeKey'], Condition: { StringEquals: { 'kms:CallerAccount': ACCT } } }) },
+  { code: 'account-wide-admin', text: stmt({ Principal: { AWS: '*' }, Action: 'kms:*', Condition: { StringEquals: { 'kms:CallerAccount': ACCT }, ArnLike: { 'aws:PrincipalArn': `arn:aws:iam::${ACCT}:role/admins/*` } } }) },
+  { code: 'allow-shadowed-by-deny', text: policyWith({ Sid: 'S', Effect: 'Allow', Principal: { AWS: ALICE }, Action: 'kms:Decrypt', Resource: '*' }, [{ Effect: 'Deny', Principal: '*', Action: 'kms:Decrypt', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }]) },
+  { code: 'duplicate-statement', text: fixture('aws-clean/cloudtrail.json') },
+  { code: 'mfa-condition-gap', text: policyWith({ Effect: 'Deny', Principal: '*', Action: 'kms:ScheduleKeyDeletion', Resource: '*', Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } } }) },
 ];
 
 function render(text: string, f: Finding): string {
@@ -283,4 +301,29 @@ test('a bare YAML key policy is linted; other YAML is not', () => {
   const yamlPolicy = 'Version: "2012-10-17"\nStatement:\n  - Effect: Allow\n    Principal: "*"\n    Action: kms:Decrypt\n    Resource: "*"\n';
   assert.ok(lintDocument(yamlPolicy, 'yaml').some((f) => f.code === 'wildcard-principal'));
   assert.deepEqual(lintDocument('name: app\nversion: 2\n', 'yaml'), []);
+});
+
+test('CloudFormation key properties feed the key-type checks (with CloudFormation\'s defaults)', () => {
+  const template = `Resources:
+  Mac:
+    Type: AWS::KMS::Key
+    Properties:
+      KeySpec: HMAC_256
+      KeyUsage: GENERATE_VERIFY_MAC
+      KeyPolicy:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Principal:
+              AWS: '111122223333'
+            Action: kms:*
+            Resource: '*'
+          - Effect: Allow
+            Principal:
+              AWS: arn:aws:iam::111122223333:role/App
+            Action: [kms:GenerateMac, kms:Decrypt, kms:ReplicateKey]
+            Resource: '*'
+`;
+  const got = lintDocument(template, 'yaml').map((f) => `${f.code}@${template.slice(f.offset, f.offset + f.length)}`);
+  assert.deepEqual(got, ['action-not-for-key@kms:Decrypt', 'action-not-for-key@kms:ReplicateKey']);
 });
