@@ -89,11 +89,11 @@ function checkMatch(doc: TextDocument, m: IdentifierMatch, keyring: Keyring): Di
 }
 
 /** Identifier diagnostics for a whole document. */
-export function identifierDiagnostics(doc: TextDocument, keyring: Keyring): Diagnostic[] {
+export function identifierDiagnostics(doc: TextDocument, keyring: Keyring, disabled: readonly string[] = []): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const m of scanIdentifiers(doc.getText())) {
     const d = checkMatch(doc, m, keyring);
-    if (d) out.push(d);
+    if (d && !disabled.includes(String(d.code))) out.push(d);
     if (out.length >= MAX_DIAGNOSTICS) break;
   }
   return out;

@@ -18,8 +18,9 @@ export class Keyring {
 
   /** Replaces everything with a new feed. */
   update(params: KeyringParams): void {
-    this.#keys = params.keys ?? [];
-    this.#scopes = params.scopes ?? [];
+    // The feed crosses a process boundary: keep what has the fields every lookup relies on.
+    this.#keys = (params?.keys ?? []).filter((k) => typeof k?.keyId === 'string').map((k) => ({ ...k, aliases: Array.isArray(k.aliases) ? k.aliases : [] }));
+    this.#scopes = (params?.scopes ?? []).filter((s) => typeof s?.accountId === 'string' && typeof s.region === 'string');
     this.#byKeyId.clear();
     this.#byAlias.clear();
     this.#covered = new Set(this.#scopes.map((s) => scopeKey(s.accountId, s.region)));

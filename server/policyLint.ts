@@ -16,9 +16,9 @@ import { languageOf, matchesPolicyGlobs, mentionsKms } from './policyDocuments';
  * cross-account checks and lets the lockout fix name the right root. A keyring account the policy never
  * mentions says nothing about where this policy will be deployed.
  */
-function lintOptions(text: string, keyring: Keyring): LintOptions {
+function lintOptions(text: string, keyring: Keyring, settings: ServerSettings): LintOptions {
   const accountIds = keyring.accounts().map((a) => a.accountId).filter((id) => text.includes(id));
-  return accountIds.length ? { accountIds } : {};
+  return { disabled: settings.disabledChecks, ...(accountIds.length ? { accountIds } : {}) };
 }
 
 /** CloudFormation's own template size limit: a larger JSON or YAML file is not a template worth re-parsing per keystroke. */
@@ -32,11 +32,11 @@ export function policyFindings(doc: TextDocument, settings: ServerSettings, keyr
   const language = languageOf(doc);
   if (!language) return [];
   const text = doc.getText();
-  if (language === 'json' && matchesPolicyGlobs(doc, settings.policyFiles)) return lintPolicyText(text, lintOptions(text, keyring));
+  if (language === 'json' && matchesPolicyGlobs(doc, settings.policyFiles)) return lintPolicyText(text, lintOptions(text, keyring, settings));
   if (text.length > MAX_TEMPLATE_BYTES || !mentionsKms(text)) return [];
-  if (looksLikeTemplate(text)) return lintDocument(text, language, lintOptions(text, keyring));
+  if (looksLikeTemplate(text)) return lintDocument(text, language, lintOptions(text, keyring, settings));
   // Other YAML (Serverless, Helm, Ansible…) may name kms: actions without being a key policy: leave it alone.
-  if (language === 'json' && isKeyPolicyDocument(text)) return lintPolicyText(text, lintOptions(text, keyring));
+  if (language === 'json' && isKeyPolicyDocument(text)) return lintPolicyText(text, lintOptions(text, keyring, settings));
   return [];
 }
 

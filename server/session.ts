@@ -30,7 +30,7 @@ export function startSession(connection: Connection): void {
 
   const policy: DiagnosticsProvider = (doc, s) => policyDiagnostics(doc, s, keyring);
   const identifiers: DiagnosticsProvider = (doc, s) =>
-    s.checkIdentifiers && doc.getText().length <= s.maxIdentifierScanBytes ? identifierDiagnostics(doc, keyring) : [];
+    s.checkIdentifiers && doc.getText().length <= s.maxIdentifierScanBytes ? identifierDiagnostics(doc, keyring, s.disabledChecks) : [];
 
   connection.onInitialize((params): InitializeResult => {
     const workspace = params.capabilities.workspace;

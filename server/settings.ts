@@ -10,11 +10,13 @@ export function normalizeSettings(raw: unknown): ServerSettings {
   const r = (raw && typeof raw === 'object' ? raw : {}) as Partial<Record<keyof ServerSettings, unknown>>;
   const d = DEFAULT_SERVER_SETTINGS;
   const num = (v: unknown, fallback: number) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : fallback);
+  const strings = (v: unknown, fallback: readonly string[]) => (Array.isArray(v) ? v.filter((g): g is string => typeof g === 'string') : [...fallback]);
   return {
-    policyFiles: Array.isArray(r.policyFiles) ? r.policyFiles.filter((g): g is string => typeof g === 'string') : [...d.policyFiles],
+    policyFiles: strings(r.policyFiles, d.policyFiles),
     checkIdentifiers: typeof r.checkIdentifiers === 'boolean' ? r.checkIdentifiers : d.checkIdentifiers,
     diagnosticsDelayMs: num(r.diagnosticsDelayMs, d.diagnosticsDelayMs),
     maxIdentifierScanBytes: num(r.maxIdentifierScanBytes, d.maxIdentifierScanBytes),
+    disabledChecks: strings(r.disabledChecks, d.disabledChecks),
   };
 }
 

@@ -58,6 +58,8 @@ export interface ServerSettings {
   diagnosticsDelayMs: number;
   /** Files larger than this are not scanned for identifiers (policies are always linted). */
   maxIdentifierScanBytes: number;
+  /** Diagnostic codes to leave out (policy checks and identifier checks alike), e.g. `wildcard-principal`. */
+  disabledChecks: string[];
 }
 
 export const DEFAULT_SERVER_SETTINGS: Readonly<ServerSettings> = {
@@ -65,4 +67,5 @@ export const DEFAULT_SERVER_SETTINGS: Readonly<ServerSettings> = {
   checkIdentifiers: true,
   diagnosticsDelayMs: 150,
   maxIdentifierScanBytes: 2 * 1024 * 1024,
+  disabledChecks: [],
 };

@@ -104,6 +104,13 @@ describe('identifier checks over LSP', () => {
     assert.deepEqual(codes(diagnostics), ['2:key-disabled', '3:unknown-key', '5:wrong-partition', '6:malformed-key-arn', '8:key-disabled']);
   });
 
+  it('ignores malformed entries in a keyring feed', async () => {
+    const published = client.nextDiagnostics(uri);
+    const feed = { scopes: [...KEYRING.scopes, { accountId: 42 }], keys: [{ state: 'Enabled' }, { ...KEYRING.keys[1], aliases: undefined }, ...KEYRING.keys] };
+    await client.sendKeyring(feed as unknown as KeyringParams);
+    assert.ok((await published).diagnostics.some((d) => d.code === 'key-pending-deletion'));
+  });
+
   it('hovers a key ARN with the key metadata from the keyring', async () => {
     const hover = await client.hover(uri, positionOf(CONFIG, ENABLED_ID, 3));
     assert.match(hoverText(hover), /app data key/);

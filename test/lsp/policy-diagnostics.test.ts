@@ -119,6 +119,16 @@ describe('policy diagnostics over LSP', () => {
     assert.deepEqual(await client.codeActions(uri, unknown.range, [unknown]), []);
   });
 
+  it('leaves out the checks the settings disable', async () => {
+    const uri = 'file:///work/app.kms-policy.json';
+    const published = client.nextDiagnostics(uri);
+    await client.changeSettings({ disabledChecks: ['unknown-action'] });
+    assert.deepEqual((await published).diagnostics, []);
+    const restored = client.nextDiagnostics(uri);
+    await client.changeSettings({});
+    assert.deepEqual(codes((await restored).diagnostics), ['unknown-action']);
+  });
+
   it('follows the policy-file globs from the settings', async () => {
     const uri = 'file:///work/custom/policy.txt.json';
     const notPolicy = '{ "Statement": 3 }';
