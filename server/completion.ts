@@ -57,9 +57,12 @@ function plain(values: readonly string[], kind: CompletionItemKind, detail?: str
 }
 
 function keyringResources(keyring: Keyring): Candidate[] {
-  return keyring.keys.flatMap((k) => [
-    { value: k.arn, kind: CompletionItemKind.Reference, detail: [k.aliases[0], k.description].filter(Boolean).join(' · ') || k.keyId, rank: 1 },
-  ]);
+  return keyring.keys.map((k) => ({
+    value: k.arn,
+    kind: CompletionItemKind.Reference,
+    detail: [k.aliases[0], k.description].filter(Boolean).join(' · ') || k.keyId,
+    rank: 1,
+  }));
 }
 
 function aliasCandidates(keyring: Keyring): Candidate[] {
