@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import {
   CodeActionRequest, CompletionRequest, ConfigurationRequest, DidChangeConfigurationNotification, DidChangeTextDocumentNotification,
   DidCloseTextDocumentNotification, DidOpenTextDocumentNotification, DocumentSymbolRequest, ExitNotification, HoverRequest,
-  InitializeRequest, InitializedNotification, PublishDiagnosticsNotification, ShutdownRequest, StreamMessageReader, StreamMessageWriter,
+  InitializeRequest, InitializedNotification, LogMessageNotification, MessageType, PublishDiagnosticsNotification, ShutdownRequest, StreamMessageReader, StreamMessageWriter,
   createProtocolConnection,
   type CodeAction, type CompletionItem, type CompletionList, type Diagnostic, type DocumentSymbol, type Hover, type InitializeResult,
   type Position, type ProtocolConnection, type PublishDiagnosticsParams, type Range, type TextDocumentContentChangeEvent,
@@ -20,6 +20,8 @@ export class LspTestClient {
   #waiters = new Map<string, ((p: PublishDiagnosticsParams) => void)[]>();
   #versions = new Map<string, number>();
   settings: Partial<ServerSettings>;
+  /** Errors the server logged (a check or handler that threw). */
+  readonly loggedErrors: string[] = [];
   capabilities?: InitializeResult['capabilities'];
 
   private constructor(settings: Partial<ServerSettings>) {
@@ -28,6 +30,9 @@ export class LspTestClient {
     const args = bundle ? [bundle, '--stdio'] : ['--import', 'tsx', 'server/server.ts', '--stdio'];
     this.#child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
     this.#connection = createProtocolConnection(new StreamMessageReader(this.#child.stdout!), new StreamMessageWriter(this.#child.stdin!));
+    this.#connection.onNotification(LogMessageNotification.type, (m) => {
+      if (m.type === MessageType.Error) this.loggedErrors.push(m.message);
+    });
     this.#connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => this.settings));
     this.#connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
       const waiters = this.#waiters.get(p.uri) ?? [];
