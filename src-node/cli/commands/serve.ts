@@ -1,0 +1,65 @@
+/**
+ * `kmsw serve`: the local KMS over HTTP for the AWS CLI, SDKs and test suites. Prints
+ * `listening on http://HOST:PORT` once it accepts requests and stops cleanly on SIGINT/SIGTERM.
+ */
+import type { Logger } from '../../../src-core/ports';
+import { openLocalKms } from '../../host';
+import { loadCredentialsFile } from '../../http/credentials';
+import { startKmsServer } from '../../http/server';
+import { accountIdOf, parseArgs, regionOf } from '../args';
+import { UsageError, type CliCommand, type CliIo } from '../command';
+
+const HELP = `Usage: kmsw serve [--host 127.0.0.1] [--port 4599] [--in-memory]
+                  [--account-id ID] [--region R] [--credentials FILE]
+
+Serves the local KMS at http://HOST:PORT with the AWS JSON 1.1 protocol of AWS KMS, so the AWS CLI
+(--endpoint-url), the SDKs and boto3 can use it. Requests must be SigV4-signed; the credential scope
+gives the Region and a 12-digit access key ID selects that account.
+
+Options:
+  --host H            Address to bind (default 127.0.0.1; 0.0.0.0 exposes the keyring to the network)
+  --port N            Port (default 4599; 0 picks a free one)
+  --in-memory         Keep the keyring in memory only; POST /_reset (or /moto-api/reset) clears it
+  --account-id ID     Default account for callers whose access key ID is not 12 digits (default 123456789012)
+  --region R          Region of in-process defaults (default us-east-1)
+  --credentials FILE  JSON array of {"accessKeyId", "secretAccessKey", "principal"}: signatures are
+                      verified against these secrets and each key acts as its principal ARN
+
+Stops on Ctrl-C or SIGTERM after the requests in flight are answered.`;
+
+function stderrLogger(io: CliIo): Logger {
+  return { debug() {}, info() {}, warn: (m) => io.stderr(`warning: ${m}\n`), error: (m) => io.stderr(`error: ${m}\n`) };
+}
+
+function portOf(text: string | undefined): number {
+  if (text === undefined) return 4599;
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535) throw new UsageError(`--port takes a number from 0 to 65535, not "${text}"`);
+  return port;
+}
+
+async function run(args: string[], io: CliIo): Promise<number> {
+  const parsed = parseArgs(args, { values: ['--host', '--port', '--account-id', '--region', '--credentials'], switches: ['--in-memory'] });
+  if (parsed.positionals.length) throw new UsageError(`unexpected argument ${parsed.positionals[0]}`);
+  if (!parsed.has('--in-memory')) throw new UsageError('give --in-memory: a keyring kept in a folder is not available to serve yet');
+  const port = portOf(parsed.value('--port'));
+  const credentialsFile = parsed.value('--credentials');
+  const credentials = credentialsFile ? await loadCredentialsFile(credentialsFile) : undefined;
+  const logger = stderrLogger(io);
+  const kms = await openLocalKms({ inMemory: true, accountId: accountIdOf(parsed), region: regionOf(parsed), logger });
+  try {
+    const server = await startKmsServer({ kms, host: parsed.value('--host'), port, credentials, logger }).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'EADDRINUSE') throw new Error(`port ${port} is in use: stop what holds it or pick another with --port (0 picks a free one)`);
+      if (e.code === 'EADDRNOTAVAIL') throw new Error(`cannot bind ${parsed.value('--host')}: not an address of this machine`);
+      throw e;
+    });
+    io.stdout(`listening on ${server.url}\n`);
+    if (!io.signal.aborted) await new Promise((resolve) => io.signal.addEventListener('abort', resolve, { once: true }));
+    await server.close();
+  } finally {
+    await kms.close();
+  }
+  return 0;
+}
+
+export const serveCommand: CliCommand = { name: 'serve', summary: 'Serve the local KMS over HTTP for the AWS CLI and SDKs', help: HELP, run };

@@ -1,0 +1,34 @@
+/** Entry point of the `kmsw` CLI (bundled to dist/kmsw.js): process streams and signals around the runner. */
+import type { CliIo } from './command';
+import { runCli } from './run';
+
+const interrupted = new AbortController();
+let interrupts = 0;
+const onSignal = (signal: NodeJS.Signals) => {
+  // The first signal asks the command to stop cleanly; a second one means "now".
+  if (++interrupts > 1) process.exit(signal === 'SIGINT' ? 130 : 143);
+  interrupted.abort();
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
+const io: CliIo = {
+  stdout: (text) => void process.stdout.write(text),
+  stderr: (text) => void process.stderr.write(text),
+  env: process.env,
+  cwd: process.cwd(),
+  isTTY: Boolean(process.stdout.isTTY),
+  signal: interrupted.signal,
+};
+
+runCli(process.argv.slice(2), io).then(
+  (code) => {
+    process.exitCode = code;
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  },
+  (e: unknown) => {
+    process.stderr.write(`kmsw: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = 1;
+  },
+);
