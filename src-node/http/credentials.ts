@@ -40,13 +40,13 @@ export async function loadCredentialsFile(path: string): Promise<Map<string, Kno
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
-    throw new Error(`cannot read credentials file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new Error(`cannot read credentials file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
   }
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${path} is not valid JSON: ${(e as Error).message}`);
+    throw new Error(`${path} is not valid JSON: ${(e as Error).message}`, { cause: e });
   }
   return parseCredentials(data, path);
 }
