@@ -14,7 +14,7 @@ import type { AuthorizationDecision, Authorizer } from '../kms/context';
 import { evaluate, policyModel, requestFromCaller, type EvaluationOptions } from './evaluate';
 import type { PolicyModel } from './model';
 
-export { explainAccess, type AccessEntry } from './explain';
+export { explainAccess, explainDecision, type AccessEntry, type DecisionExplanation, type StatementTrace } from './explain';
 
 const CACHE_LIMIT = 256;
 

@@ -78,7 +78,7 @@ function checkVersion(ctx: CheckContext): void {
     return;
   }
   if (versionNode.value === '2008-10-17') {
-    const usesVariables = JSON.stringify(ctx.model.statements.map((s) => s.conditions.map((c) => c.values.map((v) => v.value)).concat(s.resources.map((r) => [r.value])))).includes('${');
+    const usesVariables = ctx.model.statements.some((s) => s.resources.some((r) => r.value.includes('${')) || s.conditions.some((c) => c.values.some((v) => v.value.includes('${'))));
     ctx.findings.add(
       'old-version',
       usesVariables ? 'warning' : 'info',

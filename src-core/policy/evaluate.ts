@@ -20,7 +20,7 @@ import type { GrantRecord } from '../kms/state';
 import { conditionHolds, requestValues, type RequestValues } from './conditions';
 import { KMS_ACTIONS, keySupportsAction, lookupConditionKey } from './data';
 import { arnMatch, wildcardMatch } from './match';
-import { buildModel, type PolicyModel, type PrincipalRef, type StatementModel } from './model';
+import { buildModel, type ConditionRef, type PolicyModel, type PrincipalRef, type StatementModel } from './model';
 import { parseAwsPrincipal } from './principals';
 import { parseJson } from './tree';
 
@@ -109,13 +109,26 @@ function resourceMatches(st: StatementModel, keyArn: string, values: RequestValu
   return st.notResource ? !hit : hit;
 }
 
+/** Why a statement does not apply to a request: the first element that does not match, in evaluation order. */
+export type Mismatch = { part: 'effect' | 'principal' | 'action' | 'resource' } | { part: 'condition'; condition: ConditionRef };
+
+export function statementMismatch(st: StatementModel, req: EvaluationRequest, values: RequestValues, variables: boolean, options: EvaluationOptions = {}): Mismatch | undefined {
+  if (!st.effect) return { part: 'effect' };
+  if (!statementPrincipalMatches(st, req, options)) return { part: 'principal' };
+  if (!actionMatches(st, req.action)) return { part: 'action' };
+  if (!resourceMatches(st, req.keyArn, values, variables)) return { part: 'resource' };
+  const failed = st.conditions.find((c) => !conditionHolds(c, values, variables));
+  return failed ? { part: 'condition', condition: failed } : undefined;
+}
+
 /** Does the statement apply to the request (principal, action, resource and every condition)? */
 export function statementApplies(st: StatementModel, req: EvaluationRequest, values: RequestValues, variables: boolean, options: EvaluationOptions = {}): boolean {
-  if (!st.effect) return false;
-  return statementPrincipalMatches(st, req, options)
-    && actionMatches(st, req.action)
-    && resourceMatches(st, req.keyArn, values, variables)
-    && st.conditions.every((c) => conditionHolds(c, values, variables));
+  return statementMismatch(st, req, values, variables, options) === undefined;
+}
+
+/** The condition values a request is evaluated with: the caller's own plus the request's. */
+export function valuesOf(req: EvaluationRequest): RequestValues {
+  return requestValues(principalContext(req.principal, req.accountId), req.context ?? {});
 }
 
 const EC_PREFIX = 'kms:encryptioncontext:';
@@ -169,7 +182,7 @@ export function policyModel(policy: string): PolicyModel | undefined {
 /** Evaluates one request against a key policy and the key's grants. */
 export function evaluate(policy: PolicyModel | string | undefined, grants: readonly GrantRecord[], req: EvaluationRequest, options: EvaluationOptions = {}): Evaluation {
   const model = typeof policy === 'string' ? policyModel(policy) : policy;
-  const values = requestValues(principalContext(req.principal, req.accountId), req.context ?? {});
+  const values = valuesOf(req);
   const variables = model?.version === '2012-10-17';
   const applicable = model ? model.statements.filter((st) => statementApplies(st, req, values, variables, options)) : [];
   const deny = applicable.find((st) => st.effect === 'Deny');

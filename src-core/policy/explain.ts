@@ -4,8 +4,7 @@
  */
 import type { GrantRecord } from '../kms/state';
 import { statementActions } from './checks-elements';
-import type { DecidedBy } from './evaluate';
-import { policyModel } from './evaluate';
+import { evaluate, policyModel, statementMismatch, valuesOf, type DecidedBy, type Evaluation, type EvaluationOptions, type EvaluationRequest } from './evaluate';
 import type { PolicyModel, StatementModel } from './model';
 import { parseAwsPrincipal } from './principals';
 
@@ -62,4 +61,47 @@ export function explainAccess(policy: string | PolicyModel, grants: readonly Gra
   const model = typeof policy === 'string' ? policyModel(policy) : policy;
   const entries = (model?.statements ?? []).map(fromStatement).filter((e): e is AccessEntry => e !== undefined);
   return [...entries, ...grants.map(fromGrant)];
+}
+
+export interface StatementTrace {
+  index: number;
+  sid?: string;
+  effect?: 'Allow' | 'Deny';
+  applies: boolean;
+  /** Why it does not apply, in words (e.g. "the principal does not match"). */
+  because?: string;
+}
+
+export interface DecisionExplanation extends Evaluation {
+  /** One sentence for the UI, e.g. 'Denied: statement "Deny outside" explicitly denies kms:Decrypt.' */
+  summary: string;
+  statements: StatementTrace[];
+}
+
+function statementName(index: number, sid: string | undefined): string {
+  return sid ? `statement "${sid}"` : `statement ${index + 1}`;
+}
+
+/** "Why was this call denied (or allowed)": the decision, a sentence, and what each statement made of the request. */
+export function explainDecision(policy: string | PolicyModel, grants: readonly GrantRecord[], req: EvaluationRequest, options: EvaluationOptions = {}): DecisionExplanation {
+  const model = typeof policy === 'string' ? policyModel(policy) : policy;
+  const result = evaluate(model, grants, req, options);
+  const values = valuesOf(req);
+  const variables = model?.version === '2012-10-17';
+  const statements = (model?.statements ?? []).map((st): StatementTrace => {
+    const miss = statementMismatch(st, req, values, variables, options);
+    const because = !miss ? undefined
+      : miss.part === 'effect' ? 'it has no valid Effect'
+      : miss.part === 'condition' ? `the condition ${miss.condition.operator} ${miss.condition.key} is not met`
+      : `the ${miss.part} does not match`;
+    return { index: st.index, ...(st.sid ? { sid: st.sid.value } : {}), ...(st.effect ? { effect: st.effect } : {}), applies: !miss, ...(because ? { because } : {}) };
+  });
+  const by = result.decidedBy;
+  const summary = !model && typeof policy === 'string' && !result.allowed
+    ? `Denied: the key policy is not valid JSON and no grant allows ${req.action}.`
+    : by?.kind === 'grant' ? `Allowed by grant ${by.grantId}.`
+      : by?.kind === 'policy' && by.effect === 'Deny' ? `Denied: ${statementName(by.index, by.sid)} explicitly denies ${req.action}.`
+        : by?.kind === 'policy' ? `Allowed by ${statementName(by.index, by.sid)}.`
+          : `Denied: no statement of the key policy and no grant allows ${req.action} for ${req.principal}.`;
+  return { ...result, summary, statements };
 }

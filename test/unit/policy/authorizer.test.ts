@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Caller } from '../../../src-core/kms/context';
 import type { GrantRecord, KeyRecord } from '../../../src-core/kms/state';
-import { createPolicyAuthorizer, explainAccess } from '../../../src-core/policy/authorizer';
+import { createPolicyAuthorizer, explainAccess, explainDecision } from '../../../src-core/policy/authorizer';
 import { fixture } from './helpers';
 
 const ACCT = '111122223333';
@@ -78,4 +78,27 @@ test('explainAccess lists statements and grants in words', () => {
   assert.deepEqual([...entries[2].actions].sort(), ['Decrypt', 'DescribeKey', 'Encrypt', 'GenerateDataKey', 'GenerateDataKeyPair', 'GenerateDataKeyPairWithoutPlaintext', 'GenerateDataKeyWithoutPlaintext', 'ReEncryptFrom', 'ReEncryptTo']);
   assert.deepEqual(entries[3].conditions, ['kms:GrantIsForAWSResource Bool true']);
   assert.deepEqual(entries[4], { source: { kind: 'grant', grantId: 'g-1' }, effect: 'Allow', principals: [`arn:aws:iam::${ACCT}:role/app`], exceptPrincipals: false, actions: ['Decrypt'], conditions: ['encryption context includes tenant = a'] });
+});
+
+const KEY_ARN = `arn:aws:kms:us-east-1:${ACCT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+
+test('explainDecision: an explicit deny, with what each statement made of the request', () => {
+  const why = explainDecision(aliceOnly, [], { principal: `arn:aws:iam::${ACCT}:user/alice`, accountId: ACCT, action: 'kms:Decrypt', keyArn: KEY_ARN, context: { 'aws:SourceIp': '203.0.113.9', 'aws:ViaAWSService': false } });
+  assert.equal(why.allowed, false);
+  assert.equal(why.summary, 'Denied: statement "Nobody decrypts from outside" explicitly denies kms:Decrypt.');
+  assert.deepEqual(why.statements.map((s) => [s.sid, s.applies]), [['Alice uses the key', true], ['Nobody decrypts from outside', true]]);
+});
+
+test('explainDecision: nothing allows, and why each statement did not', () => {
+  const why = explainDecision(aliceOnly, [], { principal: `arn:aws:iam::${ACCT}:user/bob`, accountId: ACCT, action: 'kms:Decrypt', keyArn: KEY_ARN, context: { 'aws:SourceIp': '10.0.0.1' } });
+  assert.equal(why.summary, `Denied: no statement of the key policy and no grant allows kms:Decrypt for arn:aws:iam::${ACCT}:user/bob.`);
+  assert.deepEqual(why.statements.map((s) => s.because), ['the principal does not match', 'the condition NotIpAddress aws:SourceIp is not met']);
+});
+
+test('explainDecision: allowed by a statement or by a grant', () => {
+  const req = { principal: `arn:aws:iam::${ACCT}:user/alice`, accountId: ACCT, action: 'kms:Encrypt', keyArn: KEY_ARN };
+  assert.equal(explainDecision(aliceOnly, [], req).summary, 'Allowed by statement "Alice uses the key".');
+  const grant: GrantRecord = { grantId: 'g-9', createdAt: 0, granteePrincipal: `arn:aws:iam::${ACCT}:user/bob`, issuingAccount: ACCT, operations: ['Encrypt'], tokens: [] };
+  assert.equal(explainDecision(aliceOnly, [grant], { ...req, principal: `arn:aws:iam::${ACCT}:user/bob` }).summary, 'Allowed by grant g-9.');
+  assert.match(explainDecision('{', [], req).summary, /not valid JSON/);
 });
