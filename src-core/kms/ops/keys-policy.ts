@@ -1,0 +1,46 @@
+/** GetKeyPolicy, PutKeyPolicy and ListKeyPolicies. A key has exactly one policy, named `default`. */
+import { KmsError } from '../../errors';
+import { assertKeyState } from '../key-state';
+import { resolveKey } from '../keys';
+import { defineOperation, type OperationDefinition } from '../operation';
+import { paginate } from '../paging';
+import { assertKeyPolicy } from '../policy-document';
+
+const POLICY_NAME = 'default';
+
+function assertPolicyName(name: string | undefined): void {
+  if (name !== undefined && name !== POLICY_NAME) throw new KmsError('NotFoundException', `No such policy exists: ${name}. The only key policy name is ${POLICY_NAME}.`);
+}
+
+const getKeyPolicy = defineOperation(false, (input: { KeyId: string; PolicyName?: string }, ctx) => {
+  const key = resolveKey(ctx, input.KeyId, { allowAlias: false });
+  ctx.authorize('kms:GetKeyPolicy', key);
+  assertPolicyName(input.PolicyName);
+  assertKeyState(key, 'GetKeyPolicy');
+  return { Policy: key.policy, PolicyName: POLICY_NAME };
+});
+
+const putKeyPolicy = defineOperation(true, (input: { KeyId: string; PolicyName?: string; Policy: string; BypassPolicyLockoutSafetyCheck?: boolean }, ctx) => {
+  const key = resolveKey(ctx, input.KeyId, { allowAlias: false });
+  const bypass = input.BypassPolicyLockoutSafetyCheck ?? false;
+  ctx.authorize('kms:PutKeyPolicy', key, { 'kms:BypassPolicyLockoutSafetyCheck': bypass });
+  assertPolicyName(input.PolicyName);
+  assertKeyState(key, 'PutKeyPolicy');
+  assertKeyPolicy(input.Policy, ctx.caller, key.arn, bypass);
+  key.policy = input.Policy;
+  return {};
+});
+
+const listKeyPolicies = defineOperation(false, (input: { KeyId: string; Limit?: number; Marker?: string }, ctx) => {
+  const key = resolveKey(ctx, input.KeyId, { allowAlias: false });
+  ctx.authorize('kms:ListKeyPolicies', key);
+  assertKeyState(key, 'ListKeyPolicies');
+  const page = paginate([POLICY_NAME], input, 100);
+  return { PolicyNames: page.items, NextMarker: page.NextMarker, Truncated: page.Truncated };
+});
+
+export const policyOperations: Record<string, OperationDefinition> = {
+  GetKeyPolicy: getKeyPolicy,
+  PutKeyPolicy: putKeyPolicy,
+  ListKeyPolicies: listKeyPolicies,
+};

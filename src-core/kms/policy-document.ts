@@ -1,0 +1,44 @@
+/**
+ * What CreateKey, PutKeyPolicy and ReplicateKey check in a key policy before they store it: the
+ * 32 KB quota, a JSON document with statements that each name a principal, and the lockout safety
+ * check (the caller must still be able to call PutKeyPolicy afterwards) unless it is bypassed.
+ */
+import { KmsError } from '../errors';
+import { lockoutRisk } from '../policy/lockout';
+import type { Caller } from './context';
+
+/** Key policy document quota in bytes (not adjustable). */
+export const KEY_POLICY_MAX_BYTES = 32 * 1024;
+
+function malformed(message: string): KmsError {
+  return new KmsError('MalformedPolicyDocumentException', message);
+}
+
+function assertStructure(text: string): void {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    throw malformed('The key policy is not valid JSON.');
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw malformed('The key policy must be a JSON object.');
+  const statements = (doc as { Statement?: unknown }).Statement;
+  if (statements === undefined) throw malformed('The key policy has no Statement.');
+  for (const st of Array.isArray(statements) ? statements : [statements]) {
+    if (typeof st !== 'object' || st === null || Array.isArray(st)) throw malformed('Each policy statement must be a JSON object.');
+    const s = st as Record<string, unknown>;
+    if (s.Effect !== 'Allow' && s.Effect !== 'Deny') throw malformed('Policy contains a statement whose Effect is neither Allow nor Deny.');
+    if (s.Principal === undefined && s.NotPrincipal === undefined) throw malformed('Policy contains a statement with no principal.');
+  }
+}
+
+/** Throws LimitExceededException or MalformedPolicyDocumentException (AWS's texts) for a policy KMS would refuse. */
+export function assertKeyPolicy(text: string, caller: Caller, keyArn: string, bypassLockoutCheck: boolean): void {
+  if (Buffer.byteLength(text, 'utf8') > KEY_POLICY_MAX_BYTES) {
+    throw new KmsError('LimitExceededException', `The key policy exceeds the maximum size of ${KEY_POLICY_MAX_BYTES} bytes.`);
+  }
+  assertStructure(text);
+  if (!bypassLockoutCheck && lockoutRisk(text, caller, keyArn)) {
+    throw malformed('The new key policy will not allow you to update the key policy in the future.');
+  }
+}
