@@ -1,0 +1,81 @@
+/**
+ * SigV4 with `--credentials FILE`: signatures from the JS SDK, the AWS CLI and boto3 verify against
+ * the known secrets; a wrong secret, an unknown key or a tampered body are refused.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DescribeCustomKeyStoresCommand, KMSServiceException } from '@aws-sdk/client-kms';
+import { awsCli, awsEnv, boto3, hasAwsCli, hasBoto3, kmsw, raw, sdkClient, serve, signedHeaders, type Served } from './serve';
+
+const ALICE = { accessKeyId: 'AKIAALICE000000000001', secretAccessKey: 'alice-secret-key', principal: 'arn:aws:iam::111122223333:user/alice' };
+const dir = mkdtempSync(join(tmpdir(), 'kmsw-auth-'));
+const credentialsFile = join(dir, 'credentials.json');
+let server: Served;
+
+before(async () => {
+  writeFileSync(credentialsFile, JSON.stringify([ALICE]));
+  server = await serve(['--in-memory', '--credentials', credentialsFile]);
+});
+after(async () => {
+  await server?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function sdkError(accessKeyId: string, secretAccessKey: string): Promise<KMSServiceException> {
+  try {
+    await sdkClient(server.url, { accessKeyId, secretAccessKey }).send(new DescribeCustomKeyStoresCommand({}));
+  } catch (e) {
+    assert.ok(e instanceof KMSServiceException);
+    return e;
+  }
+  throw new Error('the request was accepted');
+}
+
+test('the JS SDK signature verifies against the known secret', async () => {
+  const out = await sdkClient(server.url, ALICE).send(new DescribeCustomKeyStoresCommand({}));
+  assert.deepEqual(out.CustomKeyStores, []);
+});
+
+test('a wrong secret is InvalidSignatureException, an unknown access key UnrecognizedClientException', async () => {
+  const wrong = await sdkError(ALICE.accessKeyId, 'not-the-secret');
+  assert.equal(wrong.name, 'InvalidSignatureException');
+  assert.equal(wrong.$metadata.httpStatusCode, 403);
+  assert.match(wrong.message, /signature we calculated does not match/);
+  const unknown = await sdkError('AKIAUNKNOWN000000000', 'whatever');
+  assert.equal(unknown.name, 'UnrecognizedClientException');
+});
+
+test('a well-formed but forged signature is refused', async () => {
+  const res = await raw(server.url, { headers: signedHeaders('DescribeCustomKeyStores', ALICE.accessKeyId), body: '{}' });
+  assert.equal(res.status, 403);
+  assert.equal(res.headers['x-amzn-errortype'], 'InvalidSignatureException');
+});
+
+test('the AWS CLI signature verifies, and a wrong secret is refused', { skip: !hasAwsCli() && 'aws CLI not installed' }, () => {
+  const env = { ...awsEnv(), AWS_ACCESS_KEY_ID: ALICE.accessKeyId, AWS_SECRET_ACCESS_KEY: ALICE.secretAccessKey };
+  const ok = awsCli(server.url, ['describe-custom-key-stores'], env);
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.deepEqual(ok.json!.CustomKeyStores, []);
+  const bad = awsCli(server.url, ['describe-custom-key-stores'], { ...env, AWS_SECRET_ACCESS_KEY: 'nope' });
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderr, /InvalidSignatureException/);
+});
+
+test('the boto3 signature verifies', { skip: !hasBoto3() && 'boto3 not importable' }, () => {
+  const env = { ...awsEnv(), AWS_ACCESS_KEY_ID: ALICE.accessKeyId, AWS_SECRET_ACCESS_KEY: ALICE.secretAccessKey };
+  const r = boto3(server.url, 'print(json.dumps(kms.describe_custom_key_stores()["CustomKeyStores"]))', env);
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(r.json, []);
+});
+
+test('a credentials file that is not valid stops serve with a message naming the problem', () => {
+  const bad = join(dir, 'bad.json');
+  writeFileSync(bad, JSON.stringify([{ accessKeyId: 'A', secretAccessKey: 's', principal: 'alice' }]));
+  const r = kmsw(['serve', '--in-memory', '--port', '0', '--credentials', bad]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /entry 1: "principal" must be an IAM ARN/);
+  assert.doesNotMatch(r.stderr, /"s"/);
+});
