@@ -5,10 +5,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  CreateAliasCommand,
   CreateCustomKeyStoreCommand,
+  CreateKeyCommand,
+  DescribeKeyCommand,
   CustomKeyStoreNotFoundException,
   DescribeCustomKeyStoresCommand,
   KMSServiceException,
+  ListKeysCommand,
+  NotFoundException,
 } from '@aws-sdk/client-kms';
 import { openLocalKms } from '../../src-node/host';
 import { createLocalKmsClient } from '../../src-node/local-client';
@@ -58,5 +63,28 @@ test('reset empties an in-memory keyring', async () => {
   await kms.reset!();
   const { CustomKeyStores } = await client.send(new DescribeCustomKeyStoresCommand({}));
   assert.deepEqual(CustomKeyStores, []);
+  await kms.close();
+});
+
+test('keys made through the in-process client carry the LocalKms account and Region', async () => {
+  const kms = await openLocalKms({ inMemory: true, accountId: '111122223333', region: 'eu-central-1' });
+  const client = createLocalKmsClient(kms);
+  const { KeyMetadata } = await client.send(new CreateKeyCommand({ Description: 'orders' }));
+  assert.match(KeyMetadata!.Arn!, /^arn:aws:kms:eu-central-1:111122223333:key\/[0-9a-f-]{36}$/);
+  assert.ok(KeyMetadata!.CreationDate instanceof Date);
+  await client.send(new CreateAliasCommand({ AliasName: 'alias/orders', TargetKeyId: KeyMetadata!.KeyId }));
+  const described = await client.send(new DescribeKeyCommand({ KeyId: 'alias/orders' }));
+  assert.equal(described.KeyMetadata!.KeyId, KeyMetadata!.KeyId);
+  assert.equal(described.KeyMetadata!.Description, 'orders');
+  const { Keys } = await client.send(new ListKeysCommand({}));
+  assert.deepEqual(Keys!.map((k) => k.KeyId), [KeyMetadata!.KeyId]);
+
+  const other = createLocalKmsClient(kms, { caller: { accountId: '444455556666' } });
+  await assert.rejects(other.send(new DescribeKeyCommand({ KeyId: 'alias/orders' })), (e: unknown) => {
+    assert.ok(e instanceof NotFoundException, 'another account does not see the alias');
+    assert.equal(e.name, 'NotFoundException');
+    return true;
+  });
+  assert.deepEqual((await other.send(new ListKeysCommand({}))).Keys, []);
   await kms.close();
 });
