@@ -105,15 +105,18 @@ export function awsEnv(region = 'us-east-1', accessKeyId = 'test'): NodeJS.Proce
   };
 }
 
+/** Debian's AWS CLI v2; an `aws` earlier on PATH may be the Python CLI v1. */
+const AWS_CLI = '/usr/bin/aws';
+
 /** Runs `aws kms <args> --endpoint-url URL --output json`; resolves to parsed output or the error text. */
 export function awsCli(url: string, args: string[], env: NodeJS.ProcessEnv = awsEnv()): { status: number | null; json?: Record<string, unknown>; stderr: string } {
-  const r = spawnSync('aws', ['kms', ...args, '--endpoint-url', url, '--output', 'json'], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, encoding: 'utf8' });
+  const r = spawnSync(AWS_CLI, ['kms', ...args, '--endpoint-url', url, '--output', 'json'], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, encoding: 'utf8' });
   const out = r.stdout.trim();
   return { status: r.status, json: out ? (JSON.parse(out) as Record<string, unknown>) : undefined, stderr: r.stderr };
 }
 
 export function hasAwsCli(): boolean {
-  return spawnSync('aws', ['--version'], { encoding: 'utf8' }).status === 0;
+  return spawnSync(AWS_CLI, ['--version'], { encoding: 'utf8' }).status === 0;
 }
 
 /** Runs a Python script with boto3 pointed at the endpoint; its stdout is parsed as JSON. */

@@ -1,0 +1,86 @@
+/**
+ * The AWS CLI v2 (Debian's awscli, `--endpoint-url`) and boto3 against the real `kmsw serve`: the
+ * botocore serializers and error parser of those clients, not ours, read every answer.
+ */
+import { after, afterEach, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { awsCli, boto3, hasAwsCli, hasBoto3, raw, serve, type Served } from './serve';
+
+let server: Served;
+before(async () => {
+  server = await serve(['--in-memory']);
+});
+afterEach(async () => {
+  await raw(server.url, { path: '/moto-api/reset' });
+});
+after(async () => {
+  await server?.stop();
+});
+
+const noCli = !hasAwsCli() && 'Debian awscli not installed (apt-get install awscli)';
+const noBoto3 = !hasBoto3() && 'boto3 not importable by python3';
+
+test('AWS CLI: create a key, alias and tag it, find it again', { skip: noCli }, () => {
+  const created = awsCli(server.url, ['create-key', '--description', 'from the CLI', '--tags', 'TagKey=env,TagValue=dev']);
+  assert.equal(created.status, 0, created.stderr);
+  const key = created.json!.KeyMetadata as Record<string, string>;
+  assert.equal(key.KeyState, 'Enabled');
+  assert.match(String(key.CreationDate), /^\d{4}-\d{2}-\d{2}T/, 'the CLI parsed the epoch timestamp');
+  assert.equal(awsCli(server.url, ['create-alias', '--alias-name', 'alias/cli', '--target-key-id', key.KeyId]).status, 0);
+  const described = awsCli(server.url, ['describe-key', '--key-id', 'alias/cli']);
+  assert.equal((described.json!.KeyMetadata as Record<string, string>).Arn, key.Arn);
+  const aliases = awsCli(server.url, ['list-aliases', '--key-id', key.KeyId]).json!.Aliases as { AliasName: string }[];
+  assert.deepEqual(aliases.map((a) => a.AliasName), ['alias/cli']);
+  const tags = awsCli(server.url, ['list-resource-tags', '--key-id', key.KeyId]).json!.Tags;
+  assert.deepEqual(tags, [{ TagKey: 'env', TagValue: 'dev' }]);
+  const listed = awsCli(server.url, ['list-keys']).json!.Keys as { KeyId: string }[];
+  assert.deepEqual(listed.map((k) => k.KeyId), [key.KeyId]);
+});
+
+test('AWS CLI: errors print the AWS exception name and message', { skip: noCli }, () => {
+  const missing = awsCli(server.url, ['describe-key', '--key-id', 'alias/nothing-here']);
+  assert.equal(missing.status, 254);
+  assert.match(missing.stderr, /An error occurred \(NotFoundException\) when calling the DescribeKey operation: Alias arn:aws:kms:us-east-1:123456789012:alias\/nothing-here is not found/);
+  const key = (awsCli(server.url, ['create-key']).json!.KeyMetadata as Record<string, string>).KeyId;
+  const invalid = awsCli(server.url, ['create-alias', '--alias-name', 'no-prefix', '--target-key-id', key]);
+  assert.match(invalid.stderr, /An error occurred \(ValidationException\) when calling the CreateAlias operation: Alias must start with the prefix "alias\/"/);
+});
+
+test('AWS CLI: the Region of the profile is the Region of the keys', { skip: noCli }, () => {
+  const env = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_DEFAULT_REGION: 'ap-southeast-2', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
+  const created = awsCli(server.url, ['create-key'], env);
+  assert.equal(created.status, 0, created.stderr);
+  assert.match((created.json!.KeyMetadata as Record<string, string>).Arn, /^arn:aws:kms:ap-southeast-2:/);
+});
+
+test('boto3: lifecycle, aliases, grants and a typed client error', { skip: noBoto3 }, () => {
+  const r = boto3(server.url, `
+key = kms.create_key(Description='from boto3', Tags=[{'TagKey': 'team', 'TagValue': 'data'}])['KeyMetadata']
+kms.create_alias(AliasName='alias/boto', TargetKeyId=key['KeyId'])
+grant = kms.create_grant(KeyId=key['KeyId'], GranteePrincipal='arn:aws:iam::123456789012:role/worker', Operations=['Decrypt'])
+grants = kms.list_grants(KeyId=key['KeyId'])['Grants']
+try:
+    kms.describe_key(KeyId='alias/missing')
+    error = None
+except kms.exceptions.NotFoundException as e:
+    error = e.response['Error']
+print(json.dumps({
+    'state': key['KeyState'],
+    'created': key['CreationDate'].isoformat(),
+    'byAlias': kms.describe_key(KeyId='alias/boto')['KeyMetadata']['KeyId'] == key['KeyId'],
+    'grantees': [g['GranteePrincipal'] for g in grants],
+    'grantId': grant['GrantId'],
+    'error': error,
+    'keys': len(kms.list_keys()['Keys']),
+}))
+`);
+  assert.equal(r.status, 0, r.stderr);
+  const out = r.json as Record<string, unknown>;
+  assert.equal(out.state, 'Enabled');
+  assert.match(String(out.created), /^\d{4}-\d{2}-\d{2}T/);
+  assert.equal(out.byAlias, true);
+  assert.deepEqual(out.grantees, ['arn:aws:iam::123456789012:role/worker']);
+  assert.match(String(out.grantId), /^[0-9a-f]{64}$/);
+  assert.equal((out.error as { Code: string }).Code, 'NotFoundException');
+  assert.equal(out.keys, 1);
+});
