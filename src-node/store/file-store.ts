@@ -1,0 +1,173 @@
+/**
+ * The keyring in a data folder, encrypted at rest under the root key (see keyring-file.ts), shared
+ * safely by several processes (the VS Code extension and `kmsw serve`):
+ * - every transaction runs under an inter-process lock file and starts from the latest file contents;
+ * - every read first checks whether another process wrote since the last load (the header's write id);
+ * - writes are atomic (temp file, fsync, rename, fsync the folder);
+ * - a file it cannot read (foreign, damaged, newer, wrong root key) is an error, never reset.
+ */
+import { mkdir, open } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { KeyringStore, Logger } from '../../src-core/ports';
+import { silentLogger } from '../../src-core/ports';
+import { emptyKeyring, type KeyringState } from '../../src-core/kms/state';
+import { writeFileAtomic } from './atomic-write';
+import { withFileLock } from './file-lock';
+import { decryptKeyring, encryptKeyring, HEADER_LENGTH, writeIdOf } from './keyring-file';
+
+export const KEYRING_FILE = 'keyring.kmsw';
+const LOCK_FILE = 'keyring.lock';
+/** Last-use facts are best effort: batch them rather than rewrite the keyring on every Encrypt. */
+const DIRTY_FLUSH_MS = 1_000;
+
+export interface FileKeyringStoreOptions {
+  dir: string;
+  rootKey: Uint8Array;
+  logger?: Logger;
+}
+
+export async function openFileKeyringStore(options: FileKeyringStoreOptions): Promise<FileKeyringStore> {
+  if (options.rootKey.length !== 32) throw new RangeError('The root key must be 32 bytes.');
+  await mkdir(options.dir, { recursive: true, mode: 0o700 });
+  const store = new FileKeyringStore(options);
+  await store.read();
+  return store;
+}
+
+export class FileKeyringStore implements KeyringStore {
+  readonly path: string;
+  private readonly lockPath: string;
+  private readonly rootKey: Uint8Array;
+  private readonly logger: Logger;
+  private state: KeyringState = emptyKeyring();
+  /** Write id of the loaded file; null when there is no file yet, undefined when the state must be reloaded. */
+  private loadedWriteId: string | null | undefined;
+  private refreshing: Promise<void> | undefined;
+  private inTransaction = false;
+  /** Serialises this process's transactions; the lock file serialises them across processes. */
+  private tail: Promise<unknown> = Promise.resolve();
+  private dirty = false;
+  private flushTimer: NodeJS.Timeout | undefined;
+
+  constructor(options: FileKeyringStoreOptions) {
+    this.path = join(options.dir, KEYRING_FILE);
+    this.lockPath = join(options.dir, LOCK_FILE);
+    this.rootKey = options.rootKey;
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  async read(): Promise<KeyringState> {
+    // Inside a transaction this process holds the lock, so nobody else can have written.
+    if (!this.inTransaction) await this.refresh();
+    return this.state;
+  }
+
+  transact<T>(mutate: (state: KeyringState) => T | Promise<T>): Promise<T> {
+    const result = this.tail.then(() =>
+      withFileLock(
+        this.lockPath,
+        async () => {
+          this.inTransaction = true;
+          try {
+            await this.refresh();
+            const state = this.state;
+            let value: T;
+            try {
+              value = await mutate(state);
+            } catch (e) {
+              // A handler that threw may have changed the object in part: reload it from the file.
+              this.loadedWriteId = undefined;
+              throw e;
+            }
+            await this.persist(state);
+            return value;
+          } finally {
+            this.inTransaction = false;
+          }
+        },
+        { logger: this.logger },
+      ),
+    );
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+
+  markDirty(): void {
+    this.dirty = true;
+    if (this.flushTimer) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      this.flush().catch((e: unknown) => this.logger.warn(`could not save last-use facts to ${this.path}: ${e instanceof Error ? e.message : String(e)}`));
+    }, DIRTY_FLUSH_MS);
+    // Pending last-use facts must not keep a finished CLI process alive; close() saves them.
+    this.flushTimer.unref();
+  }
+
+  async close(): Promise<void> {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    await this.flush();
+    await this.tail;
+  }
+
+  private async flush(): Promise<void> {
+    if (this.dirty) await this.transact(() => undefined);
+  }
+
+  private async persist(state: KeyringState): Promise<void> {
+    const bytes = encryptKeyring(state, this.rootKey);
+    await writeFileAtomic(this.path, bytes);
+    this.state = state;
+    this.loadedWriteId = writeIdOf(bytes);
+    this.dirty = false;
+  }
+
+  private refresh(): Promise<void> {
+    this.refreshing ??= this.reloadIfChanged().finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  private async reloadIfChanged(): Promise<void> {
+    let handle;
+    try {
+      handle = await open(this.path, 'r');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      if (this.loadedWriteId !== null) {
+        this.state = emptyKeyring();
+        this.loadedWriteId = null;
+      }
+      return;
+    }
+    try {
+      const header = Buffer.alloc(HEADER_LENGTH);
+      const { bytesRead } = await handle.read(header, 0, HEADER_LENGTH, 0);
+      if (bytesRead === HEADER_LENGTH && writeIdOf(header) === this.loadedWriteId) return;
+      const { size } = await handle.stat();
+      const bytes = Buffer.alloc(size);
+      await handle.read(bytes, 0, size, 0);
+      const latest = decryptKeyring(bytes, this.rootKey, this.path);
+      // Keep this process's unsaved last-use facts across a reload; the next write saves them.
+      if (this.dirty) mergeLastUsage(this.state, latest);
+      this.state = latest;
+      this.loadedWriteId = writeIdOf(bytes);
+      this.logger.debug(`loaded the keyring from ${this.path}`);
+    } finally {
+      await handle.close();
+    }
+  }
+}
+
+/** Copies last-use facts from `from` into the same keys of `into`, keeping the later use of each operation. */
+function mergeLastUsage(from: KeyringState, into: KeyringState): void {
+  for (const [region, regionState] of Object.entries(from.regions)) {
+    for (const [keyId, key] of Object.entries(regionState.keys)) {
+      const target = into.regions[region]?.keys[keyId];
+      if (!key.lastUsage || !target) continue;
+      for (const [operation, usage] of Object.entries(key.lastUsage)) {
+        const known = target.lastUsage?.[operation];
+        if (!known || known.at < usage.at) (target.lastUsage ??= {})[operation] = usage;
+      }
+    }
+  }
+}
