@@ -2,8 +2,8 @@
  * The Condition block: operators, keys, qualifiers, value types and formats, and whether the key is
  * ever present in the requests the statement covers.
  */
-import type { CheckContext } from './context';
-import { CONDITION_KEYS, keySupportsAction, lookupConditionKey, OPERATORS, type ConditionKeyInfo, type ConditionType, type OperatorFamily } from './data';
+import { renameFix, type CheckContext } from './context';
+import { CONDITION_KEYS, keySupportsAction, lookupConditionKey, OPERATORS, parseOperator, type ConditionKeyInfo, type ConditionType, type OperatorFamily } from './data';
 import { statementActions } from './checks-elements';
 import { closest, keySpan, replaceFix, spanOf } from './findings';
 import { isBase64, parseCidr, parseDate, parseNumber } from './match';
@@ -12,6 +12,16 @@ import { isServicePrincipal } from './principals';
 
 const OPERATOR_NAMES = Object.keys(OPERATORS);
 const KEY_NAMES = CONDITION_KEYS.map((k) => k.name);
+
+/**
+ * Renames a condition's operator, when that is safe: the operator holds only this key (others would
+ * change meaning too) and the new name is not already an operator of the statement (it would duplicate).
+ */
+function operatorFix(ctx: CheckContext, st: StatementModel, c: ConditionRef, name: string): ReturnType<typeof renameFix> {
+  const siblings = st.conditions.filter((o) => o.operatorKeyOffset === c.operatorKeyOffset);
+  const clash = st.conditions.some((o) => o.operator === name);
+  return siblings.length === 1 && !clash ? renameFix(ctx, { offset: c.operatorKeyOffset, length: c.operatorKeyLength }, name) : undefined;
+}
 
 /** Which operator families can meaningfully test a key of each type: 'ok', or the severity of using another. */
 function familyFit(type: ConditionType, family: OperatorFamily): 'ok' | 'warning' | 'error' {
@@ -94,7 +104,7 @@ function checkVariables(ctx: CheckContext, c: ConditionRef, family: OperatorFami
   }
 }
 
-function checkValues(ctx: CheckContext, c: ConditionRef, family: OperatorFamily, info: ConditionKeyInfo | undefined): void {
+function checkValues(ctx: CheckContext, st: StatementModel, c: ConditionRef, family: OperatorFamily, info: ConditionKeyInfo | undefined): void {
   const f = ctx.findings;
   const like = c.parsed?.base.wildcards ?? false;
   if (c.valueNode.kind === 'array' && c.valueNode.items.length === 0) f.add('empty-value', 'warning', `No values for ${c.key}: the condition never matches.`, spanOf(c.valueNode));
@@ -130,8 +140,7 @@ function checkValues(ctx: CheckContext, c: ConditionRef, family: OperatorFamily,
       const base = c.parsed.base.name;
       const likeOp = base.startsWith('StringNot') ? 'StringNotLike' : base.startsWith('String') ? 'StringLike' : undefined;
       const fixed = likeOp ? c.operator.replace(base, likeOp) : undefined;
-      f.add('wildcard-without-like', 'warning', `${c.operator} compares "*" and "?" literally${likeOp ? `; use ${likeOp} for wildcards` : ''}.`, at,
-        fixed ? replaceFix(`Use ${fixed}`, { offset: c.operatorKeyOffset, length: c.operatorKeyLength }, ctx.text[c.operatorKeyOffset] === '"' ? `"${fixed}"` : fixed) : undefined);
+      f.add('wildcard-without-like', 'warning', `${c.operator} compares "*" and "?" literally${likeOp ? `; use ${likeOp} for wildcards` : ''}.`, at, fixed ? operatorFix(ctx, st, c, fixed) : undefined);
       continue;
     }
     if (info && family === 'String') {
@@ -179,11 +188,12 @@ function checkCondition(ctx: CheckContext, st: StatementModel, c: ConditionRef):
   if (!c.parsed) {
     const base = c.operator.replace(/^[^:]*:/, '').replace(/IfExists$/, '');
     const guess = closest(base, OPERATOR_NAMES);
-    f.add('unknown-condition-operator', 'error', `"${c.operator}" is not a condition operator${guess ? `; did you mean ${guess}?` : '.'}`, opSpan);
+    const fixed = guess ? c.operator.replace(base, guess) : undefined;
+    f.add('unknown-condition-operator', 'error', `"${c.operator}" is not a condition operator${guess ? `; did you mean ${fixed}?` : '.'}`, opSpan, fixed && parseOperator(fixed) ? operatorFix(ctx, st, c, fixed) : undefined);
     return;
   }
   if (c.parsed.base.family === 'Null' && c.parsed.ifExists) {
-    f.add('null-if-exists', 'error', 'Null cannot take IfExists: Null already tests whether the key exists.', opSpan, replaceFix('Use Null', opSpan, ctx.text[opSpan.offset] === '"' ? '"Null"' : 'Null'));
+    f.add('null-if-exists', 'error', 'Null cannot take IfExists: Null already tests whether the key exists.', opSpan, operatorFix(ctx, st, c, c.operator.replace(/IfExists$/, '')));
   }
   const { base, qualifier } = c.parsed;
   checkVariables(ctx, c, base.family);
@@ -194,7 +204,7 @@ function checkCondition(ctx: CheckContext, st: StatementModel, c: ConditionRef):
     f.add('unknown-condition-key', isAwsOrKms || !c.key.includes(':') ? 'error' : 'warning',
       isAwsOrKms || !c.key.includes(':') ? `"${c.key}" is not a condition key${guess ? `; did you mean ${guess}?` : '.'}` : `"${c.key}" is not a key KMS requests carry; the condition never matches.`,
       keyAt, guess ? replaceFix(`Use ${guess}`, keyAt, ctx.text[keyAt.offset] === '"' ? `"${guess}"` : guess) : undefined);
-    checkValues(ctx, c, base.family, undefined);
+    checkValues(ctx, st, c, base.family, undefined);
     return;
   }
   if (info.forbiddenInKeyPolicy) {
@@ -204,13 +214,14 @@ function checkCondition(ctx: CheckContext, st: StatementModel, c: ConditionRef):
     f.add('deprecated-condition-key', 'info', `${info.name} is deprecated; use ${info.deprecated}.`, keyAt, replaceFix(`Use ${info.deprecated}`, keyAt, ctx.text[keyAt.offset] === '"' ? `"${info.deprecated}"` : info.deprecated));
   }
   if (base.family === 'Null') {
-    if (qualifier) f.add('null-with-qualifier', 'info', `${qualifier}: has no meaning with Null; use plain Null.`, opSpan);
+    if (qualifier) f.add('null-with-qualifier', 'info', `${qualifier}: has no meaning with Null; use plain Null.`, opSpan, operatorFix(ctx, st, c, c.operator.slice(qualifier.length + 1)));
   } else if (info.multi && !qualifier) {
-    f.add('missing-qualifier', 'error', `${info.name} can hold several values: write ForAnyValue:${c.operator} (any value matches) or ForAllValues:${c.operator} (every value matches).`, opSpan);
+    f.add('missing-qualifier', 'error', `${info.name} can hold several values: write ForAnyValue:${c.operator} (any value matches) or ForAllValues:${c.operator} (every value matches).`, opSpan, operatorFix(ctx, st, c, `ForAnyValue:${c.operator}`));
   } else if (!info.multi && qualifier) {
     const rejected = qualifier === 'ForAllValues' && /^(kms:EncryptionContext:|aws:RequestTag\/)/.test(info.name);
     f.add('unneeded-qualifier', rejected ? 'error' : 'warning',
-      rejected ? `KMS rejects ForAllValues with ${info.name} (OverlyPermissiveCondition); drop the qualifier.` : `${info.name} has a single value: drop ${qualifier}:${qualifier === 'ForAllValues' ? ' (it also matches requests without the key)' : ''}.`, opSpan);
+      rejected ? `KMS rejects ForAllValues with ${info.name} (OverlyPermissiveCondition); drop the qualifier.` : `${info.name} has a single value: drop ${qualifier}:${qualifier === 'ForAllValues' ? ' (it also matches requests without the key)' : ''}.`, opSpan,
+      operatorFix(ctx, st, c, c.operator.slice(qualifier.length + 1)));
   } else if (info.multi && qualifier === 'ForAllValues' && st.effect === 'Allow' && !base.negated && info.name !== 'kms:GrantOperations') {
     const guarded = st.conditions.some((o) => o.parsed?.base.family === 'Null' && o.key.toLowerCase() === c.key.toLowerCase() && o.values.some((v) => v.value.toLowerCase() === 'false'));
     if (!guarded) f.add('for-all-values-empty-set', 'warning', `ForAllValues is also true when the request has no ${info.name} at all; add "Null": {"${info.name}": "false"} to require it.`, opSpan);
@@ -219,7 +230,7 @@ function checkCondition(ctx: CheckContext, st: StatementModel, c: ConditionRef):
   if (fit !== 'ok') {
     f.add('condition-operator-mismatch', fit, `${info.name} is ${info.type === 'ArrayOfString' ? 'a list of strings' : `of type ${info.type}`}; test it with ${FAMILY_FOR_TYPE[info.type]}, not ${base.name}.`, opSpan);
   }
-  checkValues(ctx, c, base.family, info);
+  checkValues(ctx, st, c, base.family, info);
   checkSupport(ctx, st, c, info);
 }
 
@@ -239,8 +250,7 @@ function checkMfaGap(ctx: CheckContext, st: StatementModel): void {
   for (const c of st.conditions) {
     if (c.operator !== 'Bool' || c.key.toLowerCase() !== 'aws:multifactorauthpresent' || !c.values.some((v) => v.value.toLowerCase() === 'false')) continue;
     const opSpan = { offset: c.operatorKeyOffset, length: c.operatorKeyLength };
-    ctx.findings.add('mfa-condition-gap', 'warning', 'aws:MultiFactorAuthPresent is absent for long-term access keys, so this Deny does not apply to them; use BoolIfExists.', opSpan,
-      replaceFix('Use BoolIfExists', opSpan, ctx.text[opSpan.offset] === '"' ? '"BoolIfExists"' : 'BoolIfExists'));
+    ctx.findings.add('mfa-condition-gap', 'warning', 'aws:MultiFactorAuthPresent is absent for long-term access keys, so this Deny does not apply to them; use BoolIfExists.', opSpan, operatorFix(ctx, st, c, 'BoolIfExists'));
   }
 }
 

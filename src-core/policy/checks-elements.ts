@@ -49,8 +49,22 @@ function checkPrincipals(ctx: CheckContext, st: StatementModel): void {
   if (st.notPrincipal && st.effect === 'Allow') {
     f.add('not-principal-allow', 'warning', 'Allow with NotPrincipal grants access to everyone except the listed principals, including anonymous callers; list the principals in Principal instead.', keySpan(prop));
   } else if (st.notPrincipal && st.effect === 'Deny') {
-    f.add('not-principal-deny', 'warning', 'Deny with NotPrincipal must list the account, the role and every assumed-role session of an exempted identity, or it is denied too. Prefer "Principal": "*" with an ArnNotEquals condition on aws:PrincipalArn.', keySpan(prop));
+    f.add('not-principal-deny', 'warning', 'Deny with NotPrincipal must list the account, the role and every assumed-role session of an exempted identity, or it is denied too. Prefer "Principal": "*" with an ArnNotEquals condition on aws:PrincipalArn.', keySpan(prop), notPrincipalRewrite(ctx, st));
   }
+}
+
+/**
+ * Deny + NotPrincipal → Deny to "*" unless aws:PrincipalArn is one of the exempted ARNs (which also
+ * covers the sessions of an exempted role). Offered when the statement has no Condition yet and every
+ * exempted principal is an IAM ARN.
+ */
+function notPrincipalRewrite(ctx: CheckContext, st: StatementModel): ReturnType<typeof replaceFix> {
+  const prop = st.principalProp!;
+  const arns = st.principals.map((p) => p.value);
+  if (ctx.format !== 'json' || st.conditionProp || st.principalDynamic || !arns.length || !st.principals.every((p) => p.type === 'AWS' && p.value.startsWith('arn:'))) return undefined;
+  const condition = JSON.stringify({ ArnNotEquals: { 'aws:PrincipalArn': arns.length === 1 ? arns[0] : arns } });
+  const span = { offset: prop.keyOffset, length: prop.value.offset + prop.value.length - prop.keyOffset };
+  return replaceFix('Deny "*" unless aws:PrincipalArn is exempted', span, `"Principal": "*", "Condition": ${condition}`);
 }
 
 function checkAwsPrincipal(ctx: CheckContext, text: string, at: { offset: number; length: number }, siblings: number): void {

@@ -2,7 +2,7 @@
  * What the policy means as a whole: who can change it afterwards (lockout), public grants, grants
  * that can be passed on, network denies that break AWS services, cross-account actions that never work.
  */
-import type { CheckContext } from './context';
+import { insertPropertyFix, type CheckContext } from './context';
 import { canonicalAction, KMS_ACTIONS, lookupConditionKey } from './data';
 import { statementActions } from './checks-elements';
 import { statementAnchor } from './checks-structure';
@@ -91,6 +91,14 @@ function checkLockout(ctx: CheckContext): void {
   }
 }
 
+/** Adds an operator block to the statement's Condition (creating it if needed), unless that operator is already there. */
+function addConditionFix(ctx: CheckContext, st: StatementModel, operator: string, blockJson: string, title: string): ReturnType<typeof insertPropertyFix> {
+  const cv = st.conditionProp?.value;
+  if (!cv) return insertPropertyFix(ctx, st.node, 'Condition', `{${JSON.stringify(operator)}: ${blockJson}}`, title);
+  if (cv.kind !== 'object' || cv.props.some((p) => p.key === operator)) return undefined;
+  return insertPropertyFix(ctx, cv, operator, blockJson, title);
+}
+
 const GRANT_GUARDS = new Set(['kms:grantisforawsresource', 'kms:grantoperations', 'kms:granteeprincipal', 'kms:granteeserviceprincipal', 'kms:viaservice']);
 
 function isAccountRoot(value: string): boolean {
@@ -102,7 +110,8 @@ function checkGrants(ctx: CheckContext, st: StatementModel): void {
   const named = st.actions.find((a) => canonicalAction(a.value.replace(/^kms:/i, '')) === 'CreateGrant' && /^kms:/i.test(a.value));
   if (!named || st.conditions.some((c) => GRANT_GUARDS.has(c.key.toLowerCase()))) return;
   if (st.principals.every((p) => p.type === 'Service' || (p.type === 'AWS' && isAccountRoot(p.value)))) return;
-  ctx.findings.add('unconstrained-create-grant', 'warning', 'kms:CreateGrant without a condition lets these principals hand any of their permissions on this key (Decrypt included) to anyone. Add "Bool": {"kms:GrantIsForAWSResource": "true"} or limit kms:GrantOperations and kms:GranteePrincipal.', spanOf(named.node));
+  ctx.findings.add('unconstrained-create-grant', 'warning', 'kms:CreateGrant without a condition lets these principals hand any of their permissions on this key (Decrypt included) to anyone. Add "Bool": {"kms:GrantIsForAWSResource": "true"} or limit kms:GrantOperations and kms:GranteePrincipal.', spanOf(named.node),
+    addConditionFix(ctx, st, 'Bool', '{"kms:GrantIsForAWSResource": "true"}', 'Allow grants only for AWS services (kms:GrantIsForAWSResource)'));
 }
 
 const NETWORK_KEYS = new Set(['aws:sourceip', 'aws:sourcevpc', 'aws:sourcevpce', 'aws:vpcsourceip']);
@@ -112,7 +121,8 @@ function checkNetworkDeny(ctx: CheckContext, st: StatementModel): void {
   if (st.effect !== 'Deny') return;
   const net = st.conditions.find((c) => NETWORK_KEYS.has(c.key.toLowerCase()) && c.parsed?.base.negated);
   if (!net || st.conditions.some((c) => SERVICE_ESCAPES.has(c.key.toLowerCase()))) return;
-  ctx.findings.add('network-deny-without-service-exception', 'warning', `AWS services (EBS, S3, RDS…) call KMS from their own network on your behalf, so this Deny on ${lookupConditionKey(net.key)?.name ?? net.key} also blocks them. Add "Bool": {"aws:ViaAWSService": "false"} to the Deny.`, keySpan({ keyOffset: net.keyOffset, keyLength: net.keyLength }));
+  ctx.findings.add('network-deny-without-service-exception', 'warning', `AWS services (EBS, S3, RDS…) call KMS from their own network on your behalf, so this Deny on ${lookupConditionKey(net.key)?.name ?? net.key} also blocks them. Add "Bool": {"aws:ViaAWSService": "false"} to the Deny.`, keySpan({ keyOffset: net.keyOffset, keyLength: net.keyLength }),
+    addConditionFix(ctx, st, 'Bool', '{"aws:ViaAWSService": "false"}', 'Exempt calls made by AWS services (aws:ViaAWSService)'));
 }
 
 function checkCrossAccount(ctx: CheckContext, st: StatementModel): void {

@@ -3,7 +3,7 @@
  * Effect, Sid, duplicate keys, the characters KMS accepts. Everything here is what KMS itself rejects
  * (errors) or what makes a statement mean something else than it reads (warnings).
  */
-import { nameText, type CheckContext } from './context';
+import { insertPropertyFix, nameText, type CheckContext } from './context';
 import { keySpan, replaceFix, spanOf } from './findings';
 import type { StatementModel } from './model';
 import { propsOf, type PNode, type PProp } from './tree';
@@ -97,7 +97,11 @@ function checkPair(ctx: CheckContext, st: StatementModel, a: string, b: string, 
   const pa = propsOf(st.node).find((p) => p.key === a);
   const pb = propsOf(st.node).find((p) => p.key === b);
   if (pa && pb) ctx.findings.add('conflicting-elements', 'error', `A statement has either ${a} or ${b}, not both; KMS rejects the policy.`, keySpan(pb));
-  if (!pa && !pb) ctx.findings.add('missing-element', 'error', `This statement has no ${a} (or ${b}): ${why}`, statementAnchor(st));
+  if (!pa && !pb) {
+    // Only Resource has an obvious value: in a key policy it is always "*".
+    const fix = a === 'Resource' ? insertPropertyFix(ctx, st.node, 'Resource', '"*"', 'Add "Resource": "*"') : undefined;
+    ctx.findings.add('missing-element', 'error', `This statement has no ${a} (or ${b}): ${why}`, statementAnchor(st), fix);
+  }
 }
 
 /** Where to point at a whole statement: its Sid when it has one, else its opening brace. */

@@ -2,8 +2,9 @@
  * What every check receives: the policy model, the options of this lint run, and the collector.
  */
 import type { Caller } from '../kms/context';
-import type { FindingList } from './findings';
+import type { Finding, FindingList } from './findings';
 import type { PolicyModel } from './model';
+import type { PNode } from './tree';
 
 export interface LintOptions {
   /** Accounts of the workspace, the key's own account first: enables the cross-account checks and fix texts. */
@@ -30,4 +31,23 @@ export interface CheckContext {
 export function nameText(ctx: CheckContext, offset: number, name: string): string {
   const quote = ctx.text[offset];
   return quote === '"' || quote === "'" ? `${quote}${name}${quote}` : name;
+}
+
+/**
+ * A fix that adds `"name": value` to a JSON object, in front of its first property and with that
+ * property's indentation; undefined in YAML (the edit would have to be YAML too).
+ */
+export function insertPropertyFix(ctx: CheckContext, object: PNode, name: string, valueJson: string, title: string): Finding['fix'] {
+  if (ctx.format !== 'json' || object.kind !== 'object') return undefined;
+  const first = object.props[0];
+  if (!first) return { title, edits: [{ offset: object.offset + 1, length: 0, newText: `${JSON.stringify(name)}: ${valueJson}` }] };
+  const lineStart = ctx.text.lastIndexOf('\n', first.keyOffset - 1) + 1;
+  const indent = ctx.text.slice(lineStart, first.keyOffset);
+  const separator = /^\s*$/.test(indent) ? `,\n${indent}` : ', ';
+  return { title, edits: [{ offset: first.keyOffset, length: 0, newText: `${JSON.stringify(name)}: ${valueJson}${separator}` }] };
+}
+
+/** A fix that renames an operator or condition key, keeping the document's quoting. */
+export function renameFix(ctx: CheckContext, span: { offset: number; length: number }, name: string): Finding['fix'] {
+  return { title: `Use ${name}`, edits: [{ offset: span.offset, length: span.length, newText: nameText(ctx, span.offset, name) }] };
 }

@@ -93,9 +93,28 @@ export function principalMatches(ref: Pick<PrincipalRef, 'type' | 'value'>, req:
   return ref.value === req.principal;
 }
 
+/**
+ * NotPrincipal exempts a caller only when it lists every identity AWS evaluates for the request: an
+ * IAM user and its account; an assumed-role session, its role and its account. (This is why a Deny with
+ * NotPrincipal naming only a role still denies that role's sessions.)
+ */
+function exemptedByNotPrincipal(st: StatementModel, req: EvaluationRequest): boolean {
+  const listed = (pred: (named: ReturnType<typeof parseAwsPrincipal>, value: string) => boolean) =>
+    st.principals.some((p) => (p.type === 'AWS' || p.type === '*') && pred(parseAwsPrincipal(p.value), p.value));
+  if (listed((n) => n?.kind === 'everyone')) return true;
+  const caller = parseAwsPrincipal(req.principal);
+  if (!caller || !req.accountId) return st.principals.some((p) => p.type === 'Service' && p.value.toLowerCase() === req.principal.toLowerCase());
+  const account = listed((n) => n?.kind === 'account' && n.accountId === req.accountId);
+  if (caller.kind === 'account') return account;
+  const self = listed((_, value) => value === req.principal);
+  if (caller.kind !== 'assumed-role') return self && account;
+  const role = listed((n) => n?.kind === 'role' && n.accountId === caller.accountId && n.name === caller.role);
+  return self && role && account;
+}
+
 function statementPrincipalMatches(st: StatementModel, req: EvaluationRequest, options: EvaluationOptions): boolean {
-  const hit = st.principals.some((p) => principalMatches(p, req, options));
-  return st.notPrincipal ? !hit : hit;
+  if (st.notPrincipal) return !exemptedByNotPrincipal(st, req);
+  return st.principals.some((p) => principalMatches(p, req, options));
 }
 
 function actionMatches(st: StatementModel, action: string): boolean {

@@ -43,7 +43,7 @@ const fires: Case[] = [
   { code: 'old-version', text: JSON.stringify({ Version: '2008-10-17', Statement: JSON.parse(cond({ StringEquals: { 'kms:EncryptionContext:owner': '${aws:username}' } })).Statement }), at: '"2008-10-17"', severity: 'warning' },
   { code: 'unknown-element', text: stmt({ effect: 'Allow' }), at: '"effect"', severity: 'error', fixes: false },
   { code: 'unknown-element', text: JSON.stringify({ Version: '2012-10-17', Statment: [] , Statement: JSON.parse(stmt({})).Statement }), at: '"Statment"', severity: 'error' },
-  { code: 'missing-element', text: stmt({ Resource: undefined }), at: '"S"', severity: 'error' },
+  { code: 'missing-element', text: stmt({ Resource: undefined }), at: '"S"', severity: 'error', fixes: true },
   { code: 'missing-element', text: stmt({ Principal: undefined }), at: '"S"', severity: 'error' },
   { code: 'missing-element', text: '{"Version": "2012-10-17"}', at: '{', severity: 'error' },
   { code: 'missing-element', text: '{"Version": "2012-10-17", "Statement": []}', at: '[]', severity: 'error' },
@@ -79,22 +79,24 @@ const fires: Case[] = [
   { code: 'deleted-principal', text: stmt({ Principal: { AWS: 'AIDAJQABLZS4A3QDU576Q' } }), at: '"AIDAJQABLZS4A3QDU576Q"', severity: 'warning' },
   { code: 'redundant-principal', text: stmt({ Principal: { AWS: ['*', ALICE] }, Condition: { StringEquals: { 'kms:CallerAccount': ACCT } } }), at: '"*"', severity: 'info' },
   { code: 'not-principal-allow', text: stmt({ Principal: undefined, NotPrincipal: { AWS: ALICE } }), at: '"NotPrincipal"', severity: 'warning' },
-  { code: 'not-principal-deny', text: stmt({ Effect: 'Deny', Principal: undefined, NotPrincipal: { AWS: ALICE } }), at: '"NotPrincipal"', severity: 'warning' },
+  { code: 'not-principal-deny', text: stmt({ Effect: 'Deny', Principal: undefined, NotPrincipal: { AWS: ALICE } }), at: '"NotPrincipal"', severity: 'warning', fixes: true },
   { code: 'wildcard-principal', text: stmt({ Principal: '*' }), at: '"*"', severity: 'warning' },
   { code: 'wildcard-principal', text: stmt({ Principal: { AWS: '*' }, Condition: { StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' } } }), at: '"*"', severity: 'warning' },
   { code: 'wildcard-principal', text: stmt({ Principal: { AWS: '*' }, Condition: { StringNotEquals: { 'kms:CallerAccount': '999999999999' } } }), at: '"*"', severity: 'warning' },
-  { code: 'unknown-condition-operator', text: cond({ StringEqual: { 'kms:CallerAccount': ACCT } }), at: '"StringEqual"', severity: 'error' },
+  { code: 'unknown-condition-operator', text: cond({ StringEqual: { 'kms:CallerAccount': ACCT } }), at: '"StringEqual"', severity: 'error', fixes: true },
+  { code: 'unknown-condition-operator', text: cond({ StringEqual: { 'kms:CallerAccount': ACCT }, StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' } }), at: '"StringEqual"', severity: 'error', fixes: false },
   { code: 'null-if-exists', text: cond({ NullIfExists: { 'kms:EncryptionContextKeys': 'false' } }), at: '"NullIfExists"', severity: 'error', fixes: true },
   { code: 'unknown-condition-key', text: cond({ StringEquals: { 'kms:CallerAcount': ACCT } }), at: '"kms:CallerAcount"', severity: 'error', fixes: true },
   { code: 'unknown-condition-key', text: cond({ StringEquals: { 's3:prefix': 'home/' } }), at: '"s3:prefix"', severity: 'warning' },
   { code: 'condition-key-not-allowed', text: cond({ StringEquals: { 'aws:ResourceTag/env': 'prod' } }), at: '"aws:ResourceTag/env"', severity: 'error' },
   { code: 'condition-key-not-allowed', text: cond({ 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/app' } }), at: '"kms:ResourceAliases"', severity: 'error' },
   { code: 'deprecated-condition-key', text: cond({ StringEquals: { 'kms:CustomerMasterKeySpec': 'SYMMETRIC_DEFAULT' } }), at: '"kms:CustomerMasterKeySpec"', severity: 'info', fixes: true },
-  { code: 'missing-qualifier', text: cond({ StringEquals: { 'kms:EncryptionContextKeys': 'tenant' } }), at: '"StringEquals"', severity: 'error' },
-  { code: 'unneeded-qualifier', text: cond({ 'ForAnyValue:StringEquals': { 'kms:CallerAccount': ACCT } }), at: '"ForAnyValue:StringEquals"', severity: 'warning' },
-  { code: 'unneeded-qualifier', text: cond({ 'ForAllValues:StringEquals': { 'kms:EncryptionContext:tenant': 'a' } }), at: '"ForAllValues:StringEquals"', severity: 'error' },
+  { code: 'missing-qualifier', text: cond({ StringEquals: { 'kms:EncryptionContextKeys': 'tenant' } }), at: '"StringEquals"', severity: 'error', fixes: true },
+  { code: 'missing-qualifier', text: cond({ StringEquals: { 'kms:EncryptionContextKeys': 'tenant', 'kms:CallerAccount': ACCT } }), at: '"StringEquals"', severity: 'error', fixes: false },
+  { code: 'unneeded-qualifier', text: cond({ 'ForAnyValue:StringEquals': { 'kms:CallerAccount': ACCT } }), at: '"ForAnyValue:StringEquals"', severity: 'warning', fixes: true },
+  { code: 'unneeded-qualifier', text: cond({ 'ForAllValues:StringEquals': { 'kms:EncryptionContext:tenant': 'a' } }), at: '"ForAllValues:StringEquals"', severity: 'error', fixes: true },
   { code: 'for-all-values-empty-set', text: cond({ 'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['tenant'] } }), at: '"ForAllValues:StringEquals"', severity: 'warning' },
-  { code: 'null-with-qualifier', text: cond({ 'ForAnyValue:Null': { 'kms:EncryptionContextKeys': 'false' } }), at: '"ForAnyValue:Null"', severity: 'info' },
+  { code: 'null-with-qualifier', text: cond({ 'ForAnyValue:Null': { 'kms:EncryptionContextKeys': 'false' } }), at: '"ForAnyValue:Null"', severity: 'info', fixes: true },
   { code: 'condition-operator-mismatch', text: cond({ NumericEquals: { 'kms:CallerAccount': ACCT } }), at: '"NumericEquals"', severity: 'error' },
   { code: 'condition-operator-mismatch', text: cond({ StringEquals: { 'kms:GrantIsForAWSResource': 'true' } }, { Action: 'kms:CreateGrant' }), at: '"StringEquals"', severity: 'warning' },
   { code: 'invalid-condition-value', text: cond({ Bool: { 'aws:SecureTransport': 'yes' } }), at: '"yes"', severity: 'error' },
@@ -120,8 +122,9 @@ const fires: Case[] = [
   { code: 'lockout-risk', text: fixture('aws-clean/console-default-symmetric.json'), at: '"Statement"', severity: 'error', options: { deployer: { accountId: '444455556666', region: 'us-east-1', principal: 'arn:aws:iam::444455556666:role/Deployer' } } },
   { code: 'lockout-conditional', text: only({ Effect: 'Allow', Principal: { AWS: ALICE }, Action: 'kms:*', Resource: '*', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } }), at: '"Statement"', severity: 'warning' },
   { code: 'lockout-conditional', text: only({ Effect: 'Allow', Principal: { Service: 'cloudformation.amazonaws.com' }, Action: 'kms:*', Resource: '*' }), at: '"Statement"', severity: 'warning' },
-  { code: 'unconstrained-create-grant', text: stmt({ Action: ['kms:Decrypt', 'kms:CreateGrant'] }), at: '"kms:CreateGrant"', severity: 'warning' },
-  { code: 'network-deny-without-service-exception', text: policyWith({ Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: '*', Condition: { NotIpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } }), at: '"aws:SourceIp"', severity: 'warning' },
+  { code: 'unconstrained-create-grant', text: stmt({ Action: ['kms:Decrypt', 'kms:CreateGrant'] }), at: '"kms:CreateGrant"', severity: 'warning', fixes: true },
+  { code: 'unconstrained-create-grant', text: cond({ StringEquals: { 'kms:CallerAccount': ACCT } }, { Action: 'kms:CreateGrant' }), at: '"kms:CreateGrant"', severity: 'warning', fixes: true },
+  { code: 'network-deny-without-service-exception', text: policyWith({ Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: '*', Condition: { NotIpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } }), at: '"aws:SourceIp"', severity: 'warning', fixes: true },
   { code: 'cross-account-action', text: stmt({ Principal: { AWS: 'arn:aws:iam::444455556666:root' }, Action: ['kms:Decrypt', 'kms:ScheduleKeyDeletion'] }), at: '"kms:ScheduleKeyDeletion"', severity: 'warning', options: OPTIONS },
   { code: 'unknown-action', text: stmt({ Action: 'kms:ReEncrypt' }), at: '"kms:ReEncrypt"', severity: 'error', fixes: true },
   { code: 'action-not-for-key', text: stmt({ Action: ['kms:Sign', 'kms:Encrypt'] }), at: '"kms:Encrypt"', severity: 'warning', options: { key: { spec: 'RSA_2048', usage: 'SIGN_VERIFY' } } },
@@ -197,7 +200,7 @@ for (const c of fires) {
       assert.equal(Boolean(hit.fix), c.fixes, 'fix offered');
       if (c.fixes) {
         const fixed = applyFix(c.text, hit);
-        const after = lintPolicyText(fixed, c.options).filter((f) => f.code === c.code);
+        const after = lintPolicyText(fixed, c.options).filter((f) => f.code === c.code || f.code === 'json-syntax' || f.code === 'duplicate-key');
         assert.deepEqual(after.map((f) => render(fixed, f)), [], `fix of ${c.code} leaves:\n${fixed}`);
       }
     }
@@ -326,4 +329,18 @@ test('CloudFormation key properties feed the key-type checks (with CloudFormatio
 `;
   const got = lintDocument(template, 'yaml').map((f) => `${f.code}@${template.slice(f.offset, f.offset + f.length)}`);
   assert.deepEqual(got, ['action-not-for-key@kms:Decrypt', 'action-not-for-key@kms:ReplicateKey']);
+});
+
+test('the NotPrincipal rewrite keeps who is exempted, including the sessions of an exempted role', async () => {
+  const { evaluate } = await import('../../../src-core/policy/evaluate');
+  const role = `arn:aws:iam::${ACCT}:role/BreakGlass`;
+  const text = policyWith({ Sid: 'Only break-glass decrypts', Effect: 'Deny', NotPrincipal: { AWS: role }, Action: 'kms:Decrypt', Resource: '*' });
+  const finding = lintPolicyText(text).find((f) => f.code === 'not-principal-deny')!;
+  const fixed = applyFix(text, finding);
+  const decide = (policy: string, principal: string) => evaluate(policy, [], { principal, accountId: ACCT, action: 'kms:Decrypt', keyArn: `arn:aws:kms:us-east-1:${ACCT}:key/k` }).allowed;
+  const session = `arn:aws:sts::${ACCT}:assumed-role/BreakGlass/me`;
+  assert.equal(decide(fixed, session), true);
+  assert.equal(decide(fixed, ALICE), false);
+  // The original denies the session too: the pitfall the rewrite removes.
+  assert.equal(decide(text, session), false);
 });
