@@ -1,13 +1,30 @@
 /**
- * Clock-driven changes: transient states ending, scheduled deletions happening. They are applied
- * lazily, on the first request at or after the time they fall due, so a simulated clock jump of
- * 30 days takes effect on the next call.
+ * Clock-driven changes: transient states ending, scheduled deletions happening, automatic rotation,
+ * imported material expiring. They are applied lazily, on the first request at or after the time
+ * they fall due, so a simulated clock jump of 30 days takes effect on the next call.
  */
 import type { Random } from '../ports';
+import { DAY_MS, findKey } from './keys';
+import { rotateKey, rotationPeriodMs, syncReplicas } from './rotation';
 import type { KeyRecord, KeyringState, RegionState } from './state';
+
+/** How many missed automatic rotations one pass catches up on, so a jump of centuries stays cheap. */
+const MAX_CATCH_UP_ROTATIONS = 100;
 
 function keysOf(state: KeyringState): { region: RegionState; key: KeyRecord }[] {
   return Object.values(state.regions).flatMap((region) => Object.values(region.keys).map((key) => ({ region, key })));
+}
+
+/** Automatic rotation runs only for enabled keys, and on the primary of a multi-Region key (replicas follow it). */
+function rotationDueAt(key: KeyRecord): number | undefined {
+  if (!key.rotation.enabled || key.state !== 'Enabled' || key.multiRegion?.role === 'REPLICA') return undefined;
+  return key.rotation.nextRotationAt;
+}
+
+/** When imported material still in use expires (its secret is then deleted). */
+function expiryAt(key: KeyRecord): number | undefined {
+  const times = key.materials.filter((m) => m.secret !== undefined && m.import?.validTo !== undefined).map((m) => m.import!.validTo!);
+  return times.length > 0 ? Math.min(...times) : undefined;
 }
 
 /** Earliest time at which `advanceLifecycle` would change something, or undefined. */
@@ -19,12 +36,14 @@ export function nextLifecycleEventAt(state: KeyringState): number | undefined {
   for (const { key } of keysOf(state)) {
     consider(key.transitionAt);
     if (key.state === 'PendingDeletion') consider(key.deletionDate);
+    consider(rotationDueAt(key));
+    consider(expiryAt(key));
   }
   return next;
 }
 
 /** Applies every change due at `now`; returns whether anything changed. */
-export function advanceLifecycle(state: KeyringState, now: number, _random: Random): boolean {
+export function advanceLifecycle(state: KeyringState, now: number, random: Random): boolean {
   let changed = false;
   for (const { region, key } of keysOf(state)) {
     if (key.transitionAt !== undefined && key.transitionAt <= now) {
@@ -33,17 +52,71 @@ export function advanceLifecycle(state: KeyringState, now: number, _random: Rand
       delete key.stateAfterTransition;
       changed = true;
     }
+    changed = rotateIfDue(state, key, now, random) || changed;
+    changed = expireImportedMaterial(key, now) || changed;
     if (key.state === 'PendingDeletion' && key.deletionDate !== undefined && key.deletionDate <= now) {
-      deleteKey(region, key);
+      deleteKey(state, region, key);
       changed = true;
     }
   }
   return changed;
 }
 
-function deleteKey(region: RegionState, key: KeyRecord): void {
+function rotateIfDue(state: KeyringState, key: KeyRecord, now: number, random: Random): boolean {
+  let due = rotationDueAt(key);
+  let rotations = 0;
+  while (due !== undefined && due <= now && rotations < MAX_CATCH_UP_ROTATIONS) {
+    rotateKey(state, key, 'AUTOMATIC', due, random);
+    key.rotation.nextRotationAt = due + rotationPeriodMs(key);
+    syncReplicas(state, key);
+    due = key.rotation.nextRotationAt;
+    rotations++;
+  }
+  if (due !== undefined && due <= now) {
+    key.rotation.nextRotationAt = now + rotationPeriodMs(key);
+    syncReplicas(state, key);
+  }
+  return rotations > 0;
+}
+
+/**
+ * Imported material whose ValidTo has passed is deleted at once; a key left without usable current
+ * material waits in PendingImport for the same material to be imported again (a key pending deletion
+ * stays pending deletion).
+ */
+function expireImportedMaterial(key: KeyRecord, now: number): boolean {
+  let changed = false;
+  for (const m of key.materials) {
+    if (m.secret === undefined || m.import?.validTo === undefined || m.import.validTo > now) continue;
+    delete m.secret;
+    m.import.importState = 'PENDING_IMPORT';
+    changed = true;
+  }
+  const current = key.materials.find((m) => m.state === 'CURRENT');
+  if (changed && current?.secret === undefined && key.state !== 'PendingDeletion' && key.state !== 'PendingReplicaDeletion') {
+    key.state = 'PendingImport';
+  }
+  return changed;
+}
+
+function deleteKey(state: KeyringState, region: RegionState, key: KeyRecord): void {
   delete region.keys[key.keyId];
   for (const [name, alias] of Object.entries(region.aliases)) {
     if (alias.targetKeyId === key.keyId) delete region.aliases[name];
+  }
+  if (key.multiRegion?.role === 'REPLICA') forgetReplica(state, key);
+}
+
+/**
+ * A deleted replica leaves its primary's replica list; a primary waiting in PendingReplicaDeletion
+ * for its last replica then starts its own waiting period.
+ */
+function forgetReplica(state: KeyringState, replica: KeyRecord): void {
+  const primary = findKey(state, replica.accountId, replica.multiRegion!.primaryRegion, replica.keyId);
+  if (primary?.multiRegion?.role !== 'PRIMARY') return;
+  primary.multiRegion.replicaRegions = primary.multiRegion.replicaRegions.filter((r) => r !== replica.region);
+  if (primary.state === 'PendingReplicaDeletion' && primary.multiRegion.replicaRegions.length === 0) {
+    primary.state = 'PendingDeletion';
+    primary.deletionDate = (replica.deletionDate ?? 0) + (primary.pendingWindowDays ?? 30) * DAY_MS;
   }
 }

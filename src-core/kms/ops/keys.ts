@@ -2,12 +2,18 @@
 import type { OperationDefinition } from '../operation';
 import { aliasOperations } from './keys-aliases';
 import { createKeyOperations } from './keys-create';
+import { multiRegionOperations } from './keys-multi-region';
 import { policyOperations } from './keys-policy';
+import { rotationOperations } from './keys-rotation';
+import { keyStateOperations } from './keys-state';
 import { tagOperations } from './keys-tags';
 
 export const keyOperations: Record<string, OperationDefinition> = {
   ...createKeyOperations,
+  ...keyStateOperations,
   ...aliasOperations,
   ...tagOperations,
   ...policyOperations,
+  ...rotationOperations,
+  ...multiRegionOperations,
 };
