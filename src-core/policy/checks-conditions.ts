@@ -2,11 +2,12 @@
  * The Condition block: operators, keys, qualifiers, value types and formats, and whether the key is
  * ever present in the requests the statement covers.
  */
+import { REGION_PATTERN } from '../ids/identifiers';
 import { renameFix, type CheckContext } from './context';
 import { CONDITION_KEYS, keySupportsAction, lookupConditionKey, OPERATORS, parseOperator, type ConditionKeyInfo, type ConditionType, type OperatorFamily } from './data';
 import { statementActions } from './checks-elements';
 import { closest, keySpan, replaceFix, spanOf } from './findings';
-import { isBase64, parseCidr, parseDate, parseNumber } from './match';
+import { ipInRange, isBase64, parseCidr, parseDate, parseNumber } from './match';
 import type { ConditionRef, StatementModel } from './model';
 import { isServicePrincipal } from './principals';
 
@@ -59,8 +60,11 @@ const FAMILY_FOR_TYPE: Record<ConditionType, string> = {
   Binary: 'BinaryEquals',
 };
 
-const VIA_SERVICE = /^[a-z0-9*?-]+\.[a-z0-9*?-]+\.amazonaws\.com(\.cn)?$/;
-const REGION = /^[a-z0-9*?-]+$/;
+const VIA_SERVICE = /^[a-z0-9*?-]+\.([a-z0-9*?-]+)\.amazonaws\.com(\.cn)?$/;
+/** A Region code, or a pattern of one (wildcards stand for any part). */
+function isRegionPattern(text: string): boolean {
+  return /[*?]/.test(text) ? /^[a-z0-9*?-]+$/.test(text) : REGION_PATTERN.test(text);
+}
 
 /** Value formats per key (format or enumerated values); returns a message when the value cannot match. */
 function formatProblem(info: ConditionKeyInfo, value: string, wildcards: boolean): string | undefined {
@@ -75,10 +79,13 @@ function formatProblem(info: ConditionKeyInfo, value: string, wildcards: boolean
     case 'alias':
       if (value.startsWith('arn:')) return `${info.name} holds alias names ("alias/name"), not alias ARNs`;
       return !value.startsWith('alias/') && !hasWild ? `${info.name} holds alias names that start with "alias/"` : undefined;
-    case 'via-service':
-      return !VIA_SERVICE.test(value) ? `${info.name} is "<service>.<region>.amazonaws.com", e.g. "s3.us-east-1.amazonaws.com"` : undefined;
+    case 'via-service': {
+      const region = VIA_SERVICE.exec(value)?.[1];
+      if (region === undefined) return `${info.name} is "<service>.<region>.amazonaws.com", e.g. "s3.us-east-1.amazonaws.com"`;
+      return isRegionPattern(region) ? undefined : `"${region}" is not a Region code (e.g. "us-east-1")`;
+    }
     case 'region':
-      return !REGION.test(value) ? `${info.name} is a Region code such as "eu-west-1"` : undefined;
+      return !isRegionPattern(value) ? `${info.name} is a Region code such as "eu-west-1"` : undefined;
     case 'service-principal':
       return !hasWild && !isServicePrincipal(value) ? `${info.name} is a service principal such as "logs.amazonaws.com"` : undefined;
     default:
@@ -108,6 +115,11 @@ function checkValues(ctx: CheckContext, st: StatementModel, c: ConditionRef, fam
   const f = ctx.findings;
   const like = c.parsed?.base.wildcards ?? false;
   if (c.valueNode.kind === 'array' && c.valueNode.items.length === 0) f.add('empty-value', 'warning', `No values for ${c.key}: the condition never matches.`, spanOf(c.valueNode));
+  const seen = new Set<string>();
+  for (const v of c.values) {
+    if (seen.has(v.value)) f.add('redundant-condition-value', 'info', `"${v.value}" is already listed for ${c.key}.`, spanOf(v.node));
+    seen.add(v.value);
+  }
   for (const v of c.values) {
     const at = spanOf(v.node);
     const text = v.value;
@@ -128,6 +140,9 @@ function checkValues(ctx: CheckContext, st: StatementModel, c: ConditionRef, fam
         continue;
       case 'IpAddress':
         if (parseCidr(text) === undefined) bad(`"${text}" is not an IP address or CIDR range.`);
+        else if (c.key.toLowerCase() === 'aws:sourceip' && isPrivateRange(text)) {
+          f.add('private-source-ip', 'warning', `"${text}" is a private range, but aws:SourceIp holds public addresses only (calls through a VPC endpoint carry aws:VpcSourceIp instead), so it never matches; use aws:VpcSourceIp or aws:SourceVpce.`, at);
+        }
         continue;
       case 'Binary':
         if (!isBase64(text)) bad(`"${text}" is not base64.`);
@@ -153,6 +168,16 @@ function checkValues(ctx: CheckContext, st: StatementModel, c: ConditionRef, fam
       }
     }
   }
+}
+
+const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '127.0.0.0/8', 'fc00::/7', 'fe80::/10', '::1/128'];
+
+function isPrivateRange(cidr: string): boolean {
+  const parsed = parseCidr(cidr)!;
+  return PRIVATE_RANGES.some((r) => {
+    const range = parseCidr(r)!;
+    return range.width === parsed.width && parsed.prefix >= range.prefix && ipInRange(r, cidr.split('/')[0]);
+  });
 }
 
 /** Is a condition with this operator true when the key is absent from the request? */

@@ -78,7 +78,10 @@ function checkLockout(ctx: CheckContext): void {
     }
     return;
   }
-  const allows = model.statements.filter((st) => st.effect === 'Allow' && coversPutKeyPolicy(st) && (st.principals.length > 0 || st.notPrincipal));
+  // PutKeyPolicy cannot be used across accounts: when the key's account is known, only its own principals count.
+  const keyAccount = options.accountIds?.[0];
+  const local = (st: StatementModel) => !keyAccount || st.notPrincipal || st.principals.some((p) => p.type !== 'AWS' || p.value === '*' || accountOfPrincipal(p.value) === keyAccount);
+  const allows = model.statements.filter((st) => st.effect === 'Allow' && coversPutKeyPolicy(st) && (st.principals.length > 0 || st.notPrincipal) && local(st));
   const denies = model.statements.filter((st) => st.effect === 'Deny');
   const effective = allows.filter((a) => !denies.some((d) => neutralises(d, a)));
   if (effective.length === 0) {
