@@ -179,6 +179,27 @@ const quiet: { code: string; text: string; options?: LintOptions }[] = [
   { code: 'lockout-risk', text: only({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::444455556666:root' }, Action: 'kms:*', Resource: '*' }) },
   { code: 'private-source-ip', text: cond({ IpAddress: { 'aws:SourceIp': ['203.0.113.0/24', '2001:db8::/32'] }, NotIpAddress: { 'aws:VpcSourceIp': '10.0.0.0/8' } }) },
   { code: 'redundant-condition-value', text: cond({ StringEquals: { 'kms:CallerAccount': [ACCT, '444455556666'] } }) },
+  { code: 'missing-version', text: stmt({}) },
+  { code: 'old-version', text: stmt({}) },
+  { code: 'conflicting-elements', text: stmt({ Action: undefined, NotAction: 'kms:ScheduleKeyDeletion' }) },
+  { code: 'deleted-principal', text: stmt({ Principal: { AWS: `arn:aws:iam::${ACCT}:user/AIDAJQABLZS4A3QDU576Q` } }) },
+  { code: 'deprecated-condition-key', text: cond({ StringEquals: { 'kms:KeySpec': 'SYMMETRIC_DEFAULT' } }) },
+  { code: 'duplicate-condition-key', text: cond({ StringEquals: { 'kms:CallerAccount': ACCT }, StringLike: { 'kms:callerAccount': '1111*' } }) },
+  { code: 'empty-sid', text: stmt({ Sid: 'Named' }) },
+  { code: 'empty-value', text: stmt({ Action: ['kms:Decrypt'], Condition: { StringEquals: { 'kms:CallerAccount': [ACCT] } } }) },
+  { code: 'invalid-type', text: stmt({ Sid: 'S', Action: ['kms:Decrypt'], Condition: { NumericLessThan: { 'aws:MultiFactorAuthAge': 3600 }, Bool: { 'aws:SecureTransport': true } } }) },
+  { code: 'invalid-variable', text: cond({ StringLike: { 'kms:EncryptionContext:owner': '${aws:username}-*' }, ArnLike: { 'aws:PrincipalArn': `arn:aws:iam::${ACCT}:user/\${aws:username}` } }) },
+  { code: 'not-action-allow', text: stmt({ Effect: 'Deny', Principal: '*', Action: undefined, NotAction: ['kms:Decrypt', 'kms:Describe*'] }) },
+  { code: 'not-principal-allow', text: stmt({ Effect: 'Deny', Principal: undefined, NotPrincipal: { AWS: [ALICE, ACCT] } }) },
+  { code: 'not-principal-deny', text: stmt({ Effect: 'Deny', Principal: '*', Condition: { ArnNotEquals: { 'aws:PrincipalArn': ALICE } } }) },
+  { code: 'not-resource', text: stmt({ Resource: '*' }) },
+  { code: 'null-if-exists', text: cond({ Null: { 'kms:EncryptionContextKeys': 'false' } }) },
+  { code: 'null-with-qualifier', text: cond({ Null: { 'kms:EncryptionContextKeys': 'false' } }) },
+  { code: 'redundant-action', text: fixture('aws-clean/console-default-signing.json') },
+  { code: 'redundant-principal', text: stmt({ Principal: { AWS: [ALICE, `arn:aws:iam::${ACCT}:user/bob`] } }) },
+  { code: 'unknown-condition-operator', text: cond({ 'ForAnyValue:StringLikeIfExists': { 'kms:EncryptionContextKeys': 'a*' }, DateLessThanEqualsIfExists: { 'aws:CurrentTime': '2030-01-01' } }) },
+  { code: 'via-service-with-service-principal', text: cond({ StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com', 'kms:CallerAccount': ACCT } }) },
+  { code: 'deleted-principal', text: fixture('aws-clean/autoscaling-slr.json') },
   { code: 'unconstrained-create-grant', text: cond({ Bool: { 'kms:GrantIsForAWSResource': 'true' } }, { Action: 'kms:CreateGrant' }) },
   { code: 'network-deny-without-service-exception', text: policyWith({ Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: '*', Condition: { NotIpAddress: { 'aws:SourceIp': '203.0.113.0/24' }, Bool: { 'aws:ViaAWSService': 'false' } } }) },
   { code: 'cross-account-action', text: stmt({ Principal: { AWS: 'arn:aws:iam::444455556666:root' }, Action: ['kms:Decrypt', 'kms:DescribeKey'] }), options: OPTIONS },
@@ -350,4 +371,14 @@ test('the NotPrincipal rewrite keeps who is exempted, including the sessions of 
   assert.equal(decide(fixed, ALICE), false);
   // The original denies the session too: the pitfall the rewrite removes.
   assert.equal(decide(text, session), false);
+});
+
+test('bypass-lockout-check stays quiet when the template does not set it (or sets it false)', () => {
+  for (const value of ['', '      BypassPolicyLockoutSafetyCheck: false\n']) {
+    const template = TEMPLATE_YAML.replace('      BypassPolicyLockoutSafetyCheck: true\n', value);
+    const codes = lintDocument(template, 'yaml', OPTIONS).map((f) => f.code);
+    assert.ok(!codes.includes('bypass-lockout-check'));
+    assert.ok(codes.includes('lockout-risk'));
+    assert.equal(lintDocument(template, 'yaml', OPTIONS).find((f) => f.code === 'lockout-risk')!.severity, 'error');
+  }
 });
