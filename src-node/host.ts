@@ -10,6 +10,8 @@ import type { Caller } from '../src-core/kms/context';
 import { MemoryKeyringStore } from '../src-core/kms/memory-store';
 import { KmsService } from '../src-core/kms/service';
 import { createPolicyAuthorizer } from '../src-core/policy/authorizer';
+import { openFileKeyringStore } from './store/file-store';
+import { loadOrCreateRootKey } from './store/root-key';
 
 export const DEFAULT_ACCOUNT_ID = '123456789012';
 export const DEFAULT_REGION = 'us-east-1';
@@ -17,6 +19,12 @@ export const DEFAULT_REGION = 'us-east-1';
 export interface LocalKmsOptions {
   /** Keep the keyring in memory only (tests, throwaway servers). */
   inMemory?: boolean;
+  /** The keyring folder (keyring file, lock, root key file, audit log); required unless inMemory. */
+  dataDir?: string;
+  /** The key that encrypts the keyring at rest; default: KMSW_ROOT_KEY, else the folder's root key file. */
+  rootKey?: Uint8Array;
+  /** Where KMSW_ROOT_KEY is looked up (default process.env). */
+  env?: NodeJS.ProcessEnv;
   accountId?: string;
   region?: string;
   logger?: Logger;
@@ -32,6 +40,8 @@ export interface LocalKms {
   region: string;
   /** The account root in the default account and Region, with any member replaced. */
   defaultCaller(overrides?: Partial<Caller>): Caller;
+  /** The keyring folder; absent for in-memory keyrings. */
+  dataDir?: string;
   /** Clears every key, alias and store (in-memory keyrings only: `POST /_reset`). */
   reset?(): Promise<void>;
   close(): Promise<void>;
@@ -48,18 +58,20 @@ export async function openLocalKms(options: LocalKmsOptions = {}): Promise<Local
   const accountId = options.accountId ?? DEFAULT_ACCOUNT_ID;
   const region = options.region ?? DEFAULT_REGION;
   const logger = options.logger ?? silentLogger;
-  const store = new MemoryKeyringStore();
-  const service = new KmsService({ store, clock: options.clock ?? wallClock, random: nodeRandom, authorizer: createPolicyAuthorizer(), logger });
-  return {
-    service,
-    store,
-    accountId,
-    region,
-    defaultCaller: (overrides = {}) => {
-      const account = overrides.accountId ?? accountId;
-      return { accountId: account, region, principal: rootPrincipal(account), ...overrides };
-    },
-    reset: () => store.reset(),
-    close: () => store.close(),
+  const clock = options.clock ?? wallClock;
+  const defaultCaller = (overrides: Partial<Caller> = {}): Caller => {
+    const account = overrides.accountId ?? accountId;
+    return { accountId: account, region, principal: rootPrincipal(account), ...overrides };
   };
+  if (options.inMemory) {
+    const store = new MemoryKeyringStore();
+    const service = new KmsService({ store, clock, random: nodeRandom, authorizer: createPolicyAuthorizer(), logger });
+    return { service, store, accountId, region, defaultCaller, reset: () => store.reset(), close: () => store.close() };
+  }
+  const dir = options.dataDir;
+  if (!dir) throw new TypeError('openLocalKms needs a dataDir unless inMemory is set');
+  const rootKey = options.rootKey ?? (await loadOrCreateRootKey({ dir, env: options.env }));
+  const store = await openFileKeyringStore({ dir, rootKey, logger });
+  const service = new KmsService({ store, clock, random: nodeRandom, authorizer: createPolicyAuthorizer(), logger });
+  return { service, store, accountId, region, dataDir: dir, defaultCaller, close: () => store.close() };
 }

@@ -1,6 +1,9 @@
 /** The one table of `kmsw` commands: `kmsw --help` lists it and the runner dispatches through it. */
 import type { CliCommand } from '../command';
+import { clockCommand } from './clock';
+import { createKeyCommand } from './create-key';
 import { lintCommand } from './lint';
+import { listKeysCommand } from './list-keys';
 import { serveCommand } from './serve';
 
-export const commands: CliCommand[] = [serveCommand, lintCommand];
+export const commands: CliCommand[] = [serveCommand, createKeyCommand, listKeysCommand, clockCommand, lintCommand];

@@ -6,10 +6,10 @@ import type { Logger } from '../../../src-core/ports';
 import { openLocalKms } from '../../host';
 import { loadCredentialsFile } from '../../http/credentials';
 import { startKmsServer } from '../../http/server';
-import { accountIdOf, parseArgs, regionOf } from '../args';
+import { accountIdOf, dataDirOf, parseArgs, regionOf } from '../args';
 import { UsageError, type CliCommand, type CliIo } from '../command';
 
-const HELP = `Usage: kmsw serve [--host 127.0.0.1] [--port 4599] [--in-memory]
+const HELP = `Usage: kmsw serve [--host 127.0.0.1] [--port 4599] [--data DIR | --in-memory]
                   [--account-id ID] [--region R] [--credentials FILE]
 
 Serves the local KMS at http://HOST:PORT with the AWS JSON 1.1 protocol of AWS KMS, so the AWS CLI
@@ -19,6 +19,8 @@ gives the Region and a 12-digit access key ID selects that account.
 Options:
   --host H            Address to bind (default 127.0.0.1; 0.0.0.0 exposes the keyring to the network)
   --port N            Port (default 4599; 0 picks a free one)
+  --data DIR          Keyring folder (default: $KMSW_DATA_DIR, else ~/.kms-workbench); the
+                      extension and other kmsw commands can share it while the server runs
   --in-memory         Keep the keyring in memory only; POST /_reset (or /moto-api/reset) clears it
   --account-id ID     Default account for callers whose access key ID is not 12 digits (default 123456789012)
   --region R          Region of in-process defaults (default us-east-1)
@@ -39,14 +41,21 @@ function portOf(text: string | undefined): number {
 }
 
 async function run(args: string[], io: CliIo): Promise<number> {
-  const parsed = parseArgs(args, { values: ['--host', '--port', '--account-id', '--region', '--credentials'], switches: ['--in-memory'] });
+  const parsed = parseArgs(args, { values: ['--host', '--port', '--data', '--account-id', '--region', '--credentials'], switches: ['--in-memory'] });
   if (parsed.positionals.length) throw new UsageError(`unexpected argument ${parsed.positionals[0]}`);
-  if (!parsed.has('--in-memory')) throw new UsageError('give --in-memory: a keyring kept in a folder is not available to serve yet');
+  const inMemory = parsed.has('--in-memory');
+  if (inMemory && parsed.has('--data')) throw new UsageError('give either --data DIR or --in-memory, not both');
   const port = portOf(parsed.value('--port'));
   const credentialsFile = parsed.value('--credentials');
   const credentials = credentialsFile ? await loadCredentialsFile(credentialsFile) : undefined;
   const logger = stderrLogger(io);
-  const kms = await openLocalKms({ inMemory: true, accountId: accountIdOf(parsed), region: regionOf(parsed), logger });
+  const kms = await openLocalKms({
+    ...(inMemory ? { inMemory } : { dataDir: dataDirOf(parsed, io) }),
+    accountId: accountIdOf(parsed),
+    region: regionOf(parsed),
+    env: io.env,
+    logger,
+  });
   try {
     const server = await startKmsServer({ kms, host: parsed.value('--host'), port, credentials, logger }).catch((e: NodeJS.ErrnoException) => {
       if (e.code === 'EADDRINUSE') throw new Error(`port ${port} is in use: stop what holds it or pick another with --port (0 picks a free one)`);
