@@ -2,6 +2,7 @@
  * What a check reports, and the collector checks report through. Offsets are 0-based UTF-16 offsets
  * into the text that was linted (a bare policy or the template around it), which is what LSP ranges use.
  */
+import type { CheckCode } from './catalogue';
 import type { PNode } from './tree';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -30,7 +31,7 @@ export interface Span {
 export class FindingList {
   readonly items: Finding[] = [];
 
-  add(code: string, severity: Severity, message: string, span: Span, fix?: Finding['fix']): void {
+  add(code: CheckCode, severity: Severity, message: string, span: Span, fix?: Finding['fix']): void {
     this.items.push({ code, severity, message, offset: span.offset, length: span.length, ...(fix ? { fix } : {}) });
   }
 }

@@ -16,6 +16,7 @@ import { getProp, parseJson, stringItems, toValue, type PNode, type SyntaxProble
 
 export type { Finding, Severity, TextEdit } from './findings';
 export type { LintOptions } from './context';
+export { CHECKS, type CheckCode } from './catalogue';
 
 function utf8Length(text: string): number {
   let n = 0;
@@ -36,8 +37,9 @@ function finish(findings: FindingList, options: LintOptions): Finding[] {
   return findings.items.filter((f) => !disabled.has(f.code)).sort((a, b) => a.offset - b.offset || a.code.localeCompare(b.code));
 }
 
-function syntaxFindings(findings: FindingList, problems: SyntaxProblem[], code: string): void {
-  for (const p of problems) findings.add(code, 'error', `${p.message}; KMS rejects a policy that is not valid JSON.`, p);
+function syntaxFindings(findings: FindingList, problems: SyntaxProblem[], code: 'json-syntax' | 'yaml-syntax'): void {
+  const consequence = code === 'json-syntax' ? 'KMS rejects a policy that is not valid JSON' : 'the template cannot be read';
+  for (const p of problems) findings.add(code, 'error', `${p.message}; ${consequence}.`, p);
 }
 
 /**

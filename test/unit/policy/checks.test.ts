@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Finding, LintOptions } from '../../../src-core/policy/lint';
-import { lintDocument, lintPolicyText } from '../../../src-core/policy/lint';
+import { CHECKS, lintDocument, lintPolicyText } from '../../../src-core/policy/lint';
 import { fixture, policyWith } from './helpers';
 
 const ACCT = '111122223333';
@@ -180,6 +180,9 @@ const quiet: { code: string; text: string; options?: LintOptions }[] = [
   { code: 'private-source-ip', text: cond({ IpAddress: { 'aws:SourceIp': ['203.0.113.0/24', '2001:db8::/32'] }, NotIpAddress: { 'aws:VpcSourceIp': '10.0.0.0/8' } }) },
   { code: 'redundant-condition-value', text: cond({ StringEquals: { 'kms:CallerAccount': [ACCT, '444455556666'] } }) },
   { code: 'missing-version', text: stmt({}) },
+  { code: 'duplicate-key', text: stmt({ Principal: { AWS: ALICE, Service: 'logs.amazonaws.com' } }) },
+  { code: 'condition-key-not-allowed', text: cond({ StringEquals: { 'aws:RequestTag/env': 'prod' } }, { Action: 'kms:TagResource' }) },
+  { code: 'unneeded-qualifier', text: cond({ 'ForAnyValue:StringEquals': { 'aws:TagKeys': 'env' } }, { Action: 'kms:TagResource' }) },
   { code: 'old-version', text: stmt({}) },
   { code: 'conflicting-elements', text: stmt({ Action: undefined, NotAction: 'kms:ScheduleKeyDeletion' }) },
   { code: 'deleted-principal', text: stmt({ Principal: { AWS: `arn:aws:iam::${ACCT}:user/AIDAJQABLZS4A3QDU576Q` } }) },
@@ -381,4 +384,13 @@ test('bypass-lockout-check stays quiet when the template does not set it (or set
     assert.ok(codes.includes('lockout-risk'));
     assert.equal(lintDocument(template, 'yaml', OPTIONS).find((f) => f.code === 'lockout-risk')!.severity, 'error');
   }
+});
+
+test('every code of the catalogue has a firing case and a quiet case', () => {
+  // These four are shown firing and quiet by the dedicated tests above (size, YAML, bypass).
+  const dedicated = ['policy-too-large', 'policy-near-limit', 'yaml-syntax', 'bypass-lockout-check'];
+  const fired = new Set([...fires.map((c) => c.code), ...dedicated]);
+  const quieted = new Set([...quiet.map((c) => c.code), ...dedicated]);
+  assert.deepEqual(Object.keys(CHECKS).filter((code) => !fired.has(code)), []);
+  assert.deepEqual(Object.keys(CHECKS).filter((code) => !quieted.has(code)), []);
 });
