@@ -1,0 +1,108 @@
+/**
+ * The language client: starts dist/server.js, keeps it in sync with `kmsWorkbench.languageServer.*`,
+ * and feeds it the keyring. The feed is re-sent whenever the server (re)starts, because a new server
+ * process knows nothing, and re-collected whenever the connections change or the tree says keys did.
+ */
+import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { KeyringNotification, SERVER_SETTINGS_SECTION, type KeyringParams } from '../../src-core/protocol';
+import type { Ctx } from '../ctx';
+import { log } from '../log';
+import { collectKeyring } from './keyringFeed';
+
+export interface LanguageClientHandle {
+  readonly client: LanguageClient;
+  /** Replaces the server's keyring with `params` (kept and re-sent after a restart). */
+  sendKeyring(params: KeyringParams): Promise<void>;
+  /** Lists every connection's keys again and sends them; overlapping calls coalesce into one more run. */
+  refreshKeyring(): Promise<void>;
+  /** The `kmsWorkbench.restartLanguageServer` command body. */
+  restart(): Promise<void>;
+  /** For `deactivate()`: stops the server process and waits for it. */
+  stop(): Promise<void>;
+}
+
+const SERVER_BUNDLE = 'dist/server.js';
+
+export async function startLanguageClient(ctx: Ctx): Promise<LanguageClientHandle> {
+  const module = ctx.extension.asAbsolutePath(SERVER_BUNDLE);
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    // Key ARNs and aliases are checked in any language; policies are recognised by the server itself.
+    documentSelector: [{ scheme: 'file' }, { scheme: 'untitled' }],
+    synchronize: { configurationSection: SERVER_SETTINGS_SECTION },
+    outputChannelName: 'KMS Workbench Language Server',
+  };
+  const client = new LanguageClient('kmsWorkbench.languageServer', 'KMS Workbench Language Server', serverOptions, clientOptions);
+  const feed = new KeyringFeed(client, ctx);
+  ctx.pushExtCleanup(
+    client.onDidChangeState((e) => {
+      if (e.newState === State.Running) void feed.resend();
+    }),
+    ctx.connections.onDidChange(() => void feed.refresh()),
+    { dispose: () => void client.dispose() },
+  );
+  await client.start();
+  log.info('language server started');
+  void feed.refresh();
+  return {
+    client,
+    sendKeyring: (params) => feed.send(params),
+    refreshKeyring: () => feed.refresh(),
+    restart: async () => {
+      await client.restart();
+      log.info('language server restarted');
+    },
+    stop: () => client.stop(),
+  };
+}
+
+class KeyringFeed {
+  private last: KeyringParams | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+
+  constructor(
+    private readonly client: LanguageClient,
+    private readonly ctx: Ctx,
+  ) {}
+
+  async send(params: KeyringParams): Promise<void> {
+    this.last = params;
+    if (!this.client.isRunning()) return; // sent by resend() once the server is up
+    await this.client.sendNotification(KeyringNotification.method, params);
+  }
+
+  async resend(): Promise<void> {
+    if (this.last) await this.send(this.last);
+  }
+
+  /** One collection at a time; a request during a run schedules exactly one more, with fresh data. */
+  refresh(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.collectAndSend().finally(() => {
+      this.running = undefined;
+      if (this.again) {
+        this.again = false;
+        void this.refresh();
+      }
+    });
+    return this.running;
+  }
+
+  private async collectAndSend(): Promise<void> {
+    try {
+      const { params, failures } = await collectKeyring(this.ctx.connections.all());
+      for (const f of failures) log.warn(`keyring for the language server: ${f.connection.id} not listed`, f.error);
+      await this.send(params);
+      log.debug(`keyring sent to the language server: ${params.keys.length} keys, ${params.scopes.length} scopes`);
+    } catch (error) {
+      log.warn('keyring for the language server', error);
+    }
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * What the language server is told about the keyring: every key of every connection (ListKeys +
+ * ListAliases + DescribeKey through the connection's KMSClient) and the account/Region pairs that were
+ * listed completely. A connection that fails to list (expired credentials, no network) contributes no
+ * scope, so the server never reports "no such key" where it simply could not look.
+ */
+import type { KeyMetadata } from '@aws-sdk/client-kms';
+import { parseKeyIdentifier } from '../../src-core/ids/identifiers';
+import type { KeyState } from '../../src-core/kms/state';
+import type { KeyringKey, KeyringParams, KeyringScope } from '../../src-core/protocol';
+import type { KmsConnection } from '../connections/connection';
+import { KeyList, type KeyEntry } from '../tree/keyList';
+
+/** ListKeys accepts at most 1000 per page. */
+const PAGE_SIZE = 1000;
+
+export interface KeyringCollection {
+  params: KeyringParams;
+  /** Connections that could not be listed, with the error, for the log. */
+  failures: { connection: KmsConnection; error: unknown }[];
+}
+
+export async function collectKeyring(connections: readonly KmsConnection[]): Promise<KeyringCollection> {
+  const params: KeyringParams = { scopes: [], keys: [] };
+  const failures: KeyringCollection['failures'] = [];
+  const listed = await Promise.allSettled(connections.map((c) => listAllKeys(c)));
+  listed.forEach((result, i) => {
+    const connection = connections[i];
+    if (result.status === 'rejected') {
+      failures.push({ connection, error: result.reason });
+      return;
+    }
+    const keys = result.value.map((entry) => toKeyringKey(entry, connection)).filter((k): k is KeyringKey => k !== undefined);
+    params.keys.push(...keys);
+    params.scopes.push(...scopesOf(keys, connection));
+  });
+  return { params, failures };
+}
+
+async function listAllKeys(connection: KmsConnection): Promise<readonly KeyEntry[]> {
+  const client = await connection.client();
+  const list = new KeyList();
+  while (list.hasMore) await list.loadMore(client, PAGE_SIZE, '');
+  return list.entries;
+}
+
+/** The feed's shape of one described key; undefined when DescribeKey left out what every lookup needs. */
+export function toKeyringKey(entry: KeyEntry, connection: KmsConnection): KeyringKey | undefined {
+  const m: KeyMetadata = entry.metadata;
+  if (!m.KeyId || !m.Arn || !m.AWSAccountId || !m.KeyState) return undefined;
+  const key: KeyringKey = {
+    keyId: m.KeyId,
+    arn: m.Arn,
+    aliases: entry.aliases,
+    state: m.KeyState as KeyState,
+    spec: m.KeySpec ?? '',
+    usage: m.KeyUsage ?? '',
+    description: m.Description ?? '',
+    accountId: m.AWSAccountId,
+    region: regionOfArn(m.Arn) ?? connection.region,
+    connection: connection.label,
+  };
+  if (m.DeletionDate) key.deletionDate = m.DeletionDate.toISOString();
+  return key;
+}
+
+/**
+ * ListKeys lists the caller's account in the client's Region, so those are the pairs covered. An empty
+ * connection reveals no account ID through KMS alone and so claims no scope.
+ */
+function scopesOf(keys: readonly KeyringKey[], connection: KmsConnection): KeyringScope[] {
+  const accounts = new Set(keys.filter((k) => k.region === connection.region).map((k) => k.accountId));
+  return [...accounts].map((accountId) => ({ connection: connection.label, accountId, region: connection.region }));
+}
+
+function regionOfArn(arn: string): string | undefined {
+  const parsed = parseKeyIdentifier(arn);
+  return parsed?.kind === 'keyArn' ? parsed.region : undefined;
+}
