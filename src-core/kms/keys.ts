@@ -6,7 +6,7 @@
 import { KmsError } from '../errors';
 import { aliasArn, keyArn, parseKeyIdentifier } from '../ids/identifiers';
 import { uuid } from '../ids/random-ids';
-import type { OperationContext } from './context';
+import type { ConditionValues, OperationContext } from './context';
 import { awsManagedKeyPolicy } from './default-policy';
 import { generateKeyMaterial } from './key-material';
 import { peekRegionState, regionState, type KeyRecord, type KeyringState, type RegionState } from './state';
@@ -135,4 +135,30 @@ function createAwsManagedKey(ctx: OperationContext, service: string): KeyRecord 
   rs.keys[key.keyId] = key;
   rs.aliases[`${AWS_ALIAS_PREFIX}${service}`] = { aliasName: `${AWS_ALIAS_PREFIX}${service}`, targetKeyId: key.keyId, createdAt: ctx.now, updatedAt: ctx.now };
   return key;
+}
+
+/**
+ * The condition keys a request on a key carries about the key itself (kms:KeySpec, kms:KeyUsage,
+ * kms:KeyOrigin, kms:MultiRegion…, kms:ResourceAliases) and, when the request named it by an alias,
+ * kms:RequestAlias: key-policy conditions on them then match as in AWS.
+ */
+export function keyConditionValues(ctx: OperationContext, key: KeyRecord, keyIdText?: string): ConditionValues {
+  const requested = keyIdText === undefined ? undefined : parseKeyIdentifier(keyIdText);
+  const aliases = Object.values(peekRegionState(ctx.state, key.accountId, key.region)?.aliases ?? {}).filter((a) => a.targetKeyId === key.keyId);
+  return {
+    'kms:KeySpec': key.spec,
+    'kms:CustomerMasterKeySpec': key.spec,
+    'kms:KeyUsage': key.usage,
+    'kms:CustomerMasterKeyUsage': key.usage,
+    'kms:KeyOrigin': key.origin,
+    'kms:MultiRegion': key.multiRegion !== undefined,
+    'kms:MultiRegionKeyType': key.multiRegion?.role,
+    'kms:ResourceAliases': aliases.map((a) => a.aliasName),
+    'kms:RequestAlias': requested?.kind === 'aliasName' || requested?.kind === 'aliasArn' ? requested.aliasName : undefined,
+  };
+}
+
+/** ctx.authorize for a request on `key`, with the key's own condition values added to the request's. */
+export function authorizeOnKey(ctx: OperationContext, action: string, key: KeyRecord, keyIdText?: string, conditions: ConditionValues = {}, grantTokens?: string[]): void {
+  ctx.authorize(action, key, { ...keyConditionValues(ctx, key, keyIdText), ...conditions }, grantTokens);
 }

@@ -4,7 +4,6 @@
  * Lengths are model constraints, checked by the wire codec as ValidationException.
  */
 import { KmsError } from '../errors';
-import type { KeyRecord } from './state';
 
 export type Tag = { TagKey: string; TagValue: string };
 
@@ -28,9 +27,4 @@ export function tagConditions(tags: readonly Tag[]): Record<string, string | str
   const values: Record<string, string | string[]> = { 'aws:TagKeys': tags.map((t) => t.TagKey) };
   for (const t of tags) values[`aws:RequestTag/${t.TagKey}`] = t.TagValue;
   return values;
-}
-
-/** aws:ResourceTag/<key> values of a key, for authorizing requests on a tagged key. */
-export function resourceTagConditions(key: KeyRecord): Record<string, string> {
-  return Object.fromEntries(key.tags.map((t) => [`aws:ResourceTag/${t.TagKey}`, t.TagValue]));
 }

@@ -6,7 +6,7 @@ import { KmsError } from '../../errors';
 import { ALIAS_NAME_PATTERN, aliasArn } from '../../ids/identifiers';
 import type { OperationContext } from '../context';
 import { assertKeyState } from '../key-state';
-import { AWS_MANAGED_SERVICES, resolveKey } from '../keys';
+import { AWS_MANAGED_SERVICES, authorizeOnKey, resolveKey } from '../keys';
 import { defineOperation, type OperationDefinition } from '../operation';
 import { paginate } from '../paging';
 import { peekRegionState, regionState, type AliasRecord, type KeyRecord } from '../state';
@@ -47,7 +47,7 @@ function aliasesOf(ctx: OperationContext, key: KeyRecord): AliasRecord[] {
 
 const createAlias = defineOperation(true, (input: { AliasName: string; TargetKeyId: string }, ctx) => {
   const key = targetKey(ctx, input.TargetKeyId);
-  ctx.authorize('kms:CreateAlias', key);
+  authorizeOnKey(ctx, 'kms:CreateAlias', key);
   assertAliasName(input.AliasName);
   assertKeyState(key, 'CreateAlias');
   const region = regionState(ctx.state, ctx.caller.accountId, ctx.caller.region);
@@ -65,7 +65,7 @@ const deleteAlias = defineOperation(true, (input: { AliasName: string }, ctx) =>
   if (!input.AliasName.startsWith('alias/')) assertAliasName(input.AliasName);
   const alias = findAlias(ctx, input.AliasName);
   const key = resolveKey(ctx, alias.targetKeyId, { allowAlias: false });
-  ctx.authorize('kms:DeleteAlias', key);
+  authorizeOnKey(ctx, 'kms:DeleteAlias', key);
   assertAliasName(input.AliasName);
   assertKeyState(key, 'DeleteAlias');
   delete regionState(ctx.state, ctx.caller.accountId, ctx.caller.region).aliases[input.AliasName];
@@ -77,8 +77,8 @@ const updateAlias = defineOperation(true, (input: { AliasName: string; TargetKey
   const alias = findAlias(ctx, input.AliasName);
   const current = resolveKey(ctx, alias.targetKeyId, { allowAlias: false });
   const next = targetKey(ctx, input.TargetKeyId);
-  ctx.authorize('kms:UpdateAlias', current);
-  ctx.authorize('kms:UpdateAlias', next);
+  authorizeOnKey(ctx, 'kms:UpdateAlias', current);
+  authorizeOnKey(ctx, 'kms:UpdateAlias', next);
   assertAliasName(input.AliasName);
   assertKeyState(next, 'UpdateAlias');
   // An alias may move only between keys of the same type and usage, so code using it keeps working.
@@ -106,7 +106,7 @@ const listAliases = defineOperation(false, (input: { KeyId?: string; Limit?: num
   let entries;
   if (input.KeyId !== undefined) {
     const key = resolveKey(ctx, input.KeyId, { allowAlias: false });
-    ctx.authorize('kms:ListAliases', key);
+    authorizeOnKey(ctx, 'kms:ListAliases', key);
     entries = aliasesOf(ctx, key).map((a) => listEntry(key.region, key.accountId, a));
   } else {
     ctx.authorize('kms:ListAliases');

@@ -10,7 +10,7 @@ import { defaultKeyPolicy } from '../default-policy';
 import { canGenerate, generateKeyMaterialAsync } from '../key-material';
 import { keyMetadata } from '../key-metadata';
 import { assertKeyState } from '../key-state';
-import { isAwsManagedAliasReference, newKeyRecord, resolveKey } from '../keys';
+import { authorizeOnKey, isAwsManagedAliasReference, newKeyRecord, resolveKey } from '../keys';
 import { defineOperation, type OperationDefinition } from '../operation';
 import { paginate } from '../paging';
 import { assertKeyPolicy } from '../policy-document';
@@ -135,7 +135,7 @@ const describeKey = defineOperation(
   (input: { KeyId: string; GrantTokens?: string[] }, ctx) => {
     // DescribeKey on alias/aws/<service> creates that AWS managed key, as KMS does.
     const key = resolveKey(ctx, input.KeyId, { createManaged: true });
-    ctx.authorize('kms:DescribeKey', key, {}, input.GrantTokens);
+    authorizeOnKey(ctx, 'kms:DescribeKey', key, input.KeyId, {}, input.GrantTokens);
     assertKeyState(key, 'DescribeKey');
     return { KeyMetadata: keyMetadata(ctx.state, key) };
   },

@@ -10,7 +10,7 @@ import type { OperationContext } from '../context';
 import { defaultKeyPolicy } from '../default-policy';
 import { keyMetadata } from '../key-metadata';
 import { assertKeyState } from '../key-state';
-import { findKey, newKeyRecord, resolveKey } from '../keys';
+import { authorizeOnKey, findKey, newKeyRecord, resolveKey } from '../keys';
 import { defineOperation, type OperationDefinition } from '../operation';
 import { assertKeyPolicy } from '../policy-document';
 import { replicasOf } from '../rotation';
@@ -48,7 +48,7 @@ interface ReplicateKeyInput {
 
 const replicateKey = defineOperation(true, (input: ReplicateKeyInput, ctx) => {
   const primary = resolveKey(ctx, input.KeyId, { allowAlias: false });
-  ctx.authorize('kms:ReplicateKey', primary, { 'kms:ReplicaRegion': input.ReplicaRegion, ...tagConditions(input.Tags ?? []) });
+  authorizeOnKey(ctx, 'kms:ReplicateKey', primary, input.KeyId, { 'kms:ReplicaRegion': input.ReplicaRegion, ...tagConditions(input.Tags ?? []) });
   assertPrimary(primary);
   assertKeyState(primary, 'ReplicateKey');
   const region = input.ReplicaRegion;
@@ -78,7 +78,7 @@ const replicateKey = defineOperation(true, (input: ReplicateKeyInput, ctx) => {
 
 const updatePrimaryRegion = defineOperation(true, (input: { KeyId: string; PrimaryRegion: string }, ctx) => {
   const primary = resolveKey(ctx, input.KeyId, { allowAlias: false });
-  ctx.authorize('kms:UpdatePrimaryRegion', primary, { 'kms:PrimaryRegion': input.PrimaryRegion });
+  authorizeOnKey(ctx, 'kms:UpdatePrimaryRegion', primary, input.KeyId, { 'kms:PrimaryRegion': input.PrimaryRegion });
   assertPrimary(primary);
   assertKeyState(primary, 'UpdatePrimaryRegion');
   if (input.PrimaryRegion === primary.region) throw new KmsError('ValidationException', `${primary.arn} is already the primary key.`);

@@ -1,7 +1,7 @@
 /** GetKeyPolicy, PutKeyPolicy and ListKeyPolicies. A key has exactly one policy, named `default`. */
 import { KmsError } from '../../errors';
 import { assertKeyState } from '../key-state';
-import { resolveKey } from '../keys';
+import { authorizeOnKey, resolveKey } from '../keys';
 import { defineOperation, type OperationDefinition } from '../operation';
 import { paginate } from '../paging';
 import { assertKeyPolicy } from '../policy-document';
@@ -14,7 +14,7 @@ function assertPolicyName(name: string | undefined): void {
 
 const getKeyPolicy = defineOperation(false, (input: { KeyId: string; PolicyName?: string }, ctx) => {
   const key = resolveKey(ctx, input.KeyId, { allowAlias: false });
-  ctx.authorize('kms:GetKeyPolicy', key);
+  authorizeOnKey(ctx, 'kms:GetKeyPolicy', key, input.KeyId);
   assertPolicyName(input.PolicyName);
   assertKeyState(key, 'GetKeyPolicy');
   return { Policy: key.policy, PolicyName: POLICY_NAME };
@@ -23,7 +23,7 @@ const getKeyPolicy = defineOperation(false, (input: { KeyId: string; PolicyName?
 const putKeyPolicy = defineOperation(true, (input: { KeyId: string; PolicyName?: string; Policy: string; BypassPolicyLockoutSafetyCheck?: boolean }, ctx) => {
   const key = resolveKey(ctx, input.KeyId, { allowAlias: false });
   const bypass = input.BypassPolicyLockoutSafetyCheck ?? false;
-  ctx.authorize('kms:PutKeyPolicy', key, { 'kms:BypassPolicyLockoutSafetyCheck': bypass });
+  authorizeOnKey(ctx, 'kms:PutKeyPolicy', key, input.KeyId, { 'kms:BypassPolicyLockoutSafetyCheck': bypass });
   assertPolicyName(input.PolicyName);
   assertKeyState(key, 'PutKeyPolicy');
   assertKeyPolicy(input.Policy, ctx.caller, key.arn, bypass);
@@ -33,7 +33,7 @@ const putKeyPolicy = defineOperation(true, (input: { KeyId: string; PolicyName?:
 
 const listKeyPolicies = defineOperation(false, (input: { KeyId: string; Limit?: number; Marker?: string }, ctx) => {
   const key = resolveKey(ctx, input.KeyId, { allowAlias: false });
-  ctx.authorize('kms:ListKeyPolicies', key);
+  authorizeOnKey(ctx, 'kms:ListKeyPolicies', key, input.KeyId);
   assertKeyState(key, 'ListKeyPolicies');
   const page = paginate([POLICY_NAME], input, 100);
   return { PolicyNames: page.items, NextMarker: page.NextMarker, Truncated: page.Truncated };

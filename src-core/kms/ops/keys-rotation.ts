@@ -6,7 +6,7 @@
 import { KmsError } from '../../errors';
 import type { OperationContext } from '../context';
 import { assertKeyState } from '../key-state';
-import { DAY_MS, resolveKey } from '../keys';
+import { authorizeOnKey, DAY_MS, resolveKey } from '../keys';
 import { defineOperation, type OperationDefinition } from '../operation';
 import { paginate } from '../paging';
 import { installMaterial, rotateKey, rotationPeriodMs, syncReplicas } from '../rotation';
@@ -37,7 +37,7 @@ function assertAutomaticRotationSupported(key: KeyRecord, operation: string): vo
 
 function rotationKey(ctx: OperationContext, keyId: string, action: string, operation: string, conditions = {}): KeyRecord {
   const key = resolveKey(ctx, keyId, { allowAlias: false });
-  ctx.authorize(action, key, conditions);
+  authorizeOnKey(ctx, action, key, keyId, conditions);
   assertKeyState(key, operation);
   return key;
 }

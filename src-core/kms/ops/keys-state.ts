@@ -5,7 +5,7 @@
 import { KmsError } from '../../errors';
 import type { OperationContext } from '../context';
 import { assertKeyState } from '../key-state';
-import { DAY_MS, resolveKey } from '../keys';
+import { authorizeOnKey, DAY_MS, resolveKey } from '../keys';
 import { defineOperation, type OperationDefinition } from '../operation';
 import { rotateKey, rotationPeriodMs, syncReplicas } from '../rotation';
 import type { KeyRecord, KeyState } from '../state';
@@ -41,7 +41,7 @@ function catchUpRotation(ctx: OperationContext, key: KeyRecord): void {
 
 const enableKey = defineOperation(true, (input: { KeyId: string }, ctx) => {
   const key = resolveKey(ctx, input.KeyId, { allowAlias: false });
-  ctx.authorize('kms:EnableKey', key);
+  authorizeOnKey(ctx, 'kms:EnableKey', key, input.KeyId);
   assertCustomerManaged(key, 'EnableKey');
   assertKeyState(key, 'EnableKey');
   setState(key, 'Enabled');
@@ -51,7 +51,7 @@ const enableKey = defineOperation(true, (input: { KeyId: string }, ctx) => {
 
 const disableKey = defineOperation(true, (input: { KeyId: string }, ctx) => {
   const key = resolveKey(ctx, input.KeyId, { allowAlias: false });
-  ctx.authorize('kms:DisableKey', key);
+  authorizeOnKey(ctx, 'kms:DisableKey', key, input.KeyId);
   assertCustomerManaged(key, 'DisableKey');
   assertKeyState(key, 'DisableKey');
   setState(key, 'Disabled');
@@ -61,7 +61,7 @@ const disableKey = defineOperation(true, (input: { KeyId: string }, ctx) => {
 const scheduleKeyDeletion = defineOperation(true, (input: { KeyId: string; PendingWindowInDays?: number }, ctx) => {
   const key = resolveKey(ctx, input.KeyId, { allowAlias: false });
   const days = input.PendingWindowInDays ?? MAX_WINDOW_DAYS;
-  ctx.authorize('kms:ScheduleKeyDeletion', key, { 'kms:ScheduleKeyDeletionPendingWindowInDays': days });
+  authorizeOnKey(ctx, 'kms:ScheduleKeyDeletion', key, input.KeyId, { 'kms:ScheduleKeyDeletionPendingWindowInDays': days });
   // The model allows 1–365; KMS itself accepts 7–30 days.
   if (days < MIN_WINDOW_DAYS || days > MAX_WINDOW_DAYS) {
     const bound = days < MIN_WINDOW_DAYS ? `greater than or equal to ${MIN_WINDOW_DAYS}` : `less than or equal to ${MAX_WINDOW_DAYS}`;
@@ -84,7 +84,7 @@ const scheduleKeyDeletion = defineOperation(true, (input: { KeyId: string; Pendi
 
 const cancelKeyDeletion = defineOperation(true, (input: { KeyId: string }, ctx) => {
   const key = resolveKey(ctx, input.KeyId, { allowAlias: false });
-  ctx.authorize('kms:CancelKeyDeletion', key);
+  authorizeOnKey(ctx, 'kms:CancelKeyDeletion', key, input.KeyId);
   assertKeyState(key, 'CancelKeyDeletion');
   key.state = 'Disabled';
   delete key.deletionDate;
@@ -94,7 +94,7 @@ const cancelKeyDeletion = defineOperation(true, (input: { KeyId: string }, ctx) 
 
 const updateKeyDescription = defineOperation(true, (input: { KeyId: string; Description: string }, ctx) => {
   const key = resolveKey(ctx, input.KeyId, { allowAlias: false });
-  ctx.authorize('kms:UpdateKeyDescription', key);
+  authorizeOnKey(ctx, 'kms:UpdateKeyDescription', key, input.KeyId);
   assertCustomerManaged(key, 'UpdateKeyDescription');
   assertKeyState(key, 'UpdateKeyDescription');
   key.description = input.Description;
@@ -103,7 +103,7 @@ const updateKeyDescription = defineOperation(true, (input: { KeyId: string; Desc
 
 const getKeyLastUsage = defineOperation(false, (input: { KeyId: string }, ctx) => {
   const key = resolveKey(ctx, input.KeyId);
-  ctx.authorize('kms:GetKeyLastUsage', key);
+  authorizeOnKey(ctx, 'kms:GetKeyLastUsage', key, input.KeyId);
   assertKeyState(key, 'GetKeyLastUsage');
   const last = Object.values(key.lastUsage ?? {}).reduce<NonNullable<KeyRecord['lastUsage']>[string] | undefined>((a, b) => (!a || b.at > a.at ? b : a), undefined);
   return {

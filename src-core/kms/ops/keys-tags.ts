@@ -1,6 +1,6 @@
 /** TagResource, UntagResource and ListResourceTags. */
 import { assertKeyState } from '../key-state';
-import { resolveKey } from '../keys';
+import { authorizeOnKey, resolveKey } from '../keys';
 import { defineOperation, type OperationDefinition } from '../operation';
 import { paginate } from '../paging';
 import { mergedTags, tagConditions, type Tag } from '../tags';
@@ -8,7 +8,7 @@ import { assertListLimit } from './list-limits';
 
 const tagResource = defineOperation(true, (input: { KeyId: string; Tags: Tag[] }, ctx) => {
   const key = resolveKey(ctx, input.KeyId, { allowAlias: false });
-  ctx.authorize('kms:TagResource', key, tagConditions(input.Tags));
+  authorizeOnKey(ctx, 'kms:TagResource', key, input.KeyId, tagConditions(input.Tags));
   assertKeyState(key, 'TagResource');
   key.tags = mergedTags(key.tags, input.Tags);
   return {};
@@ -16,7 +16,7 @@ const tagResource = defineOperation(true, (input: { KeyId: string; Tags: Tag[] }
 
 const untagResource = defineOperation(true, (input: { KeyId: string; TagKeys: string[] }, ctx) => {
   const key = resolveKey(ctx, input.KeyId, { allowAlias: false });
-  ctx.authorize('kms:UntagResource', key, { 'aws:TagKeys': input.TagKeys });
+  authorizeOnKey(ctx, 'kms:UntagResource', key, input.KeyId, { 'aws:TagKeys': input.TagKeys });
   assertKeyState(key, 'UntagResource');
   // Keys the key does not have are ignored, as in AWS.
   key.tags = key.tags.filter((t) => !input.TagKeys.includes(t.TagKey));
@@ -25,7 +25,7 @@ const untagResource = defineOperation(true, (input: { KeyId: string; TagKeys: st
 
 const listResourceTags = defineOperation(false, (input: { KeyId: string; Limit?: number; Marker?: string }, ctx) => {
   const key = resolveKey(ctx, input.KeyId, { allowAlias: false });
-  ctx.authorize('kms:ListResourceTags', key);
+  authorizeOnKey(ctx, 'kms:ListResourceTags', key, input.KeyId);
   assertListLimit(input.Limit, 50);
   const page = paginate(key.tags, input, 50);
   return { Tags: page.items, NextMarker: page.NextMarker, Truncated: page.Truncated };

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createPolicyAuthorizer } from '../../../src-core/policy/authorizer';
 import { ACCOUNT, createTestKms, rootCaller } from './harness';
 
 async function newKey(kms: ReturnType<typeof createTestKms>, body: Record<string, unknown> = {}) {
@@ -90,4 +91,24 @@ test('handlers authorize before acting: a denied caller changes nothing', async 
     assert.equal((await kms.fail(op, { KeyId: key.KeyId, ...body })).name, 'AccessDeniedException', op);
   }
   assert.deepEqual(actions, ['kms:TagResource', 'kms:DisableKey', 'kms:PutKeyPolicy', 'kms:EnableKeyRotation', 'kms:ScheduleKeyDeletion', 'kms:CreateAlias']);
+});
+
+test('with the policy authorizer, key-policy conditions on the key itself and on the alias used take effect', async () => {
+  const kms = createTestKms({ authorizer: createPolicyAuthorizer() });
+  const root = `arn:aws:iam::${ACCOUNT}:root`;
+  const policy = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Principal: { AWS: root }, Action: 'kms:*', Resource: '*' },
+      { Effect: 'Deny', Principal: { AWS: '*' }, Action: 'kms:DescribeKey', Resource: '*', Condition: { StringEquals: { 'kms:RequestAlias': 'alias/blocked' } } },
+      { Effect: 'Deny', Principal: { AWS: '*' }, Action: 'kms:TagResource', Resource: '*', Condition: { StringEquals: { 'kms:KeySpec': 'SYMMETRIC_DEFAULT' } } },
+    ],
+  });
+  const key = await newKey(kms, { Policy: policy });
+  await kms.call('CreateAlias', { AliasName: 'alias/blocked', TargetKeyId: key.KeyId });
+  await kms.call('CreateAlias', { AliasName: 'alias/open', TargetKeyId: key.KeyId });
+  assert.equal((await kms.fail('DescribeKey', { KeyId: 'alias/blocked' })).name, 'AccessDeniedException');
+  assert.equal((await kms.call('DescribeKey', { KeyId: 'alias/open' })).KeyMetadata.KeyId, key.KeyId);
+  const e = await kms.fail('TagResource', { KeyId: key.KeyId, Tags: [{ TagKey: 'a', TagValue: 'b' }] });
+  assert.match(e.message, /kms:TagResource .* with an explicit deny in a resource-based policy$/);
 });
