@@ -4,9 +4,13 @@
  */
 import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { awsCli, boto3, hasAwsCli, hasBoto3, raw, serve, type Served } from './serve';
 
 let server: Served;
+const files = mkdtempSync(join(tmpdir(), 'kmsw-cli-files-'));
 before(async () => {
   server = await serve(['--in-memory']);
 });
@@ -15,6 +19,7 @@ afterEach(async () => {
 });
 after(async () => {
   await server?.stop();
+  rmSync(files, { recursive: true, force: true });
 });
 
 const noCli = !hasAwsCli() && 'Debian awscli not installed (apt-get install awscli)';
@@ -53,6 +58,32 @@ test('AWS CLI: the Region of the profile is the Region of the keys', { skip: noC
   assert.match((created.json!.KeyMetadata as Record<string, string>).Arn, /^arn:aws:kms:ap-southeast-2:/);
 });
 
+test('AWS CLI: encrypt a file with an encryption context and decrypt it back with fileb://', { skip: noCli }, () => {
+  const keyId = (awsCli(server.url, ['create-key']).json!.KeyMetadata as Record<string, string>).KeyId;
+  const secret = join(files, 'secret.txt');
+  writeFileSync(secret, 'db password: hunter2\n');
+  const encrypted = awsCli(server.url, ['encrypt', '--key-id', keyId, '--plaintext', `fileb://${secret}`, '--encryption-context', 'app=billing,stage=prod']);
+  assert.equal(encrypted.status, 0, encrypted.stderr);
+  const blob = join(files, 'secret.bin');
+  writeFileSync(blob, Buffer.from(encrypted.json!.CiphertextBlob as string, 'base64'));
+  const decrypted = awsCli(server.url, ['decrypt', '--ciphertext-blob', `fileb://${blob}`, '--encryption-context', 'stage=prod,app=billing']);
+  assert.equal(decrypted.status, 0, decrypted.stderr);
+  assert.equal(Buffer.from(decrypted.json!.Plaintext as string, 'base64').toString(), readFileSync(secret, 'utf8'));
+  const wrong = awsCli(server.url, ['decrypt', '--ciphertext-blob', `fileb://${blob}`, '--encryption-context', 'app=billing']);
+  assert.match(wrong.stderr, /An error occurred \(InvalidCiphertextException\) when calling the Decrypt operation/);
+});
+
+test('AWS CLI: schedule and cancel a key deletion', { skip: noCli }, () => {
+  const keyId = (awsCli(server.url, ['create-key']).json!.KeyMetadata as Record<string, string>).KeyId;
+  const scheduled = awsCli(server.url, ['schedule-key-deletion', '--key-id', keyId, '--pending-window-in-days', '7']);
+  assert.equal(scheduled.status, 0, scheduled.stderr);
+  assert.equal(scheduled.json!.KeyState, 'PendingDeletion');
+  const refused = awsCli(server.url, ['encrypt', '--key-id', keyId, '--plaintext', 'aGk=']);
+  assert.match(refused.stderr, /\(KMSInvalidStateException\)/);
+  assert.equal(awsCli(server.url, ['cancel-key-deletion', '--key-id', keyId]).status, 0);
+  assert.equal((awsCli(server.url, ['describe-key', '--key-id', keyId]).json!.KeyMetadata as Record<string, string>).KeyState, 'Disabled');
+});
+
 test('boto3: lifecycle, aliases, grants and a typed client error', { skip: noBoto3 }, () => {
   const r = boto3(server.url, `
 key = kms.create_key(Description='from boto3', Tags=[{'TagKey': 'team', 'TagValue': 'data'}])['KeyMetadata']
@@ -72,6 +103,7 @@ print(json.dumps({
     'grantId': grant['GrantId'],
     'error': error,
     'keys': len(kms.list_keys()['Keys']),
+    'roundTrip': kms.decrypt(CiphertextBlob=kms.encrypt(KeyId='alias/boto', Plaintext=b'hello', EncryptionContext={'k': 'v'})['CiphertextBlob'], EncryptionContext={'k': 'v'})['Plaintext'].decode(),
 }))
 `);
   assert.equal(r.status, 0, r.stderr);
@@ -83,4 +115,5 @@ print(json.dumps({
   assert.match(String(out.grantId), /^[0-9a-f]{64}$/);
   assert.equal((out.error as { Code: string }).Code, 'NotFoundException');
   assert.equal(out.keys, 1);
+  assert.equal(out.roundTrip, 'hello');
 });
