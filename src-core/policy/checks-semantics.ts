@@ -78,9 +78,9 @@ function checkLockout(ctx: CheckContext): void {
     }
     return;
   }
-  // PutKeyPolicy cannot be used across accounts: when the key's account is known, only its own principals count.
-  const keyAccount = options.accountIds?.[0];
-  const local = (st: StatementModel) => !keyAccount || st.notPrincipal || st.principals.some((p) => p.type !== 'AWS' || p.value === '*' || accountOfPrincipal(p.value) === keyAccount);
+  // PutKeyPolicy cannot be used across accounts: when the workspace's accounts are known, only their principals count.
+  const accounts = options.accountIds ?? [];
+  const local = (st: StatementModel) => !accounts.length || st.notPrincipal || st.principals.some((p) => p.type !== 'AWS' || p.value === '*' || accounts.includes(accountOfPrincipal(p.value) ?? ''));
   const allows = model.statements.filter((st) => st.effect === 'Allow' && coversPutKeyPolicy(st) && (st.principals.length > 0 || st.notPrincipal) && local(st));
   const denies = model.statements.filter((st) => st.effect === 'Deny');
   const effective = allows.filter((a) => !denies.some((d) => neutralises(d, a)));

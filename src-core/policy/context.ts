@@ -7,7 +7,10 @@ import type { PolicyModel } from './model';
 import type { PNode } from './tree';
 
 export interface LintOptions {
-  /** Accounts of the workspace, the key's own account first: enables the cross-account checks and fix texts. */
+  /**
+   * The accounts on the key's side (the workspace's own): principals of other accounts count as cross-account.
+   * Enables the cross-account checks; the first one is named by the lockout fix's account-root statement.
+   */
   accountIds?: string[];
   /** What is known about the key the policy belongs to (from a template or the keyring); unknown parts are left out. */
   key?: { spec?: string; usage?: string; origin?: string; multiRegion?: boolean };

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Finding, LintOptions } from '../../../src-core/policy/lint';
-import { CHECKS, lintDocument, lintPolicyText } from '../../../src-core/policy/lint';
+import { CHECKS, isKeyPolicyDocument, lintDocument, lintPolicyText } from '../../../src-core/policy/lint';
 import { fixture, policyWith } from './helpers';
 
 const ACCT = '111122223333';
@@ -393,4 +393,18 @@ test('every code of the catalogue has a firing case and a quiet case', () => {
   const quieted = new Set([...quiet.map((c) => c.code), ...dedicated]);
   assert.deepEqual(Object.keys(CHECKS).filter((code) => !fired.has(code)), []);
   assert.deepEqual(Object.keys(CHECKS).filter((code) => !quieted.has(code)), []);
+});
+
+test('lockout: a principal of any of the workspace accounts counts', () => {
+  const text = only({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCT}:root` }, Action: 'kms:*', Resource: '*' });
+  assert.deepEqual(lintPolicyText(text, { accountIds: ['444455556666', ACCT] }), []);
+});
+
+test('isKeyPolicyDocument: JSON whose statements name kms: actions', () => {
+  assert.equal(isKeyPolicyDocument(fixture('aws-clean/default-key-policy.json')), true);
+  assert.equal(isKeyPolicyDocument(only({ Effect: 'Allow', NotAction: 'KMS:Decrypt' })), true);
+  assert.equal(isKeyPolicyDocument(JSON.stringify({ Statement: [{ Action: 's3:GetObject', Resource: 'kms:thing' }] })), false);
+  assert.equal(isKeyPolicyDocument('{"name": "kms:Decrypt"}'), false);
+  assert.equal(isKeyPolicyDocument('{"Statement": [{"Action": "kms:Decrypt"'), true);
+  assert.equal(isKeyPolicyDocument(''), false);
 });
