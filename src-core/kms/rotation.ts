@@ -14,10 +14,25 @@ export function replicasOf(state: KeyringState, primary: KeyRecord): KeyRecord[]
   return primary.multiRegion.replicaRegions.flatMap((region) => findKey(state, primary.accountId, region, primary.keyId) ?? []);
 }
 
+/**
+ * The primary's material history as a replica holds it. KMS-generated material is shared outright;
+ * imported material must be imported into each replica, so a replica keeps its own secret and import
+ * state per material and sees material it does not have yet as pending import.
+ */
+export function replicaMaterials(primary: KeyRecord, replica?: KeyRecord): KeyMaterialRecord[] {
+  if (primary.origin !== 'EXTERNAL') return structuredClone(primary.materials);
+  return primary.materials.map((m) => {
+    const { secret: _secret, ...copy } = structuredClone(m);
+    const own = replica?.materials.find((r) => r.id === m.id);
+    if (own?.secret !== undefined) return { ...copy, secret: own.secret, ...(own.import ? { import: structuredClone(own.import) } : {}) };
+    return copy.import ? { ...copy, import: { ...copy.import, importState: 'PENDING_IMPORT' } } : copy;
+  });
+}
+
 /** Copies the primary's materials and rotation settings to its replicas (they are shared properties). */
 export function syncReplicas(state: KeyringState, primary: KeyRecord): void {
   for (const replica of replicasOf(state, primary)) {
-    replica.materials = structuredClone(primary.materials);
+    replica.materials = replicaMaterials(primary, replica);
     replica.rotation = structuredClone(primary.rotation);
   }
 }

@@ -13,7 +13,7 @@ import { assertKeyState } from '../key-state';
 import { authorizeOnKey, findKey, newKeyRecord, resolveKey } from '../keys';
 import { defineOperation, type OperationDefinition } from '../operation';
 import { assertKeyPolicy } from '../policy-document';
-import { replicasOf } from '../rotation';
+import { replicaMaterials, replicasOf } from '../rotation';
 import { regionState, type KeyRecord, type KeyState } from '../state';
 import { mergedTags, tagConditions, type Tag } from '../tags';
 
@@ -68,8 +68,7 @@ const replicateKey = defineOperation(true, (input: ReplicateKeyInput, ctx) => {
   replica.tags = tags;
   replica.rotation = structuredClone(primary.rotation);
   replica.multiRegion = { role: 'REPLICA', primaryRegion: primary.region, replicaRegions: [] };
-  // Imported material is imported into each replica separately; KMS-generated material is shared.
-  replica.materials = primary.origin === 'EXTERNAL' ? [] : structuredClone(primary.materials);
+  replica.materials = replicaMaterials(primary);
   beginTransition(replica, 'Creating', primary.origin === 'EXTERNAL' ? 'PendingImport' : 'Enabled', ctx);
   regionState(ctx.state, primary.accountId, region).keys[primary.keyId] = replica;
   primary.multiRegion!.replicaRegions.push(region);

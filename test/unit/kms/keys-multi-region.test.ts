@@ -121,3 +121,20 @@ test('deleting a primary waits in PendingReplicaDeletion until its last replica 
   kms.clock.advance(7 * DAY);
   assert.equal((await kms.fail('DescribeKey', { KeyId: primary.KeyId })).name, 'NotFoundException');
 });
+
+test('a replica of an imported multi-Region key waits for the same material to be imported into it', async () => {
+  const kms = createTestKms();
+  const primary = await primaryKey(kms, { Origin: 'EXTERNAL' });
+  await kms.store.transact((state) => {
+    const k = state.regions[`${ACCOUNT}/${REGION}`].keys[primary.KeyId];
+    k.state = 'Enabled';
+    k.materials.push({ id: 'd'.repeat(64), secret: Buffer.alloc(32, 4).toString('base64'), state: 'CURRENT', createdAt: 0, import: { importState: 'IMPORTED', expirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE', fingerprint: 'fp' } });
+  });
+  await kms.call('ReplicateKey', { KeyId: primary.KeyId, ReplicaRegion: WEST });
+  kms.clock.advance(1000);
+  const replica = (await kms.call('DescribeKey', { KeyId: primary.KeyId }, west)).KeyMetadata;
+  assert.deepEqual([replica.KeyState, replica.Origin, replica.CurrentKeyMaterialId], ['PendingImport', 'EXTERNAL', undefined]);
+  const [material] = (await stored(kms, primary.KeyId, WEST)).materials;
+  assert.deepEqual([material.id, material.secret, material.import?.importState, material.import?.fingerprint], ['d'.repeat(64), undefined, 'PENDING_IMPORT', 'fp']);
+  assert.equal((await stored(kms, primary.KeyId, REGION)).materials[0].secret, Buffer.alloc(32, 4).toString('base64'));
+});
