@@ -77,6 +77,16 @@ export function assertNotDryRun(dryRun: boolean | undefined): void {
   if (dryRun) throw new KmsError('DryRunOperationException', 'The request would have succeeded, but the DryRun option is set.');
 }
 
+/**
+ * A Recipient asks KMS to encrypt the result to a Nitro Enclave's attested key; attestation
+ * documents cannot be verified locally, so the request is refused rather than answered wrongly.
+ */
+export function assertNoRecipient(recipient: unknown): void {
+  if (recipient !== undefined) {
+    throw new KmsError('UnsupportedOperationException', 'Recipient (Nitro Enclaves attestation) is not supported by the local KMS.');
+  }
+}
+
 export function secretBytes(material: KeyMaterialRecord): Uint8Array {
   if (material.secret === undefined) throw new KmsError('KMSInvalidStateException', 'The key material is not available.');
   return new Uint8Array(Buffer.from(material.secret, 'base64'));

@@ -11,6 +11,7 @@ import { defineOperation } from '../operation';
 import type { KeyRecord } from '../state';
 import {
   assertNoContextForAsymmetric,
+  assertNoRecipient,
   assertNotDryRun,
   assertUsage,
   authorizeKey,
@@ -107,10 +108,12 @@ interface DecryptInput {
   EncryptionAlgorithm?: string;
   DryRun?: boolean;
   DryRunModifiers?: string[];
+  Recipient?: unknown;
 }
 
 const decrypt = defineOperation(false, (input: DecryptInput, ctx) => {
   if (input.CiphertextBlob === undefined) throw new KmsError('ValidationException', 'CiphertextBlob is required.');
+  assertNoRecipient(input.Recipient);
   const algorithm = input.EncryptionAlgorithm ?? SYMMETRIC;
   const request = { blob: input.CiphertextBlob, keyId: input.KeyId, algorithm, context: input.EncryptionContext, grantTokens: input.GrantTokens, operation: 'Decrypt', action: 'kms:Decrypt' };
   if (input.DryRun) {

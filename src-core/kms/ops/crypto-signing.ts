@@ -1,0 +1,69 @@
+/** Sign, Verify and GetPublicKey for asymmetric signing and encryption keys. */
+import { KmsError } from '../../errors';
+import { algorithmsFor, supportsSigningAlgorithm } from '../crypto/algorithms';
+import { checkSigningInput, signMessage, verifyMessage, type MessageType } from '../crypto/signatures';
+import { enumValues } from '../model/shapes';
+import { defineOperation } from '../operation';
+import type { OperationContext } from '../context';
+import { assertNotDryRun, assertUsage, incompatibleAlgorithm, keyFor, publicKeyBytes, secretBytes, usableCurrentMaterial } from './crypto-common';
+
+interface SignInput {
+  KeyId: string;
+  Message: Uint8Array;
+  MessageType?: MessageType;
+  SigningAlgorithm: string;
+  GrantTokens?: string[];
+  DryRun?: boolean;
+}
+
+function signingKey(ctx: OperationContext, operation: 'Sign' | 'Verify', input: SignInput) {
+  const messageType = input.MessageType ?? 'RAW';
+  const key = keyFor(ctx, {
+    keyId: input.KeyId,
+    operation,
+    action: `kms:${operation}`,
+    conditions: { 'kms:SigningAlgorithm': input.SigningAlgorithm, 'kms:MessageType': messageType },
+    grantTokens: input.GrantTokens,
+  });
+  assertUsage(key, 'SIGN_VERIFY', operation);
+  if (!supportsSigningAlgorithm(key.spec, input.SigningAlgorithm)) throw incompatibleAlgorithm(input.SigningAlgorithm, key);
+  checkSigningInput(input.SigningAlgorithm, messageType, input.Message);
+  return { key, messageType };
+}
+
+const sign = defineOperation(false, (input: SignInput, ctx) => {
+  const { key, messageType } = signingKey(ctx, 'Sign', input);
+  assertNotDryRun(input.DryRun);
+  const signature = signMessage(secretBytes(usableCurrentMaterial(key)), input.SigningAlgorithm, messageType, input.Message, ctx.random);
+  ctx.noteUsage(key, 'Sign');
+  return { KeyId: key.arn, Signature: signature, SigningAlgorithm: input.SigningAlgorithm };
+});
+
+const verify = defineOperation(false, (input: SignInput & { Signature: Uint8Array }, ctx) => {
+  const { key, messageType } = signingKey(ctx, 'Verify', input);
+  assertNotDryRun(input.DryRun);
+  const valid = verifyMessage(publicKeyBytes(key), input.SigningAlgorithm, messageType, input.Message, input.Signature);
+  ctx.noteUsage(key, 'Verify');
+  // KMS never answers SignatureValid: false; an invalid signature is an error with an empty message.
+  if (!valid) throw new KmsError('KMSInvalidSignatureException', '');
+  return { KeyId: key.arn, SignatureValid: true, SigningAlgorithm: input.SigningAlgorithm };
+});
+
+const getPublicKey = defineOperation(false, (input: { KeyId: string; GrantTokens?: string[] }, ctx) => {
+  const key = keyFor(ctx, { keyId: input.KeyId, operation: 'GetPublicKey', action: 'kms:GetPublicKey', grantTokens: input.GrantTokens });
+  if (usableCurrentMaterial(key).publicKey === undefined) {
+    throw new KmsError('UnsupportedOperationException', `${key.arn} key spec ${key.spec} is not valid for this operation: it has no public key.`);
+  }
+  const publicKey = publicKeyBytes(key);
+  ctx.noteUsage(key, 'GetPublicKey');
+  return {
+    KeyId: key.arn,
+    PublicKey: publicKey,
+    CustomerMasterKeySpec: enumValues('CustomerMasterKeySpec').includes(key.spec) ? key.spec : undefined,
+    KeySpec: key.spec,
+    KeyUsage: key.usage,
+    ...algorithmsFor(key.spec, key.usage),
+  };
+});
+
+export const signingOperations = { Sign: sign, Verify: verify, GetPublicKey: getPublicKey };
