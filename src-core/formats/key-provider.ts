@@ -1,7 +1,7 @@
 /**
- * What the formats need from KMS, and nothing more. The extension and the CLI implement these over
- * an `@aws-sdk/client-kms` client (src-node/files/kms-client-provider.ts), whether it talks to AWS or
- * to the in-process local keyring; tests implement them over an in-memory fake.
+ * What the formats need from KMS, and nothing more: three calls. Node hosts implement it over an
+ * `@aws-sdk/client-kms` client (src-node/files/kms-adapter.ts), whether that talks to AWS, to
+ * `kmsw serve` or to the in-process local keyring; the core never imports the SDK.
  */
 
 export type EncryptionContext = Record<string, string>;
@@ -15,17 +15,12 @@ export interface GeneratedDataKey {
   keyArn: string;
 }
 
-export interface DataKeyProvider {
-  /** KMS GenerateDataKey with a 32-byte key, binding `encryptionContext`. */
+export interface KmsCrypto {
+  /** KMS GenerateDataKey of a 32-byte key, binding `encryptionContext`. */
   generateDataKey(keyId: string, encryptionContext: EncryptionContext): Promise<GeneratedDataKey>;
-  /** KMS Decrypt of an encrypted data key under the key `keyArn`, with the same context. */
-  decryptDataKey(encryptedKey: Uint8Array, keyArn: string, encryptionContext: EncryptionContext): Promise<Uint8Array>;
-}
-
-/** Single-call KMS Encrypt/Decrypt, for plaintexts of at most KMS_ENCRYPT_LIMIT bytes. */
-export interface TextCipher {
+  /** KMS Encrypt of at most KMS_ENCRYPT_LIMIT bytes. */
   encrypt(keyId: string, plaintext: Uint8Array, encryptionContext: EncryptionContext): Promise<{ ciphertextBlob: Uint8Array; keyArn: string }>;
-  /** `keyId` is optional: symmetric KMS ciphertext blobs name their key. */
+  /** KMS Decrypt. `keyId` is optional: symmetric ciphertext blobs name their key; when given, KMS refuses any other key. */
   decrypt(ciphertextBlob: Uint8Array, encryptionContext: EncryptionContext, keyId?: string): Promise<{ plaintext: Uint8Array; keyArn: string }>;
 }
 

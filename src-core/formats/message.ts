@@ -24,7 +24,7 @@ import { ByteReader } from './byte-reader';
 import { EncryptedMessageError, messageError } from './errors';
 import { PUBLIC_KEY_CONTEXT_KEY, validateUserContext } from './encryption-context';
 import { CONTENT_FRAMED, readHeader, serializeHeaderV2, type MessageHeader } from './header';
-import { KMS_PROVIDER_ID, type DataKeyProvider, type EncryptionContext } from './key-provider';
+import { KMS_PROVIDER_ID, type EncryptionContext, type KmsCrypto } from './key-provider';
 import { DEFAULT_SUITE, IV_LENGTH, TAG_LENGTH, WRITABLE_SUITES, suiteByName, type Suite, type SuiteName } from './suites';
 import { isKmsError, type KmsErrorName } from '../errors';
 
@@ -41,11 +41,12 @@ export const DEFAULT_MAX_FRAME_LENGTH = 8 * 1024 * 1024;
 export const DEFAULT_MAX_ENCRYPTED_DATA_KEYS = 10;
 /** Output is coalesced into chunks of about this size so consumers see few, large writes. */
 const OUTPUT_BATCH = 1024 * 1024;
-const MAX_FRAME_LENGTH_FORMAT = 0xffffffff;
+/** Sequence numbers are 4 bytes and the final-frame marker takes the top value of the field. */
+const MAX_FRAMES = 0xffffffff;
 const FINAL_FRAME_MARKER = 0xffffffff;
 
 export interface EncryptOptions {
-  provider: DataKeyProvider;
+  kms: KmsCrypto;
   keyId: string;
   encryptionContext?: EncryptionContext;
   suite?: SuiteName;
@@ -55,7 +56,7 @@ export interface EncryptOptions {
 }
 
 export interface DecryptOptions {
-  provider: DataKeyProvider;
+  kms: KmsCrypto;
   /** Pairs that must be present, with these values, in the message's encryption context. */
   requiredContext?: EncryptionContext;
   /** When set, only EDKs under these key ARNs are tried (strict mode); otherwise any KMS EDK (discovery). */
@@ -103,8 +104,9 @@ export async function* encryptStream(source: AsyncIterable<Uint8Array>, options:
     throw messageError('unsupported', `cannot encrypt with suite ${options.suite}; use one of ${WRITABLE_SUITES.join(', ')}`);
   }
   const frameLength = options.frameLength ?? DEFAULT_FRAME_LENGTH;
-  if (!Number.isInteger(frameLength) || frameLength < 1 || frameLength > MAX_FRAME_LENGTH_FORMAT) {
-    throw messageError('unsupported', `frame length must be an integer from 1 to ${MAX_FRAME_LENGTH_FORMAT}`);
+  // Capped at what our own reader accepts by default: a frame is held whole in memory on both sides.
+  if (!Number.isInteger(frameLength) || frameLength < 1 || frameLength > DEFAULT_MAX_FRAME_LENGTH) {
+    throw messageError('unsupported', `frame length must be an integer from 1 to ${DEFAULT_MAX_FRAME_LENGTH}`);
   }
   const userContext = options.encryptionContext ?? {};
   validateUserContext(userContext);
@@ -119,7 +121,7 @@ export async function* encryptStream(source: AsyncIterable<Uint8Array>, options:
   }
 
   // KMS binds the same context the header stores (public key included), as the SDK's KMS keyring does.
-  const dataKey = await options.provider.generateDataKey(options.keyId, encryptionContext);
+  const dataKey = await options.kms.generateDataKey(options.keyId, encryptionContext);
   const messageId = randomBytes(32);
   let keys: DerivedKeys;
   try {
@@ -272,7 +274,7 @@ async function* decryptFrom(reader: ByteReader, options: DecryptOptions): AsyncG
         batch.length = 0;
         batchBytes = 0;
       }
-      if (sequence === MAX_FRAME_LENGTH_FORMAT) throw messageError('malformed', 'the message has more frames than the format allows');
+      if (sequence === MAX_FRAMES) throw messageError('malformed', 'the message has more frames than the format allows');
       sequence++;
     }
     const finalSequence = (await reader.read(4, 'final frame')).readUInt32BE(0);
@@ -361,7 +363,13 @@ async function decryptDataKey(header: MessageHeader, options: DecryptOptions): P
   for (const edk of candidates) {
     let plaintextKey: Uint8Array;
     try {
-      plaintextKey = await options.provider.decryptDataKey(edk.encryptedKey, edk.providerInfo, header.encryptionContext);
+      const result = await options.kms.decrypt(edk.encryptedKey, header.encryptionContext, edk.providerInfo);
+      plaintextKey = result.plaintext;
+      if (result.keyArn !== edk.providerInfo) {
+        // The KMS keyring rule: the key that answered must be the one the EDK names.
+        plaintextKey.fill(0);
+        throw messageError('key', `KMS decrypted the data key with ${result.keyArn}, not with ${edk.providerInfo} as the message names`);
+      }
     } catch (e) {
       lastError = e;
       continue;
@@ -434,7 +442,8 @@ class FrameSealer {
 
   seal(plaintext: Buffer, final: boolean): void {
     const sequence = this.sequence;
-    if (sequence > MAX_FRAME_LENGTH_FORMAT) throw messageError('unsupported', 'the plaintext needs more frames than the format allows; use a larger frame length');
+    if (!final && plaintext.length !== this.frameLength) throw new Error('regular frames must be full');
+    if (sequence > MAX_FRAMES) throw messageError('unsupported', 'the plaintext needs more frames than the format allows; use a larger frame length');
     // IV = 8 zero bytes ‖ sequence number, as the SDKs write it: unique per frame under a per-message key.
     this.iv.writeUInt32BE(sequence, 8);
     const cipher = createCipheriv(this.suite.cipher, this.key, this.iv, { authTagLength: TAG_LENGTH });
@@ -452,7 +461,6 @@ class FrameSealer {
     if (rest.length) this.pending.push(rest);
     this.pending.push(tag);
     this.pendingBytes += head.length + ciphertext.length + rest.length + tag.length;
-    if (!final && plaintext.length !== this.frameLength) throw new Error('regular frames must be full');
     this.sequence++;
   }
 
