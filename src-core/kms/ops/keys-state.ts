@@ -8,7 +8,7 @@ import { assertKeyState } from '../key-state';
 import { authorizeOnKey, DAY_MS, resolveKey } from '../keys';
 import { defineOperation, type OperationDefinition } from '../operation';
 import { rotateKey, rotationPeriodMs, syncReplicas } from '../rotation';
-import type { KeyRecord, KeyState } from '../state';
+import { peekRegionState, type KeyRecord, type KeyState } from '../state';
 
 const MIN_WINDOW_DAYS = 7;
 const MAX_WINDOW_DAYS = 30;
@@ -86,7 +86,14 @@ const cancelKeyDeletion = defineOperation(true, (input: { KeyId: string }, ctx) 
   const key = resolveKey(ctx, input.KeyId, { allowAlias: false });
   authorizeOnKey(ctx, 'kms:CancelKeyDeletion', key, input.KeyId);
   assertKeyState(key, 'CancelKeyDeletion');
-  key.state = 'Disabled';
+  // A key of a disconnected custom key store stayed pending deletion; cancelled, it is Unavailable until the store reconnects.
+  const store = key.customKeyStoreId === undefined ? undefined : peekRegionState(ctx.state, key.accountId, key.region)?.customKeyStores[key.customKeyStoreId];
+  if (store && store.connectionState !== 'CONNECTED') {
+    key.state = 'Unavailable';
+    key.stateAfterTransition = 'Disabled';
+  } else {
+    key.state = 'Disabled';
+  }
   delete key.deletionDate;
   delete key.pendingWindowDays;
   return { KeyId: key.arn };

@@ -154,3 +154,19 @@ test('a failed call leaves the keyring exactly as it was', async () => {
   await kms.fail('DisableKey', { KeyId: key.KeyId }, rootCaller('999999999999'));
   assert.equal(JSON.stringify(await kms.store.read()), before);
 });
+
+test('a custom-store key stays pending deletion while its store is disconnected; cancelled, it waits for the store', async () => {
+  const kms = createTestKms();
+  const { CustomKeyStoreId: id } = await kms.call('CreateCustomKeyStore', {
+    CustomKeyStoreName: 'hsm', CloudHsmClusterId: 'cluster-234567abcdef', TrustAnchorCertificate: 'cert', KeyStorePassword: 'password1',
+  });
+  await kms.call('ConnectCustomKeyStore', { CustomKeyStoreId: id });
+  const key = await newKey(kms, { Origin: 'AWS_CLOUDHSM', CustomKeyStoreId: id });
+  await kms.call('ScheduleKeyDeletion', { KeyId: key.KeyId });
+  await kms.call('DisconnectCustomKeyStore', { CustomKeyStoreId: id });
+  assert.equal((await describe(kms, key.KeyId)).KeyState, 'PendingDeletion');
+  await kms.call('CancelKeyDeletion', { KeyId: key.KeyId });
+  assert.equal((await describe(kms, key.KeyId)).KeyState, 'Unavailable');
+  await kms.call('ConnectCustomKeyStore', { CustomKeyStoreId: id });
+  assert.equal((await describe(kms, key.KeyId)).KeyState, 'Disabled');
+});
