@@ -1,0 +1,201 @@
+/**
+ * Requests per second over HTTP for Encrypt, Decrypt and GenerateDataKey, with several concurrent
+ * clients on keep-alive connections: `kmsw serve --in-memory` beside moto_server (the reference, from
+ * the machine's Python) in the same run, and the ratio. Two kinds of client:
+ * - @aws-sdk/client-kms clients, as applications call it. The SDK spends more CPU per request than
+ *   our server does, and the clients share the machine with the server, so this ratio is capped by
+ *   the client side;
+ * - raw keep-alive HTTP clients sending the same serialized, signed requests, which leave the
+ *   machine to the servers and so compare the servers themselves.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { Agent, request as httpRequest } from 'node:http';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { CreateKeyCommand, DecryptCommand, EncryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+
+const CLIENTS = 8;
+const SECONDS = 3;
+const WARMUP_SECONDS = 0.5;
+const MAIN = join(import.meta.dirname, '..', 'src-node', 'cli', 'main.ts');
+
+interface Target {
+  name: string;
+  url: string;
+  process: ChildProcess;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function waitForOutput(child: ChildProcess, pattern: RegExp, what: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const onData = (d: Buffer) => {
+      seen += d.toString();
+      const m = pattern.exec(seen);
+      if (m) resolve(m[1]);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${what} exited with ${code}:\n${seen}`)));
+  });
+}
+
+async function startKmsw(): Promise<Target> {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--in-memory', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const url = await waitForOutput(child, /listening on (http:\/\/\S+)/, 'kmsw serve');
+  return { name: 'kmsw serve', url, process: child };
+}
+
+async function startMoto(): Promise<Target> {
+  const port = await freePort();
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  await waitForOutput(child, /Running on (http:\/\/\S+)/, 'moto_server');
+  return { name: 'moto_server', url: `http://127.0.0.1:${port}`, process: child };
+}
+
+function client(url: string): KMSClient {
+  return new KMSClient({
+    endpoint: url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+    requestHandler: new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true, maxSockets: 1 }) }),
+  });
+}
+
+/** One request of one client; the index says which client sends it. */
+type Op = (client: number) => Promise<unknown>;
+
+/** Runs `op` from every client in a loop for `seconds`; resolves to completed requests per second. */
+async function rate(op: Op, seconds: number): Promise<number> {
+  const deadline = performance.now() + seconds * 1000;
+  let done = 0;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: CLIENTS }, async (_, c) => {
+    while (performance.now() < deadline) {
+      await op(c);
+      done++;
+    }
+  }));
+  return done / ((performance.now() - started) / 1000);
+}
+
+const PLAINTEXT = new Uint8Array(256).fill(7);
+const CONTEXT = { purpose: 'bench' };
+
+/** A key and a ciphertext under it on `target`, made with the SDK. */
+async function prepare(target: Target): Promise<{ KeyId: string; CiphertextBlob: Uint8Array }> {
+  const kms = client(target.url);
+  const { KeyMetadata } = await kms.send(new CreateKeyCommand({ Description: 'bench' }));
+  const KeyId = KeyMetadata!.KeyId!;
+  const { CiphertextBlob } = await kms.send(new EncryptCommand({ KeyId, Plaintext: PLAINTEXT, EncryptionContext: CONTEXT }));
+  kms.destroy();
+  return { KeyId, CiphertextBlob: CiphertextBlob! };
+}
+
+function sdkOps(target: Target, KeyId: string, CiphertextBlob: Uint8Array): { ops: Record<string, Op>; close(): void } {
+  const clients = Array.from({ length: CLIENTS }, () => client(target.url));
+  return {
+    ops: {
+      Encrypt: (c) => clients[c].send(new EncryptCommand({ KeyId, Plaintext: PLAINTEXT, EncryptionContext: CONTEXT })),
+      Decrypt: (c) => clients[c].send(new DecryptCommand({ CiphertextBlob, EncryptionContext: CONTEXT })),
+      GenerateDataKey: (c) => clients[c].send(new GenerateDataKeyCommand({ KeyId, KeySpec: 'AES_256', EncryptionContext: CONTEXT })),
+    },
+    close: () => clients.forEach((kms) => kms.destroy()),
+  };
+}
+
+/** The wire form of each request, sent as is: the servers accept any well-formed SigV4 header. */
+function rawOps(target: Target, KeyId: string, CiphertextBlob: Uint8Array): { ops: Record<string, Op>; close(): void } {
+  const agents = Array.from({ length: CLIENTS }, () => new Agent({ keepAlive: true, maxSockets: 1 }));
+  const url = new URL(target.url);
+  const send = (operation: string, body: unknown): Op => {
+    const payload = Buffer.from(JSON.stringify(body));
+    const headers = {
+      'content-type': 'application/x-amz-json-1.1',
+      'content-length': String(payload.length),
+      'x-amz-target': `TrentService.${operation}`,
+      'x-amz-date': '20260101T000000Z',
+      authorization: `AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/kms/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=${'0'.repeat(64)}`,
+    };
+    return (c) =>
+      new Promise((resolve, reject) => {
+        const req = httpRequest({ host: url.hostname, port: url.port, path: '/', method: 'POST', agent: agents[c], headers }, (res) => {
+          res.resume();
+          res.on('end', () => (res.statusCode === 200 ? resolve(undefined) : reject(new Error(`${operation}: HTTP ${res.statusCode}`))));
+        });
+        req.on('error', reject);
+        req.end(payload);
+      });
+  };
+  const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+  return {
+    ops: {
+      Encrypt: send('Encrypt', { KeyId, Plaintext: b64(PLAINTEXT), EncryptionContext: CONTEXT }),
+      Decrypt: send('Decrypt', { CiphertextBlob: b64(CiphertextBlob), EncryptionContext: CONTEXT }),
+      GenerateDataKey: send('GenerateDataKey', { KeyId, KeySpec: 'AES_256', EncryptionContext: CONTEXT }),
+    },
+    close: () => agents.forEach((a) => a.destroy()),
+  };
+}
+
+async function measure(target: Target, driver: typeof sdkOps): Promise<Record<string, number>> {
+  const { KeyId, CiphertextBlob } = await prepare(target);
+  const { ops, close } = driver(target, KeyId, CiphertextBlob);
+  const out: Record<string, number> = {};
+  try {
+    for (const [name, op] of Object.entries(ops)) {
+      await rate(op, WARMUP_SECONDS);
+      out[name] = await rate(op, SECONDS);
+    }
+  } finally {
+    close();
+  }
+  return out;
+}
+
+function report(title: string, ours: Record<string, number>, reference: Record<string, number>): void {
+  console.log(`\n${title}`);
+  console.log(`${'operation'.padEnd(16)} ${'kmsw req/s'.padStart(11)} ${'moto req/s'.padStart(11)} ${'ratio'.padStart(7)}`);
+  for (const op of Object.keys(ours)) {
+    console.log(`${op.padEnd(16)} ${ours[op].toFixed(0).padStart(11)} ${reference[op].toFixed(0).padStart(11)} ${(ours[op] / reference[op]).toFixed(1).padStart(6)}x`);
+  }
+}
+
+async function stop(target: Target): Promise<void> {
+  if (target.process.exitCode !== null) return;
+  const exited = once(target.process, 'exit');
+  target.process.kill('SIGTERM');
+  await exited;
+}
+
+async function main(): Promise<void> {
+  const ours = await startKmsw();
+  const moto = await startMoto();
+  try {
+    console.log(`${CLIENTS} concurrent clients on keep-alive connections, ${SECONDS} s per operation after ${WARMUP_SECONDS} s of warm-up, 256-byte plaintext`);
+    report('@aws-sdk/client-kms clients', await measure(ours, sdkOps), await measure(moto, sdkOps));
+    report('raw HTTP clients (pre-serialized requests)', await measure(ours, rawOps), await measure(moto, rawOps));
+  } finally {
+    await stop(ours);
+    await stop(moto);
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});
