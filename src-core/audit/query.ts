@@ -51,11 +51,23 @@ export function keyIdOfArn(arn: string): string | undefined {
 }
 
 /**
- * Whether the call acted on the key (its resources) or named it in a request parameter: a failed call
- * with an unknown key has no resources, so the parameters are the only trace of the key asked for.
+ * The identifiers of the keys an event names, most specific first: the keys it acted on (ID, then
+ * ARN), the key a CreateKey made, then the key IDs, ARNs or aliases its request named. A failed
+ * call on an unknown key has no resources, so its parameters are the only trace of the key asked for.
  */
-function namesKey(event: CloudTrailEvent, key: string): boolean {
-  if (event.resources.some((r) => r.ARN === key || keyIdOfArn(r.ARN) === key)) return true;
+export function keyReferences(event: CloudTrailEvent): string[] {
+  const refs: string[] = [];
+  for (const { ARN } of event.resources) refs.push(keyIdOfArn(ARN) ?? ARN, ARN);
+  const metadata = event.responseElements?.keyMetadata as { keyId?: unknown; arn?: unknown } | undefined;
   const params = event.requestParameters ?? {};
-  return ['keyId', 'targetKeyId', 'sourceKeyId', 'destinationKeyId', 'aliasName'].some((name) => params[name] === key);
+  for (const value of [metadata?.keyId, metadata?.arn, ...KEY_PARAMETERS.map((name) => params[name])]) {
+    if (typeof value === 'string') refs.push(value);
+  }
+  return refs;
+}
+
+const KEY_PARAMETERS = ['keyId', 'targetKeyId', 'sourceKeyId', 'destinationKeyId', 'aliasName'];
+
+function namesKey(event: CloudTrailEvent, key: string): boolean {
+  return keyReferences(event).includes(key);
 }

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { filterEvents, keyIdOfArn, type AuditFilter } from '../../../src-core/audit/query';
+import { filterEvents, keyIdOfArn, keyReferences, type AuditFilter } from '../../../src-core/audit/query';
 import { ACCOUNT, arnOf, auditEvent, KEY_A, KEY_B } from './events';
 
 const alice = `arn:aws:iam::${ACCOUNT}:user/alice`;
@@ -45,6 +45,12 @@ describe('audit filters', () => {
       );
     });
   }
+
+  it('finds the key a CreateKey made in its response when the event names no resource', () => {
+    const created = auditEvent({ operation: 'CreateKey', readOnly: false, output: { KeyMetadata: { KeyId: KEY_B, Arn: arnOf(KEY_B), AWSAccountId: ACCOUNT } } });
+    assert.deepEqual(keyReferences(created), [KEY_B, arnOf(KEY_B)]);
+    assert.equal(filterEvents([created], { key: arnOf(KEY_B) }).length, 1);
+  });
 
   it('reads the key ID out of a key ARN only', () => {
     assert.equal(keyIdOfArn(arnOf(KEY_B, 'eu-west-1')), KEY_B);

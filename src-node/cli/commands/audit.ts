@@ -1,0 +1,136 @@
+/**
+ * `kmsw audit list|verify|export`: the hash-chained audit log of the local keyring, read without
+ * the root key (the log holds no secrets), so it can be checked even when the keyring cannot be opened.
+ */
+import { writeFile } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import type { CloudTrailEvent } from '../../../src-core/audit/event';
+import { toCloudTrailJson, toCsv } from '../../../src-core/audit/export';
+import { keyReferences, type AuditFilter } from '../../../src-core/audit/query';
+import { openFileAuditSink } from '../../audit/file-audit-sink';
+import { dataDirOf, parseArgs, type OptionSpec, type ParsedArgs } from '../args';
+import { UsageError, type CliCommand, type CliIo } from '../command';
+
+const FILTER_HELP = `  --key K             Calls on a key: key ID, key ARN or the alias the call named
+  --operation OP      Calls of an operation, e.g. Encrypt (repeatable)
+  --principal ARN     Calls by a principal ARN or access key ID
+  --since TIME        Calls at or after an ISO 8601 time (2026-01-31 or 2026-01-31T12:00:00Z)
+  --until TIME        Calls before an ISO 8601 time
+  --errors            Failed calls only`;
+
+const HELP = `Usage: kmsw audit list [filters] [--json] [--data DIR]
+       kmsw audit verify [--data DIR]
+       kmsw audit export [filters] [--format json|csv] [-o FILE] [--data DIR]
+
+The audit log records every call to the local KMS as a CloudTrail event, hash-chained so that an
+edited, removed, inserted or reordered entry is detected.
+
+  list      Prints the calls, oldest first (--json: a JSON array of CloudTrail events).
+  verify    Checks the whole chain. Exit status 1, with the first bad entry, when it is broken.
+  export    Writes the calls as CloudTrail JSON ({"Records": [...]}) or CSV, to stdout or -o FILE.
+
+Filters (list and export; all given must match):
+${FILTER_HELP}
+
+Options:
+  --format json|csv   Export format (default json)
+  -o, --output FILE   Export to a file instead of stdout
+  --data DIR          Keyring folder (default: $KMSW_DATA_DIR, else ~/.kms-workbench)`;
+
+function timeOf(parsed: ParsedArgs, name: string): number | undefined {
+  const text = parsed.value(name);
+  if (text === undefined) return undefined;
+  const time = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : NaN;
+  if (Number.isNaN(time)) throw new UsageError(`${name} takes an ISO 8601 time such as 2026-01-31 or 2026-01-31T12:00:00Z, not "${text}"`);
+  return time;
+}
+
+function filterOf(parsed: ParsedArgs): AuditFilter {
+  const operations = parsed.values('--operation');
+  return {
+    key: parsed.value('--key'),
+    principal: parsed.value('--principal'),
+    since: timeOf(parsed, '--since'),
+    until: timeOf(parsed, '--until'),
+    operations: operations.length ? operations : undefined,
+    errorsOnly: parsed.has('--errors') || undefined,
+  };
+}
+
+/** The longest KMS operation name (GenerateDataKeyPairWithoutPlaintext) and a key ID (a UUID or mrk- ID). */
+const OPERATION_WIDTH = 35;
+const KEY_WIDTH = 36;
+
+/** One aligned line per event; the principal, the one long free-form field, comes last. */
+function eventLines(events: CloudTrailEvent[]): string {
+  const resultWidth = Math.max(6, ...events.map((e) => (e.errorCode ?? 'OK').length));
+  const line = (time: string, operation: string, key: string, result: string, principal: string) =>
+    `${time.padEnd(20)}  ${operation.padEnd(OPERATION_WIDTH)}  ${key.padEnd(KEY_WIDTH)}  ${result.padEnd(resultWidth)}  ${principal}`;
+  return [line('TIME', 'OPERATION', 'KEY', 'RESULT', 'PRINCIPAL'), ...events.map((e) => line(e.eventTime, e.eventName, keyReferences(e)[0] ?? '-', e.errorCode ?? 'OK', e.userIdentity.arn))].join('\n');
+}
+
+async function list(parsed: ParsedArgs, io: CliIo): Promise<number> {
+  const sink = await openFileAuditSink({ dir: dataDirOf(parsed, io) });
+  const events = await sink.read(filterOf(parsed));
+  if (parsed.has('--json')) {
+    io.stdout(`${JSON.stringify(events, null, 2)}\n`);
+    return 0;
+  }
+  if (events.length === 0) {
+    io.stdout(`No audit events match (log: ${sink.path}).\n`);
+    return 0;
+  }
+  io.stdout(`${eventLines(events)}\n`);
+  return 0;
+}
+
+async function verify(parsed: ParsedArgs, io: CliIo): Promise<number> {
+  const sink = await openFileAuditSink({ dir: dataDirOf(parsed, io) });
+  const verdict = await sink.verify();
+  if (verdict.ok) {
+    io.stdout(`The audit log is intact: ${verdict.count} entries (${sink.path}).\n`);
+    return 0;
+  }
+  io.stderr(`The audit log is broken at entry ${verdict.index + 1}: ${verdict.reason}.\n`);
+  if (verdict.entry !== undefined) io.stderr(`First bad entry:\n${typeof verdict.entry === 'string' ? verdict.entry : JSON.stringify(verdict.entry, null, 2)}\n`);
+  return 1;
+}
+
+async function exportEvents(parsed: ParsedArgs, io: CliIo): Promise<number> {
+  const format = parsed.value('--format') ?? 'json';
+  if (format !== 'json' && format !== 'csv') throw new UsageError(`--format must be json or csv, not "${format}"`);
+  const sink = await openFileAuditSink({ dir: dataDirOf(parsed, io) });
+  const events = await sink.read(filterOf(parsed));
+  const text = format === 'csv' ? toCsv(events) : toCloudTrailJson(events);
+  const output = parsed.value('--output') ?? parsed.value('-o');
+  if (output === undefined) {
+    io.stdout(text);
+    return 0;
+  }
+  const path = isAbsolute(output) ? output : resolve(io.cwd, output);
+  await writeFile(path, text);
+  io.stdout(`Wrote ${events.length} events to ${path}.\n`);
+  return 0;
+}
+
+const FILTER_VALUES = ['--data', '--key', '--principal', '--since', '--until'];
+const FILTER_OPTIONS: OptionSpec = { values: FILTER_VALUES, repeatable: ['--operation'], switches: ['--errors'] };
+
+const SUBCOMMANDS: Record<string, { options: OptionSpec; run: (parsed: ParsedArgs, io: CliIo) => Promise<number> }> = {
+  list: { options: { ...FILTER_OPTIONS, switches: ['--errors', '--json'] }, run: list },
+  verify: { options: { values: ['--data'] }, run: verify },
+  export: { options: { ...FILTER_OPTIONS, values: [...FILTER_VALUES, '--format', '--output', '-o'] }, run: exportEvents },
+};
+
+async function run(args: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = args;
+  if (name === undefined || !Object.hasOwn(SUBCOMMANDS, name)) {
+    throw new UsageError(name === undefined ? 'name what to do: list, verify or export' : `unknown subcommand "${name}"; use list, verify or export`);
+  }
+  const subcommand = SUBCOMMANDS[name];
+  const parsed = parseArgs(rest, subcommand.options);
+  if (parsed.positionals.length) throw new UsageError(`unexpected argument ${parsed.positionals[0]}`);
+  return subcommand.run(parsed, io);
+}
+
+export const auditCommand: CliCommand = { name: 'audit', summary: 'List, verify or export the audit log of the local keyring', help: HELP, run };
