@@ -9,37 +9,45 @@ interface Piece {
   wild: boolean;
 }
 
-const regexCache = new Map<string, RegExp>();
-
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function compile(pieces: Piece[], ignoreCase: boolean): RegExp {
-  // A cheap key: this runs for every action and condition value of every lint and every request.
-  let cacheKey = ignoreCase ? 'i' : 's';
-  for (const p of pieces) cacheKey += (p.wild ? '\u0001' : '\u0002') + p.text;
-  let re = regexCache.get(cacheKey);
-  if (!re) {
-    let src = '';
-    for (const p of pieces) {
-      if (!p.wild) {
-        src += escapeRegex(p.text);
-        continue;
-      }
-      for (const ch of p.text) src += ch === '*' ? '[\\s\\S]*' : ch === '?' ? '[\\s\\S]' : escapeRegex(ch);
-    }
-    re = new RegExp(`^${src}$`, ignoreCase ? 'i' : '');
-    if (regexCache.size > 5000) regexCache.clear();
-    regexCache.set(cacheKey, re);
+/**
+ * Glob match of pieces against a value: `*` any run, `?` one character, in wild pieces only. Iterative
+ * with one backtrack point (the last `*`), so time is at most pattern × value even for patterns such as
+ * "a*a*a*a*b" that make regular expressions backtrack exponentially.
+ */
+function globMatch(pieces: Piece[], value: string, ignoreCase: boolean): boolean {
+  let pattern = '';
+  const wild: boolean[] = [];
+  for (const p of pieces) {
+    pattern += ignoreCase ? p.text.toLowerCase() : p.text;
+    for (let k = 0; k < p.text.length; k++) wild.push(p.wild);
   }
-  return re;
+  const s = ignoreCase ? value.toLowerCase() : value;
+  let i = 0;
+  let j = 0;
+  let star = -1;
+  let mark = 0;
+  while (j < s.length) {
+    if (i < pattern.length && wild[i] && pattern[i] === '*') {
+      star = i++;
+      mark = j;
+    } else if (i < pattern.length && ((wild[i] && pattern[i] === '?') || pattern[i] === s[j])) {
+      i++;
+      j++;
+    } else if (star >= 0) {
+      i = star + 1;
+      j = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (i < pattern.length && wild[i] && pattern[i] === '*') i++;
+  return i === pattern.length;
 }
 
 /** `*` and `?` wildcard match (actions are case-insensitive, most other values are not). */
 export function wildcardMatch(pattern: string, value: string, ignoreCase = false): boolean {
   if (!pattern.includes('*') && !pattern.includes('?')) return ignoreCase ? pattern.toLowerCase() === value.toLowerCase() : pattern === value;
-  return compile([{ text: pattern, wild: true }], ignoreCase).test(value);
+  return globMatch([{ text: pattern, wild: true }], value, ignoreCase);
 }
 
 export type VariableLookup = (name: string) => string | undefined;
@@ -80,7 +88,7 @@ export function piecesMatch(pieces: Piece[], value: string, ignoreCase: boolean)
   if (pieces.length === 1 && (!pieces[0].wild || !/[*?]/.test(pieces[0].text))) {
     return ignoreCase ? pieces[0].text.toLowerCase() === value.toLowerCase() : pieces[0].text === value;
   }
-  return compile(pieces, ignoreCase).test(value);
+  return globMatch(pieces, value, ignoreCase);
 }
 
 /** Splits an ARN into its six parts (the resource part may contain colons). */
@@ -112,11 +120,13 @@ function splitArnPattern(text: string): string[] | undefined {
 
 /**
  * ArnLike/ArnEquals: each of the six parts matched separately with wildcards (so `*` never crosses
- * a colon); a value that is not an ARN falls back to a whole-string wildcard match.
+ * a colon before the resource part). A pattern that starts like an ARN but has fewer parts matches no
+ * ARN; a pattern or value that is not ARN-shaped (e.g. "*") is matched as a whole string.
  */
 export function arnMatch(patternText: string, value: string, lookup: VariableLookup, variables: boolean): boolean {
   const p = splitArnPattern(patternText);
   const v = splitArn(value);
+  if (!p && v && patternText.startsWith('arn:')) return false;
   if (!p || !v) {
     const pieces = variables ? expandVariables(patternText, lookup, true) : [{ text: patternText, wild: true }];
     return pieces !== undefined && piecesMatch(pieces, value, false);
