@@ -4,7 +4,10 @@
  */
 import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createPublicKey, createVerify } from 'node:crypto';
 import {
+  AccessDeniedException,
+  CreateGrantCommand,
   CreateKeyCommand,
   DecryptCommand,
   DescribeKeyCommand,
@@ -12,11 +15,22 @@ import {
   DisableKeyCommand,
   EnableKeyCommand,
   EncryptCommand,
+  GenerateDataKeyCommand,
+  GenerateDataKeyPairCommand,
+  GenerateDataKeyWithoutPlaintextCommand,
+  GenerateMacCommand,
+  GetPublicKeyCommand,
   InvalidCiphertextException,
+  KMSInvalidMacException,
+  KMSInvalidSignatureException,
   ListKeyRotationsCommand,
   ReEncryptCommand,
   ReplicateKeyCommand,
   RotateKeyOnDemandCommand,
+  PutKeyPolicyCommand,
+  SignCommand,
+  VerifyCommand,
+  VerifyMacCommand,
   type KMSClient,
 } from '@aws-sdk/client-kms';
 import { raw, sdkClient, serve, type Served } from './serve';
@@ -106,4 +120,53 @@ test('a multi-Region replica decrypts what its primary encrypted', async () => {
   assert.equal(text(out.Plaintext), 'everywhere');
   assert.equal(out.KeyId, ReplicaKeyMetadata!.Arn);
   europe.destroy();
+});
+
+test('data keys: the wrapped copy decrypts to the plaintext copy; key pairs come with a wrapped private key', async () => {
+  const { KeyId } = await newKey();
+  const EncryptionContext = { file: 'report.pdf' };
+  const dataKey = await kms.send(new GenerateDataKeyCommand({ KeyId, KeySpec: 'AES_256', EncryptionContext }));
+  assert.equal(dataKey.Plaintext!.length, 32);
+  const unwrapped = await kms.send(new DecryptCommand({ CiphertextBlob: dataKey.CiphertextBlob, EncryptionContext }));
+  assert.deepEqual(unwrapped.Plaintext, dataKey.Plaintext);
+  const wrappedOnly = await kms.send(new GenerateDataKeyWithoutPlaintextCommand({ KeyId, NumberOfBytes: 16 }));
+  assert.equal(wrappedOnly.Plaintext, undefined);
+  assert.equal((await kms.send(new DecryptCommand({ CiphertextBlob: wrappedOnly.CiphertextBlob }))).Plaintext!.length, 16);
+
+  const pair = await kms.send(new GenerateDataKeyPairCommand({ KeyId, KeyPairSpec: 'ECC_NIST_P256' }));
+  const privateDer = (await kms.send(new DecryptCommand({ CiphertextBlob: pair.PrivateKeyCiphertextBlob }))).Plaintext!;
+  assert.deepEqual(privateDer, pair.PrivateKeyPlaintext);
+  assert.equal(createPublicKey({ key: Buffer.from(pair.PublicKey!), format: 'der', type: 'spki' }).asymmetricKeyType, 'ec');
+});
+
+test('sign and verify: the signature checks with node:crypto and the public key; a changed message does not', async () => {
+  const { KeyId } = await newKey(kms, { KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
+  const Message = utf8('release 1.2.3');
+  const { Signature } = await kms.send(new SignCommand({ KeyId, Message, SigningAlgorithm: 'ECDSA_SHA_256' }));
+  const { PublicKey } = await kms.send(new GetPublicKeyCommand({ KeyId }));
+  const publicKey = createPublicKey({ key: Buffer.from(PublicKey!), format: 'der', type: 'spki' });
+  assert.ok(createVerify('SHA256').update(Message).verify(publicKey, Buffer.from(Signature!)));
+  assert.equal((await kms.send(new VerifyCommand({ KeyId, Message, Signature, SigningAlgorithm: 'ECDSA_SHA_256' }))).SignatureValid, true);
+  await assert.rejects(kms.send(new VerifyCommand({ KeyId, Message: utf8('release 1.2.4'), Signature, SigningAlgorithm: 'ECDSA_SHA_256' })), KMSInvalidSignatureException);
+});
+
+test('MACs verify for the same message only', async () => {
+  const { KeyId } = await newKey(kms, { KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' });
+  const { Mac } = await kms.send(new GenerateMacCommand({ KeyId, Message: utf8('token'), MacAlgorithm: 'HMAC_SHA_256' }));
+  assert.equal((await kms.send(new VerifyMacCommand({ KeyId, Message: utf8('token'), Mac, MacAlgorithm: 'HMAC_SHA_256' }))).MacValid, true);
+  await assert.rejects(kms.send(new VerifyMacCommand({ KeyId, Message: utf8('tokeN'), Mac, MacAlgorithm: 'HMAC_SHA_256' })), KMSInvalidMacException);
+});
+
+test('a grant lets its grantee use a key whose policy does not name it', async () => {
+  const credentialsOf = (accountId: string) => sdkClient(server.url, { accessKeyId: accountId });
+  const owner = await newKey();
+  // Only the owner account may use the key; another account's root is refused until granted.
+  await kms.send(new PutKeyPolicyCommand({ KeyId: owner.KeyId, Policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:root' }, Action: 'kms:*', Resource: '*' }] }) }));
+  const partner = credentialsOf('210987654321');
+  await assert.rejects(partner.send(new EncryptCommand({ KeyId: owner.Arn, Plaintext: utf8('x') })), AccessDeniedException);
+  const { GrantToken } = await kms.send(new CreateGrantCommand({ KeyId: owner.KeyId, GranteePrincipal: 'arn:aws:iam::210987654321:root', Operations: ['Encrypt'] }));
+  const encrypted = await partner.send(new EncryptCommand({ KeyId: owner.Arn, Plaintext: utf8('x'), GrantTokens: [GrantToken!] }));
+  assert.equal(encrypted.KeyId, owner.Arn);
+  await assert.rejects(partner.send(new DecryptCommand({ CiphertextBlob: encrypted.CiphertextBlob })), AccessDeniedException, 'the grant allows Encrypt only');
+  partner.destroy();
 });
