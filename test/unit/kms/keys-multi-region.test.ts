@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { addImportedMaterial } from './key-fixtures';
 import { ACCOUNT, REGION, createTestKms, rootCaller } from './harness';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -125,16 +126,12 @@ test('deleting a primary waits in PendingReplicaDeletion until its last replica 
 test('a replica of an imported multi-Region key waits for the same material to be imported into it', async () => {
   const kms = createTestKms();
   const primary = await primaryKey(kms, { Origin: 'EXTERNAL' });
-  await kms.store.transact((state) => {
-    const k = state.regions[`${ACCOUNT}/${REGION}`].keys[primary.KeyId];
-    k.state = 'Enabled';
-    k.materials.push({ id: 'd'.repeat(64), secret: Buffer.alloc(32, 4).toString('base64'), state: 'CURRENT', createdAt: 0, import: { importState: 'IMPORTED', expirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE', fingerprint: 'fp' } });
-  });
+  await addImportedMaterial(kms, primary.KeyId, { tag: 'd' });
   await kms.call('ReplicateKey', { KeyId: primary.KeyId, ReplicaRegion: WEST });
   kms.clock.advance(1000);
   const replica = (await kms.call('DescribeKey', { KeyId: primary.KeyId }, west)).KeyMetadata;
   assert.deepEqual([replica.KeyState, replica.Origin, replica.CurrentKeyMaterialId], ['PendingImport', 'EXTERNAL', undefined]);
   const [material] = (await stored(kms, primary.KeyId, WEST)).materials;
-  assert.deepEqual([material.id, material.secret, material.import?.importState, material.import?.fingerprint], ['d'.repeat(64), undefined, 'PENDING_IMPORT', 'fp']);
-  assert.equal((await stored(kms, primary.KeyId, REGION)).materials[0].secret, Buffer.alloc(32, 4).toString('base64'));
+  assert.deepEqual([material.id, material.secret, material.import?.importState, material.import?.fingerprint], ['d'.repeat(64), undefined, 'PENDING_IMPORT', 'fingerprint-d']);
+  assert.equal((await stored(kms, primary.KeyId, REGION)).materials[0].secret, Buffer.alloc(32, 0xd).toString('base64'));
 });

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { addImportedMaterial } from './key-fixtures';
 import { ACCOUNT, REGION, createTestKms } from './harness';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -123,16 +124,10 @@ test('RotateKeyOnDemand rotates now, at most 25 times per key, and not when an a
 test('RotateKeyOnDemand of an imported key needs material pending rotation', async () => {
   const kms = createTestKms();
   const key = await newKey(kms, { Origin: 'EXTERNAL' });
-  await kms.store.transact((state) => {
-    const k = state.regions[`${ACCOUNT}/${REGION}`].keys[key.KeyId];
-    k.state = 'Enabled';
-    k.materials.push({ id: 'a'.repeat(64), secret: Buffer.alloc(32, 1).toString('base64'), state: 'CURRENT', createdAt: START, import: { importState: 'IMPORTED', expirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE', fingerprint: 'f1' } });
-  });
+  await addImportedMaterial(kms, key.KeyId, { tag: 'a' });
   const e = await kms.fail('RotateKeyOnDemand', { KeyId: key.KeyId });
   assert.deepEqual([e.name, e.message], ['KMSInvalidStateException', `No available key material pending rotation for the key: ${key.Arn}.`]);
-  await kms.store.transact((state) => {
-    state.regions[`${ACCOUNT}/${REGION}`].keys[key.KeyId].materials.push({ id: 'b'.repeat(64), secret: Buffer.alloc(32, 2).toString('base64'), state: 'PENDING_ROTATION', createdAt: START, import: { importState: 'IMPORTED', expirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE', fingerprint: 'f2' } });
-  });
+  await addImportedMaterial(kms, key.KeyId, { tag: 'b', state: 'PENDING_ROTATION' });
   await kms.call('RotateKeyOnDemand', { KeyId: key.KeyId });
   const m = (await kms.call('DescribeKey', { KeyId: key.KeyId })).KeyMetadata;
   assert.equal(m.CurrentKeyMaterialId, 'b'.repeat(64));
@@ -142,11 +137,7 @@ test('RotateKeyOnDemand of an imported key needs material pending rotation', asy
 test('imported material expires on the clock: its secret is deleted and the key waits in PendingImport', async () => {
   const kms = createTestKms();
   const key = await newKey(kms, { Origin: 'EXTERNAL' });
-  await kms.store.transact((state) => {
-    const k = state.regions[`${ACCOUNT}/${REGION}`].keys[key.KeyId];
-    k.state = 'Enabled';
-    k.materials.push({ id: 'c'.repeat(64), secret: Buffer.alloc(32, 3).toString('base64'), state: 'CURRENT', createdAt: START, import: { importState: 'IMPORTED', expirationModel: 'KEY_MATERIAL_EXPIRES', validTo: START + DAY, fingerprint: 'f' } });
-  });
+  await addImportedMaterial(kms, key.KeyId, { tag: 'c', validTo: START + DAY });
   let m = (await kms.call('DescribeKey', { KeyId: key.KeyId })).KeyMetadata;
   assert.deepEqual([m.KeyState, m.ExpirationModel, m.ValidTo], ['Enabled', 'KEY_MATERIAL_EXPIRES', (START + DAY) / 1000]);
   kms.clock.advance(DAY);

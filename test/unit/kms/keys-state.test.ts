@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { connectedCloudHsmStore } from './key-fixtures';
 import { ACCOUNT, REGION, createTestKms, rootCaller } from './harness';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -129,10 +130,7 @@ test('GetKeyLastUsage reports the latest recorded use', async () => {
 
 test('keys of a disconnected custom key store are Unavailable; DisableKey then takes effect on reconnect', async () => {
   const kms = createTestKms();
-  const { CustomKeyStoreId: id } = await kms.call('CreateCustomKeyStore', {
-    CustomKeyStoreName: 'hsm', CloudHsmClusterId: 'cluster-234567abcdef', TrustAnchorCertificate: 'cert', KeyStorePassword: 'password1',
-  });
-  await kms.call('ConnectCustomKeyStore', { CustomKeyStoreId: id });
+  const id = await connectedCloudHsmStore(kms);
   const key = await newKey(kms, { Origin: 'AWS_CLOUDHSM', CustomKeyStoreId: id });
   await kms.call('DisconnectCustomKeyStore', { CustomKeyStoreId: id });
   assert.equal((await describe(kms, key.KeyId)).KeyState, 'Unavailable');
@@ -157,10 +155,7 @@ test('a failed call leaves the keyring exactly as it was', async () => {
 
 test('a custom-store key stays pending deletion while its store is disconnected; cancelled, it waits for the store', async () => {
   const kms = createTestKms();
-  const { CustomKeyStoreId: id } = await kms.call('CreateCustomKeyStore', {
-    CustomKeyStoreName: 'hsm', CloudHsmClusterId: 'cluster-234567abcdef', TrustAnchorCertificate: 'cert', KeyStorePassword: 'password1',
-  });
-  await kms.call('ConnectCustomKeyStore', { CustomKeyStoreId: id });
+  const id = await connectedCloudHsmStore(kms);
   const key = await newKey(kms, { Origin: 'AWS_CLOUDHSM', CustomKeyStoreId: id });
   await kms.call('ScheduleKeyDeletion', { KeyId: key.KeyId });
   await kms.call('DisconnectCustomKeyStore', { CustomKeyStoreId: id });
