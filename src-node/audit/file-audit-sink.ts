@@ -60,7 +60,8 @@ export class FileAuditSink implements AuditSink {
 
   /** Events in log order, those matching `filter` only. */
   async read(filter?: AuditFilter): Promise<CloudTrailEvent[]> {
-    const { entries, bad } = await this.readEntries();
+    // Without the lock a line may still be being written: leave it for the next read.
+    const { entries, bad } = await this.readEntries({ skipPartialLast: true });
     if (bad) throw new StoreError('damaged-audit-log', `${this.path}: ${bad.reason}. Run 'kmsw audit verify' to check the whole log.`);
     return filterEvents(
       entries.map((e) => e.event),
@@ -70,10 +71,13 @@ export class FileAuditSink implements AuditSink {
 
   /** Checks the hash chain and the head; on failure, `index` is the first bad entry (0-based). */
   async verify(): Promise<ChainVerdict & { entry?: unknown }> {
-    const { entries, bad, lines } = await this.readEntries();
-    if (bad) return { ok: false, index: bad.index, reason: bad.reason, entry: lines[bad.index] };
-    const verdict = verifyChain(entries, await this.readHead());
-    return verdict.ok ? verdict : { ...verdict, entry: entries[verdict.index] };
+    // Under the lock, so the log and its head are read at one moment, with no append half done.
+    return withFileLock(this.lockPath, async () => {
+      const { entries, bad, lines } = await this.readEntries({ skipPartialLast: false });
+      if (bad) return { ok: false, index: bad.index, reason: bad.reason, entry: lines[bad.index] };
+      const verdict = verifyChain(entries, await this.readHead());
+      return verdict.ok ? verdict : { ...verdict, entry: entries[verdict.index] };
+    });
   }
 
   /** Waits for appends in flight. */
@@ -129,7 +133,7 @@ export class FileAuditSink implements AuditSink {
     }
   }
 
-  private async readEntries(): Promise<{ entries: AuditEntry[]; lines: string[]; bad?: { index: number; reason: string } }> {
+  private async readEntries(options: { skipPartialLast: boolean }): Promise<{ entries: AuditEntry[]; lines: string[]; bad?: { index: number; reason: string } }> {
     let text: string;
     try {
       text = await readFile(this.path, 'utf8');
@@ -140,7 +144,7 @@ export class FileAuditSink implements AuditSink {
     const lines = text.split('\n');
     // The log ends with a newline; anything after the last one is an entry cut short.
     const partial = lines.pop();
-    if (partial) lines.push(partial);
+    if (partial && !options.skipPartialLast) lines.push(partial);
     const entries: AuditEntry[] = [];
     for (const [index, line] of lines.entries()) {
       try {

@@ -69,7 +69,9 @@ export class FileKeyringStore implements KeyringStore {
         async () => {
           this.inTransaction = true;
           try {
-            await this.refresh();
+            // A read's reload that began before the lock may hold an older file: let it finish, then load afresh.
+            await this.refreshing?.catch(() => undefined);
+            await this.reloadIfChanged();
             const state = this.state;
             let value: T;
             try {

@@ -122,6 +122,15 @@ describe('file audit sink', () => {
     assert.deepEqual(await readFile(path), before);
   });
 
+  it('reads past a last line still being written, which verify reports as incomplete', async () => {
+    const { sink, path } = await logWith(2);
+    const text = await readFile(path, 'utf8');
+    await writeFile(path, `${text}{"seq":3,"prevH`);
+    assert.equal((await sink.read()).length, 2);
+    const verdict = await sink.verify();
+    assert.deepEqual(verdict, { ok: false, index: 2, reason: 'line 3 is not a complete audit entry', entry: '{"seq":3,"prevH' });
+  });
+
   it('refuses to append after an incomplete last line', async () => {
     const { dir, path } = await logWith(2);
     await writeFile(path, (await readFile(path, 'utf8')).slice(0, -20));
