@@ -2,6 +2,7 @@
 import type { OperationDefinition } from '../operation';
 import { dataKeyOperations } from './crypto-data-keys';
 import { encryptionOperations } from './crypto-encryption';
+import { importOperations } from './crypto-import';
 import { macOperations } from './crypto-mac';
 import { signingOperations } from './crypto-signing';
 
@@ -10,4 +11,5 @@ export const cryptoOperations: Record<string, OperationDefinition> = {
   ...dataKeyOperations,
   ...signingOperations,
   ...macOperations,
+  ...importOperations,
 };

@@ -1,0 +1,300 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  constants,
+  createCipheriv,
+  createHmac,
+  createPublicKey,
+  generateKeyPairSync,
+  publicEncrypt,
+  randomBytes,
+  sign,
+  verify,
+} from 'node:crypto';
+import { ACCOUNT, b64, createTestKms, text, type TestKms } from './harness';
+
+const DAY = 24 * 3600 * 1000;
+const KWP_IV = Buffer.from('a65959a6', 'hex');
+
+interface ImportParameters {
+  token: string;
+  publicKey: Buffer;
+}
+
+async function externalKey(kms: TestKms, body: Record<string, unknown> = {}): Promise<string> {
+  return (await kms.call('CreateKey', { Origin: 'EXTERNAL', ...body })).KeyMetadata.KeyId as string;
+}
+
+async function parameters(kms: TestKms, keyId: string, WrappingAlgorithm: string, WrappingKeySpec = 'RSA_2048'): Promise<ImportParameters> {
+  const out = await kms.call('GetParametersForImport', { KeyId: keyId, WrappingAlgorithm, WrappingKeySpec });
+  return { token: out.ImportToken, publicKey: Buffer.from(out.PublicKey, 'base64') };
+}
+
+/** Wraps material the way AWS's import guide does, with node:crypto. */
+function wrapWithNode(publicKeyDer: Buffer, algorithm: string, material: Buffer): Buffer {
+  const key = createPublicKey({ key: publicKeyDer, format: 'der', type: 'spki' });
+  const oaepHash = algorithm.endsWith('SHA_1') ? 'sha1' : 'sha256';
+  const oaep = (data: Buffer) => publicEncrypt({ key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash }, data);
+  if (algorithm.startsWith('RSAES_OAEP')) return oaep(material);
+  const aesKey = randomBytes(32);
+  const kwp = createCipheriv('id-aes256-wrap-pad', aesKey, KWP_IV);
+  return Buffer.concat([oaep(aesKey), kwp.update(material), kwp.final()]);
+}
+
+/** Wraps material with the openssl command line, as in AWS's "Encrypt key material" examples. */
+function wrapWithOpenssl(publicKeyDer: Buffer, algorithm: string, material: Buffer): Buffer {
+  const dir = mkdtempSync(join(tmpdir(), 'kms-import-'));
+  try {
+    const path = (name: string) => join(dir, name);
+    writeFileSync(path('wrap.der'), publicKeyDer);
+    writeFileSync(path('material.bin'), material);
+    execFileSync('openssl', ['pkey', '-pubin', '-inform', 'DER', '-in', path('wrap.der'), '-out', path('wrap.pem')]);
+    const md = algorithm.endsWith('SHA_1') ? 'sha1' : 'sha256';
+    const oaep = (input: string, output: string) =>
+      execFileSync('openssl', ['pkeyutl', '-encrypt', '-pubin', '-inkey', path('wrap.pem'), '-pkeyopt', 'rsa_padding_mode:oaep', '-pkeyopt', `rsa_oaep_md:${md}`, '-pkeyopt', `rsa_mgf1_md:${md}`, '-in', input, '-out', output]);
+    if (algorithm.startsWith('RSAES_OAEP')) {
+      oaep(path('material.bin'), path('wrapped.bin'));
+      return readFileSync(path('wrapped.bin'));
+    }
+    execFileSync('openssl', ['rand', '-out', path('aes.bin'), '32']);
+    const aesHex = readFileSync(path('aes.bin')).toString('hex');
+    execFileSync('openssl', ['enc', '-id-aes256-wrap-pad', '-K', aesHex, '-iv', 'A65959A6', '-in', path('material.bin'), '-out', path('material.wrapped')]);
+    oaep(path('aes.bin'), path('aes.wrapped'));
+    return Buffer.concat([readFileSync(path('aes.wrapped')), readFileSync(path('material.wrapped'))]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function importMaterial(kms: TestKms, keyId: string, material: Buffer, algorithm = 'RSAES_OAEP_SHA_256', extra: Record<string, unknown> = {}) {
+  const p = await parameters(kms, keyId, algorithm);
+  return kms.call('ImportKeyMaterial', {
+    KeyId: keyId,
+    ImportToken: p.token,
+    EncryptedKeyMaterial: wrapWithNode(p.publicKey, algorithm, material).toString('base64'),
+    ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE',
+    ...extra,
+  });
+}
+
+test('GetParametersForImport: RSA wrapping key of the requested size, a token valid 24 hours', async () => {
+  const kms = createTestKms();
+  const keyId = await externalKey(kms);
+  assert.equal((await kms.call('DescribeKey', { KeyId: keyId })).KeyMetadata.KeyState, 'PendingImport');
+  for (const [spec, bits] of [['RSA_2048', 2048], ['RSA_3072', 3072]] as const) {
+    const out = await kms.call('GetParametersForImport', { KeyId: keyId, WrappingAlgorithm: 'RSA_AES_KEY_WRAP_SHA_256', WrappingKeySpec: spec });
+    assert.equal(out.KeyId, `arn:aws:kms:us-east-1:${ACCOUNT}:key/${keyId}`);
+    assert.equal(createPublicKey({ key: Buffer.from(out.PublicKey, 'base64'), format: 'der', type: 'spki' }).asymmetricKeyDetails?.modulusLength, bits);
+    assert.equal(out.ParametersValidTo, (kms.clock.now() + DAY) / 1000);
+    assert.ok(Buffer.from(out.ImportToken, 'base64').length > 0);
+  }
+});
+
+for (const wrap of [wrapWithNode, wrapWithOpenssl]) {
+  for (const algorithm of ['RSAES_OAEP_SHA_256', 'RSA_AES_KEY_WRAP_SHA_256', 'RSAES_OAEP_SHA_1', 'RSA_AES_KEY_WRAP_SHA_1']) {
+    test(`symmetric material wrapped by ${wrap === wrapWithNode ? 'node:crypto' : 'the openssl CLI'} with ${algorithm} imports and encrypts`, async () => {
+      const kms = createTestKms();
+      const keyId = await externalKey(kms);
+      // Wrapping keys are RSA_2048 except one case, so larger moduli are covered without slow key generation everywhere.
+      const p = await parameters(kms, keyId, algorithm, wrap === wrapWithOpenssl && algorithm === 'RSA_AES_KEY_WRAP_SHA_256' ? 'RSA_3072' : 'RSA_2048');
+      const validTo = kms.clock.now() + 30 * DAY;
+      const out = await kms.call('ImportKeyMaterial', {
+        KeyId: keyId,
+        ImportToken: p.token,
+        EncryptedKeyMaterial: wrap(p.publicKey, algorithm, randomBytes(32)).toString('base64'),
+        ValidTo: validTo / 1000,
+      });
+      assert.equal(out.KeyId, `arn:aws:kms:us-east-1:${ACCOUNT}:key/${keyId}`);
+      assert.match(out.KeyMaterialId, /^[0-9a-f]{64}$/);
+      const metadata = (await kms.call('DescribeKey', { KeyId: keyId })).KeyMetadata;
+      assert.equal(metadata.KeyState, 'Enabled');
+      assert.equal(metadata.ExpirationModel, 'KEY_MATERIAL_EXPIRES');
+      assert.equal(metadata.ValidTo, validTo / 1000);
+      assert.equal(metadata.CurrentKeyMaterialId, out.KeyMaterialId);
+      const { CiphertextBlob } = await kms.call('Encrypt', { KeyId: keyId, Plaintext: b64('byok') });
+      assert.equal(text((await kms.call('Decrypt', { CiphertextBlob })).Plaintext), 'byok');
+    });
+  }
+}
+
+test('imported RSA signing key: node signs with the private key and KMS verifies, and the reverse', async () => {
+  const kms = createTestKms();
+  const keyId = await externalKey(kms, { KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY' });
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const pkcs8 = privateKey.export({ format: 'der', type: 'pkcs8' });
+  // An RSA private key is too large for OAEP alone: it needs an RSA_AES_KEY_WRAP algorithm, here via openssl.
+  const p = await parameters(kms, keyId, 'RSA_AES_KEY_WRAP_SHA_256');
+  const direct = await kms.fail('ImportKeyMaterial', {
+    KeyId: keyId,
+    ImportToken: (await parameters(kms, keyId, 'RSAES_OAEP_SHA_256')).token,
+    EncryptedKeyMaterial: randomBytes(256).toString('base64'),
+    ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE',
+  });
+  assert.equal(direct.name, 'InvalidCiphertextException');
+  await kms.call('ImportKeyMaterial', {
+    KeyId: keyId,
+    ImportToken: p.token,
+    EncryptedKeyMaterial: wrapWithOpenssl(p.publicKey, 'RSA_AES_KEY_WRAP_SHA_256', pkcs8).toString('base64'),
+    ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE',
+  });
+  const kmsPublic = Buffer.from((await kms.call('GetPublicKey', { KeyId: keyId })).PublicKey, 'base64');
+  assert.deepEqual(kmsPublic, publicKey.export({ format: 'der', type: 'spki' }));
+  const message = Buffer.from('signed outside KMS');
+  for (const [algorithm, options] of [
+    ['RSASSA_PSS_SHA_256', { key: privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }],
+    ['RSASSA_PKCS1_V1_5_SHA_256', { key: privateKey }],
+  ] as const) {
+    const signature = sign('sha256', message, options).toString('base64');
+    const ok = await kms.call('Verify', { KeyId: keyId, Message: message.toString('base64'), Signature: signature, SigningAlgorithm: algorithm });
+    assert.equal(ok.SignatureValid, true);
+    const theirs = (await kms.call('Sign', { KeyId: keyId, Message: message.toString('base64'), SigningAlgorithm: algorithm })).Signature;
+    assert.ok(verify('sha256', message, { ...options, key: publicKey }, Buffer.from(theirs, 'base64')));
+  }
+});
+
+test('imported ECC and HMAC material work as node:crypto expects', async () => {
+  const kms = createTestKms();
+  const ecc = await externalKey(kms, { KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
+  const pair = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  await importMaterial(kms, ecc, pair.privateKey.export({ format: 'der', type: 'pkcs8' }), 'RSAES_OAEP_SHA_1');
+  const message = Buffer.from('ecc');
+  const signature = sign('sha256', message, pair.privateKey).toString('base64');
+  assert.equal((await kms.call('Verify', { KeyId: ecc, Message: message.toString('base64'), Signature: signature, SigningAlgorithm: 'ECDSA_SHA_256' })).SignatureValid, true);
+
+  const hmac = await externalKey(kms, { KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' });
+  const secret = randomBytes(40);
+  await importMaterial(kms, hmac, secret, 'RSA_AES_KEY_WRAP_SHA_1');
+  const mac = (await kms.call('GenerateMac', { KeyId: hmac, Message: b64('m'), MacAlgorithm: 'HMAC_SHA_256' })).Mac;
+  assert.equal(mac, createHmac('sha256', secret).update('m').digest('base64'));
+});
+
+test('material that does not fit the key spec gives IncorrectKeyMaterialException', async () => {
+  const kms = createTestKms();
+  const symmetric = await externalKey(kms);
+  const short = await kms.fail('ImportKeyMaterial', await importBody(kms, symmetric, randomBytes(16)));
+  assert.equal(short.name, 'IncorrectKeyMaterialException');
+  assert.match(short.message, /SYMMETRIC_DEFAULT: it must be 32 bytes/);
+  const ecc = await externalKey(kms, { KeySpec: 'ECC_NIST_P384', KeyUsage: 'SIGN_VERIFY' });
+  const p256 = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ format: 'der', type: 'pkcs8' });
+  const wrongCurve = await kms.fail('ImportKeyMaterial', await importBody(kms, ecc, p256));
+  assert.equal(wrongCurve.name, 'IncorrectKeyMaterialException');
+  const garbage = await kms.fail('ImportKeyMaterial', await importBody(kms, ecc, randomBytes(100)));
+  assert.equal(garbage.name, 'IncorrectKeyMaterialException');
+  assert.equal((await kms.call('DescribeKey', { KeyId: ecc })).KeyMetadata.KeyState, 'PendingImport');
+});
+
+async function importBody(kms: TestKms, keyId: string, material: Buffer, algorithm = 'RSA_AES_KEY_WRAP_SHA_256') {
+  const p = await parameters(kms, keyId, algorithm);
+  return { KeyId: keyId, ImportToken: p.token, EncryptedKeyMaterial: wrapWithNode(p.publicKey, algorithm, material).toString('base64'), ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE' };
+}
+
+test('import tokens: bound to their key, expire after 24 hours, garbage is invalid', async () => {
+  const kms = createTestKms();
+  const keyId = await externalKey(kms);
+  const other = await externalKey(kms);
+  const material = randomBytes(32);
+  const p = await parameters(kms, keyId, 'RSAES_OAEP_SHA_256');
+  const body = { KeyId: keyId, ImportToken: p.token, EncryptedKeyMaterial: wrapWithNode(p.publicKey, 'RSAES_OAEP_SHA_256', material).toString('base64'), ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE' };
+  const foreign = await kms.fail('ImportKeyMaterial', { ...body, KeyId: other });
+  assert.equal(foreign.name, 'InvalidImportTokenException');
+  const garbage = await kms.fail('ImportKeyMaterial', { ...body, ImportToken: b64('not a token') });
+  assert.equal(garbage.name, 'InvalidImportTokenException');
+  const tampered = Buffer.from(body.EncryptedKeyMaterial, 'base64');
+  tampered[10] ^= 1;
+  assert.equal((await kms.fail('ImportKeyMaterial', { ...body, EncryptedKeyMaterial: tampered.toString('base64') })).name, 'InvalidCiphertextException');
+  kms.clock.advance(DAY + 1000);
+  const expired = await kms.fail('ImportKeyMaterial', body);
+  assert.equal(expired.name, 'ExpiredImportTokenException');
+});
+
+test('ValidTo and ExpirationModel rules use AWS texts', async () => {
+  const kms = createTestKms();
+  const keyId = await externalKey(kms);
+  const body = await importBody(kms, keyId, randomBytes(32));
+  const { ExpirationModel: _model, ...expiring } = body;
+  const missing = await kms.fail('ImportKeyMaterial', expiring);
+  assert.equal(missing.name, 'ValidationException');
+  assert.equal(missing.message, 'A validTo date must be set if the ExpirationModel is KEY_MATERIAL_EXPIRES');
+  const now = kms.clock.now() / 1000;
+  assert.equal((await kms.fail('ImportKeyMaterial', { ...expiring, ValidTo: now - 60 })).name, 'ValidationException');
+  assert.equal((await kms.fail('ImportKeyMaterial', { ...expiring, ValidTo: now + 366 * 86400 })).name, 'ValidationException');
+  const both = await kms.fail('ImportKeyMaterial', { ...body, ValidTo: now + 86400 });
+  assert.equal(both.name, 'ValidationException');
+  assert.match(both.message, /must not be set/);
+});
+
+test('only the same material can be imported again; DeleteImportedKeyMaterial makes the key PendingImport', async () => {
+  const kms = createTestKms();
+  const keyId = await externalKey(kms);
+  const arn = `arn:aws:kms:us-east-1:${ACCOUNT}:key/${keyId}`;
+  const material = randomBytes(32);
+  const first = await importMaterial(kms, keyId, material);
+  const { CiphertextBlob } = await kms.call('Encrypt', { KeyId: keyId, Plaintext: b64('kept') });
+  const deleted = await kms.call('DeleteImportedKeyMaterial', { KeyId: keyId });
+  assert.equal(deleted.KeyMaterialId, first.KeyMaterialId);
+  assert.equal((await kms.call('DescribeKey', { KeyId: keyId })).KeyMetadata.KeyState, 'PendingImport');
+  const pending = await kms.fail('Decrypt', { CiphertextBlob });
+  assert.equal(pending.name, 'KMSInvalidStateException');
+  assert.equal(pending.message, `${arn} is pending import.`);
+  const different = await kms.fail('ImportKeyMaterial', await importBody(kms, keyId, randomBytes(32)));
+  assert.equal(different.name, 'IncorrectKeyMaterialException');
+  const again = await importMaterial(kms, keyId, material, 'RSA_AES_KEY_WRAP_SHA_256');
+  assert.equal(again.KeyMaterialId, first.KeyMaterialId);
+  assert.equal(text((await kms.call('Decrypt', { CiphertextBlob })).Plaintext), 'kept');
+  // Deleting from a key that never had material changes nothing.
+  const empty = await externalKey(kms);
+  assert.equal((await kms.call('DeleteImportedKeyMaterial', { KeyId: empty })).KeyMaterialId, undefined);
+});
+
+test('imported material expires at ValidTo on the keyring clock and can be imported again', async () => {
+  const kms = createTestKms();
+  const keyId = await externalKey(kms);
+  const material = randomBytes(32);
+  await importMaterial(kms, keyId, material, 'RSAES_OAEP_SHA_256', { ExpirationModel: 'KEY_MATERIAL_EXPIRES', ValidTo: (kms.clock.now() + DAY) / 1000 });
+  const { CiphertextBlob } = await kms.call('Encrypt', { KeyId: keyId, Plaintext: b64('until tomorrow') });
+  kms.clock.advance(2 * DAY);
+  assert.equal((await kms.fail('Decrypt', { CiphertextBlob })).name, 'KMSInvalidStateException');
+  await importMaterial(kms, keyId, material);
+  assert.equal(text((await kms.call('Decrypt', { CiphertextBlob })).Plaintext), 'until tomorrow');
+});
+
+test('NEW_KEY_MATERIAL waits as PENDING_ROTATION until RotateKeyOnDemand; old ciphertexts still decrypt', async () => {
+  const kms = createTestKms();
+  const keyId = await externalKey(kms);
+  const original = await importMaterial(kms, keyId, randomBytes(32));
+  const { CiphertextBlob } = await kms.call('Encrypt', { KeyId: keyId, Plaintext: b64('v1') });
+  const next = await importMaterial(kms, keyId, randomBytes(32), 'RSAES_OAEP_SHA_256', { ImportType: 'NEW_KEY_MATERIAL' });
+  assert.notEqual(next.KeyMaterialId, original.KeyMaterialId);
+  const second = await kms.fail('ImportKeyMaterial', { ...(await importBody(kms, keyId, randomBytes(32))), ImportType: 'NEW_KEY_MATERIAL' });
+  assert.equal(second.name, 'KMSInvalidStateException');
+  assert.match(second.message, new RegExp(`another key material \\(id: ${next.KeyMaterialId}\\) is pending rotation`));
+  await kms.call('RotateKeyOnDemand', { KeyId: keyId });
+  assert.equal((await kms.call('DescribeKey', { KeyId: keyId })).KeyMetadata.CurrentKeyMaterialId, next.KeyMaterialId);
+  assert.equal(text((await kms.call('Decrypt', { CiphertextBlob })).Plaintext), 'v1');
+  const fresh = await kms.call('Encrypt', { KeyId: keyId, Plaintext: b64('v2') });
+  assert.equal((await kms.call('Decrypt', { CiphertextBlob: fresh.CiphertextBlob })).KeyMaterialId, next.KeyMaterialId);
+});
+
+test('import operations refuse AWS_KMS keys, aliases, retired and China-only wrapping algorithms', async () => {
+  const kms = createTestKms();
+  const native = (await kms.call('CreateKey', {})).KeyMetadata;
+  const notExternal = await kms.fail('GetParametersForImport', { KeyId: native.KeyId, WrappingAlgorithm: 'RSAES_OAEP_SHA_256', WrappingKeySpec: 'RSA_2048' });
+  assert.equal(notExternal.name, 'UnsupportedOperationException');
+  assert.equal(notExternal.message, `${native.Arn} origin is AWS_KMS which is not valid for this operation.`);
+  assert.equal((await kms.fail('DeleteImportedKeyMaterial', { KeyId: native.KeyId })).name, 'UnsupportedOperationException');
+  const keyId = await externalKey(kms);
+  await kms.call('CreateAlias', { AliasName: 'alias/byok', TargetKeyId: keyId });
+  assert.equal((await kms.fail('GetParametersForImport', { KeyId: 'alias/byok', WrappingAlgorithm: 'RSAES_OAEP_SHA_256', WrappingKeySpec: 'RSA_2048' })).name, 'NotFoundException');
+  for (const [WrappingAlgorithm, WrappingKeySpec] of [['RSAES_PKCS1_V1_5', 'RSA_2048'], ['SM2PKE', 'SM2'], ['RSAES_OAEP_SHA_256', 'SM2']]) {
+    const e = await kms.fail('GetParametersForImport', { KeyId: keyId, WrappingAlgorithm, WrappingKeySpec });
+    assert.equal(e.name, 'UnsupportedOperationException', WrappingAlgorithm);
+  }
+  assert.equal((await kms.fail('GetParametersForImport', { KeyId: keyId, WrappingAlgorithm: 'RSAES_OAEP_SHA_256', WrappingKeySpec: 'RSA_1024' })).name, 'ValidationException');
+  await kms.call('ScheduleKeyDeletion', { KeyId: keyId, PendingWindowInDays: 7 });
+  const deleting = await kms.fail('GetParametersForImport', { KeyId: keyId, WrappingAlgorithm: 'RSAES_OAEP_SHA_256', WrappingKeySpec: 'RSA_2048' });
+  assert.equal(deleting.name, 'KMSInvalidStateException');
+});
