@@ -94,13 +94,17 @@ export function lintDocument(text: string, languageId: 'json' | 'yaml', options:
     const bytes = utf8Length(JSON.stringify(toValue(embedded.policy)));
     lintTree(embedded.policy, text, languageId, { ...options, key: options.key ?? embedded.key }, own, bytes, scan.problems.length === 0);
     const bypass = isTrue(embedded.bypassLockoutCheck);
+    const lockedOut = own.items.some((f) => f.code === 'lockout-risk');
     for (const f of own.items) {
       if (bypass && f.code === 'lockout-risk') {
         findings.add('lockout-risk', 'warning', 'BypassPolicyLockoutSafetyCheck is set, so KMS accepts this policy, but nobody could call kms:PutKeyPolicy on the key afterwards. Allow the account root kms:PutKeyPolicy.', f, f.fix);
       } else findings.items.push(f);
     }
     if (bypass && embedded.bypassLockoutCheck) {
-      findings.add('bypass-lockout-check', 'warning', 'BypassPolicyLockoutSafetyCheck turns off the check that stops a policy from locking everyone out of the key; AWS advises against setting it.', spanOf(embedded.bypassLockoutCheck));
+      // Harmless when the policy passes the check anyway; a real risk when it is what lets a lockout through.
+      findings.add('bypass-lockout-check', lockedOut ? 'warning' : 'info',
+        lockedOut ? 'BypassPolicyLockoutSafetyCheck lets this policy lock everyone out of the key; remove it and fix the policy.' : 'BypassPolicyLockoutSafetyCheck is not needed: this policy passes the lockout safety check. AWS advises against setting it.',
+        spanOf(embedded.bypassLockoutCheck));
     }
   }
   return finish(findings, options);

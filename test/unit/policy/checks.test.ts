@@ -310,6 +310,10 @@ test('CloudFormation YAML: findings point into the template; intrinsics are left
     'unknown-action@kms:Decrypted',
   ]);
   assert.equal(findings.find((f) => f.code === 'lockout-risk')!.severity, 'warning');
+  assert.equal(findings.find((f) => f.code === 'bypass-lockout-check')!.severity, 'warning');
+  // With an account statement the policy passes anyway: the flag is only noted.
+  const safe = TEMPLATE_YAML.replace('        Statement:\n', "        Statement:\n          - Effect: Allow\n            Principal:\n              AWS: '111122223333'\n            Action: kms:*\n            Resource: '*'\n");
+  assert.deepEqual(lintDocument(safe, 'yaml', OPTIONS).filter((f) => f.code.includes('lockout')).map((f) => `${f.code}:${f.severity}`), ['bypass-lockout-check:info']);
 });
 
 test('CloudFormation JSON: positions in the template; Fn::Sub principals are not judged', () => {
