@@ -34,6 +34,7 @@ export const CHECKS = {
   'unknown-action': 'Not a KMS action (or a pattern matching none).',
   'action-not-applicable': 'An action a key policy cannot allow (account-level, grant-decided or another service).',
   'redundant-action': 'An action already covered by kms:* or *.',
+  'action-star': 'Action "*", which in a key policy means kms:*.',
   'not-action-allow': 'Allow with NotAction allows every other action, future ones too.',
   'resource-not-star': 'Resource other than "*" in a key policy.',
   'not-resource': 'NotResource in a key policy.',

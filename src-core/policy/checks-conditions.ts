@@ -88,6 +88,10 @@ function formatProblem(info: ConditionKeyInfo, value: string, wildcards: boolean
       return !isRegionPattern(value) ? `${info.name} is a Region code such as "eu-west-1"` : undefined;
     case 'service-principal':
       return !hasWild && !isServicePrincipal(value) ? `${info.name} is a service principal such as "logs.amazonaws.com"` : undefined;
+    case 'principal-arn':
+      return !hasWild && !value.startsWith('arn:') ? `${info.name} is a principal ARN such as "arn:aws:iam::111122223333:role/App"` : undefined;
+    case 'hex-digest':
+      return !hasWild && !/^(0x)?[0-9a-f]+$/i.test(value) ? `${info.name} is a hexadecimal digest` : undefined;
     default:
       break;
   }
@@ -151,6 +155,10 @@ function checkValues(ctx: CheckContext, st: StatementModel, c: ConditionRef, fam
         break;
     }
     if (text.includes('${')) continue;
+    if (c.key.toLowerCase() === 'aws:principalarn' && /^arn:[^:]+:sts::[^:]*:assumed-role\//.test(text)) {
+      f.add('invalid-condition-value', 'warning', 'For a role session aws:PrincipalArn is the role\'s ARN (arn:aws:iam::ACCOUNT:role/NAME), never the assumed-role session ARN; this value never matches.', at);
+      continue;
+    }
     if (!like && /[*?]/.test(text) && c.parsed) {
       const base = c.parsed.base.name;
       const likeOp = base.startsWith('StringNot') ? 'StringNotLike' : base.startsWith('String') ? 'StringLike' : undefined;

@@ -116,6 +116,10 @@ function checkActions(ctx: CheckContext, st: StatementModel): void {
   for (const a of st.actions) {
     const at = spanOf(a.node);
     const text = a.value;
+    if (text === '*' && !st.notAction) {
+      f.add('action-star', 'info', 'In a key policy "*" means every KMS action; write "kms:*" to say so.', at, replaceFix('Use "kms:*"', at, '"kms:*"'));
+      continue;
+    }
     if (text === '*' || text.includes('${')) continue;
     const colon = text.indexOf(':');
     if (colon < 0) {
