@@ -75,6 +75,9 @@ function generateDataKey(operation: 'GenerateDataKey' | 'GenerateDataKeyWithoutP
 function generateDataKeyPair(operation: 'GenerateDataKeyPair' | 'GenerateDataKeyPairWithoutPlaintext') {
   return defineOperation((i: KeyPairInput) => isAwsManagedAliasReference(i.KeyId), async (input: KeyPairInput, ctx) => {
     assertNoRecipient(input.Recipient);
+    if (input.KeyPairSpec === 'SM2' && !ctx.caller.region.startsWith('cn-')) {
+      throw new KmsError('UnsupportedOperationException', 'KeyPairSpec SM2 is available only in the China Regions.');
+    }
     const key = wrappingKey(ctx, operation, input, { 'kms:DataKeyPairSpec': input.KeyPairSpec });
     assertNotDryRun(input.DryRun);
     // The pair is generated like a key's own material; only its two halves are returned.

@@ -66,6 +66,8 @@ const deriveSharedSecretOperation = defineOperation(false, (input: DeriveInput, 
   });
   assertUsage(key, 'KEY_AGREEMENT', 'DeriveSharedSecret');
   if (!supportsKeyAgreementAlgorithm(key.spec, input.KeyAgreementAlgorithm)) throw incompatibleAlgorithm(input.KeyAgreementAlgorithm, key);
+  // SM2 key agreement follows the Chinese national standard, which node:crypto does not implement.
+  if (key.spec === 'SM2') throw new KmsError('UnsupportedOperationException', 'DeriveSharedSecret with SM2 keys is not supported by the local KMS.');
   const secret = deriveSharedSecret(secretBytes(usableCurrentMaterial(key)), key.spec, input.PublicKey);
   assertNotDryRun(input.DryRun);
   ctx.noteUsage(key, 'DeriveSharedSecret');

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { constants, createHash, createPublicKey, generateKeyPairSync, publicEncrypt, sign, verify, type KeyObject } from 'node:crypto';
-import { ACCOUNT, b64, createTestKms, text, type TestKms } from './harness';
+import { ACCOUNT, b64, createTestKms, rootCaller, text, type TestKms } from './harness';
 
 const HASH: Record<string, string> = { '256': 'sha256', '384': 'sha384', '512': 'sha512' };
 
@@ -147,4 +147,18 @@ test('RSA encryption: both OAEP algorithms round-trip, offline ciphertext decryp
   const moved = await kms.call('ReEncrypt', { CiphertextBlob: encrypted.CiphertextBlob, SourceKeyId: keyId, SourceEncryptionAlgorithm: 'RSAES_OAEP_SHA_256', DestinationKeyId: symmetric });
   assert.equal(moved.SourceEncryptionAlgorithm, 'RSAES_OAEP_SHA_256');
   assert.equal(text((await kms.call('Decrypt', { CiphertextBlob: moved.CiphertextBlob })).Plaintext), 'x');
+});
+
+test('what Node cannot compute is refused with UnsupportedOperationException, never answered wrongly', async () => {
+  const kms = createTestKms();
+  const china = rootCaller(ACCOUNT, 'cn-north-1');
+  const sm2Signing = (await kms.call('CreateKey', { KeySpec: 'SM2', KeyUsage: 'SIGN_VERIFY' }, china)).KeyMetadata.KeyId;
+  const signing = await kms.fail('Sign', { KeyId: sm2Signing, Message: b64('m'), SigningAlgorithm: 'SM2DSA' }, china);
+  assert.equal(signing.name, 'UnsupportedOperationException');
+  const sm2Encryption = (await kms.call('CreateKey', { KeySpec: 'SM2', KeyUsage: 'ENCRYPT_DECRYPT' }, china)).KeyMetadata.KeyId;
+  const encryption = await kms.fail('Encrypt', { KeyId: sm2Encryption, Plaintext: b64('m'), EncryptionAlgorithm: 'SM2PKE' }, china);
+  assert.equal(encryption.name, 'UnsupportedOperationException');
+  const symmetric = (await kms.call('CreateKey', {})).KeyMetadata.KeyId;
+  const pair = await kms.fail('GenerateDataKeyPair', { KeyId: symmetric, KeyPairSpec: 'SM2' });
+  assert.equal(pair.name, 'UnsupportedOperationException');
 });

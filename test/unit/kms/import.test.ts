@@ -15,7 +15,7 @@ import {
   sign,
   verify,
 } from 'node:crypto';
-import { ACCOUNT, b64, createTestKms, text, type TestKms } from './harness';
+import { ACCOUNT, b64, createTestKms, rootCaller, text, type TestKms } from './harness';
 
 const DAY = 24 * 3600 * 1000;
 const KWP_IV = Buffer.from('a65959a6', 'hex');
@@ -297,4 +297,25 @@ test('import operations refuse AWS_KMS keys, aliases, retired and China-only wra
   await kms.call('ScheduleKeyDeletion', { KeyId: keyId, PendingWindowInDays: 7 });
   const deleting = await kms.fail('GetParametersForImport', { KeyId: keyId, WrappingAlgorithm: 'RSAES_OAEP_SHA_256', WrappingKeySpec: 'RSA_2048' });
   assert.equal(deleting.name, 'KMSInvalidStateException');
+});
+
+test('the same material imported into related multi-Region keys decrypts across Regions', async () => {
+  const kms = createTestKms();
+  const keyId = (await kms.call('CreateKey', { Origin: 'EXTERNAL', MultiRegion: true })).KeyMetadata.KeyId as string;
+  const material = randomBytes(32);
+  const primary = await importMaterial(kms, keyId, material);
+  // The replica starts without material (PendingImport once created): the same material is imported there too.
+  await kms.call('ReplicateKey', { KeyId: keyId, ReplicaRegion: 'eu-west-1' });
+  kms.clock.advance(60_000);
+  const europe = rootCaller(ACCOUNT, 'eu-west-1');
+  const p = (await kms.call('GetParametersForImport', { KeyId: keyId, WrappingAlgorithm: 'RSAES_OAEP_SHA_256', WrappingKeySpec: 'RSA_2048' }, europe));
+  const replica = await kms.call('ImportKeyMaterial', {
+    KeyId: keyId,
+    ImportToken: p.ImportToken,
+    EncryptedKeyMaterial: wrapWithNode(Buffer.from(p.PublicKey, 'base64'), 'RSAES_OAEP_SHA_256', material).toString('base64'),
+    ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE',
+  }, europe);
+  assert.equal(replica.KeyMaterialId, primary.KeyMaterialId);
+  const { CiphertextBlob } = await kms.call('Encrypt', { KeyId: keyId, Plaintext: b64('multi-Region BYOK') });
+  assert.equal(text((await kms.call('Decrypt', { CiphertextBlob }, europe)).Plaintext), 'multi-Region BYOK');
 });
