@@ -6,8 +6,8 @@ import { insertPropertyFix, type CheckContext } from './context';
 import { canonicalAction, KMS_ACTIONS, lookupConditionKey } from './data';
 import { statementActions } from './checks-elements';
 import { statementAnchor } from './checks-structure';
-import { keySpan, spanOf } from './findings';
-import { lockoutRisk } from './lockout';
+import { keySpan, spanOf, type Finding } from './findings';
+import { lockoutRiskFor } from './lockout';
 import type { ConditionRef, StatementModel } from './model';
 import { accountOfPrincipal } from './principals';
 import { toValue } from './tree';
@@ -57,7 +57,7 @@ function neutralises(deny: StatementModel, allow: StatementModel): boolean {
   return !allow.notPrincipal && allow.principals.length > 0 && allow.principals.every((p) => denied.has(`${p.type}|${p.value}`));
 }
 
-function lockoutFix(ctx: CheckContext): { title: string; edits: { offset: number; length: number; newText: string }[] } | undefined {
+function lockoutFix(ctx: CheckContext): Finding['fix'] {
   const account = ctx.options.accountIds?.[0];
   const sv = ctx.model.statementProp?.value;
   if (!account || ctx.format !== 'json' || sv?.kind !== 'array') return undefined;
@@ -68,12 +68,12 @@ function lockoutFix(ctx: CheckContext): { title: string; edits: { offset: number
 function checkLockout(ctx: CheckContext): void {
   const { model, options } = ctx;
   if (model.dynamicStatements || model.statements.some((s) => s.principalDynamic || s.actionDynamic || s.effectNode?.kind === 'dynamic')) return;
-  const at = model.statementProp ? keySpan(model.statementProp) : { offset: model.root.offset, length: 1 };
   if (!model.statementProp || model.statements.length === 0) return;
+  const at = keySpan(model.statementProp);
   if (options.deployer) {
     const d = options.deployer;
     const keyArn = `arn:aws:kms:${d.region}:${d.accountId}:key/00000000-0000-0000-0000-000000000000`;
-    if (lockoutRisk(JSON.stringify(toValue(model.root)), d, keyArn)) {
+    if (lockoutRiskFor(model, d, keyArn)) {
       ctx.findings.add('lockout-risk', 'error', `After this policy ${d.principal} could not call kms:PutKeyPolicy, so KMS refuses it (lockout safety check). Allow that principal, or the account root, kms:PutKeyPolicy.`, at, lockoutFix(ctx));
     }
     return;

@@ -6,10 +6,15 @@
  */
 import type { Caller } from '../kms/context';
 import { evaluate, policyModel, requestFromCaller } from './evaluate';
+import type { PolicyModel } from './model';
 
 /** True when, under this policy, the caller could no longer call kms:PutKeyPolicy on the key. */
 export function lockoutRisk(policyText: string, caller: Caller, keyArn: string): boolean {
   const model = policyModel(policyText);
-  if (!model) return true;
+  return !model || lockoutRiskFor(model, caller, keyArn);
+}
+
+/** The same for a parsed policy (grants cannot allow PutKeyPolicy, so only the policy counts). */
+export function lockoutRiskFor(model: PolicyModel, caller: Caller, keyArn: string): boolean {
   return !evaluate(model, [], requestFromCaller(caller, 'kms:PutKeyPolicy', keyArn)).allowed;
 }
