@@ -5,6 +5,7 @@
  */
 import { KmsError } from '../errors';
 import { lockoutRisk } from '../policy/lockout';
+import { isServicePrincipal, parseAwsPrincipal } from '../policy/principals';
 import type { Caller } from './context';
 
 /** Key policy document quota in bytes (not adjustable). */
@@ -12,6 +13,19 @@ export const KEY_POLICY_MAX_BYTES = 32 * 1024;
 
 function malformed(message: string): KmsError {
   return new KmsError('MalformedPolicyDocumentException', message);
+}
+
+/** "*", or a map of AWS principals (accounts, users, roles, sessions; not groups) and service principals. */
+function validPrincipal(principal: unknown): boolean {
+  if (principal === '*') return true;
+  if (typeof principal !== 'object' || principal === null || Array.isArray(principal)) return false;
+  return Object.entries(principal).every(([type, value]) => {
+    const values: unknown[] = Array.isArray(value) ? value : [value];
+    if (values.length === 0 || values.some((v) => typeof v !== 'string')) return false;
+    if (type === 'AWS') return (values as string[]).every((v) => parseAwsPrincipal(v) !== undefined && parseAwsPrincipal(v)?.kind !== 'group');
+    if (type === 'Service') return (values as string[]).every((v) => isServicePrincipal(v));
+    return false;
+  });
 }
 
 function assertStructure(text: string): void {
@@ -29,6 +43,7 @@ function assertStructure(text: string): void {
     const s = st as Record<string, unknown>;
     if (s.Effect !== 'Allow' && s.Effect !== 'Deny') throw malformed('Policy contains a statement whose Effect is neither Allow nor Deny.');
     if (s.Principal === undefined && s.NotPrincipal === undefined) throw malformed('Policy contains a statement with no principal.');
+    if (!validPrincipal(s.Principal ?? s.NotPrincipal)) throw malformed('Policy contains a statement with one or more invalid principals.');
   }
 }
 

@@ -80,7 +80,8 @@ const updatePrimaryRegion = defineOperation(true, (input: { KeyId: string; Prima
   authorizeOnKey(ctx, 'kms:UpdatePrimaryRegion', primary, input.KeyId, { 'kms:PrimaryRegion': input.PrimaryRegion });
   assertPrimary(primary);
   assertKeyState(primary, 'UpdatePrimaryRegion');
-  if (input.PrimaryRegion === primary.region) throw new KmsError('ValidationException', `${primary.arn} is already the primary key.`);
+  // Naming the current primary Region changes nothing.
+  if (input.PrimaryRegion === primary.region) return {};
   assertSamePartition(primary, input.PrimaryRegion);
   const next = findKey(ctx.state, primary.accountId, input.PrimaryRegion, primary.keyId);
   if (!next) throw new KmsError('NotFoundException', `Key '${keyArn(input.PrimaryRegion, primary.accountId, primary.keyId)}' does not exist`);

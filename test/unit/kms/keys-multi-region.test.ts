@@ -88,6 +88,8 @@ test('UpdatePrimaryRegion swaps roles; both keys are Updating for a moment', asy
   kms.clock.advance(1000);
   assert.equal((await kms.fail('UpdatePrimaryRegion', { KeyId: primary.KeyId, PrimaryRegion: 'ap-south-1' })).name, 'NotFoundException');
   assert.equal((await kms.fail('UpdatePrimaryRegion', { KeyId: primary.KeyId, PrimaryRegion: REGION }, west)).name, 'UnsupportedOperationException');
+  await kms.call('UpdatePrimaryRegion', { KeyId: primary.KeyId, PrimaryRegion: REGION });
+  assert.equal((await kms.call('DescribeKey', { KeyId: primary.KeyId })).KeyMetadata.KeyState, 'Enabled');
   await kms.call('UpdatePrimaryRegion', { KeyId: primary.Arn, PrimaryRegion: WEST });
   assert.equal((await kms.call('DescribeKey', { KeyId: primary.KeyId })).KeyMetadata.KeyState, 'Updating');
   kms.clock.advance(1000);

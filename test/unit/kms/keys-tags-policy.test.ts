@@ -53,11 +53,18 @@ test('PutKeyPolicy replaces the policy after the same checks as CreateKey', asyn
     [{ Policy: '{"Statement": [' }, 'MalformedPolicyDocumentException'],
     [{ Policy: '{"Statement": [{"Effect": "Permit", "Principal": "*"}]}' }, 'MalformedPolicyDocumentException'],
     [{ Policy: policy, PolicyName: 'other' }, 'NotFoundException'],
+    [{ Policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:group/admins` }, Action: 'kms:*', Resource: '*' }] }) }, 'MalformedPolicyDocumentException'],
+    [{ Policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: 'alice' }, Action: 'kms:*', Resource: '*' }] }) }, 'MalformedPolicyDocumentException'],
+    [{ Policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { Service: 'not a service' }, Action: 'kms:*', Resource: '*' }] }) }, 'MalformedPolicyDocumentException'],
     [{ Policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: alice }, Action: 'kms:*', Resource: '*' }], Padding: 'x'.repeat(33000) }) }, 'LimitExceededException'],
   ];
   for (const [body, name] of cases) assert.equal((await kms.fail('PutKeyPolicy', { KeyId: key.KeyId, ...body })).name, name, JSON.stringify(body).slice(0, 80));
+  const invalid = await kms.fail('PutKeyPolicy', { KeyId: key.KeyId, Policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: ['*', 'bob'] }, Action: 'kms:*', Resource: '*' }] }) });
+  assert.equal(invalid.message, 'Policy contains a statement with one or more invalid principals.');
+  const services = JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: [alice, ACCOUNT, `arn:aws:sts::${ACCOUNT}:assumed-role/r/s`] }, Action: 'kms:*', Resource: '*' }, { Effect: 'Allow', Principal: { Service: 'logs.amazonaws.com' }, Action: 'kms:Encrypt', Resource: '*' }] });
+  await kms.call('PutKeyPolicy', { KeyId: key.KeyId, Policy: services, BypassPolicyLockoutSafetyCheck: true });
   assert.equal((await kms.fail('GetKeyPolicy', { KeyId: 'alias/x' })).name, 'NotFoundException');
-  assert.equal((await kms.call('GetKeyPolicy', { KeyId: key.KeyId })).Policy, policy);
+  assert.equal((await kms.call('GetKeyPolicy', { KeyId: key.KeyId })).Policy, services);
 });
 
 test('PutKeyPolicy runs the lockout safety check for the caller unless bypassed', async () => {
