@@ -59,9 +59,9 @@ function record(random: Random, now: number, secret: Buffer, publicKey?: Buffer)
   };
 }
 
-/** Whether this runtime can generate material for the spec (ML-DSA needs a newer Node.js). */
-export function canGenerate(spec: KeySpec): boolean {
-  return RANDOM_SECRET_BYTES[spec] !== undefined || PAIRS[spec] !== undefined;
+/** Throws UnsupportedOperationException for a spec this runtime cannot generate (ML-DSA needs a newer Node.js). */
+export function assertCanGenerate(spec: KeySpec): void {
+  if (RANDOM_SECRET_BYTES[spec] === undefined && PAIRS[spec] === undefined) throw unsupported(spec);
 }
 
 /** New CURRENT material for `spec`, generated synchronously. */

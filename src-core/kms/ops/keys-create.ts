@@ -7,7 +7,7 @@ import { mrkId, uuid } from '../../ids/random-ids';
 import { keyArn } from '../../ids/identifiers';
 import type { OperationContext } from '../context';
 import { defaultKeyPolicy } from '../default-policy';
-import { canGenerate, generateKeyMaterialAsync } from '../key-material';
+import { assertCanGenerate, generateKeyMaterialAsync } from '../key-material';
 import { keyMetadata } from '../key-metadata';
 import { assertKeyState } from '../key-state';
 import { authorizeOnKey, isAwsManagedAliasReference, newKeyRecord, resolveKey } from '../keys';
@@ -60,9 +60,7 @@ function specAndUsage(input: CreateKeyInput, region: string): { spec: KeySpec; u
   if (spec === 'SM2' && !region.startsWith('cn-')) {
     throw new KmsError('UnsupportedOperationException', 'KeySpec SM2 is available only in the China Regions.');
   }
-  if (!canGenerate(spec)) {
-    throw new KmsError('UnsupportedOperationException', `KeySpec ${spec} is not supported by this local KMS: the Node.js runtime cannot generate ${spec} keys.`);
-  }
+  assertCanGenerate(spec);
   return { spec, usage };
 }
 
