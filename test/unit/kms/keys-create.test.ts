@@ -186,3 +186,13 @@ test('ListKeys pages with Limit and Marker and rejects a bad marker', async () =
   assert.equal((await kms.fail('ListKeys', { Marker: 'garbage' })).name, 'InvalidMarkerException');
   assert.equal((await kms.fail('ListKeys', { Limit: 1001 })).name, 'ValidationException');
 });
+
+test('in a China Region keys get aws-cn ARNs and SM2 keys can be created', async () => {
+  const kms = createTestKms();
+  const china = rootCaller(ACCOUNT, 'cn-north-1');
+  const { KeyMetadata: m } = await kms.call('CreateKey', { KeySpec: 'SM2', KeyUsage: 'SIGN_VERIFY' }, china);
+  assert.equal(m.Arn, `arn:aws-cn:kms:cn-north-1:${ACCOUNT}:key/${m.KeyId}`);
+  assert.deepEqual(m.SigningAlgorithms, ['SM2DSA']);
+  const policy = JSON.parse((await kms.call('GetKeyPolicy', { KeyId: m.KeyId }, china)).Policy);
+  assert.equal(policy.Statement[0].Principal.AWS, `arn:aws-cn:iam::${ACCOUNT}:root`);
+});
