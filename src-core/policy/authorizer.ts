@@ -2,15 +2,16 @@
  * The engine's authorizer: every KMS request is decided by the key policy and the key's grants.
  *
  * Rules of the local KMS (there is no IAM locally):
- * - Requests without a key (CreateKey, ListKeys, ListAliases, GenerateRandom, custom key stores…) are
- *   allowed in AWS by the caller's IAM policies only; locally every principal of the caller's own account
- *   may make them.
+ * - Requests without a key (CreateKey, ListKeys, GenerateRandom, custom key stores…) and account-level
+ *   actions even when a key is named (ListAliases with a KeyId) are allowed in AWS by the caller's IAM
+ *   policies only; locally every principal of the caller's own account may make them.
  * - Requests on a key are evaluated against its key policy and grants (evaluate.ts). A statement that
  *   names an account delegates to that account's IAM policies; with no IAM policies to consult it allows
  *   every principal of the account, so the default key policy keeps allowing everyone of the account while
  *   a policy that names only specific principals is enforced.
  */
 import type { AuthorizationDecision, Authorizer } from '../kms/context';
+import { KMS_ACTIONS } from './data';
 import { evaluate, policyModel, requestFromCaller, type EvaluationOptions } from './evaluate';
 import type { PolicyModel } from './model';
 
@@ -30,7 +31,7 @@ export function createPolicyAuthorizer(options: EvaluationOptions = {}): Authori
   };
   return {
     authorize({ caller, action, key, conditions, grantTokens }): AuthorizationDecision {
-      if (!key) return { allowed: true, decidedBy: { kind: 'default' } };
+      if (!key || KMS_ACTIONS[action.replace(/^kms:/i, '')]?.effectiveIn === 'IAM') return { allowed: true, decidedBy: { kind: 'default' } };
       const result = evaluate(modelOf(key.policy), key.grants, requestFromCaller(caller, action, key.arn, conditions, grantTokens), options);
       return { allowed: result.allowed, ...(result.decidedBy ? { decidedBy: result.decidedBy } : {}), ...(result.reason ? { reason: result.reason } : {}) };
     },

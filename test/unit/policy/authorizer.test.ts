@@ -31,6 +31,11 @@ test('requests without a key are allowed for the caller\'s own account', () => {
   assert.deepEqual(decision, { allowed: true, decidedBy: { kind: 'default' } });
 });
 
+test('account-level actions stay IAM-only when a key is named (ListAliases with a KeyId)', () => {
+  const decision = createPolicyAuthorizer().authorize({ caller: caller('bob'), action: 'kms:ListAliases', key: keyWith(aliceOnly), conditions: {} });
+  assert.deepEqual(decision, { allowed: true, decidedBy: { kind: 'default' } });
+});
+
 test('the default key policy allows every principal of the account, not other accounts', () => {
   const auth = createPolicyAuthorizer();
   const key = keyWith(fixture('aws-clean/default-key-policy.json'));

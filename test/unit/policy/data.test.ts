@@ -3,6 +3,8 @@
  * and the enumerated condition values are exactly the model's enums. Fails when either side changes alone.
  */
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { OPERATION_NAMES, shape } from '../../../src-core/kms/model/shapes';
 import { GRANT_OPERATIONS, KEY_SPECS, KEY_USAGES, KMS_ACTION_NAMES, KMS_ACTIONS, KMS_CONDITION_KEYS, lookupConditionKey, parseOperator } from '../../../src-core/policy/data';
@@ -64,4 +66,21 @@ test('operators parse with qualifiers and IfExists', () => {
   assert.deepEqual({ ...parseOperator('ForAllValues:StringLikeIfExists'), base: parseOperator('ForAllValues:StringLikeIfExists')!.base.name }, { base: 'StringLike', qualifier: 'ForAllValues', ifExists: true });
   assert.equal(parseOperator('stringequals'), undefined);
   assert.equal(parseOperator('ForSomeValues:StringEquals'), undefined);
+});
+
+/** The engine's sources, read as text: the names it authorizes and the condition values it supplies. */
+function engineSources(dir = join(import.meta.dirname, '../../../src-core/kms')): string {
+  return readdirSync(dir, { withFileTypes: true })
+    .map((e) => (e.isDirectory() ? engineSources(join(dir, e.name)) : e.name.endsWith('.ts') ? readFileSync(join(dir, e.name), 'utf8') : ''))
+    .join('\n');
+}
+
+test('every action the engine authorizes and every condition key it supplies is in the tables', () => {
+  const source = engineSources();
+  const actions = [...source.matchAll(/(?:authorize(?:OnKey)?\((?:ctx,\s*)?|action: )'kms:([A-Za-z]+)'/g)].map((m) => m[1]);
+  assert.ok(actions.length > 20, `found only ${actions.length} authorize calls`);
+  assert.deepEqual([...new Set(actions)].filter((a) => !KMS_ACTIONS[a]), []);
+  const keys = [...source.matchAll(/'((?:kms|aws):[A-Za-z]+)':/g)].map((m) => m[1]);
+  assert.ok(keys.length > 10);
+  assert.deepEqual([...new Set(keys)].filter((k) => !lookupConditionKey(k)), []);
 });
