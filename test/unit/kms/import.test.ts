@@ -319,3 +319,20 @@ test('the same material imported into related multi-Region keys decrypts across 
   const { CiphertextBlob } = await kms.call('Encrypt', { KeyId: keyId, Plaintext: b64('multi-Region BYOK') });
   assert.equal(text((await kms.call('Decrypt', { CiphertextBlob }, europe)).Plaintext), 'multi-Region BYOK');
 });
+
+test('ImportType and KeyMaterialId rules: NEW_KEY_MATERIAL must be new and symmetric, a named material must exist', async () => {
+  const kms = createTestKms();
+  const keyId = await externalKey(kms);
+  const material = randomBytes(32);
+  const first = await importMaterial(kms, keyId, material, 'RSAES_OAEP_SHA_256', { KeyMaterialDescription: 'first' });
+  const reused = await kms.fail('ImportKeyMaterial', { ...(await importBody(kms, keyId, material)), ImportType: 'NEW_KEY_MATERIAL' });
+  assert.equal(reused.name, 'IncorrectKeyMaterialException');
+  const unknown = await kms.fail('ImportKeyMaterial', { ...(await importBody(kms, keyId, material)), KeyMaterialId: 'ab'.repeat(32) });
+  assert.equal(unknown.name, 'NotFoundException');
+  const named = await kms.call('ImportKeyMaterial', { ...(await importBody(kms, keyId, material)), KeyMaterialId: first.KeyMaterialId });
+  assert.equal(named.KeyMaterialId, first.KeyMaterialId);
+  const hmac = await externalKey(kms, { KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' });
+  await importMaterial(kms, hmac, randomBytes(32));
+  const notSymmetric = await kms.fail('ImportKeyMaterial', { ...(await importBody(kms, hmac, randomBytes(32))), ImportType: 'NEW_KEY_MATERIAL' });
+  assert.equal(notSymmetric.name, 'UnsupportedOperationException');
+});
