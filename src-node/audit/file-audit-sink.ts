@@ -4,17 +4,22 @@
  *
  * Several processes append to one log: each append holds the log's lock file, and when the log grew
  * since this process last appended, it re-reads the last entry so the chain continues from whoever
- * wrote last. Appends are not fsynced: an audit entry is written after its call took effect, and a
- * sync per KMS call would cost a disk flush on every Encrypt. A kill loses nothing (the data is in the
- * page cache); a power loss may lose the last entries, which `verify` then reports against the head.
+ * wrote last. Calls that arrive while an append is under way are written together in the next one
+ * (one lock, one write), so concurrent clients do not queue on the lock one by one.
+ *
+ * Appends are not fsynced: an entry is written after its call took effect, and a flush per call
+ * (about 1 ms measured on ext4) would cap every host at about a thousand calls a second. A killed
+ * process loses nothing (the data is in the page cache); a power loss may lose the last entries.
+ * The head is rewritten in place rather than replaced by rename, because ext4 flushes data on a
+ * rename or truncate over an existing file (2 ms per call, measured).
  */
-import { appendFile, mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AuditSink } from '../../src-core/ports';
 import type { CloudTrailEvent } from '../../src-core/audit/event';
 import { appendEntry, verifyChain, type AuditEntry, type AuditHead, type ChainVerdict } from '../../src-core/audit/chain';
 import { filterEvents, type AuditFilter } from '../../src-core/audit/query';
-import { writeFileAtomic } from '../store/atomic-write';
 import { withFileLock } from '../store/file-lock';
 import { StoreError } from '../store/store-error';
 
@@ -22,6 +27,14 @@ export const AUDIT_LOG_FILE = 'audit.log.jsonl';
 const LOCK_FILE = 'audit.lock';
 /** How much of the log's end to read at first when looking for its last entry. */
 const TAIL_CHUNK = 16 * 1024;
+/** The head is padded to a fixed length so rewriting it in place never leaves old bytes behind. */
+const HEAD_LENGTH = 128;
+
+interface Pending {
+  event: CloudTrailEvent;
+  resolve(): void;
+  reject(e: unknown): void;
+}
 
 export async function openFileAuditSink(options: { dir: string }): Promise<FileAuditSink> {
   await mkdir(options.dir, { recursive: true, mode: 0o700 });
@@ -34,7 +47,8 @@ export class FileAuditSink implements AuditSink {
   private readonly lockPath: string;
   /** The last entry this process wrote or read, and the log's size just after it. */
   private last: { head: AuditHead; size: number } | undefined;
-  private tail: Promise<unknown> = Promise.resolve();
+  private queue: Pending[] = [];
+  private draining: Promise<void> | undefined;
 
   constructor(dir: string) {
     this.path = join(dir, AUDIT_LOG_FILE);
@@ -43,19 +57,10 @@ export class FileAuditSink implements AuditSink {
   }
 
   append(event: CloudTrailEvent): Promise<void> {
-    const done = this.tail.then(() =>
-      withFileLock(this.lockPath, async () => {
-        const prev = await this.lastHead();
-        const entry = appendEntry(prev?.head, event);
-        const line = Buffer.from(`${JSON.stringify(entry)}\n`);
-        await appendFile(this.path, line, { mode: 0o600 });
-        const head: AuditHead = { seq: entry.seq, hash: entry.hash };
-        await writeFileAtomic(this.headPath, `${JSON.stringify(head)}\n`, { durable: false });
-        this.last = { head, size: (prev?.size ?? 0) + line.length };
-      }),
-    );
-    this.tail = done.catch(() => undefined);
-    return done;
+    return new Promise((resolve, reject) => {
+      this.queue.push({ event, resolve, reject });
+      this.draining ??= this.drain();
+    });
   }
 
   /** Events in log order, those matching `filter` only. */
@@ -75,61 +80,106 @@ export class FileAuditSink implements AuditSink {
     return withFileLock(this.lockPath, async () => {
       const { entries, bad, lines } = await this.readEntries({ skipPartialLast: false });
       if (bad) return { ok: false, index: bad.index, reason: bad.reason, entry: lines[bad.index] };
-      const verdict = verifyChain(entries, await this.readHead());
+      const verdict = verifyChain(entries, this.readHead());
       return verdict.ok ? verdict : { ...verdict, entry: entries[verdict.index] };
     });
   }
 
   /** Waits for appends in flight. */
   async close(): Promise<void> {
-    await this.tail;
+    await this.draining;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0);
+      try {
+        await withFileLock(this.lockPath, async () => this.write(batch.map((p) => p.event)));
+        for (const p of batch) p.resolve();
+      } catch (e) {
+        for (const p of batch) p.reject(e);
+      }
+    }
+    this.draining = undefined;
+  }
+
+  /** Appends the entries and moves the head. Synchronous: a few small writes, cheaper inline than through the thread pool. */
+  private write(events: CloudTrailEvent[]): void {
+    const prev = this.lastHead();
+    let head = prev?.head;
+    let lines = '';
+    for (const event of events) {
+      const entry = appendEntry(head, event);
+      lines += `${JSON.stringify(entry)}\n`;
+      head = { seq: entry.seq, hash: entry.hash };
+    }
+    const data = Buffer.from(lines);
+    const fd = openSync(this.path, 'a', 0o600);
+    try {
+      for (let written = 0; written < data.length; ) written += writeSync(fd, data, written);
+    } finally {
+      closeSync(fd);
+    }
+    this.writeHead(head!);
+    this.last = { head: head!, size: (prev?.size ?? 0) + data.length };
   }
 
   /** The last entry's seq and hash, re-read from the file only when the log changed since this process last saw it. */
-  private async lastHead(): Promise<{ head: AuditHead; size: number } | undefined> {
-    let handle;
+  private lastHead(): { head: AuditHead; size: number } | undefined {
+    let fd: number;
     try {
-      handle = await open(this.path, 'r');
+      fd = openSync(this.path, 'r');
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-      await this.refuseIfHeadAhead(0);
+      this.refuseIfHeadAhead(0);
       return undefined;
     }
     try {
-      const { size } = await handle.stat();
+      const { size } = fstatSync(fd);
       if (this.last && this.last.size === size) return this.last;
       if (size === 0) {
-        await this.refuseIfHeadAhead(0);
+        this.refuseIfHeadAhead(0);
         return undefined;
       }
-      const line = await lastLine(handle, size, this.path);
       let entry: AuditEntry;
       try {
-        entry = JSON.parse(line) as AuditEntry;
-      } catch {
+        entry = JSON.parse(lastLine(fd, size, this.path)) as AuditEntry;
+      } catch (e) {
+        if (e instanceof StoreError) throw e;
         throw new StoreError('damaged-audit-log', `The last line of ${this.path} is not an audit entry, so new entries cannot be chained to it. Run 'kmsw audit verify'; move the log away to start a new one.`);
       }
-      await this.refuseIfHeadAhead(entry.seq);
+      this.refuseIfHeadAhead(entry.seq);
       return { head: { seq: entry.seq, hash: entry.hash }, size };
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
   }
 
   /** Appending after entries were cut off the end would hide the cut: refuse instead. */
-  private async refuseIfHeadAhead(lastSeq: number): Promise<void> {
-    const head = await this.readHead();
+  private refuseIfHeadAhead(lastSeq: number): void {
+    const head = this.readHead();
     if (head && head.seq > lastSeq) {
       throw new StoreError('damaged-audit-log', `${this.path} ends at entry ${lastSeq} but its head records entry ${head.seq}: entries were removed. Run 'kmsw audit verify'; move the log and its .head file away to start a new one.`);
     }
   }
 
-  private async readHead(): Promise<AuditHead | undefined> {
+  private readHead(): AuditHead | undefined {
     try {
-      return JSON.parse(await readFile(this.headPath, 'utf8')) as AuditHead;
+      return JSON.parse(readFileSync(this.headPath, 'utf8')) as AuditHead;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw new StoreError('damaged-audit-log', `${this.headPath} is damaged. Run 'kmsw audit verify' to check the log itself.`);
+    }
+  }
+
+  private writeHead(head: AuditHead): void {
+    const text = Buffer.from(`${JSON.stringify(head).padEnd(HEAD_LENGTH - 1)}\n`);
+    // No O_TRUNC: the record has a fixed length, and truncating would cost a flush on ext4.
+    const fd = openSync(this.headPath, constants.O_WRONLY | constants.O_CREAT, 0o600);
+    try {
+      writeSync(fd, text, 0, text.length, 0);
+    } finally {
+      closeSync(fd);
     }
   }
 
@@ -158,11 +208,11 @@ export class FileAuditSink implements AuditSink {
 }
 
 /** The text of the file's last line (without its newline), reading backwards from the end in growing chunks. */
-async function lastLine(handle: FileHandle, size: number, path: string): Promise<string> {
+function lastLine(fd: number, size: number, path: string): string {
   for (let chunk = TAIL_CHUNK; ; chunk *= 4) {
     const start = Math.max(0, size - chunk);
     const buffer = Buffer.alloc(size - start);
-    await handle.read(buffer, 0, buffer.length, start);
+    readSync(fd, buffer, 0, buffer.length, start);
     if (buffer[buffer.length - 1] !== 0x0a) {
       throw new StoreError('damaged-audit-log', `${path} ends with an incomplete entry (the writer stopped mid-line). Run 'kmsw audit verify'; move the log away to start a new one.`);
     }

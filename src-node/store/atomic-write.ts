@@ -1,22 +1,20 @@
 /**
  * Replaces a file so that a reader or a crash sees either the old or the new contents, never a mix:
  * write a temp file in the same folder, fsync it, rename it over the target, fsync the folder (so
- * the rename itself survives a power loss). `durable: false` skips both fsyncs, for small files that
- * are rewritten often and may lag behind after a power loss (the audit log's head).
+ * the rename itself survives a power loss).
  */
 import { randomBytes } from 'node:crypto';
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
-export async function writeFileAtomic(path: string, data: Uint8Array | string, options: { mode?: number; durable?: boolean } = {}): Promise<void> {
-  const durable = options.durable ?? true;
+export async function writeFileAtomic(path: string, data: Uint8Array, mode = 0o600): Promise<void> {
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    const file = await open(temp, 'wx', options.mode ?? 0o600);
+    const file = await open(temp, 'wx', mode);
     try {
       await file.writeFile(data);
-      if (durable) await file.sync();
+      await file.sync();
     } finally {
       await file.close();
     }
@@ -25,7 +23,7 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string, o
     await unlink(temp).catch(() => undefined);
     throw e;
   }
-  if (durable) await syncDirectory(dir);
+  await syncDirectory(dir);
 }
 
 export async function syncDirectory(dir: string): Promise<void> {
