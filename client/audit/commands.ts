@@ -1,0 +1,51 @@
+/**
+ * The audit commands: open the panel over the active connection's local log, and export that log (what
+ * the panel's filter selects when it is open, the whole log otherwise) as CloudTrail JSON or CSV.
+ */
+import * as vscode from 'vscode';
+import type { Ctx } from '../ctx';
+import { required, UserError } from '../errors';
+import type { ExportFormat } from './messages';
+import { AuditPanel, exportAuditEvents, type AuditTarget } from './panel';
+import { AuditLogSource } from './source';
+
+/**
+ * The log to show: the active connection's when it keeps one, else the local keyring's. AWS
+ * connections keep no log here: their events are in CloudTrail, which would need
+ * @aws-sdk/client-cloudtrail (LookupEvents), not a dependency of this extension.
+ */
+export function auditTarget(ctx: Ctx): AuditTarget {
+  const active = ctx.connections.active();
+  if (active?.auditLogPath) return { connection: active, logDir: active.auditLogPath };
+  const local = ctx.connections.all().find((c) => c.auditLogPath);
+  if (!local?.auditLogPath) {
+    throw new UserError('The audit log is kept by the local keyring, which is turned off. Enable it with the setting kmsWorkbench.local.enabled.');
+  }
+  const notice = active ? `Showing the ${local.label} log: ${active.label} is an AWS connection, whose calls are recorded by CloudTrail, not here.` : undefined;
+  return { connection: local, logDir: local.auditLogPath, ...(notice ? { notice } : {}) };
+}
+
+export const openAuditPanel = (ctx: Ctx) => async (): Promise<void> => {
+  AuditPanel.show(ctx.extension.extensionUri, auditTarget(ctx));
+};
+
+export const exportAudit = (ctx: Ctx) => async (format?: ExportFormat): Promise<void> => {
+  const events = AuditPanel.open()?.selectedEvents() ?? (await wholeLog(ctx));
+  const chosen = format ?? required(await vscode.window.showQuickPick(
+    [{ label: 'CloudTrail JSON', description: '{"Records": [...]}, as CloudTrail writes to S3', format: 'json' as const },
+      { label: 'CSV', description: 'one row per call, for spreadsheets', format: 'csv' as const }],
+    { title: `Export ${events.length} audit events`, placeHolder: 'Format' },
+  )).format;
+  await exportAuditEvents(events, chosen);
+};
+
+async function wholeLog(ctx: Ctx) {
+  const snapshot = await new AuditLogSource(auditTarget(ctx).logDir).load();
+  if (snapshot.error !== undefined) throw snapshot.error;
+  return snapshot.events;
+}
+
+/** The panel outlives no window: it is disposed with the extension. */
+export function registerAuditPanel(ctx: Ctx): void {
+  ctx.pushExtCleanup({ dispose: () => AuditPanel.open()?.dispose() });
+}

@@ -1,0 +1,73 @@
+/**
+ * The keys a cost estimate needs, learned through the SDK like everything else the extension knows:
+ * DescribeKey for creation, state and deletion date, ListKeyRotations for the dates new material
+ * started to be billed. Also the alias each key is best known by, for the cost table's labels.
+ */
+import { ListKeyRotationsCommand, type KMSClient, type KeyMetadata } from '@aws-sdk/client-kms';
+import type { estimateCost } from '../../src-core/audit/cost';
+import type { KeySpec } from '../../src-core/kms/state';
+import { KeyList } from '../tree/keyList';
+
+export type CostKey = Parameters<typeof estimateCost>[1][number];
+
+export interface CostKeys {
+  keys: CostKey[];
+  /** Key ARN → its first alias, for keys that have one. */
+  labels: Map<string, string>;
+}
+
+/** ListKeys accepts at most 1000 per page. */
+const PAGE_SIZE = 1000;
+
+export async function listCostKeys(client: KMSClient): Promise<CostKeys> {
+  const list = new KeyList();
+  while (list.hasMore) await list.loadMore(client, PAGE_SIZE, '');
+  const keys: CostKey[] = [];
+  const labels = new Map<string, string>();
+  for (const { metadata, aliases } of list.entries) {
+    if (!metadata.Arn) continue;
+    if (aliases[0]) labels.set(metadata.Arn, aliases[0]);
+    // AWS managed keys cost nothing, so their rotations need not be asked for.
+    const rotations = metadata.KeyManager === 'CUSTOMER' ? await rotationDates(client, metadata.Arn) : [];
+    keys.push(toCostKey(metadata, rotations));
+  }
+  return { keys, labels };
+}
+
+function toCostKey(m: KeyMetadata, rotations: number[]): CostKey {
+  const createdAt = m.CreationDate?.getTime() ?? 0;
+  const key: CostKey = {
+    keyId: m.KeyId ?? '',
+    arn: m.Arn ?? '',
+    accountId: m.AWSAccountId ?? '',
+    region: m.Arn?.split(':')[3] ?? '',
+    createdAt,
+    description: m.Description ?? '',
+    usage: (m.KeyUsage ?? 'ENCRYPT_DECRYPT') as CostKey['usage'],
+    origin: (m.Origin ?? 'AWS_KMS') as CostKey['origin'],
+    // estimateCost takes whole key records; the fields below are not part of the bill.
+    policy: '',
+    tags: [],
+    rotation: { enabled: false, periodDays: 365, onDemandCount: 0 },
+    grants: [],
+    spec: (m.KeySpec ?? 'SYMMETRIC_DEFAULT') as KeySpec,
+    manager: m.KeyManager === 'AWS' ? 'AWS' : 'CUSTOMER',
+    state: m.KeyState ?? 'Enabled',
+    // Only the start dates matter to the bill; the SDK tells nothing of the material itself.
+    materials: [createdAt, ...rotations].map((at, i, all) => ({ id: String(i), state: i === all.length - 1 ? 'CURRENT' : 'NON_CURRENT', createdAt: at })),
+  };
+  if (m.DeletionDate) key.deletionDate = m.DeletionDate.getTime();
+  if (m.PendingDeletionWindowInDays !== undefined) key.pendingWindowDays = m.PendingDeletionWindowInDays;
+  return key;
+}
+
+async function rotationDates(client: KMSClient, keyId: string): Promise<number[]> {
+  const dates: number[] = [];
+  let Marker: string | undefined;
+  do {
+    const page = await client.send(new ListKeyRotationsCommand({ KeyId: keyId, Limit: 1000, Marker }));
+    for (const r of page.Rotations ?? []) if (r.RotationDate) dates.push(r.RotationDate.getTime());
+    Marker = page.Truncated ? page.NextMarker : undefined;
+  } while (Marker);
+  return dates;
+}

@@ -1,0 +1,230 @@
+/**
+ * The audit panel: one webview over the local keyring's audit log. The extension keeps the events and
+ * the filter; the webview renders one page at a time. While the panel is visible it polls the log's
+ * size and re-reads it when another call was recorded, so the table and the cost follow live use.
+ */
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { estimateCost } from '../../src-core/audit/cost';
+import type { CloudTrailEvent } from '../../src-core/audit/event';
+import { toCloudTrailJson, toCsv } from '../../src-core/audit/export';
+import type { KmsConnection } from '../connections/connection';
+import { describeError } from '../errors';
+import { log } from '../log';
+import { listCostKeys, type CostKeys } from './costKeys';
+import { auditPageHtml } from './html';
+import { parseWebviewMessage, type ExportFormat, type PanelMessage, type WebviewMessage } from './messages';
+import { AuditLogSource } from './source';
+import { buildAuditView, chainStatus, costView, EMPTY_FILTER, eventDetails, selectEvents, type ChainStatus, type PanelFilter } from './view';
+
+export const AUDIT_VIEW_TYPE = 'kmsWorkbench.audit';
+/** How often a visible panel looks at the log's size. */
+const POLL_MS = 2000;
+
+export interface AuditTarget {
+  connection: KmsConnection;
+  /** The folder of the log (`connection.auditLogPath`). */
+  logDir: string;
+  /** Shown above the table, e.g. why this log and not the active AWS connection's. */
+  notice?: string;
+}
+
+export class AuditPanel implements vscode.Disposable {
+  private static current: AuditPanel | undefined;
+
+  private readonly disposables: vscode.Disposable[] = [];
+  private source: AuditLogSource;
+  private events: CloudTrailEvent[] = [];
+  private loadError: string | undefined;
+  private chain: ChainStatus | undefined;
+  private badEntry: string | undefined;
+  private costKeys: Promise<CostKeys> | undefined;
+  private filter: PanelFilter = EMPTY_FILTER;
+  private page = 0;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private polling = false;
+
+  /** Shows the panel (creating it on first use) over `target`'s log. */
+  static show(extensionUri: vscode.Uri, target: AuditTarget): AuditPanel {
+    const existing = AuditPanel.current;
+    if (existing) {
+      existing.retarget(target);
+      existing.panel.reveal();
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(AUDIT_VIEW_TYPE, 'KMS Audit Log', vscode.ViewColumn.Active, {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media', 'audit')],
+    });
+    AuditPanel.current = new AuditPanel(panel, extensionUri, target);
+    return AuditPanel.current;
+  }
+
+  /** The open panel, if any (the export command exports what it shows). */
+  static open(): AuditPanel | undefined {
+    return AuditPanel.current;
+  }
+
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    private readonly extensionUri: vscode.Uri,
+    private target: AuditTarget,
+  ) {
+    this.source = new AuditLogSource(target.logDir);
+    panel.webview.html = this.html();
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      panel.onDidChangeViewState(() => this.updatePolling()),
+      panel.webview.onDidReceiveMessage((raw: unknown) => {
+        const message = parseWebviewMessage(raw);
+        if (message) void this.handle(message);
+      }),
+    );
+    this.updatePolling();
+  }
+
+  /** The events the current filter selects, in log order. */
+  selectedEvents(): CloudTrailEvent[] {
+    return selectEvents(this.events, this.filter);
+  }
+
+  private retarget(target: AuditTarget): void {
+    const sameLog = target.logDir === this.target.logDir;
+    this.target = target;
+    if (sameLog) return;
+    this.source = new AuditLogSource(target.logDir);
+    this.costKeys = undefined;
+    void this.reload();
+  }
+
+  private html(): string {
+    const media = (file: string) => this.panel.webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'audit', file)).toString();
+    return auditPageHtml({ cspSource: this.panel.webview.cspSource, scriptUri: media('audit.js'), styleUri: media('audit.css'), nonce: randomBytes(16).toString('base64') });
+  }
+
+  private async handle(message: WebviewMessage): Promise<void> {
+    try {
+      switch (message.type) {
+        case 'ready':
+          this.filter = message.filter;
+          this.page = message.page;
+          await this.reload();
+          return;
+        case 'query':
+          this.filter = message.filter;
+          this.page = message.page;
+          this.postView();
+          return;
+        case 'details': {
+          const json = eventDetails(this.events, message.id);
+          if (json) this.post({ type: 'details', id: message.id, json });
+          return;
+        }
+        case 'chainEntry':
+          if (this.badEntry) this.post({ type: 'details', id: '', json: this.badEntry });
+          return;
+        case 'export':
+          await exportAuditEvents(this.selectedEvents(), message.format);
+          return;
+        case 'refresh':
+          this.costKeys = undefined;
+          await this.reload();
+          return;
+      }
+    } catch (error) {
+      log.error(`audit panel: ${message.type}`, error);
+      void vscode.window.showErrorMessage(`Audit panel: ${describeError(error)}`);
+    }
+  }
+
+  /** Re-reads the log, re-verifies the chain and recomputes the cost, posting each as it is ready. */
+  private async reload(): Promise<void> {
+    const snapshot = await this.source.load();
+    this.events = snapshot.events;
+    this.loadError = snapshot.error === undefined ? undefined : describeError(snapshot.error);
+    this.postView();
+    const verdict = await this.source.verify();
+    this.chain = chainStatus(verdict);
+    this.badEntry = this.chain.badEntry;
+    this.post({ type: 'chain', status: this.chain });
+    await this.postCost();
+  }
+
+  private postView(): void {
+    const view = buildAuditView(this.events, this.filter, this.page);
+    this.page = view.page;
+    const message: PanelMessage = { type: 'view', source: `${this.target.connection.label} · ${this.target.logDir}`, view };
+    if (this.target.notice) message.notice = this.target.notice;
+    if (this.loadError) message.error = this.loadError;
+    this.post(message);
+  }
+
+  /** The keys are listed once per panel (and on Refresh): listing them is itself audited. */
+  private async postCost(): Promise<void> {
+    try {
+      this.costKeys ??= this.target.connection.client().then(listCostKeys);
+      const { keys, labels } = await this.costKeys;
+      this.post({ type: 'cost', cost: costView(estimateCost(this.events, keys, Date.now()), labels) });
+    } catch (error) {
+      this.costKeys = undefined;
+      log.warn('audit panel: cost estimate', error);
+      this.post({ type: 'cost', error: `The keys could not be listed for the estimate: ${describeError(error)}` });
+    }
+  }
+
+  private post(message: PanelMessage): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  private updatePolling(): void {
+    if (this.panel.visible && !this.timer) {
+      this.timer = setInterval(() => void this.poll(), POLL_MS);
+    } else if (!this.panel.visible && this.timer) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
+  }
+
+  private async poll(): Promise<void> {
+    if (this.polling) return; // a slow read must not stack up reads behind it
+    this.polling = true;
+    try {
+      if (await this.source.changed()) await this.reload();
+    } catch (error) {
+      log.debug(`audit panel: polling ${this.target.logDir}: ${describeError(error)}`);
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  dispose(): void {
+    if (AuditPanel.current === this) AuditPanel.current = undefined;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.panel.dispose();
+  }
+}
+
+const EXPORT_FILTERS: Record<ExportFormat, Record<string, string[]>> = {
+  json: { 'CloudTrail JSON': ['json'] },
+  csv: { CSV: ['csv'] },
+};
+
+/** Asks where to save (the dialog confirms overwriting) and writes the events; false when cancelled. */
+export async function exportAuditEvents(events: readonly CloudTrailEvent[], format: ExportFormat): Promise<boolean> {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const name = `kms-audit-${new Date().toISOString().slice(0, 10)}.${format}`;
+  const target = await vscode.window.showSaveDialog({
+    title: `Export ${events.length} audit events`,
+    saveLabel: 'Export',
+    filters: EXPORT_FILTERS[format],
+    ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, name) } : {}),
+  });
+  if (!target) return false;
+  const text = format === 'json' ? toCloudTrailJson(events) : toCsv(events);
+  await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
+  log.info(`audit: exported ${events.length} events as ${format} to ${target.fsPath}`);
+  void vscode.window.showInformationMessage(`Exported ${events.length} audit events to ${vscode.workspace.asRelativePath(target)}.`);
+  return true;
+}
