@@ -69,3 +69,13 @@ export function suiteById(id: number): Suite | undefined {
 export function suiteByName(name: string): Suite | undefined {
   return SUITES.find((s) => s.name === name);
 }
+
+/**
+ * A writable suite from what a user may type: our names, the SDKs' (`ALG_AES256_GCM_IV12_TAG16_…`),
+ * the Encryption CLI's (`AES_256_GCM_…`), in any case, or the hex ID (`0x0478`).
+ */
+export function parseWritableSuite(text: string): SuiteName | undefined {
+  const squash = (s: string) => s.toUpperCase().replace(/^ALG_/, '').replace(/IV12_TAG16_/, '').replace(/_/g, '');
+  const id = /^(0x)?[0-9a-f]{4}$/i.test(text) ? Number.parseInt(text.replace(/^0x/i, ''), 16) : undefined;
+  return WRITABLE_SUITES.find((name) => squash(name) === squash(text) || suiteByName(name)?.id === id);
+}
