@@ -2,7 +2,9 @@
  * The audit commands: open the panel over the active connection's local log, and export that log (what
  * the panel's filter selects when it is open, the whole log otherwise) as CloudTrail JSON or CSV.
  */
+import { dirname } from 'node:path';
 import * as vscode from 'vscode';
+import type { KmsConnection } from '../connections/connection';
 import type { Ctx } from '../ctx';
 import { required, UserError } from '../errors';
 import type { ExportFormat } from './messages';
@@ -10,28 +12,35 @@ import { AuditPanel, exportAuditEvents, type AuditTarget } from './panel';
 import { AuditLogSource } from './source';
 
 /**
- * The log to show: the active connection's when it keeps one, else the local keyring's. AWS
- * connections keep no log here: their events are in CloudTrail, which would need
+ * The log to show: the given (or active) connection's when it keeps one, else the local keyring's.
+ * AWS connections keep no log here: their calls are in CloudTrail, which would need
  * @aws-sdk/client-cloudtrail (LookupEvents), not a dependency of this extension.
  */
-export function auditTarget(ctx: Ctx): AuditTarget {
-  const active = ctx.connections.active();
-  if (active?.auditLogPath) return { connection: active, logDir: active.auditLogPath };
+export function auditTarget(ctx: Ctx, connection?: KmsConnection): AuditTarget {
+  const wanted = connection ?? ctx.connections.active();
+  if (wanted?.auditLogPath) return { connection: wanted, logDir: logDirOf(wanted.auditLogPath) };
   const local = ctx.connections.all().find((c) => c.auditLogPath);
   if (!local?.auditLogPath) {
     throw new UserError('The audit log is kept by the local keyring, which is turned off. Enable it with the setting kmsWorkbench.local.enabled.');
   }
-  const notice = active ? `Showing the ${local.label} log: ${active.label} is an AWS connection, whose calls are recorded by CloudTrail, not here.` : undefined;
-  return { connection: local, logDir: local.auditLogPath, ...(notice ? { notice } : {}) };
+  const notice = wanted ? `Showing the ${local.label} log: ${wanted.label} is an AWS connection, whose calls are recorded by CloudTrail, not here.` : undefined;
+  return { connection: local, logDir: logDirOf(local.auditLogPath), ...(notice ? { notice } : {}) };
 }
 
-export const openAuditPanel = (ctx: Ctx) => async (): Promise<void> => {
-  AuditPanel.show(ctx.extension.extensionUri, auditTarget(ctx));
+/** The sink keeps its log as a fixed file name inside the keyring folder; the panel opens that folder. */
+function logDirOf(auditLogPath: string): string {
+  return dirname(auditLogPath);
+}
+
+/** From the palette, or from a tree node's menu (the node's connection is shown then). */
+export const openAuditPanel = (ctx: Ctx) => async (node?: { connection?: KmsConnection }): Promise<void> => {
+  AuditPanel.show(ctx.extension.extensionUri, auditTarget(ctx, node?.connection));
 };
 
-export const exportAudit = (ctx: Ctx) => async (format?: ExportFormat): Promise<void> => {
+/** `format` is taken only when a caller passes 'json' or 'csv'; menus pass tree nodes, which are ignored. */
+export const exportAudit = (ctx: Ctx) => async (format?: unknown): Promise<void> => {
   const events = AuditPanel.open()?.selectedEvents() ?? (await wholeLog(ctx));
-  const chosen = format ?? required(await vscode.window.showQuickPick(
+  const chosen: ExportFormat = format === 'json' || format === 'csv' ? format : required(await vscode.window.showQuickPick(
     [{ label: 'CloudTrail JSON', description: '{"Records": [...]}, as CloudTrail writes to S3', format: 'json' as const },
       { label: 'CSV', description: 'one row per call, for spreadsheets', format: 'csv' as const }],
     { title: `Export ${events.length} audit events`, placeHolder: 'Format' },

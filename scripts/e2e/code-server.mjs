@@ -3,7 +3,7 @@
 // keyed by its version (never into the project's node_modules: it must not reach the .vsix), its
 // native modules are rebuilt against the local Node, and system tools come from Debian packages.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, copyFileSync, writeFileSync, chmodSync, lstatSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, mkdtempSync, readdirSync, rmSync, symlinkSync, copyFileSync, writeFileSync, chmodSync, lstatSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
@@ -132,8 +132,8 @@ export function freePort() {
 
 /**
  * Starts code-server on 127.0.0.1 with a fresh profile, the extension either installed from a .vsix
- * or loaded from source (extensionDevelopmentPath), and `workspace` opened.
- * @param {{ entry: string, workspace: string, vsix?: string, extensionDevelopmentPath?: string,
+ * or copied from a built source tree (`extensionRoot`: what the .vsix would hold), and `workspace` opened.
+ * @param {{ entry: string, workspace: string, vsix?: string, extensionRoot?: string,
  *   settings?: Record<string, unknown>, port?: number, profileDir?: string, env?: NodeJS.ProcessEnv,
  *   log?: (line: string) => void }} options
  */
@@ -161,11 +161,11 @@ export async function startCodeServer(options) {
   if (options.vsix) {
     run(process.execPath, [options.entry, ...common, '--install-extension', options.vsix], undefined, log);
   }
+  if (options.extensionRoot) installFromSource(options.extensionRoot, extensionsDir, log);
   const port = options.port ?? (await freePort());
   const args = [
     options.entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry',
     '--disable-update-check', ...common,
-    ...(options.extensionDevelopmentPath ? ['--extensionDevelopmentPath', options.extensionDevelopmentPath] : []),
     options.workspace,
   ];
   log(`$ node ${args.join(' ')}`);
@@ -203,6 +203,22 @@ export async function startCodeServer(options) {
       if (!options.profileDir) rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * code-server has no --extensionDevelopmentPath, and packaging a .vsix on every run is slow: copy what
+ * the .vsix would hold (package.json, the bundles, media) into the extensions folder, where VS Code
+ * finds it as an installed extension.
+ */
+export function installFromSource(root, extensionsDir, log = () => {}) {
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const target = join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
+  rmSync(target, { recursive: true, force: true });
+  for (const part of ['package.json', 'README.md', 'dist/extension.js', 'dist/server.js', 'media']) {
+    if (existsSync(join(root, part))) cpSync(join(root, part), join(target, part), { recursive: true });
+  }
+  log(`extension copied from ${root} to ${target}`);
+  return target;
 }
 
 /** Lists what the cache holds, for diagnostics (`node scripts/e2e/code-server.mjs --status`). */

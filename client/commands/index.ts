@@ -1,0 +1,56 @@
+/**
+ * The one command table: every `kmsWorkbench.*` command, its title for error messages, and the factory
+ * that binds its body to the Ctx. package.json declares the same ids (titles, menus, when-clauses);
+ * `registerCommands` is the only place that calls `vscode.commands.registerCommand`.
+ */
+import * as vscode from 'vscode';
+import { exportAudit, openAuditPanel } from '../audit/commands';
+import type { Ctx } from '../ctx';
+import { runCommand } from '../errors';
+import { createKey } from './createKey';
+import {
+  cancelDeletion, copyArn, copyKeyId, disableKey, disableRotation, enableKey, enableRotation, replicateKey, rotateNow, scheduleDeletion,
+  updateDescription,
+} from './keys';
+import { advanceClock, clearFilter, filterKeys, loadMoreKeys, refresh, restartLanguageServer, selectConnection, showLogs } from './view';
+
+// Command arguments come from VS Code (tree nodes, URIs, menu contexts), untyped at this boundary.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type CommandFactory = (ctx: Ctx) => (...args: any[]) => Promise<unknown>;
+
+interface CommandSpec {
+  /** Names the failed action in error messages ("Create Key failed. …"). */
+  title: string;
+  factory: CommandFactory;
+}
+
+export const COMMANDS: Record<string, CommandSpec> = {
+  refresh: { title: 'Refresh', factory: refresh },
+  loadMoreKeys: { title: 'Load More Keys', factory: loadMoreKeys },
+  filterKeys: { title: 'Filter Keys', factory: filterKeys },
+  clearFilter: { title: 'Clear Filter', factory: clearFilter },
+  selectConnection: { title: 'Select Connection', factory: selectConnection },
+  showLogs: { title: 'Show Logs', factory: showLogs },
+  advanceClock: { title: 'Advance Local Clock', factory: advanceClock },
+  createKey: { title: 'Create Key', factory: createKey },
+  enableKey: { title: 'Enable Key', factory: enableKey },
+  disableKey: { title: 'Disable Key', factory: disableKey },
+  enableRotation: { title: 'Enable Automatic Rotation', factory: enableRotation },
+  disableRotation: { title: 'Disable Automatic Rotation', factory: disableRotation },
+  rotateNow: { title: 'Rotate Key Material Now', factory: rotateNow },
+  updateDescription: { title: 'Update Key Description', factory: updateDescription },
+  scheduleDeletion: { title: 'Schedule Key Deletion', factory: scheduleDeletion },
+  cancelDeletion: { title: 'Cancel Key Deletion', factory: cancelDeletion },
+  replicateKey: { title: 'Replicate Key', factory: replicateKey },
+  copyArn: { title: 'Copy Key ARN', factory: copyArn },
+  copyKeyId: { title: 'Copy Key ID', factory: copyKeyId },
+  openAuditPanel: { title: 'Open Audit Log', factory: openAuditPanel },
+  exportAudit: { title: 'Export Audit Log', factory: exportAudit },
+  restartLanguageServer: { title: 'Restart Language Server', factory: restartLanguageServer },
+};
+
+export function registerCommands(ctx: Ctx): void {
+  for (const [name, spec] of Object.entries(COMMANDS)) {
+    ctx.pushExtCleanup(vscode.commands.registerCommand(`kmsWorkbench.${name}`, runCommand(spec.title, spec.factory(ctx))));
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * A place KMS calls go: the embedded local keyring (in-process, no port) or AWS through the standard
+ * credential chain. The extension reaches KMS only through the KMSClient a connection hands out.
+ */
+import { KMSClient } from '@aws-sdk/client-kms';
+import type { AwsConnectionSetting } from '../config';
+
+export type ConnectionKind = 'local' | 'aws';
+
+export interface KmsConnection {
+  readonly id: string;
+  readonly kind: ConnectionKind;
+  /** Tree and status bar label, e.g. "Local keyring" or "dev@eu-west-1". */
+  readonly label: string;
+  readonly region: string;
+  /** Opens the connection on first use; later calls return the same client. */
+  client(): Promise<KMSClient>;
+  /** Simulated time, local keyring only: moves rotation dates and deletion windows forward. */
+  advanceClock?(ms: number): Promise<number>;
+  /** The CloudTrail-format audit log of this connection, when it has a local one. */
+  readonly auditLogPath?: string;
+  close(): Promise<void>;
+}
+
+export function awsConnectionId(setting: AwsConnectionSetting): string {
+  return `aws:${setting.name ?? `${setting.profile ?? 'default'}@${setting.region}`}`;
+}
+
+/** Real AWS (or any KMS-compatible endpoint): credentials come from the SDK's default chain. */
+export class AwsConnection implements KmsConnection {
+  readonly kind = 'aws';
+  readonly id: string;
+  readonly label: string;
+  readonly region: string;
+  private kms: KMSClient | undefined;
+
+  constructor(private readonly setting: AwsConnectionSetting) {
+    this.id = awsConnectionId(setting);
+    this.label = setting.name ?? `${setting.profile ?? 'default'}@${setting.region}`;
+    this.region = setting.region;
+  }
+
+  async client(): Promise<KMSClient> {
+    this.kms ??= new KMSClient({
+      region: this.setting.region,
+      ...(this.setting.profile ? { profile: this.setting.profile } : {}),
+      ...(this.setting.endpoint ? { endpoint: this.setting.endpoint } : {}),
+      maxAttempts: 3,
+    });
+    return this.kms;
+  }
+
+  async close(): Promise<void> {
+    this.kms?.destroy();
+    this.kms = undefined;
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * Entry point. `activate` builds the long-lived parts once (connections, tree, status bar, commands,
+ * language client) and hands each to the Ctx, the one owner of disposables; VS Code disposes the Ctx.
+ */
+import * as vscode from 'vscode';
+import { registerAuditPanel } from './audit/commands';
+import { registerCommands } from './commands/index';
+import { ConnectionManager } from './connections/manager';
+import { Ctx } from './ctx';
+import { startLanguageClient } from './language/client';
+import { createLogger, log } from './log';
+import { ConnectionStatus } from './statusBar';
+import { KeyringTreeProvider } from './tree/provider';
+
+let stopLanguageClient: (() => Promise<void>) | undefined;
+
+export async function activate(extension: vscode.ExtensionContext): Promise<void> {
+  const started = performance.now();
+  const logger = createLogger();
+  const connections = new ConnectionManager(extension);
+  const tree = new KeyringTreeProvider(connections, extension.workspaceState);
+  const view = vscode.window.createTreeView('kmsWorkbench.keyring', { treeDataProvider: tree, showCollapseAll: true });
+  const ctx = new Ctx(extension, connections, tree, view);
+  extension.subscriptions.push(ctx);
+  ctx.pushExtCleanup(
+    logger,
+    { dispose: () => void connections.close() },
+    connections,
+    tree,
+    view,
+    new ConnectionStatus(connections),
+    connections.onDidChange(() => tree.refresh()),
+  );
+  registerCommands(ctx);
+  registerAuditPanel(ctx);
+  log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
+  // The language server is not needed for the view to work: start it without holding activation up.
+  void startLanguageClient(ctx).then(
+    (handle) => {
+      ctx.language = handle;
+      stopLanguageClient = handle.stop;
+    },
+    (error: unknown) => log.error('language server did not start', error),
+  );
+}
+
+export async function deactivate(): Promise<void> {
+  await stopLanguageClient?.();
+}

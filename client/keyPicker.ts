@@ -1,0 +1,75 @@
+/**
+ * Picking a key outside the tree (palette, editor and explorer menus): keys of the active connection,
+ * the ones this user picked last first, filtered to those that can do the operation.
+ */
+import * as vscode from 'vscode';
+import type { KeyMetadata } from '@aws-sdk/client-kms';
+import type { KmsConnection } from './connections/connection';
+import type { Ctx } from './ctx';
+import { required, UserError } from './errors';
+import { KeyList, type KeyEntry } from './tree/keyList';
+import { keyLabel } from './tree/keyKind';
+import { keyIdOf, type KeyNode, type Node } from './tree/nodes';
+
+const RECENT_KEY = 'kmsWorkbench.recentKeys';
+const RECENT_LIMIT = 10;
+
+export interface PickedKey {
+  connection: KmsConnection;
+  keyId: string;
+  metadata: KeyMetadata;
+  label: string;
+}
+
+export type KeyPurpose = 'encrypt' | 'sign' | 'any';
+
+function fits(m: KeyMetadata, purpose: KeyPurpose): boolean {
+  if (m.KeyState !== 'Enabled' && purpose !== 'any') return false;
+  if (purpose === 'encrypt') return m.KeyUsage === 'ENCRYPT_DECRYPT' && m.KeySpec === 'SYMMETRIC_DEFAULT';
+  if (purpose === 'sign') return m.KeyUsage === 'SIGN_VERIFY';
+  return true;
+}
+
+export function fromNode(node: KeyNode): PickedKey {
+  return { connection: node.connection, keyId: keyIdOf(node), metadata: node.entry.metadata, label: keyLabel(node.entry) };
+}
+
+/** A key node from a tree menu, or a prompt when the command came from elsewhere. */
+export async function keyFromArgs(ctx: Ctx, node: Node | undefined, purpose: KeyPurpose, title: string): Promise<PickedKey> {
+  if (node?.kind === 'key') return fromNode(node);
+  if (node && 'key' in node) return fromNode(node.key);
+  return pickKey(ctx, purpose, title);
+}
+
+export async function pickKey(ctx: Ctx, purpose: KeyPurpose, title: string): Promise<PickedKey> {
+  const connection = ctx.connectionFor();
+  let entries: readonly KeyEntry[] = ctx.tree.loadedKeys(connection.id);
+  if (entries.length === 0) {
+    const list = new KeyList();
+    await list.loadMore(await connection.client(), 1000, '');
+    entries = list.entries;
+  }
+  const recent = recentKeys(ctx, connection.id);
+  const rank = (e: KeyEntry) => { const i = recent.indexOf(e.metadata.KeyId ?? ''); return i < 0 ? RECENT_LIMIT : i; };
+  const candidates = entries.filter((e) => fits(e.metadata, purpose)).sort((a, b) => rank(a) - rank(b) || keyLabel(a).localeCompare(keyLabel(b)));
+  if (candidates.length === 0) throw new UserError(`No ${purpose === 'any' ? '' : `enabled ${purpose === 'encrypt' ? 'symmetric encryption' : 'signing'} `}keys in ${connection.label}. Create one from the Keyring view.`);
+  const items = candidates.map((e) => ({
+    label: keyLabel(e),
+    description: `${e.metadata.KeySpec} · ${e.metadata.KeyState}${rank(e) < RECENT_LIMIT ? ' · recently used' : ''}`,
+    detail: e.metadata.Description || e.metadata.KeyId,
+    entry: e,
+  }));
+  const picked = required(await vscode.window.showQuickPick(items, { title: `${title} (${connection.label})`, placeHolder: 'Pick a key', matchOnDetail: true }));
+  await rememberKey(ctx, connection.id, picked.entry.metadata.KeyId ?? '');
+  return { connection, keyId: picked.entry.metadata.KeyId ?? '', metadata: picked.entry.metadata, label: picked.label };
+}
+
+function recentKeys(ctx: Ctx, connectionId: string): string[] {
+  return ctx.extension.globalState.get<Record<string, string[]>>(RECENT_KEY, {})[connectionId] ?? [];
+}
+
+export async function rememberKey(ctx: Ctx, connectionId: string, keyId: string): Promise<void> {
+  const all = ctx.extension.globalState.get<Record<string, string[]>>(RECENT_KEY, {});
+  const list = [keyId, ...(all[connectionId] ?? []).filter((k) => k !== keyId)].slice(0, RECENT_LIMIT);
+  await ctx.extension.globalState.update(RECENT_KEY, { ...all, [connectionId]: list });
+}

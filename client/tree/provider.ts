@@ -1,0 +1,247 @@
+/**
+ * The Keyring view: connections → customer/AWS managed → key family → keys → folders. Key lists
+ * are cached per connection (paging, filter); folders are read when opened. Refresh drops caches.
+ */
+import * as vscode from 'vscode';
+import type { KmsConnection } from '../connections/connection';
+import type { ConnectionManager } from '../connections/manager';
+import { setting } from '../config';
+import { describeError } from '../errors';
+import { log } from '../log';
+import { FOLDER_ICONS, FOLDER_LABELS, loadDetails } from './keyDetails';
+import { FAMILY_LABELS, FAMILY_ORDER, isAwsManaged, keyContextValue, keyFamily, keyLabel, stateIcon } from './keyKind';
+import { KeyList, matchesFilter, type KeyEntry } from './keyList';
+import { keyIdOf, type KeyFolder, type KeyNode, type Node } from './nodes';
+
+const FILTERS_KEY = 'kmsWorkbench.filters';
+
+export class KeyringTreeProvider implements vscode.TreeDataProvider<Node> {
+  private readonly lists = new Map<string, KeyList>();
+  private readonly errors = new Map<string, string>();
+  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+
+  constructor(
+    private readonly connections: ConnectionManager,
+    private readonly state: vscode.Memento,
+  ) {}
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+
+  /** Drops cached keys (of one connection, or all) and redraws. */
+  refresh(connection?: KmsConnection): void {
+    if (connection) {
+      this.lists.delete(connection.id);
+      this.errors.delete(connection.id);
+    } else {
+      this.lists.clear();
+      this.errors.clear();
+    }
+    this.changed.fire(undefined);
+  }
+
+  filter(connectionId: string): string {
+    return this.state.get<Record<string, string>>(FILTERS_KEY, {})[connectionId] ?? '';
+  }
+
+  async setFilter(connection: KmsConnection, filter: string): Promise<void> {
+    await this.state.update(FILTERS_KEY, { ...this.state.get<Record<string, string>>(FILTERS_KEY, {}), [connection.id]: filter.trim() });
+    this.refresh(connection);
+  }
+
+  /** The keys already loaded for a connection (the key picker offers these first). */
+  loadedKeys(connectionId: string): readonly KeyEntry[] {
+    return this.lists.get(connectionId)?.entries ?? [];
+  }
+
+  async loadMore(connection: KmsConnection): Promise<void> {
+    await this.ensureLoaded(connection, true);
+    this.changed.fire(undefined);
+  }
+
+  getParent(node: Node): Node | undefined {
+    return node.kind === 'connection' ? undefined : node.parent;
+  }
+
+  async getChildren(node?: Node): Promise<Node[]> {
+    if (!node) return this.connections.all().map((connection) => ({ kind: 'connection', connection }));
+    switch (node.kind) {
+      case 'connection': return this.connectionChildren(node);
+      case 'managerGroup': return node.manager === 'AWS' ? this.keyNodes(node, (e) => isAwsManaged(e.metadata)) : this.familyGroups(node);
+      case 'familyGroup': return this.keyNodes(node, (e) => !isAwsManaged(e.metadata) && keyFamily(e.metadata) === node.family);
+      case 'key': return this.keyChildren(node);
+      case 'folder': return this.folderChildren(node);
+      default: return [];
+    }
+  }
+
+  private async ensureLoaded(connection: KmsConnection, more = false): Promise<KeyList> {
+    let list = this.lists.get(connection.id);
+    if (list && !more) return list;
+    list ??= new KeyList();
+    this.lists.set(connection.id, list);
+    try {
+      await list.loadMore(await connection.client(), setting('keys.pageSize'), this.filter(connection.id));
+      this.errors.delete(connection.id);
+    } catch (error) {
+      log.error(`listing keys of ${connection.id}`, error);
+      this.errors.set(connection.id, describeError(error));
+    }
+    return list;
+  }
+
+  private async connectionChildren(node: Extract<Node, { kind: 'connection' }>): Promise<Node[]> {
+    const { connection } = node;
+    const list = await this.ensureLoaded(connection);
+    const error = this.errors.get(connection.id);
+    if (error && list.entries.length === 0) return [{ kind: 'error', connection, message: error, parent: node }];
+    const visible = list.entries.filter((e) => matchesFilter(e, this.filter(connection.id)));
+    const children: Node[] = [];
+    if (visible.some((e) => !isAwsManaged(e.metadata))) children.push({ kind: 'managerGroup', connection, manager: 'CUSTOMER', parent: node });
+    if (visible.some((e) => isAwsManaged(e.metadata))) children.push({ kind: 'managerGroup', connection, manager: 'AWS', parent: node });
+    if (list.hasMore) children.push({ kind: 'loadMore', connection, parent: node });
+    return children;
+  }
+
+  private familyGroups(node: Extract<Node, { kind: 'managerGroup' }>): Node[] {
+    const visible = this.visible(node.connection).filter((e) => !isAwsManaged(e.metadata));
+    const present = new Set(visible.map((e) => keyFamily(e.metadata)));
+    return FAMILY_ORDER.filter((f) => present.has(f)).map((family) => ({ kind: 'familyGroup', connection: node.connection, family, parent: node }));
+  }
+
+  private visible(connection: KmsConnection): KeyEntry[] {
+    const filter = this.filter(connection.id);
+    return (this.lists.get(connection.id)?.entries ?? []).filter((e) => matchesFilter(e, filter));
+  }
+
+  private keyNodes(parent: Node, include: (e: KeyEntry) => boolean): Node[] {
+    const connection = (parent as { connection: KmsConnection }).connection;
+    return this.visible(connection)
+      .filter(include)
+      .sort((a, b) => keyLabel(a).localeCompare(keyLabel(b)))
+      .map((entry) => ({ kind: 'key', connection, entry, parent }));
+  }
+
+  private keyChildren(node: KeyNode): Node[] {
+    const folders: KeyFolder[] = ['aliases', 'grants'];
+    if (node.entry.metadata.KeySpec === 'SYMMETRIC_DEFAULT') folders.push('rotations');
+    folders.push('tags');
+    if (node.entry.metadata.MultiRegion) folders.push('replicas');
+    const children: Node[] = folders.map((folder) => ({ kind: 'folder', connection: node.connection, key: node, folder, parent: node }));
+    children.splice(2, 0, { kind: 'policy', connection: node.connection, key: node, parent: node });
+    return children;
+  }
+
+  private async folderChildren(node: Extract<Node, { kind: 'folder' }>): Promise<Node[]> {
+    const base = { kind: 'detail' as const, connection: node.connection, key: node.key, folder: node.folder, parent: node };
+    if (node.folder === 'replicas') {
+      const mrc = node.key.entry.metadata.MultiRegionConfiguration;
+      const all = [mrc?.PrimaryKey, ...(mrc?.ReplicaKeys ?? [])].filter((k) => !!k);
+      return all.map((k, i) => ({ ...base, id: k.Arn ?? String(i), label: k.Region ?? '?', description: i === 0 ? 'primary' : 'replica', tooltip: k.Arn }));
+    }
+    try {
+      const details = await loadDetails(await node.connection.client(), keyIdOf(node.key), node.folder);
+      return details.map((d) => ({ ...base, ...d }));
+    } catch (error) {
+      log.error(`reading ${node.folder} of ${keyIdOf(node.key)}`, error);
+      return [{ kind: 'error', connection: node.connection, message: describeError(error), parent: node }];
+    }
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    return treeItem(node, this);
+  }
+
+  describeConnection(connection: KmsConnection): string {
+    const list = this.lists.get(connection.id);
+    const filter = this.filter(connection.id);
+    const count = list ? `${list.entries.length}${list.hasMore ? '+' : ''} keys` : '';
+    return [connection.region, count, filter ? `filter: ${filter}` : ''].filter(Boolean).join(' · ');
+  }
+}
+
+const id = (node: Node, rest: string) => `${node.connection.id}/${rest}`;
+
+function treeItem(node: Node, provider: KeyringTreeProvider): vscode.TreeItem {
+  const C = vscode.TreeItemCollapsibleState;
+  switch (node.kind) {
+    case 'connection': {
+      const item = new vscode.TreeItem(node.connection.label, C.Expanded);
+      item.id = id(node, '');
+      item.description = provider.describeConnection(node.connection);
+      item.iconPath = new vscode.ThemeIcon(node.connection.kind === 'local' ? 'vm' : 'cloud');
+      item.contextValue = `kmsConnection;${node.connection.kind};${node.connection.advanceClock ? 'clock;' : ''}`;
+      item.tooltip = node.connection.kind === 'local' ? 'Embedded local KMS (shared with `kmsw serve`)' : `AWS KMS in ${node.connection.region}`;
+      return item;
+    }
+    case 'managerGroup': {
+      const item = new vscode.TreeItem(node.manager === 'AWS' ? 'AWS managed keys' : 'Customer managed keys', node.manager === 'AWS' ? C.Collapsed : C.Expanded);
+      item.id = id(node, node.manager);
+      item.contextValue = `kmsKeyGroup;${node.manager.toLowerCase()};`;
+      return item;
+    }
+    case 'familyGroup': {
+      const item = new vscode.TreeItem(FAMILY_LABELS[node.family], C.Expanded);
+      item.id = id(node, `CUSTOMER/${node.family}`);
+      item.contextValue = `kmsKeyFamily;${node.family};`;
+      return item;
+    }
+    case 'loadMore': {
+      const item = new vscode.TreeItem('Load more keys…', C.None);
+      item.id = id(node, 'loadMore');
+      item.iconPath = new vscode.ThemeIcon('more');
+      item.command = { command: 'kmsWorkbench.loadMoreKeys', title: 'Load More Keys', arguments: [node] };
+      return item;
+    }
+    case 'error': {
+      const item = new vscode.TreeItem(node.message, C.None);
+      item.iconPath = new vscode.ThemeIcon('error');
+      item.tooltip = node.message;
+      item.command = { command: 'kmsWorkbench.showLogs', title: 'Show Logs' };
+      return item;
+    }
+    case 'key': return keyItem(node);
+    case 'folder': {
+      const item = new vscode.TreeItem(FOLDER_LABELS[node.folder], C.Collapsed);
+      item.id = id(node, `${keyIdOf(node.key)}/${node.folder}`);
+      item.iconPath = new vscode.ThemeIcon(FOLDER_ICONS[node.folder]);
+      item.contextValue = `kmsFolder;${node.folder};${node.key.entry.metadata.KeyManager === 'AWS' ? 'awsManaged;' : 'customer;'}`;
+      return item;
+    }
+    case 'policy': {
+      const item = new vscode.TreeItem('Key policy', C.None);
+      item.id = id(node, `${keyIdOf(node.key)}/policy`);
+      item.iconPath = new vscode.ThemeIcon('shield');
+      item.contextValue = 'kmsPolicy;';
+      item.command = { command: 'kmsWorkbench.editKeyPolicy', title: 'Edit Key Policy', arguments: [node.key] };
+      return item;
+    }
+    case 'detail': {
+      const item = new vscode.TreeItem(node.label, C.None);
+      item.id = id(node, `${keyIdOf(node.key)}/${node.folder}/${node.id}`);
+      item.description = node.description;
+      item.tooltip = node.tooltip;
+      item.contextValue = `kmsDetail;${node.folder};`;
+      return item;
+    }
+  }
+}
+
+function keyItem(node: KeyNode): vscode.TreeItem {
+  const m = node.entry.metadata;
+  const item = new vscode.TreeItem(keyLabel(node.entry), vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = `${node.connection.id}/key/${m.KeyId}`;
+  item.description = `${m.KeyState} · ${m.KeySpec}${m.KeyState === 'PendingDeletion' && m.DeletionDate ? ` · deletes ${m.DeletionDate.toISOString().slice(0, 10)}` : ''}`;
+  item.iconPath = new vscode.ThemeIcon(stateIcon(m.KeyState));
+  item.contextValue = keyContextValue(m);
+  const tooltip = new vscode.MarkdownString();
+  tooltip.appendMarkdown(`**${keyLabel(node.entry)}**\n\n`);
+  tooltip.appendCodeblock(m.Arn ?? '', 'text');
+  tooltip.appendMarkdown(`\n${m.Description ? `${m.Description}\n\n` : ''}`);
+  tooltip.appendMarkdown(`State: ${m.KeyState} · Usage: ${m.KeyUsage} · Origin: ${m.Origin}\n\nCreated: ${m.CreationDate?.toISOString() ?? '?'}`);
+  if (node.entry.aliases.length > 1) tooltip.appendMarkdown(`\n\n+${node.entry.aliases.length - 1} more aliases`);
+  item.tooltip = tooltip;
+  return item;
+}
