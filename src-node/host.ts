@@ -10,6 +10,7 @@ import type { Caller } from '../src-core/kms/context';
 import { MemoryKeyringStore } from '../src-core/kms/memory-store';
 import { KmsService } from '../src-core/kms/service';
 import { createPolicyAuthorizer } from '../src-core/policy/authorizer';
+import { openFileAuditSink } from './audit/file-audit-sink';
 import { openFileKeyringStore } from './store/file-store';
 import { loadOrCreateRootKey } from './store/root-key';
 
@@ -72,6 +73,20 @@ export async function openLocalKms(options: LocalKmsOptions = {}): Promise<Local
   if (!dir) throw new TypeError('openLocalKms needs a dataDir unless inMemory is set');
   const rootKey = options.rootKey ?? (await loadOrCreateRootKey({ dir, env: options.env }));
   const store = await openFileKeyringStore({ dir, rootKey, logger });
-  const service = new KmsService({ store, clock, random: nodeRandom, authorizer: createPolicyAuthorizer(), logger });
-  return { service, store, accountId, region, dataDir: dir, defaultCaller, close: () => store.close() };
+  const audit = await openFileAuditSink({ dir });
+  const service = new KmsService({ store, clock, random: nodeRandom, authorizer: createPolicyAuthorizer(), audit, logger });
+  return {
+    service,
+    store,
+    audit,
+    accountId,
+    region,
+    dataDir: dir,
+    defaultCaller,
+    close: async () => {
+      // The store first: it flushes pending last-use facts; then the audit log finishes its appends.
+      await store.close();
+      await audit.close();
+    },
+  };
 }

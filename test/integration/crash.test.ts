@@ -1,6 +1,7 @@
 /**
  * Durability of `kmsw serve --data`: SIGKILL in the middle of a stream of writes, restart on the
- * same folder, and every key whose CreateKey was acknowledged is there and usable.
+ * same folder, and every key whose CreateKey was acknowledged is there and usable, recorded in the
+ * audit log, and the log's hash chain verifies.
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateKeyCommand, DescribeKeyCommand, paginateListKeys } from '@aws-sdk/client-kms';
-import { sdkClient, serve } from './serve';
+import { kmsw, sdkClient, serve } from './serve';
 
 const data = mkdtempSync(join(tmpdir(), 'kmsw-crash-'));
 after(() => rmSync(data, { recursive: true, force: true }));
@@ -16,7 +17,7 @@ after(() => rmSync(data, { recursive: true, force: true }));
 const WRITERS = 4;
 const KILL_AFTER = 60;
 
-test('keys acknowledged before a SIGKILL survive the restart', async () => {
+test('keys acknowledged before a SIGKILL survive the restart and the audit chain stays valid', async () => {
   const first = await serve(['--data', data]);
   const kms = sdkClient(first.url);
   const acknowledged: string[] = [];
@@ -57,4 +58,13 @@ test('keys acknowledged before a SIGKILL survive the restart', async () => {
   } finally {
     assert.equal(await second.stop(), 0, second.stderr());
   }
+
+  const verified = kmsw(['audit', 'verify', '--data', data]);
+  assert.equal(verified.status, 0, verified.stderr);
+  assert.match(verified.stdout, /The audit log is intact: \d+ entries/);
+  const exported = kmsw(['audit', 'export', '--data', data]);
+  assert.equal(exported.status, 0, exported.stderr);
+  const { Records } = JSON.parse(exported.stdout) as { Records: { eventName: string; responseElements: { keyMetadata?: { keyId: string } } | null }[] };
+  const audited = new Set(Records.filter((r) => r.eventName === 'CreateKey').map((r) => r.responseElements?.keyMetadata?.keyId));
+  assert.deepEqual(acknowledged.filter((id) => !audited.has(id)), [], 'every acknowledged CreateKey is in the audit log');
 });

@@ -1,9 +1,10 @@
 /** The one table of `kmsw` commands: `kmsw --help` lists it and the runner dispatches through it. */
 import type { CliCommand } from '../command';
+import { auditCommand } from './audit';
 import { clockCommand } from './clock';
 import { createKeyCommand } from './create-key';
 import { lintCommand } from './lint';
 import { listKeysCommand } from './list-keys';
 import { serveCommand } from './serve';
 
-export const commands: CliCommand[] = [serveCommand, createKeyCommand, listKeysCommand, clockCommand, lintCommand];
+export const commands: CliCommand[] = [serveCommand, createKeyCommand, listKeysCommand, clockCommand, auditCommand, lintCommand];
