@@ -11,7 +11,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { DecryptCommand, EncryptCommand, GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
+import { CreateKeyCommand, DecryptCommand, EncryptCommand, GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { buildClient, CommitmentPolicy, KmsKeyringNode } from '@aws-crypto/client-node';
 import type { CliIo } from '../../src-node/cli/command';
 import { runCli } from '../../src-node/cli/run';
@@ -32,8 +32,9 @@ before(async () => {
   data = join(root, 'keyring');
   const kms = await openLocalKms({ dataDir: data, env: {} });
   const caller = kms.defaultCaller();
-  keyArn = (await kms.service.call('CreateKey', {}, caller)).output.KeyMetadata.Arn;
-  otherArn = (await kms.service.call('CreateKey', {}, caller)).output.KeyMetadata.Arn;
+  const arnOf = async () => ((await kms.service.call('CreateKey', {}, caller)).output as { KeyMetadata: { Arn: string } }).KeyMetadata.Arn;
+  keyArn = await arnOf();
+  otherArn = await arnOf();
   await kms.service.call('CreateAlias', { AliasName: 'alias/files', TargetKeyId: keyArn }, caller);
   await kms.close();
 });
@@ -160,7 +161,7 @@ test('the AWS Encryption SDK with a KMS keyring on the same local KMS reads our 
 test('--endpoint-url: files through a running kmsw serve', async (t) => {
   const served = await serve(['--in-memory']);
   t.after(() => served.stop());
-  const { KeyMetadata } = await sdkClient(served.url).send(new (await import('@aws-sdk/client-kms')).CreateKeyCommand({}));
+  const { KeyMetadata } = await sdkClient(served.url).send(new CreateKeyCommand({}));
   const saved = { ...process.env };
   // The SDK takes credentials from the process environment, as it does for any AWS CLI user.
   Object.assign(process.env, awsEnv());
