@@ -1,125 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import {
-  constants,
-  createCipheriv,
-  createHmac,
-  createPublicKey,
-  generateKeyPairSync,
-  publicEncrypt,
-  randomBytes,
-  sign,
-  verify,
-} from 'node:crypto';
-import { ACCOUNT, b64, createTestKms, rootCaller, text, type TestKms } from './harness';
-
-const DAY = 24 * 3600 * 1000;
-const KWP_IV = Buffer.from('a65959a6', 'hex');
-
-interface ImportParameters {
-  token: string;
-  publicKey: Buffer;
-}
-
-async function externalKey(kms: TestKms, body: Record<string, unknown> = {}): Promise<string> {
-  return (await kms.call('CreateKey', { Origin: 'EXTERNAL', ...body })).KeyMetadata.KeyId as string;
-}
-
-async function parameters(kms: TestKms, keyId: string, WrappingAlgorithm: string, WrappingKeySpec = 'RSA_2048'): Promise<ImportParameters> {
-  const out = await kms.call('GetParametersForImport', { KeyId: keyId, WrappingAlgorithm, WrappingKeySpec });
-  return { token: out.ImportToken, publicKey: Buffer.from(out.PublicKey, 'base64') };
-}
-
-/** Wraps material the way AWS's import guide does, with node:crypto. */
-function wrapWithNode(publicKeyDer: Buffer, algorithm: string, material: Buffer): Buffer {
-  const key = createPublicKey({ key: publicKeyDer, format: 'der', type: 'spki' });
-  const oaepHash = algorithm.endsWith('SHA_1') ? 'sha1' : 'sha256';
-  const oaep = (data: Buffer) => publicEncrypt({ key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash }, data);
-  if (algorithm.startsWith('RSAES_OAEP')) return oaep(material);
-  const aesKey = randomBytes(32);
-  const kwp = createCipheriv('id-aes256-wrap-pad', aesKey, KWP_IV);
-  return Buffer.concat([oaep(aesKey), kwp.update(material), kwp.final()]);
-}
-
-/** Wraps material with the openssl command line, as in AWS's "Encrypt key material" examples. */
-function wrapWithOpenssl(publicKeyDer: Buffer, algorithm: string, material: Buffer): Buffer {
-  const dir = mkdtempSync(join(tmpdir(), 'kms-import-'));
-  try {
-    const path = (name: string) => join(dir, name);
-    writeFileSync(path('wrap.der'), publicKeyDer);
-    writeFileSync(path('material.bin'), material);
-    execFileSync('openssl', ['pkey', '-pubin', '-inform', 'DER', '-in', path('wrap.der'), '-out', path('wrap.pem')]);
-    const md = algorithm.endsWith('SHA_1') ? 'sha1' : 'sha256';
-    const oaep = (input: string, output: string) =>
-      execFileSync('openssl', ['pkeyutl', '-encrypt', '-pubin', '-inkey', path('wrap.pem'), '-pkeyopt', 'rsa_padding_mode:oaep', '-pkeyopt', `rsa_oaep_md:${md}`, '-pkeyopt', `rsa_mgf1_md:${md}`, '-in', input, '-out', output]);
-    if (algorithm.startsWith('RSAES_OAEP')) {
-      oaep(path('material.bin'), path('wrapped.bin'));
-      return readFileSync(path('wrapped.bin'));
-    }
-    execFileSync('openssl', ['rand', '-out', path('aes.bin'), '32']);
-    const aesHex = readFileSync(path('aes.bin')).toString('hex');
-    execFileSync('openssl', ['enc', '-id-aes256-wrap-pad', '-K', aesHex, '-iv', 'A65959A6', '-in', path('material.bin'), '-out', path('material.wrapped')]);
-    oaep(path('aes.bin'), path('aes.wrapped'));
-    return Buffer.concat([readFileSync(path('aes.wrapped')), readFileSync(path('material.wrapped'))]);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-async function importMaterial(kms: TestKms, keyId: string, material: Buffer, algorithm = 'RSAES_OAEP_SHA_256', extra: Record<string, unknown> = {}) {
-  const p = await parameters(kms, keyId, algorithm);
-  return kms.call('ImportKeyMaterial', {
-    KeyId: keyId,
-    ImportToken: p.token,
-    EncryptedKeyMaterial: wrapWithNode(p.publicKey, algorithm, material).toString('base64'),
-    ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE',
-    ...extra,
-  });
-}
-
-test('GetParametersForImport: RSA wrapping key of the requested size, a token valid 24 hours', async () => {
-  const kms = createTestKms();
-  const keyId = await externalKey(kms);
-  assert.equal((await kms.call('DescribeKey', { KeyId: keyId })).KeyMetadata.KeyState, 'PendingImport');
-  for (const [spec, bits] of [['RSA_2048', 2048], ['RSA_3072', 3072]] as const) {
-    const out = await kms.call('GetParametersForImport', { KeyId: keyId, WrappingAlgorithm: 'RSA_AES_KEY_WRAP_SHA_256', WrappingKeySpec: spec });
-    assert.equal(out.KeyId, `arn:aws:kms:us-east-1:${ACCOUNT}:key/${keyId}`);
-    assert.equal(createPublicKey({ key: Buffer.from(out.PublicKey, 'base64'), format: 'der', type: 'spki' }).asymmetricKeyDetails?.modulusLength, bits);
-    assert.equal(out.ParametersValidTo, (kms.clock.now() + DAY) / 1000);
-    assert.ok(Buffer.from(out.ImportToken, 'base64').length > 0);
-  }
-});
-
-for (const wrap of [wrapWithNode, wrapWithOpenssl]) {
-  for (const algorithm of ['RSAES_OAEP_SHA_256', 'RSA_AES_KEY_WRAP_SHA_256', 'RSAES_OAEP_SHA_1', 'RSA_AES_KEY_WRAP_SHA_1']) {
-    test(`symmetric material wrapped by ${wrap === wrapWithNode ? 'node:crypto' : 'the openssl CLI'} with ${algorithm} imports and encrypts`, async () => {
-      const kms = createTestKms();
-      const keyId = await externalKey(kms);
-      // Wrapping keys are RSA_2048 except one case, so larger moduli are covered without slow key generation everywhere.
-      const p = await parameters(kms, keyId, algorithm, wrap === wrapWithOpenssl && algorithm === 'RSA_AES_KEY_WRAP_SHA_256' ? 'RSA_3072' : 'RSA_2048');
-      const validTo = kms.clock.now() + 30 * DAY;
-      const out = await kms.call('ImportKeyMaterial', {
-        KeyId: keyId,
-        ImportToken: p.token,
-        EncryptedKeyMaterial: wrap(p.publicKey, algorithm, randomBytes(32)).toString('base64'),
-        ValidTo: validTo / 1000,
-      });
-      assert.equal(out.KeyId, `arn:aws:kms:us-east-1:${ACCOUNT}:key/${keyId}`);
-      assert.match(out.KeyMaterialId, /^[0-9a-f]{64}$/);
-      const metadata = (await kms.call('DescribeKey', { KeyId: keyId })).KeyMetadata;
-      assert.equal(metadata.KeyState, 'Enabled');
-      assert.equal(metadata.ExpirationModel, 'KEY_MATERIAL_EXPIRES');
-      assert.equal(metadata.ValidTo, validTo / 1000);
-      assert.equal(metadata.CurrentKeyMaterialId, out.KeyMaterialId);
-      const { CiphertextBlob } = await kms.call('Encrypt', { KeyId: keyId, Plaintext: b64('byok') });
-      assert.equal(text((await kms.call('Decrypt', { CiphertextBlob })).Plaintext), 'byok');
-    });
-  }
-}
+import { constants, createHash, createHmac, generateKeyPairSync, randomBytes, sign, verify } from 'node:crypto';
+import { ACCOUNT, b64, createTestKms, rootCaller, text } from './harness';
+import { DAY, externalKey, importBody, importMaterial, parameters, wrapWithNode, wrapWithOpenssl } from './import-support';
 
 test('imported RSA signing key: node signs with the private key and KMS verifies, and the reverse', async () => {
   const kms = createTestKms();
@@ -154,6 +37,12 @@ test('imported RSA signing key: node signs with the private key and KMS verifies
     const theirs = (await kms.call('Sign', { KeyId: keyId, Message: message.toString('base64'), SigningAlgorithm: algorithm })).Signature;
     assert.ok(verify('sha256', message, { ...options, key: publicKey }, Buffer.from(theirs, 'base64')));
   }
+  // KMS's PSS salt is the digest length: a maximal-salt signature (what moto and local-kms make) does not verify.
+  const maxSalt = sign('sha256', message, { key: privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_MAX_SIGN }).toString('base64');
+  for (const [MessageType, Message] of [['RAW', message], ['DIGEST', createHash('sha256').update(message).digest()]] as const) {
+    const e = await kms.fail('Verify', { KeyId: keyId, Message: Message.toString('base64'), MessageType, Signature: maxSalt, SigningAlgorithm: 'RSASSA_PSS_SHA_256' });
+    assert.equal(e.name, 'KMSInvalidSignatureException');
+  }
 });
 
 test('imported ECC and HMAC material work as node:crypto expects', async () => {
@@ -186,11 +75,6 @@ test('material that does not fit the key spec gives IncorrectKeyMaterialExceptio
   assert.equal(garbage.name, 'IncorrectKeyMaterialException');
   assert.equal((await kms.call('DescribeKey', { KeyId: ecc })).KeyMetadata.KeyState, 'PendingImport');
 });
-
-async function importBody(kms: TestKms, keyId: string, material: Buffer, algorithm = 'RSA_AES_KEY_WRAP_SHA_256') {
-  const p = await parameters(kms, keyId, algorithm);
-  return { KeyId: keyId, ImportToken: p.token, EncryptedKeyMaterial: wrapWithNode(p.publicKey, algorithm, material).toString('base64'), ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE' };
-}
 
 test('import tokens: bound to their key, expire after 24 hours, garbage is invalid', async () => {
   const kms = createTestKms();
