@@ -4,12 +4,13 @@
  * the rename itself survives a power loss).
  */
 import { randomBytes } from 'node:crypto';
-import { open, rename, unlink } from 'node:fs/promises';
+import { open, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { isProcessRunning } from './file-lock';
 
 export async function writeFileAtomic(path: string, data: Uint8Array, mode = 0o600): Promise<void> {
   const dir = dirname(path);
-  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = join(dir, `${tempPrefix(path)}${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     const file = await open(temp, 'wx', mode);
     try {
@@ -24,6 +25,23 @@ export async function writeFileAtomic(path: string, data: Uint8Array, mode = 0o6
     throw e;
   }
   await syncDirectory(dir);
+}
+
+function tempPrefix(path: string): string {
+  return `.${basename(path)}.`;
+}
+
+/** Removes temp files of `path` left by processes killed mid-write (the writer's pid is in the name); returns their names. */
+export async function removeAbandonedTempFiles(path: string): Promise<string[]> {
+  const prefix = tempPrefix(path);
+  const removed: string[] = [];
+  for (const name of await readdir(dirname(path))) {
+    const pid = name.startsWith(prefix) ? /^(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name.slice(prefix.length))?.[1] : undefined;
+    if (pid === undefined || isProcessRunning(Number(pid))) continue;
+    await unlink(join(dirname(path), name)).catch(() => undefined);
+    removed.push(name);
+  }
+  return removed;
 }
 
 export async function syncDirectory(dir: string): Promise<void> {

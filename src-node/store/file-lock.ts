@@ -105,7 +105,7 @@ async function readOwner(lockPath: string): Promise<LockOwner | undefined | 'gon
 }
 
 async function isStale(lockPath: string, owner: LockOwner | undefined): Promise<boolean> {
-  if (owner) return !isRunning(owner.pid);
+  if (owner) return !isProcessRunning(owner.pid);
   try {
     return Date.now() - (await stat(lockPath)).mtimeMs > EMPTY_LOCK_GRACE_MS;
   } catch {
@@ -113,7 +113,8 @@ async function isStale(lockPath: string, owner: LockOwner | undefined): Promise<
   }
 }
 
-function isRunning(pid: number): boolean {
+/** Whether a process with this pid exists (on this machine). */
+export function isProcessRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

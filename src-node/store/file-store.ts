@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { KeyringStore, Logger } from '../../src-core/ports';
 import { silentLogger } from '../../src-core/ports';
 import { emptyKeyring, type KeyringState } from '../../src-core/kms/state';
-import { writeFileAtomic } from './atomic-write';
+import { removeAbandonedTempFiles, writeFileAtomic } from './atomic-write';
 import { withFileLock } from './file-lock';
 import { decryptKeyring, encryptKeyring, HEADER_LENGTH, writeIdOf } from './keyring-file';
 
@@ -31,6 +31,8 @@ export async function openFileKeyringStore(options: FileKeyringStoreOptions): Pr
   if (options.rootKey.length !== 32) throw new RangeError('The root key must be 32 bytes.');
   await mkdir(options.dir, { recursive: true, mode: 0o700 });
   const store = new FileKeyringStore(options);
+  const abandoned = await removeAbandonedTempFiles(store.path);
+  if (abandoned.length) (options.logger ?? silentLogger).info(`removed ${abandoned.length} temp file(s) left in ${options.dir} by a process that stopped mid-write`);
   await store.read();
   return store;
 }

@@ -143,6 +143,19 @@ describe('file keyring store', () => {
     await store.close();
   });
 
+  it('removes temp files left by a process killed mid-write, and only those', async () => {
+    const dir = await tempDir();
+    const dead = spawn(process.execPath, ['-e', '']);
+    const pid = await new Promise<number>((resolve) => dead.on('exit', () => resolve(dead.pid!)));
+    const abandoned = `.${KEYRING_FILE}.${pid}.0123abcd.tmp`;
+    const inProgress = `.${KEYRING_FILE}.${process.pid}.89abcdef.tmp`;
+    await writeFile(join(dir, abandoned), 'partial');
+    await writeFile(join(dir, inProgress), 'partial');
+    const store = await openFileKeyringStore({ dir, rootKey: newRootKey() });
+    assert.deepEqual(await readdir(dir), [inProgress]);
+    await store.close();
+  });
+
   describe('refuses a file it cannot read and leaves it untouched', () => {
     async function keyringWithOneKey() {
       const dir = await tempDir();
