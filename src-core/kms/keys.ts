@@ -5,6 +5,7 @@
  */
 import { KmsError } from '../errors';
 import { aliasArn, keyArn, parseKeyIdentifier } from '../ids/identifiers';
+import { KMS_ACTIONS } from '../policy/data';
 import { uuid } from '../ids/random-ids';
 import type { ConditionValues, OperationContext } from './context';
 import { awsManagedKeyPolicy } from './default-policy';
@@ -158,7 +159,15 @@ export function keyConditionValues(ctx: OperationContext, key: KeyRecord, keyIdT
   };
 }
 
-/** ctx.authorize for a request on `key`, with the key's own condition values added to the request's. */
+/**
+ * ctx.authorize for a request on `key`, with the key's own condition values added to the request's.
+ * Operations KMS does not offer across accounts (key management: tags, policy, state, aliases…) are
+ * refused for another account's key whatever its policy says.
+ */
 export function authorizeOnKey(ctx: OperationContext, action: string, key: KeyRecord, keyIdText?: string, conditions: ConditionValues = {}, grantTokens?: string[]): void {
+  const { principal, accountId } = ctx.caller;
+  if (key.accountId !== accountId && KMS_ACTIONS[action.replace(/^kms:/, '')]?.crossAccount === false) {
+    throw new KmsError('AccessDeniedException', `User: ${principal} is not authorized to perform: ${action} on resource: ${key.arn} because ${action} cannot be used on a KMS key in another AWS account`);
+  }
   ctx.authorize(action, key, { ...keyConditionValues(ctx, key, keyIdText), ...conditions }, grantTokens);
 }

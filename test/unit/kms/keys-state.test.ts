@@ -165,3 +165,17 @@ test('a custom-store key stays pending deletion while its store is disconnected;
   await kms.call('ConnectCustomKeyStore', { CustomKeyStoreId: id });
   assert.equal((await describe(kms, key.KeyId)).KeyState, 'Disabled');
 });
+
+test('key management is not offered across accounts; DescribeKey and GetKeyRotationStatus are', async () => {
+  const kms = createTestKms();
+  const other = rootCaller('210987654321');
+  const { KeyMetadata: key } = await kms.call('CreateKey', {}, other);
+  assert.equal((await kms.call('DescribeKey', { KeyId: key.Arn })).KeyMetadata.KeyId, key.KeyId);
+  assert.equal((await kms.call('GetKeyRotationStatus', { KeyId: key.Arn })).KeyRotationEnabled, false);
+  for (const [op, body] of [['DisableKey', {}], ['TagResource', { Tags: [] }], ['PutKeyPolicy', { Policy: '{}' }], ['GetKeyPolicy', {}], ['ScheduleKeyDeletion', {}], ['EnableKeyRotation', {}]] as const) {
+    const e = await kms.fail(op, { KeyId: key.Arn, ...body });
+    assert.equal(e.name, 'AccessDeniedException', op);
+    assert.equal(e.message, `User: arn:aws:iam::${ACCOUNT}:root is not authorized to perform: kms:${op} on resource: ${key.Arn} because kms:${op} cannot be used on a KMS key in another AWS account`);
+  }
+  assert.equal((await kms.call('DescribeKey', { KeyId: key.KeyId }, other)).KeyMetadata.KeyState, 'Enabled');
+});
