@@ -5,6 +5,7 @@
  */
 import { ListKeyRotationsCommand, type KMSClient, type KeyMetadata } from '@aws-sdk/client-kms';
 import type { estimateCost } from '../../src-core/audit/cost';
+import type { CloudTrailEvent } from '../../src-core/audit/event';
 import type { KeySpec } from '../../src-core/kms/state';
 import { KeyList } from '../tree/keyList';
 
@@ -18,6 +19,8 @@ export interface CostKeys {
 
 /** ListKeys accepts at most 1000 per page. */
 const PAGE_SIZE = 1000;
+/** ScheduleKeyDeletion's waiting period when the request names none. */
+const AWS_DEFAULT_WINDOW_DAYS = 30;
 
 export async function listCostKeys(client: KMSClient): Promise<CostKeys> {
   const list = new KeyList();
@@ -27,8 +30,7 @@ export async function listCostKeys(client: KMSClient): Promise<CostKeys> {
   for (const { metadata, aliases } of list.entries) {
     if (!metadata.Arn) continue;
     if (aliases[0]) labels.set(metadata.Arn, aliases[0]);
-    // AWS managed keys cost nothing, so their rotations need not be asked for.
-    const rotations = metadata.KeyManager === 'CUSTOMER' ? await rotationDates(client, metadata.Arn) : [];
+    const rotations = billedRotations(metadata) ? await rotationDates(client, metadata.Arn) : [];
     keys.push(toCostKey(metadata, rotations));
   }
   return { keys, labels };
@@ -61,6 +63,14 @@ function toCostKey(m: KeyMetadata, rotations: number[]): CostKey {
   return key;
 }
 
+/**
+ * Only symmetric encryption keys rotate (KMS answers UnsupportedOperationException for the others);
+ * AWS managed keys cost nothing, so their rotations need not be asked for.
+ */
+function billedRotations(m: KeyMetadata): boolean {
+  return m.KeyManager === 'CUSTOMER' && m.KeySpec === 'SYMMETRIC_DEFAULT' && !m.CustomKeyStoreId;
+}
+
 async function rotationDates(client: KMSClient, keyId: string): Promise<number[]> {
   const dates: number[] = [];
   let Marker: string | undefined;
@@ -70,4 +80,22 @@ async function rotationDates(client: KMSClient, keyId: string): Promise<number[]
     Marker = page.Truncated ? page.NextMarker : undefined;
   } while (Marker);
   return dates;
+}
+
+/**
+ * DescribeKey gives the deletion date but not the waiting period (AWS reports it for replica deletion
+ * only), and the bill stops when deletion was scheduled. The log's last ScheduleKeyDeletion of each
+ * key says which period was asked for; keys scheduled outside the log keep estimateCost's default.
+ */
+export function withDeletionWindows(keys: readonly CostKey[], events: readonly CloudTrailEvent[]): CostKey[] {
+  const windows = new Map<string, number>();
+  for (const e of events) {
+    if (e.eventName !== 'ScheduleKeyDeletion' || e.errorCode !== undefined) continue;
+    const days = e.requestParameters?.pendingWindowInDays;
+    for (const r of e.resources) windows.set(r.ARN, typeof days === 'number' ? days : AWS_DEFAULT_WINDOW_DAYS);
+  }
+  return keys.map((k) => {
+    const days = windows.get(k.arn);
+    return k.deletionDate === undefined || k.pendingWindowDays !== undefined || days === undefined ? k : { ...k, pendingWindowDays: days };
+  });
 }

@@ -11,7 +11,7 @@ import { toCloudTrailJson, toCsv } from '../../src-core/audit/export';
 import type { KmsConnection } from '../connections/connection';
 import { describeError } from '../errors';
 import { log } from '../log';
-import { listCostKeys, type CostKeys } from './costKeys';
+import { listCostKeys, withDeletionWindows, type CostKeys } from './costKeys';
 import { auditPageHtml } from './html';
 import { parseWebviewMessage, type ExportFormat, type PanelMessage, type WebviewMessage } from './messages';
 import { AuditLogSource } from './source';
@@ -164,7 +164,7 @@ export class AuditPanel implements vscode.Disposable {
     try {
       this.costKeys ??= this.target.connection.client().then(listCostKeys);
       const { keys, labels } = await this.costKeys;
-      this.post({ type: 'cost', cost: costView(estimateCost(this.events, keys, Date.now()), labels) });
+      this.post({ type: 'cost', cost: costView(estimateCost(this.events, withDeletionWindows(keys, this.events), Date.now()), labels) });
     } catch (error) {
       this.costKeys = undefined;
       log.warn('audit panel: cost estimate', error);
