@@ -1,12 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { AUDIT_LOG_FILE, openFileAuditSink } from '../../../src-node/audit/file-audit-sink';
 import { StoreError } from '../../../src-node/store/store-error';
+import { runFixture } from '../store/processes';
 import { arnOf, auditEvent, KEY_A, KEY_B } from './events';
 
 const tempDir = () => mkdtemp(join(tmpdir(), 'kmsw-audit-'));
@@ -23,15 +22,8 @@ async function editLines(path: string, edit: (lines: string[]) => string[]) {
   await writeFile(path, edit(lines).map((l) => `${l}\n`).join(''));
 }
 
-function runWorker(dir: string, count: number, label: string): Promise<void> {
-  const script = fileURLToPath(new URL('./fixtures/append-worker.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script, dir, String(count), label], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`worker exited with ${code}: ${stderr}`))));
-  });
+function runWorker(dir: string, count: number, label: string): Promise<unknown> {
+  return runFixture(new URL('./fixtures/append-worker.ts', import.meta.url), [dir, String(count), label]).exited;
 }
 
 describe('file audit sink', () => {

@@ -1,32 +1,26 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { AUDIT_LOG_FILE, openFileAuditSink } from '../../../src-node/audit/file-audit-sink';
 import { KEYRING_FILE, openFileKeyringStore } from '../../../src-node/store/file-store';
+import { runFixture } from './processes';
 
 /** Runs the crash worker until it has acknowledged `writes` writes, kills it with SIGKILL, and returns the last acknowledged one. */
-function killAfter(dir: string, rootKey: Uint8Array, writes: number): Promise<number> {
-  const script = fileURLToPath(new URL('./fixtures/crash-worker.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script, dir, Buffer.from(rootKey).toString('base64')], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function killAfter(dir: string, rootKey: Uint8Array, writes: number): Promise<number> {
+  const { child, exited } = runFixture(new URL('./fixtures/crash-worker.ts', import.meta.url), [dir, Buffer.from(rootKey).toString('base64')]);
   let acknowledged = 0;
   let pending = '';
-  let stderr = '';
-  child.stderr.on('data', (chunk) => (stderr += chunk));
   child.stdout.on('data', (chunk: Buffer) => {
     const lines = (pending + chunk.toString()).split('\n');
     pending = lines.pop()!;
     for (const line of lines) acknowledged = Number(line);
     if (acknowledged >= writes) child.kill('SIGKILL');
   });
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('exit', (_code, signal) => (signal === 'SIGKILL' ? resolve(acknowledged) : reject(new Error(`the worker stopped by itself: ${stderr}`))));
-  });
+  assert.equal(await exited, 'SIGKILL');
+  return acknowledged;
 }
 
 describe('a process killed in the middle of a stream of writes', () => {

@@ -1,15 +1,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { KmsService } from '../../../src-core/kms/service';
 import { openFileKeyringStore, KEYRING_FILE, type FileKeyringStore } from '../../../src-node/store/file-store';
 import { StoreError, type StoreErrorCode } from '../../../src-node/store/store-error';
 import { allowAll, rootCaller } from '../kms/harness';
+import { deadPid, runFixture } from './processes';
 
 const tempDir = () => mkdtemp(join(tmpdir(), 'kmsw-store-'));
 const newRootKey = () => new Uint8Array(randomBytes(32));
@@ -32,15 +31,8 @@ async function rejectsWith(promise: Promise<unknown>, code: StoreErrorCode, mess
   });
 }
 
-function runWorker(dir: string, count: number, rootKey: Uint8Array): Promise<void> {
-  const script = fileURLToPath(new URL('./fixtures/increment-worker.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script, dir, String(count), Buffer.from(rootKey).toString('base64')], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`worker exited with ${code}: ${stderr}`))));
-  });
+function runWorker(dir: string, count: number, rootKey: Uint8Array): Promise<unknown> {
+  return runFixture(new URL('./fixtures/increment-worker.ts', import.meta.url), [dir, String(count), Buffer.from(rootKey).toString('base64')]).exited;
 }
 
 describe('file keyring store', () => {
@@ -133,9 +125,7 @@ describe('file keyring store', () => {
 
   it('takes over a lock left by a process that is gone', async () => {
     const dir = await tempDir();
-    const dead = spawn(process.execPath, ['-e', '']);
-    const pid = await new Promise<number>((resolve) => dead.on('exit', () => resolve(dead.pid!)));
-    await writeFile(join(dir, 'keyring.lock'), JSON.stringify({ pid, at: new Date(0).toISOString() }));
+    await writeFile(join(dir, 'keyring.lock'), JSON.stringify({ pid: await deadPid(), at: new Date(0).toISOString() }));
     const store = await openFileKeyringStore({ dir, rootKey: newRootKey() });
     await store.transact((state) => void (state.clockOffsetMs = 7));
     assert.equal((await store.read()).clockOffsetMs, 7);
@@ -145,9 +135,7 @@ describe('file keyring store', () => {
 
   it('removes temp files left by a process killed mid-write, and only those', async () => {
     const dir = await tempDir();
-    const dead = spawn(process.execPath, ['-e', '']);
-    const pid = await new Promise<number>((resolve) => dead.on('exit', () => resolve(dead.pid!)));
-    const abandoned = `.${KEYRING_FILE}.${pid}.0123abcd.tmp`;
+    const abandoned = `.${KEYRING_FILE}.${await deadPid()}.0123abcd.tmp`;
     const inProgress = `.${KEYRING_FILE}.${process.pid}.89abcdef.tmp`;
     await writeFile(join(dir, abandoned), 'partial');
     await writeFile(join(dir, inProgress), 'partial');
