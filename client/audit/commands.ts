@@ -2,7 +2,6 @@
  * The audit commands: open the panel over the active connection's local log, and export that log (what
  * the panel's filter selects when it is open, the whole log otherwise) as CloudTrail JSON or CSV.
  */
-import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { KmsConnection } from '../connections/connection';
 import type { Ctx } from '../ctx';
@@ -13,23 +12,19 @@ import { AuditLogSource } from './source';
 
 /**
  * The log to show: the given (or active) connection's when it keeps one, else the local keyring's.
+ * `auditLogPath` is the folder the file audit sink writes its log in (the keyring folder).
  * AWS connections keep no log here: their calls are in CloudTrail, which would need
  * @aws-sdk/client-cloudtrail (LookupEvents), not a dependency of this extension.
  */
 export function auditTarget(ctx: Ctx, connection?: KmsConnection): AuditTarget {
   const wanted = connection ?? ctx.connections.active();
-  if (wanted?.auditLogPath) return { connection: wanted, logDir: logDirOf(wanted.auditLogPath) };
+  if (wanted?.auditLogPath) return { connection: wanted, logDir: wanted.auditLogPath };
   const local = ctx.connections.all().find((c) => c.auditLogPath);
   if (!local?.auditLogPath) {
     throw new UserError('The audit log is kept by the local keyring, which is turned off. Enable it with the setting kmsWorkbench.local.enabled.');
   }
   const notice = wanted ? `Showing the ${local.label} log: ${wanted.label} is an AWS connection, whose calls are recorded by CloudTrail, not here.` : undefined;
-  return { connection: local, logDir: logDirOf(local.auditLogPath), ...(notice ? { notice } : {}) };
-}
-
-/** The sink keeps its log as a fixed file name inside the keyring folder; the panel opens that folder. */
-function logDirOf(auditLogPath: string): string {
-  return dirname(auditLogPath);
+  return { connection: local, logDir: local.auditLogPath, ...(notice ? { notice } : {}) };
 }
 
 /** From the palette, or from a tree node's menu (the node's connection is shown then). */

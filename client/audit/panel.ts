@@ -23,7 +23,7 @@ const POLL_MS = 2000;
 
 export interface AuditTarget {
   connection: KmsConnection;
-  /** The folder holding the log file (the folder of `connection.auditLogPath`). */
+  /** The folder the file audit sink keeps the log in (`connection.auditLogPath`). */
   logDir: string;
   /** Shown above the table, e.g. why this log and not the active AWS connection's. */
   notice?: string;
