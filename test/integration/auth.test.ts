@@ -7,16 +7,17 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DescribeCustomKeyStoresCommand, KMSServiceException } from '@aws-sdk/client-kms';
+import { CreateKeyCommand, DescribeCustomKeyStoresCommand, EncryptCommand, GetKeyPolicyCommand, KMSServiceException, PutKeyPolicyCommand } from '@aws-sdk/client-kms';
 import { awsCli, awsEnv, boto3, hasAwsCli, hasBoto3, kmsw, raw, sdkClient, serve, signedHeaders, type Served } from './serve';
 
 const ALICE = { accessKeyId: 'AKIAALICE000000000001', secretAccessKey: 'alice-secret-key', principal: 'arn:aws:iam::111122223333:user/alice' };
+const BOB = { accessKeyId: 'AKIABOB00000000000001', secretAccessKey: 'bob-secret-key', principal: 'arn:aws:iam::111122223333:user/bob' };
 const dir = mkdtempSync(join(tmpdir(), 'kmsw-auth-'));
 const credentialsFile = join(dir, 'credentials.json');
 let server: Served;
 
 before(async () => {
-  writeFileSync(credentialsFile, JSON.stringify([ALICE]));
+  writeFileSync(credentialsFile, JSON.stringify([ALICE, BOB]));
   server = await serve(['--in-memory', '--credentials', credentialsFile]);
 });
 after(async () => {
@@ -34,8 +35,34 @@ async function sdkError(accessKeyId: string, secretAccessKey: string): Promise<K
   throw new Error('the request was accepted');
 }
 
-test('the JS SDK signature verifies against the known secret', async () => {
-  const out = await sdkClient(server.url, ALICE).send(new DescribeCustomKeyStoresCommand({}));
+test('the JS SDK signature verifies against the known secret and the caller is the mapped principal', async () => {
+  const kms = sdkClient(server.url, ALICE);
+  assert.deepEqual((await kms.send(new DescribeCustomKeyStoresCommand({}))).CustomKeyStores, []);
+  const { KeyMetadata } = await kms.send(new CreateKeyCommand({}));
+  assert.equal(KeyMetadata!.AWSAccountId, '111122223333', "the principal's account owns the key");
+  const policy = JSON.parse((await kms.send(new GetKeyPolicyCommand({ KeyId: KeyMetadata!.KeyId }))).Policy!);
+  assert.equal(policy.Statement[0].Principal.AWS, 'arn:aws:iam::111122223333:root');
+});
+
+test('each access key acts as its own principal: a key policy naming alice refuses bob', async () => {
+  const alice = sdkClient(server.url, ALICE);
+  const bob = sdkClient(server.url, BOB);
+  const { KeyMetadata } = await alice.send(new CreateKeyCommand({}));
+  const KeyId = KeyMetadata!.KeyId!;
+  const onlyAlice = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: ALICE.principal }, Action: 'kms:*', Resource: '*' }] };
+  await alice.send(new PutKeyPolicyCommand({ KeyId, Policy: JSON.stringify(onlyAlice) }));
+  const Plaintext = new TextEncoder().encode('x');
+  assert.ok((await alice.send(new EncryptCommand({ KeyId, Plaintext }))).CiphertextBlob);
+  await assert.rejects(bob.send(new EncryptCommand({ KeyId, Plaintext })), (e: unknown) => {
+    assert.ok(e instanceof KMSServiceException);
+    assert.equal(e.name, 'AccessDeniedException');
+    assert.match(e.message, /User: arn:aws:iam::111122223333:user\/bob is not authorized to perform: kms:Encrypt/);
+    return true;
+  });
+});
+
+test('a signed session token is part of the verified signature', async () => {
+  const out = await sdkClient(server.url, { ...ALICE, sessionToken: 'FwoGZXIvYXdzEBYaDH' }).send(new DescribeCustomKeyStoresCommand({}));
   assert.deepEqual(out.CustomKeyStores, []);
 });
 

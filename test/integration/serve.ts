@@ -52,11 +52,11 @@ export async function serve(args: string[] = ['--in-memory'], env: NodeJS.Proces
   };
 }
 
-export function sdkClient(url: string, options: { accessKeyId?: string; secretAccessKey?: string; region?: string } = {}): KMSClient {
+export function sdkClient(url: string, options: { accessKeyId?: string; secretAccessKey?: string; sessionToken?: string; region?: string } = {}): KMSClient {
   return new KMSClient({
     endpoint: url,
     region: options.region ?? 'us-east-1',
-    credentials: { accessKeyId: options.accessKeyId ?? 'test', secretAccessKey: options.secretAccessKey ?? 'test' },
+    credentials: { accessKeyId: options.accessKeyId ?? 'test', secretAccessKey: options.secretAccessKey ?? 'test', sessionToken: options.sessionToken },
     maxAttempts: 1,
   });
 }

@@ -29,6 +29,8 @@ Options:
 
 Stops on Ctrl-C or SIGTERM after the requests in flight are answered.`;
 
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
+
 function stderrLogger(io: CliIo): Logger {
   return { debug() {}, info() {}, warn: (m) => io.stderr(`warning: ${m}\n`), error: (m) => io.stderr(`error: ${m}\n`) };
 }
@@ -62,6 +64,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
       if (e.code === 'EADDRNOTAVAIL') throw new Error(`cannot bind ${parsed.value('--host')}: not an address of this machine`);
       throw e;
     });
+    if (!LOOPBACK.test(server.host)) io.stderr(`warning: ${server.url} is reachable from other machines; anyone who can reach it can use this keyring${credentials ? '' : ' (no --credentials: any signature is accepted)'}\n`);
     io.stdout(`listening on ${server.url}\n`);
     if (!io.signal.aborted) await new Promise((resolve) => io.signal.addEventListener('abort', resolve, { once: true }));
     await server.close();
