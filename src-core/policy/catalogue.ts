@@ -70,6 +70,7 @@ export const CHECKS = {
   'network-deny-without-service-exception': 'A network Deny that also blocks AWS services calling on your behalf.',
   'allow-shadowed-by-deny': 'An Allow that an unconditional Deny cancels entirely.',
   'duplicate-statement': 'A statement repeated exactly.',
+  'redundant-statement': 'An Allow that another unconditional Allow to the same principals already covers.',
 } as const;
 
 export type CheckCode = keyof typeof CHECKS;

@@ -174,6 +174,23 @@ function checkShadowed(ctx: CheckContext): void {
   }
 }
 
+function principalSet(st: StatementModel): string {
+  return st.principals.map((p) => `${p.type}|${p.value}`).sort().join('\n');
+}
+
+/** An Allow whose every action another unconditional Allow already gives the same principals. */
+function checkRedundantStatements(ctx: CheckContext): void {
+  const allows = ctx.model.statements.filter((s) => s.effect === 'Allow' && !s.notPrincipal && !s.notResource && s.principals.length > 0 && s.resources.some((r) => r.value === '*'));
+  // Unconditional Allows by principal set: the only statements that can cover another.
+  const covering = new Map<string, StatementModel[]>();
+  for (const o of allows) if (o.conditions.length === 0) covering.set(principalSet(o), [...(covering.get(principalSet(o)) ?? []), o]);
+  for (const st of allows) {
+    const actions = statementActions(st);
+    const by = covering.get(principalSet(st))?.find((o) => o !== st && actions.every((a) => statementActions(o).includes(a)) && JSON.stringify(toValue(o.node)) !== JSON.stringify(toValue(st.node)));
+    if (by && actions.length) ctx.findings.add('redundant-statement', 'info', `Everything this statement allows is already allowed to the same principals by ${by.sid ? `"${by.sid.value}"` : `statement ${by.index + 1}`} without conditions.`, statementAnchor(st));
+  }
+}
+
 function checkDuplicateStatements(ctx: CheckContext): void {
   const seen = new Map<string, StatementModel>();
   for (const st of ctx.model.statements) {
@@ -193,6 +210,7 @@ export function checkSemantics(ctx: CheckContext): void {
     checkCrossAccount(ctx, st);
   }
   checkShadowed(ctx);
+  checkRedundantStatements(ctx);
   checkDuplicateStatements(ctx);
   checkLockout(ctx);
 }

@@ -143,6 +143,7 @@ const fires: Case[] = [
   { code: 'allow-shadowed-by-deny', text: policyWith({ Sid: 'S', Effect: 'Allow', Principal: { AWS: ALICE }, Action: 'kms:Decrypt', Resource: '*' }, [{ Sid: 'NoDecrypt', Effect: 'Deny', Principal: '*', Action: 'kms:Decrypt', Resource: '*' }]), at: '"S"', severity: 'warning' },
   { code: 'duplicate-statement', text: policyWith({ Sid: 'Root', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCT}:root` }, Action: 'kms:*', Resource: '*' }), at: '"Root"', severity: 'info' },
   { code: 'duplicate-condition-key', text: cond({ StringEquals: { 'kms:CallerAccount': ACCT, 'kms:calleraccount': ACCT } }), at: '"kms:calleraccount"', severity: 'error' },
+  { code: 'redundant-statement', text: policyWith({ Sid: 'Root decrypt', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCT}:root` }, Action: 'kms:Decrypt', Resource: '*', Condition: { StringEquals: { 'kms:EncryptionContext:a': 'b' } } }), at: '"Root decrypt"', severity: 'info' },
   { code: 'mfa-condition-gap', text: policyWith({ Effect: 'Deny', Principal: '*', Action: 'kms:ScheduleKeyDeletion', Resource: '*', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'false' } } }), at: '"Bool"', severity: 'warning', fixes: true },
 ];
 
@@ -184,6 +185,8 @@ const quiet: { code: string; text: string; options?: LintOptions }[] = [
   { code: 'private-source-ip', text: cond({ IpAddress: { 'aws:SourceIp': ['203.0.113.0/24', '2001:db8::/32'] }, NotIpAddress: { 'aws:VpcSourceIp': '10.0.0.0/8' } }) },
   { code: 'redundant-condition-value', text: cond({ StringEquals: { 'kms:CallerAccount': [ACCT, '444455556666'] } }) },
   { code: 'missing-version', text: stmt({}) },
+  { code: 'redundant-statement', text: fixture('aws-clean/console-default-symmetric.json') },
+  { code: 'redundant-statement', text: policyWith({ Sid: 'Alice', Effect: 'Allow', Principal: { AWS: ALICE }, Action: 'kms:Decrypt', Resource: '*' }, [{ Sid: 'Alice more', Effect: 'Allow', Principal: { AWS: ALICE }, Action: 'kms:*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'true' } } }]) },
   { code: 'action-star', text: stmt({ Effect: 'Deny', Action: undefined, NotAction: '*' }) },
   { code: 'invalid-condition-value', text: cond({ ArnLike: { 'aws:PrincipalArn': `arn:aws:iam::${ACCT}:role/App` }, StringEquals: { 'kms:RecipientAttestation:PCR0': '0x00ff' } }) },
   { code: 'duplicate-key', text: stmt({ Principal: { AWS: ALICE, Service: 'logs.amazonaws.com' } }) },
