@@ -11,8 +11,11 @@ import type { KeyRecord, KeyringState, RegionState } from './state';
 /** How many missed automatic rotations one pass catches up on, so a jump of centuries stays cheap. */
 const MAX_CATCH_UP_ROTATIONS = 100;
 
-function keysOf(state: KeyringState): { region: RegionState; key: KeyRecord }[] {
-  return Object.values(state.regions).flatMap((region) => Object.values(region.keys).map((key) => ({ region, key })));
+/** Calls `visit` for every key of every account and Region (a plain loop: this runs on every write). */
+function forEachKey(state: KeyringState, visit: (key: KeyRecord, region: RegionState) => void): void {
+  for (const region of Object.values(state.regions)) {
+    for (const key of Object.values(region.keys)) visit(key, region);
+  }
 }
 
 /** Automatic rotation runs only for enabled keys, and on the primary of a multi-Region key (replicas follow it). */
@@ -23,8 +26,12 @@ function rotationDueAt(key: KeyRecord): number | undefined {
 
 /** When imported material still in use expires (its secret is then deleted). */
 function expiryAt(key: KeyRecord): number | undefined {
-  const times = key.materials.filter((m) => m.secret !== undefined && m.import?.validTo !== undefined).map((m) => m.import!.validTo!);
-  return times.length > 0 ? Math.min(...times) : undefined;
+  let first: number | undefined;
+  for (const m of key.materials) {
+    const validTo = m.import?.validTo;
+    if (m.secret !== undefined && validTo !== undefined && (first === undefined || validTo < first)) first = validTo;
+  }
+  return first;
 }
 
 /** Earliest time at which `advanceLifecycle` would change something, or undefined. */
@@ -33,19 +40,21 @@ export function nextLifecycleEventAt(state: KeyringState): number | undefined {
   const consider = (t: number | undefined) => {
     if (t !== undefined && (next === undefined || t < next)) next = t;
   };
-  for (const { key } of keysOf(state)) {
+  forEachKey(state, (key) => {
     consider(key.transitionAt);
     if (key.state === 'PendingDeletion') consider(key.deletionDate);
     consider(rotationDueAt(key));
     consider(expiryAt(key));
-  }
+  });
   return next;
 }
 
 /** Applies every change due at `now`; returns whether anything changed. */
 export function advanceLifecycle(state: KeyringState, now: number, random: Random): boolean {
   let changed = false;
-  for (const { region, key } of keysOf(state)) {
+  // Deletions are collected and applied after the walk, so no key is skipped or visited twice.
+  const deletions: { region: RegionState; key: KeyRecord }[] = [];
+  forEachKey(state, (key, region) => {
     if (key.transitionAt !== undefined && key.transitionAt <= now) {
       key.state = key.stateAfterTransition ?? 'Enabled';
       delete key.transitionAt;
@@ -54,12 +63,10 @@ export function advanceLifecycle(state: KeyringState, now: number, random: Rando
     }
     changed = rotateIfDue(state, key, now, random) || changed;
     changed = expireImportedMaterial(key, now) || changed;
-    if (key.state === 'PendingDeletion' && key.deletionDate !== undefined && key.deletionDate <= now) {
-      deleteKey(state, region, key);
-      changed = true;
-    }
-  }
-  return changed;
+    if (key.state === 'PendingDeletion' && key.deletionDate !== undefined && key.deletionDate <= now) deletions.push({ region, key });
+  });
+  for (const { region, key } of deletions) deleteKey(state, region, key);
+  return changed || deletions.length > 0;
 }
 
 function rotateIfDue(state: KeyringState, key: KeyRecord, now: number, random: Random): boolean {
