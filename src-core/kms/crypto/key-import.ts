@@ -81,15 +81,26 @@ function incorrectMaterial(spec: KeySpec, why: string): KmsError {
   return new KmsError('IncorrectKeyMaterialException', `The key material is not valid for key spec ${spec}: ${why}.`);
 }
 
-/** Checks material against the key spec; returns the DER SPKI public key for asymmetric material. */
-export function checkImportedMaterial(spec: KeySpec, material: Uint8Array): { publicKey?: Uint8Array } {
+export interface CheckedMaterial {
+  /** DER SPKI public key of asymmetric material. */
+  publicKey?: Uint8Array;
+  /**
+   * What identifies the material for the same-material rule: the bytes of a symmetric or HMAC key;
+   * the public key of a key pair, so the same private key in another valid PKCS #8 encoding
+   * (with or without the optional public key field) counts as the same material.
+   */
+  identity: Uint8Array;
+}
+
+/** Checks material against the key spec. */
+export function checkImportedMaterial(spec: KeySpec, material: Uint8Array): CheckedMaterial {
   const lengths = SECRET_LENGTHS[spec];
   if (lengths) {
     const [min, max] = lengths;
     if (material.length < min || material.length > max) {
       throw incorrectMaterial(spec, min === max ? `it must be ${min} bytes` : `it must be ${min} to ${max} bytes`);
     }
-    return {};
+    return { identity: material };
   }
   const fits = PRIVATE_KEYS[spec];
   if (!fits) throw new KmsError('UnsupportedOperationException', `Importing key material for key spec ${spec} is not supported by the local KMS.`);
@@ -100,18 +111,19 @@ export function checkImportedMaterial(spec: KeySpec, material: Uint8Array): { pu
     throw incorrectMaterial(spec, 'it must be a DER-encoded PKCS #8 private key');
   }
   if (!fits(key)) throw incorrectMaterial(spec, 'the private key is of another type or size');
-  return { publicKey: new Uint8Array(createPublicKey(key).export({ format: 'der', type: 'spki' })) };
+  const publicKey = new Uint8Array(createPublicKey(key).export({ format: 'der', type: 'spki' }));
+  return { publicKey, identity: publicKey };
 }
 
-/** SHA-256 of the material, base64: how a re-import is recognised as the same material. */
-export function materialFingerprint(material: Uint8Array): string {
-  return createHash('sha256').update(material).digest('base64');
+/** SHA-256 of the material's identity, base64: how a re-import is recognised as the same material. */
+export function materialFingerprint(identity: Uint8Array): string {
+  return createHash('sha256').update(identity).digest('base64');
 }
 
 /**
- * The KeyMaterialId of imported material: derived from the material and the key ID (not random), so
+ * The KeyMaterialId of imported material: derived from the material's identity and the key ID (not random), so
  * the same material imported into related multi-Region keys gets the same ID and their blobs agree.
  */
-export function importedMaterialId(keyId: string, material: Uint8Array): string {
-  return createHmac('sha256', material).update(`kms-workbench/imported-key-material/${keyId}`).digest('hex');
+export function importedMaterialId(keyId: string, identity: Uint8Array): string {
+  return createHmac('sha256', identity).update(`kms-workbench/imported-key-material/${keyId}`).digest('hex');
 }

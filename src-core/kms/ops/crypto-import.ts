@@ -131,8 +131,8 @@ const importKeyMaterial = defineOperation(true, (input: ImportInput, ctx) => {
   });
   const expiresAt = validTo(input, ctx.now);
   const material = unwrapWithToken(ctx, key, input);
-  const { publicKey } = checkImportedMaterial(key.spec, material);
-  const fingerprint = materialFingerprint(material);
+  const { publicKey, identity } = checkImportedMaterial(key.spec, material);
+  const fingerprint = materialFingerprint(identity);
   const imported = {
     importState: 'IMPORTED' as const,
     expirationModel: model,
@@ -140,7 +140,7 @@ const importKeyMaterial = defineOperation(true, (input: ImportInput, ctx) => {
     fingerprint,
   };
   const fresh = (state: KeyMaterialRecord['state']): KeyMaterialRecord => ({
-    id: importedMaterialId(key.keyId, material),
+    id: importedMaterialId(key.keyId, identity),
     secret: Buffer.from(material).toString('base64'),
     ...(publicKey ? { publicKey: Buffer.from(publicKey).toString('base64') } : {}),
     state,

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { constants, createHash, createHmac, generateKeyPairSync, randomBytes, sign, verify } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { constants, createHash, createHmac, createPublicKey, generateKeyPairSync, randomBytes, sign, verify } from 'node:crypto';
 import { ACCOUNT, b64, createTestKms, rootCaller, text } from './harness';
 import { DAY, externalKey, importBody, importMaterial, parameters, wrapWithNode, wrapWithOpenssl } from './import-support';
 
@@ -219,4 +220,24 @@ test('ImportType and KeyMaterialId rules: NEW_KEY_MATERIAL must be new and symme
   await importMaterial(kms, hmac, randomBytes(32));
   const notSymmetric = await kms.fail('ImportKeyMaterial', { ...(await importBody(kms, hmac, randomBytes(32))), ImportType: 'NEW_KEY_MATERIAL' });
   assert.equal(notSymmetric.name, 'UnsupportedOperationException');
+});
+
+test('a key pair re-imported in another PKCS #8 encoding is the same material; another key pair is not', async () => {
+  const kms = createTestKms();
+  const keyId = await externalKey(kms, { KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const withPublic = privateKey.export({ format: 'der', type: 'pkcs8' });
+  // The same private key without the optional public key field, as `openssl ec -no_public` writes it.
+  const sec1 = execFileSync('openssl', ['ec', '-no_public', '-outform', 'DER'], { input: privateKey.export({ format: 'pem', type: 'pkcs8' }), stdio: ['pipe', 'pipe', 'ignore'] });
+  const withoutPublic = execFileSync('openssl', ['pkcs8', '-topk8', '-nocrypt', '-inform', 'DER', '-outform', 'DER'], { input: sec1 });
+  assert.notDeepEqual(withoutPublic, withPublic);
+  const first = await importMaterial(kms, keyId, withPublic, 'RSAES_OAEP_SHA_256');
+  await kms.call('DeleteImportedKeyMaterial', { KeyId: keyId });
+  const other = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ format: 'der', type: 'pkcs8' });
+  assert.equal((await kms.fail('ImportKeyMaterial', await importBody(kms, keyId, other, 'RSAES_OAEP_SHA_256'))).name, 'IncorrectKeyMaterialException');
+  const again = await importMaterial(kms, keyId, withoutPublic, 'RSAES_OAEP_SHA_256');
+  assert.equal(again.KeyMaterialId, first.KeyMaterialId);
+  const message = Buffer.from('same key');
+  const { Signature } = await kms.call('Sign', { KeyId: keyId, Message: message.toString('base64'), SigningAlgorithm: 'ECDSA_SHA_256' });
+  assert.ok(verify('sha256', message, createPublicKey(privateKey), Buffer.from(Signature, 'base64')));
 });
