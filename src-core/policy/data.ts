@@ -245,6 +245,7 @@ const GLOBAL_KEY_LIST: ConditionKeyInfo[] = [
   { name: 'aws:SourceVpce', type: 'String', multi: false, actions: 'all', doc: 'The VPC endpoint used.' },
   { name: 'aws:SourceVpcArn', type: 'ARN', multi: false, actions: 'all', doc: 'The ARN of the VPC of the VPC endpoint used.' },
   { name: 'aws:AssumedRoot', type: 'Bool', multi: false, actions: 'all', doc: 'True when the caller is a root session assumed by a management account (centralized root access).' },
+  { name: 'aws:ChatbotSourceArn', type: 'ARN', multi: false, actions: 'all', doc: 'The chat channel configuration ARN when the call comes through AWS Chatbot.' },
   { name: 'aws:ViaAWSService', type: 'Bool', multi: false, actions: 'all', doc: 'True when an AWS service makes the call on the principal\'s behalf.' },
   { name: 'aws:CalledVia', type: 'ArrayOfString', multi: true, actions: 'all', doc: 'The services that made the call chain (forward access sessions).' },
   { name: 'aws:CalledViaFirst', type: 'String', multi: false, actions: 'all', doc: 'The first service in aws:CalledVia.' },
