@@ -3,8 +3,19 @@ import type { CliCommand } from '../command';
 import { auditCommand } from './audit';
 import { clockCommand } from './clock';
 import { createKeyCommand } from './create-key';
+import { decryptFileCommand } from './decrypt-file';
+import { encryptFileCommand } from './encrypt-file';
 import { lintCommand } from './lint';
 import { listKeysCommand } from './list-keys';
 import { serveCommand } from './serve';
 
-export const commands: CliCommand[] = [serveCommand, createKeyCommand, listKeysCommand, clockCommand, auditCommand, lintCommand];
+export const commands: CliCommand[] = [
+  serveCommand,
+  createKeyCommand,
+  listKeysCommand,
+  clockCommand,
+  encryptFileCommand,
+  decryptFileCommand,
+  auditCommand,
+  lintCommand,
+];
