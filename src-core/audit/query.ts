@@ -4,8 +4,6 @@
  */
 import type { CloudTrailEvent } from './event';
 
-export { estimateCost } from './cost';
-
 export interface AuditFilter {
   /** Inclusive lower bound, epoch ms. */
   since?: number;

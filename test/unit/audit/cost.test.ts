@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { estimateCost } from '../../../src-core/audit/query';
+import { estimateCost } from '../../../src-core/audit/cost';
 import type { KeyRecord, KeySpec } from '../../../src-core/kms/state';
 import { ACCOUNT, arnOf, auditEvent, KEY_A, KEY_B } from './events';
 
