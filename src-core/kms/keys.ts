@@ -61,14 +61,15 @@ export function resolveKey(ctx: OperationContext, keyIdText: string, options: Re
     if (id.region !== region) throw new KmsError('NotFoundException', `Invalid arn ${id.region}`);
   }
   const owner = id.kind === 'keyArn' || id.kind === 'aliasArn' ? id.accountId : accountId;
+  const found = peekRegionState(ctx.state, owner, region);
   if (id.kind === 'keyId' || id.kind === 'keyArn') {
-    const key = peekRegionState(ctx.state, owner, region)?.keys[id.keyId];
+    const key = found?.keys[id.keyId];
     if (!key) throw new KmsError('NotFoundException', `Key '${keyArn(region, owner, id.keyId)}' does not exist`);
     return key;
   }
   if (!allowAlias) throw invalidKeyId(keyIdText);
-  const alias = peekRegionState(ctx.state, owner, region)?.aliases[id.aliasName];
-  const target = alias && peekRegionState(ctx.state, owner, region)?.keys[alias.targetKeyId];
+  const alias = found?.aliases[id.aliasName];
+  const target = alias && found?.keys[alias.targetKeyId];
   if (target) return target;
   const service = managedService(id.aliasName);
   if (options.createManaged && service && owner === accountId && !alias) return createAwsManagedKey(ctx, service);
