@@ -17,7 +17,9 @@ for (const file of files) {
     const text = fixture(`aws-clean/${file}`);
     // The key's own account (first account-root principal), so the cross-account checks run too.
     const account = /arn:aws:iam::(\d{12}):root/.exec(text)?.[1] ?? '111122223333';
-    const findings = file.endsWith('.yaml') ? lintDocument(text, 'yaml', { accountIds: [account] }) : lintPolicyText(text, { accountIds: [account] });
+    const findings = file.endsWith('.yaml') ? lintDocument(text, 'yaml', { accountIds: [account] })
+      : file.endsWith('-template.json') ? lintDocument(text, 'json', { accountIds: [account] })
+        : lintPolicyText(text, { accountIds: [account] });
     assert.deepEqual(findings.map((f) => `${f.code}: ${f.message}`), []);
   });
 }
