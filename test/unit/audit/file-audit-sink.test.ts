@@ -61,6 +61,17 @@ describe('file audit sink', () => {
     assert.deepEqual(await sink.verify(), { ok: true, count: 0 });
   });
 
+  it('writes calls that arrive together in the order they arrived', async () => {
+    const { sink } = await logWith(0);
+    const ids = Array.from({ length: 50 }, (_, i) => `together-${i}`);
+    await Promise.all(ids.map((requestId) => sink.append(auditEvent({ operation: 'ListKeys', requestId }))));
+    assert.deepEqual(
+      (await sink.read()).map((e) => e.requestID),
+      ids,
+    );
+    assert.deepEqual(await sink.verify(), { ok: true, count: 50 });
+  });
+
   it('keeps one chain when two sinks in one folder take turns', async () => {
     const { dir, sink } = await logWith(2);
     const other = await openFileAuditSink({ dir });
