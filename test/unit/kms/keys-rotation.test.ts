@@ -146,3 +146,17 @@ test('imported material expires on the clock: its secret is deleted and the key 
   const [material] = await materials(kms, key.KeyId);
   assert.deepEqual([material.secret, material.import?.importState], [undefined, 'PENDING_IMPORT']);
 });
+
+test('AWS managed keys rotate every year on their own and their rotation cannot be changed', async () => {
+  const kms = createTestKms();
+  const managed = (await kms.call('DescribeKey', { KeyId: 'alias/aws/secretsmanager' })).KeyMetadata;
+  assert.deepEqual(await kms.call('GetKeyRotationStatus', { KeyId: managed.KeyId }), {
+    KeyId: managed.Arn, KeyRotationEnabled: true, RotationPeriodInDays: 365, NextRotationDate: (START + 365 * DAY) / 1000,
+  });
+  for (const op of ['DisableKeyRotation', 'EnableKeyRotation', 'RotateKeyOnDemand']) {
+    assert.equal((await kms.fail(op, { KeyId: managed.KeyId })).name, 'UnsupportedOperationException', op);
+  }
+  kms.clock.advance(365 * DAY);
+  const [rotation] = (await kms.call('ListKeyRotations', { KeyId: managed.KeyId })).Rotations;
+  assert.deepEqual([rotation.RotationType, rotation.RotationDate], ['AUTOMATIC', (START + 365 * DAY) / 1000]);
+});
