@@ -208,8 +208,9 @@ function costLine(label: string, figures: CostFigures): CostLine {
   };
 }
 
-/** Cents for bills; sub-cent request costs keep four decimals so they do not read as free. */
+/** Cents for bills; sub-cent request costs keep four decimals, and smaller ones say so, so none reads as free. */
 export function dollars(amount: number): string {
+  if (amount > 0 && amount < 0.00005) return '<$0.0001';
   return `$${amount.toFixed(amount > 0 && amount < 0.01 ? 4 : 2)}`;
 }
 

@@ -118,7 +118,8 @@ describe('cost view', () => {
     assert.equal(view.total, '$2.00');
     assert.equal(view.requestCount, '20');
     assert.deepEqual(view.byKey.map((l) => l.label), ['alias/app', KEY_B, 'Requests without a key']);
-    assert.deepEqual(view.byKey[0], { label: 'alias/app', requests: '10', keyStorage: '$1.00', requestCost: '$0.0000', total: '$1.00' });
+    assert.deepEqual(view.byKey[0], { label: 'alias/app', requests: '10', keyStorage: '$1.00', requestCost: '<$0.0001', total: '$1.00' });
+    assert.deepEqual(view.byKey[2], { label: 'Requests without a key', requests: '0', keyStorage: '$0.00', requestCost: '$0.00', total: '$0.00' });
     assert.deepEqual(view.byMonth.map((l) => l.label), ['2026-01']);
     assert.equal(view.moreKeys, 0);
   });
@@ -133,6 +134,7 @@ describe('cost view', () => {
   it('sub-cent amounts keep four decimals so they do not read as free', () => {
     assert.equal(dollars(0), '$0.00');
     assert.equal(dollars(0.0003), '$0.0003');
+    assert.equal(dollars(0.000003), '<$0.0001');
     assert.equal(dollars(0.03), '$0.03');
     assert.equal(dollars(12.345), '$12.35');
   });
