@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import { awsCli, boto3, hasAwsCli, hasBoto3, raw, serve, type Served } from './serve';
 
 let server: Served;
@@ -82,6 +84,61 @@ test('AWS CLI: schedule and cancel a key deletion', { skip: noCli }, () => {
   assert.match(refused.stderr, /\(KMSInvalidStateException\)/);
   assert.equal(awsCli(server.url, ['cancel-key-deletion', '--key-id', keyId]).status, 0);
   assert.equal((awsCli(server.url, ['describe-key', '--key-id', keyId]).json!.KeyMetadata as Record<string, string>).KeyState, 'Disabled');
+});
+
+test('AWS CLI: bring your own key material wrapped with openssl, delete it and import it again', { skip: noCli }, () => {
+  const key = awsCli(server.url, ['create-key', '--origin', 'EXTERNAL']).json!.KeyMetadata as Record<string, string>;
+  assert.equal(key.KeyState, 'PendingImport');
+  const material = join(files, 'material.bin');
+  writeFileSync(material, randomBytes(32));
+  const importOnce = () => {
+    const params = awsCli(server.url, ['get-parameters-for-import', '--key-id', key.KeyId, '--wrapping-algorithm', 'RSAES_OAEP_SHA_256', '--wrapping-key-spec', 'RSA_2048']);
+    assert.equal(params.status, 0, params.stderr);
+    const publicKey = join(files, 'wrapping.der');
+    const token = join(files, 'token.bin');
+    const wrapped = join(files, 'wrapped.bin');
+    writeFileSync(publicKey, Buffer.from(params.json!.PublicKey as string, 'base64'));
+    writeFileSync(token, Buffer.from(params.json!.ImportToken as string, 'base64'));
+    const openssl = spawnSync('openssl', ['pkeyutl', '-encrypt', '-pubin', '-keyform', 'DER', '-inkey', publicKey, '-in', material, '-out', wrapped,
+      '-pkeyopt', 'rsa_padding_mode:oaep', '-pkeyopt', 'rsa_oaep_md:sha256', '-pkeyopt', 'rsa_mgf1_md:sha256'], { encoding: 'utf8' });
+    assert.equal(openssl.status, 0, openssl.stderr);
+    const imported = awsCli(server.url, ['import-key-material', '--key-id', key.KeyId, '--encrypted-key-material', `fileb://${wrapped}`, '--import-token', `fileb://${token}`, '--expiration-model', 'KEY_MATERIAL_DOES_NOT_EXPIRE']);
+    assert.equal(imported.status, 0, imported.stderr);
+  };
+  importOnce();
+  const encrypted = awsCli(server.url, ['encrypt', '--key-id', key.KeyId, '--plaintext', Buffer.from('byok').toString('base64')]);
+  assert.equal(encrypted.status, 0, encrypted.stderr);
+  const blob = join(files, 'byok.bin');
+  writeFileSync(blob, Buffer.from(encrypted.json!.CiphertextBlob as string, 'base64'));
+
+  assert.equal(awsCli(server.url, ['delete-imported-key-material', '--key-id', key.KeyId]).status, 0);
+  assert.match(awsCli(server.url, ['decrypt', '--ciphertext-blob', `fileb://${blob}`]).stderr, /\(KMSInvalidStateException\)/);
+  importOnce();
+  const decrypted = awsCli(server.url, ['decrypt', '--ciphertext-blob', `fileb://${blob}`]);
+  assert.equal(decrypted.status, 0, decrypted.stderr);
+  assert.equal(Buffer.from(decrypted.json!.Plaintext as string, 'base64').toString(), 'byok');
+});
+
+test('AWS CLI: sign and verify a file, data keys, rotation and the policy lockout check', { skip: noCli }, () => {
+  const signing = (awsCli(server.url, ['create-key', '--key-spec', 'RSA_2048', '--key-usage', 'SIGN_VERIFY']).json!.KeyMetadata as Record<string, string>).KeyId;
+  const message = join(files, 'release.txt');
+  writeFileSync(message, 'release 2.0\n');
+  const signed = awsCli(server.url, ['sign', '--key-id', signing, '--message', `fileb://${message}`, '--signing-algorithm', 'RSASSA_PSS_SHA_256']);
+  assert.equal(signed.status, 0, signed.stderr);
+  const signature = join(files, 'release.sig');
+  writeFileSync(signature, Buffer.from(signed.json!.Signature as string, 'base64'));
+  const verified = awsCli(server.url, ['verify', '--key-id', signing, '--message', `fileb://${message}`, '--signature', `fileb://${signature}`, '--signing-algorithm', 'RSASSA_PSS_SHA_256']);
+  assert.equal(verified.json!.SignatureValid, true);
+
+  const symmetric = (awsCli(server.url, ['create-key']).json!.KeyMetadata as Record<string, string>).KeyId;
+  const dataKey = awsCli(server.url, ['generate-data-key', '--key-id', symmetric, '--key-spec', 'AES_256']);
+  assert.equal(Buffer.from(dataKey.json!.Plaintext as string, 'base64').length, 32);
+  assert.equal(awsCli(server.url, ['enable-key-rotation', '--key-id', symmetric]).status, 0);
+  assert.equal(awsCli(server.url, ['get-key-rotation-status', '--key-id', symmetric]).json!.KeyRotationEnabled, true);
+
+  const lockout = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:user/nobody' }, Action: 'kms:Decrypt', Resource: '*' }] });
+  const refused = awsCli(server.url, ['put-key-policy', '--key-id', symmetric, '--policy-name', 'default', '--policy', lockout]);
+  assert.match(refused.stderr, /An error occurred \(MalformedPolicyDocumentException\) when calling the PutKeyPolicy operation/);
 });
 
 test('boto3: lifecycle, aliases, grants and a typed client error', { skip: noBoto3 }, () => {
