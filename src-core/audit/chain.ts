@@ -53,6 +53,9 @@ export function verifyChain(entries: readonly AuditEntry[], head?: AuditHead): C
   }
   if (head) {
     // A crash between appending an entry and updating the head leaves the head behind the log, never ahead.
+    if (!Number.isInteger(head.seq) || head.seq < 1 || typeof head.hash !== 'string') {
+      return { ok: false, index: entries.length, reason: 'the head kept beside the log is damaged, so a cut at the end cannot be ruled out' };
+    }
     const atHead = entries[head.seq - 1];
     if (!atHead) {
       return { ok: false, index: entries.length, reason: `the log ends at entry ${entries.length} but its head records entry ${head.seq}: entries were removed from the end` };

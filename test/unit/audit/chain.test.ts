@@ -71,6 +71,15 @@ describe('audit hash chain', () => {
     if (!verdict.ok) assert.match(verdict.reason, /entry 3 differs from the one the head records/);
   });
 
+  it('reports a damaged head', () => {
+    const entries = chainOf(2);
+    for (const head of [{ seq: 0, hash: entries[0].hash }, { seq: 1.5, hash: entries[0].hash }, { seq: 1 } as never]) {
+      const verdict = verifyChain(entries, head);
+      assert.equal(verdict.ok, false);
+      if (!verdict.ok) assert.match(verdict.reason, /the head kept beside the log is damaged/);
+    }
+  });
+
   it('accepts a head one entry behind the log (a crash between appending and updating the head)', () => {
     const entries = chainOf(4);
     assert.deepEqual(verifyChain(entries, headOf(entries.slice(0, 3))), { ok: true, count: 4 });
