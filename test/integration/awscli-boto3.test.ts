@@ -174,3 +174,21 @@ print(json.dumps({
   assert.equal(out.keys, 1);
   assert.equal(out.roundTrip, 'hello');
 });
+
+test('boto3: paginators, a typed DisabledException and the moto reset route between runs', { skip: noBoto3 }, () => {
+  const r = boto3(server.url, `
+import urllib.request
+ids = [kms.create_key()['KeyMetadata']['KeyId'] for _ in range(5)]
+paged = [k['KeyId'] for page in kms.get_paginator('list_keys').paginate(PaginationConfig={'PageSize': 2}) for k in page['Keys']]
+kms.disable_key(KeyId=ids[0])
+try:
+    kms.encrypt(KeyId=ids[0], Plaintext=b'x')
+    disabled = None
+except kms.exceptions.DisabledException as e:
+    disabled = e.response['Error']['Code']
+urllib.request.urlopen(urllib.request.Request(${JSON.stringify(`${server.url}/moto-api/reset`)}, data=b'', method='POST')).read()
+print(json.dumps({'paged': sorted(paged) == sorted(ids), 'disabled': disabled, 'after_reset': len(kms.list_keys()['Keys'])}))
+`);
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(r.json, { paged: true, disabled: 'DisabledException', after_reset: 0 });
+});

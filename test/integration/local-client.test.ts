@@ -8,7 +8,10 @@ import {
   CreateAliasCommand,
   CreateCustomKeyStoreCommand,
   CreateKeyCommand,
+  DecryptCommand,
   DescribeKeyCommand,
+  EncryptCommand,
+  InvalidCiphertextException,
   CustomKeyStoreNotFoundException,
   DescribeCustomKeyStoresCommand,
   KMSServiceException,
@@ -86,5 +89,19 @@ test('keys made through the in-process client carry the LocalKms account and Reg
     return true;
   });
   assert.deepEqual((await other.send(new ListKeysCommand({}))).Keys, []);
+  await kms.close();
+});
+
+test('encrypt and decrypt in-process, with the context checked and typed errors for a wrong one', async () => {
+  const kms = await openLocalKms({ inMemory: true });
+  const client = createLocalKmsClient(kms);
+  const { KeyMetadata } = await client.send(new CreateKeyCommand({}));
+  const Plaintext = new TextEncoder().encode('in-process secret');
+  const EncryptionContext = { user: 'ana' };
+  const { CiphertextBlob, KeyId } = await client.send(new EncryptCommand({ KeyId: KeyMetadata!.KeyId, Plaintext, EncryptionContext }));
+  assert.equal(KeyId, KeyMetadata!.Arn);
+  const out = await client.send(new DecryptCommand({ CiphertextBlob, EncryptionContext }));
+  assert.deepEqual(out.Plaintext, Plaintext);
+  await assert.rejects(client.send(new DecryptCommand({ CiphertextBlob, EncryptionContext: { user: 'bob' } })), InvalidCiphertextException);
   await kms.close();
 });
