@@ -7,6 +7,7 @@ import { registerAuditPanel } from './audit/commands';
 import { registerCommands } from './commands/index';
 import { ConnectionManager } from './connections/manager';
 import { Ctx } from './ctx';
+import { DECRYPTED_SCHEME, DecryptedDocuments } from './decryptedDocuments';
 import { startLanguageClient } from './language/client';
 import { createLogger, log } from './log';
 import { ConnectionStatus } from './statusBar';
@@ -31,6 +32,7 @@ export async function activate(extension: vscode.ExtensionContext): Promise<void
     new ConnectionStatus(connections),
     connections.onDidChange(() => tree.refresh()),
   );
+  ctx.pushExtCleanup(vscode.workspace.registerTextDocumentContentProvider(DECRYPTED_SCHEME, new DecryptedDocuments(ctx)));
   registerCommands(ctx);
   registerAuditPanel(ctx);
   log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);

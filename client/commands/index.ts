@@ -7,11 +7,14 @@ import * as vscode from 'vscode';
 import { exportAudit, openAuditPanel } from '../audit/commands';
 import type { Ctx } from '../ctx';
 import { runCommand } from '../errors';
+import { openDecrypted } from '../decryptedDocuments';
 import { createKey } from './createKey';
+import { decryptFiles, encryptFiles } from './files';
 import {
   cancelDeletion, copyArn, copyKeyId, disableKey, disableRotation, enableKey, enableRotation, replicateKey, rotateNow, scheduleDeletion,
   updateDescription,
 } from './keys';
+import { decryptSelection, encryptSelection } from './text';
 import { advanceClock, clearFilter, filterKeys, loadMoreKeys, refresh, restartLanguageServer, selectConnection, showLogs } from './view';
 
 // Command arguments come from VS Code (tree nodes, URIs, menu contexts), untyped at this boundary.
@@ -44,6 +47,11 @@ export const COMMANDS: Record<string, CommandSpec> = {
   replicateKey: { title: 'Replicate Key', factory: replicateKey },
   copyArn: { title: 'Copy Key ARN', factory: copyArn },
   copyKeyId: { title: 'Copy Key ID', factory: copyKeyId },
+  encryptSelection: { title: 'Encrypt Selection', factory: encryptSelection },
+  decryptSelection: { title: 'Decrypt Selection', factory: decryptSelection },
+  encryptFile: { title: 'Encrypt File', factory: encryptFiles },
+  decryptFile: { title: 'Decrypt File', factory: decryptFiles },
+  openDecrypted: { title: 'Open Decrypted', factory: openDecrypted },
   openAuditPanel: { title: 'Open Audit Log', factory: openAuditPanel },
   exportAudit: { title: 'Export Audit Log', factory: exportAudit },
   restartLanguageServer: { title: 'Restart Language Server', factory: restartLanguageServer },

@@ -112,3 +112,55 @@ export async function openKeyringView(page: Page): Promise<void> {
   await page.locator('.activitybar [aria-label^="KMS Workbench"]').first().click();
   await treeRow(page, 'Local keyring').waitFor({ timeout: 30_000 });
 }
+
+/** Creates a symmetric key with `alias` through the guided flow, started from the Keyring view's title bar. */
+export async function createSymmetricKey(wb: Workbench, alias: string): Promise<void> {
+  const { page } = wb;
+  await openKeyringView(page);
+  await page.locator('[id="workbench.view.extension.kmsWorkbench"]').hover();
+  await page.locator('.pane-header [aria-label="Create Key…"], .title-actions [aria-label="Create Key…"]').first().click();
+  await pickItem(page, 'SYMMETRIC_DEFAULT');
+  await wb.shot('create-key-spec');
+  await pickItem(page, 'KMS');
+  await pickItem(page, 'Single-Region key');
+  await answerInput(page, alias, /Alias/);
+  await answerInput(page, 'made by the e2e test', /Description/);
+  await answerInput(page, 'team=e2e', /Tags/);
+  await treeRow(page, `alias/${alias}`).waitFor({ timeout: 30_000 });
+}
+
+/** Picks `label` in a context menu that is open (editor or Explorer). */
+export async function chooseMenuItem(page: Page, label: string): Promise<void> {
+  // Menus closed earlier stay in the DOM, hidden: only the visible one counts.
+  // A mouse-up right after the menu opens can be ignored (it guards against the opening right-click's
+  // release), so focus the item by pointing at it and confirm with the keyboard, as a user may.
+  const item = page.getByRole('menuitem', { name: label }).filter({ visible: true }).first();
+  await item.hover();
+  await page.keyboard.press('Enter');
+  await item.waitFor({ state: 'hidden' });
+}
+
+/** Opens a workspace file through Quick Open. */
+export async function openFile(page: Page, name: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(name);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor();
+}
+
+/** Selects one whole line of the active editor. */
+export async function selectLine(page: Page, line: number): Promise<void> {
+  await page.keyboard.press('Control+G');
+  await page.locator('.quick-input-widget input').fill(`:${line}`);
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Home');
+  await page.keyboard.press('Shift+End');
+}
+
+/** The visible text of the active editor. */
+export async function editorText(page: Page): Promise<string> {
+  return (await page.locator('.editor-instance .monaco-editor .view-lines').filter({ visible: true }).first().textContent()) ?? '';
+}
