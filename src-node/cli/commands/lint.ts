@@ -2,9 +2,9 @@
  * `kmsw lint`: the key-policy checks of the editor, for CI. Lints key-policy JSON files and
  * CloudFormation templates (JSON or YAML) and prints the findings as text, JSON or SARIF.
  */
-import { readFile } from 'node:fs/promises';
-import { isAbsolute, resolve } from 'node:path';
-import { lintDocument, type Finding } from '../../../src-core/policy/lint';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { isKeyPolicyDocument, lintDocument, type Finding } from '../../../src-core/policy/lint';
 import { UsageError, type CliCommand, type CliIo } from '../command';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
@@ -21,10 +21,12 @@ export interface LintRecord {
   message: string;
 }
 
-const HELP = `Usage: kmsw lint [--format text|json|sarif] [--account ID]... FILE...
+const HELP = `Usage: kmsw lint [--format text|json|sarif] [--account ID]... FILE|DIR...
 
 Checks KMS key policies: *.json key-policy documents and CloudFormation templates (JSON or YAML;
-the KeyPolicy of every AWS::KMS::Key and AWS::KMS::ReplicaKey).
+the KeyPolicy of every AWS::KMS::Key and AWS::KMS::ReplicaKey). A directory is searched for
+.json, .yaml, .yml and .template files that are key policies or templates with KMS keys
+(node_modules and dot-directories are skipped); files named on the command line are always linted.
 
 Options:
   --format text|json|sarif  Output format (default text). json prints an array of
@@ -113,27 +115,63 @@ function sarif(records: LintRecord[]): unknown {
   };
 }
 
+const LINTABLE = /\.(json|ya?ml|template)$/i;
+
+/** Files under a directory that may hold key policies, as paths relative to the working directory. */
+async function filesUnder(dir: string, cwd: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory() && entry.name !== 'node_modules' && !entry.name.startsWith('.')) out.push(...(await filesUnder(path, cwd)));
+    else if (entry.isFile() && LINTABLE.test(entry.name)) out.push(relative(cwd, path) || path);
+  }
+  return out.sort();
+}
+
+/** A file found in a directory is linted only when it is a key policy or a template with KMS keys. */
+function worthLinting(text: string, file: string): boolean {
+  if (text.includes('AWS::KMS::')) return true;
+  return !/\.ya?ml$/i.test(file) && isKeyPolicyDocument(text);
+}
+
 async function run(args: string[], io: CliIo): Promise<number> {
-  const { format, accounts, files } = parseArgs(args);
+  const { format, accounts, files: named } = parseArgs(args);
   const records: LintRecord[] = [];
   let unreadable = false;
-  for (const file of files) {
-    let text: string;
+  const cannotRead = (file: string, e: unknown) => {
+    io.stderr(`kmsw lint: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+    unreadable = true;
+  };
+  let files = 0;
+  for (const arg of named) {
+    const path = isAbsolute(arg) ? arg : resolve(io.cwd, arg);
+    let found: { file: string; explicit: boolean }[];
     try {
-      text = await readFile(isAbsolute(file) ? file : resolve(io.cwd, file), 'utf8');
+      found = (await stat(path)).isDirectory() ? (await filesUnder(path, io.cwd)).map((file) => ({ file, explicit: false })) : [{ file: arg, explicit: true }];
     } catch (e) {
-      io.stderr(`kmsw lint: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
-      unreadable = true;
+      cannotRead(arg, e);
       continue;
     }
-    records.push(...lintRecords(file, text, accounts));
+    for (const { file, explicit } of found) {
+      let text: string;
+      try {
+        text = await readFile(isAbsolute(file) ? file : resolve(io.cwd, file), 'utf8');
+      } catch (e) {
+        cannotRead(file, e);
+        continue;
+      }
+      if (!explicit && !worthLinting(text, file)) continue;
+      files++;
+      records.push(...lintRecords(file, text, accounts));
+    }
   }
   if (format === 'json') io.stdout(`${JSON.stringify(records, null, 2)}\n`);
   else if (format === 'sarif') io.stdout(`${JSON.stringify(sarif(records), null, 2)}\n`);
   else {
     for (const r of records) io.stdout(`${r.file}:${r.line}:${r.column}: ${r.severity} ${r.code}: ${r.message}\n`);
-    const count = (s: Finding['severity']) => records.filter((r) => r.severity === s).length;
-    io.stdout(`${files.length} file${files.length === 1 ? '' : 's'}: ${count('error')} errors, ${count('warning')} warnings, ${count('info')} notes\n`);
+    const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+    const of = (s: Finding['severity']) => records.filter((r) => r.severity === s).length;
+    io.stdout(`${count(files, 'file')}: ${count(of('error'), 'error')}, ${count(of('warning'), 'warning')}, ${count(of('info'), 'note')}\n`);
   }
   if (unreadable) return 2;
   return records.some((r) => r.severity === 'error') ? 1 : 0;

@@ -1,6 +1,6 @@
 /** `kmsw lint` run in-process: formats, 1-based positions and exit codes. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -100,4 +100,21 @@ test('--account enables the cross-account checks', async () => {
   assert.deepEqual(JSON.parse((await run('--format', 'json', 'xacct.json')).out), []);
   const records = JSON.parse((await run('--format', 'json', '--account', '111122223333', 'xacct.json')).out) as LintRecord[];
   assert.deepEqual(records.map((r) => r.code), ['cross-account-action']);
+});
+
+test('a directory is searched for key policies and templates; other JSON and YAML is left alone', async () => {
+  const tree = join(dir, 'infra');
+  mkdirSync(join(tree, 'nested'), { recursive: true });
+  mkdirSync(join(tree, 'node_modules', 'x'), { recursive: true });
+  writeFileSync(join(tree, 'package.json'), '{"name": "app", "version": "1.0.0"}');
+  writeFileSync(join(tree, 'values.yaml'), 'image: app\nreplicas: {{ .Values.n }}\n');
+  writeFileSync(join(tree, 'nested', 'key.kms-policy.json'), BAD);
+  writeFileSync(join(tree, 'node_modules', 'x', 'policy.json'), BAD);
+  writeFileSync(join(tree, 'nested', 'stack.template'), JSON.stringify({ Resources: { K: { Type: 'AWS::KMS::Key', Properties: { KeyPolicy: JSON.parse(fixture('aws-clean/default-key-policy.json')) } } } }));
+  const { code, out } = await run('--format', 'json', 'infra');
+  assert.equal(code, 1);
+  const records = JSON.parse(out) as LintRecord[];
+  assert.deepEqual(records.map((r) => `${r.file}:${r.code}`), [`${join('infra', 'nested', 'key.kms-policy.json')}:unknown-action`]);
+  const text = await run('infra');
+  assert.match(text.out, /2 files: 1 error, 0 warnings, 0 notes\n$/);
 });
