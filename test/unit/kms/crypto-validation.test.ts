@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { ACCOUNT, b64, createTestKms, type TestKms } from './harness';
+import type { AuthorizationRequest } from '../../../src-core/kms/context';
+import { ACCOUNT, allowAll, b64, createTestKms, type TestKms } from './harness';
 
 const recipient = { AttestationDocument: b64('attestation'), KeyEncryptionAlgorithm: 'RSAES_OAEP_SHA_256' };
 
@@ -83,4 +84,32 @@ test('GetPublicKey refuses HMAC keys; GenerateRandom checks the custom key store
   await kms.call('ConnectCustomKeyStore', { CustomKeyStoreId });
   assert.equal((await kms.call('DescribeCustomKeyStores', { CustomKeyStoreId })).CustomKeyStores[0].ConnectionState, 'CONNECTED');
   assert.equal(Buffer.from((await kms.call('GenerateRandom', { NumberOfBytes: 8, CustomKeyStoreId })).Plaintext, 'base64').length, 8);
+});
+
+test('each operation authorizes its own action with its condition keys', async () => {
+  const kms = createTestKms();
+  const symmetric = await create(kms);
+  await kms.call('CreateAlias', { AliasName: 'alias/app', TargetKeyId: symmetric.KeyId });
+  const signing = await create(kms, { KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
+  const hmac = await create(kms, { KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' });
+  const external = await create(kms, { Origin: 'EXTERNAL' });
+  const seen: AuthorizationRequest[] = [];
+  kms.authorizer.current = { authorize: (r) => (seen.push(r), allowAll.authorize(r)) };
+  const last = () => seen[seen.length - 1];
+  await kms.call('GenerateDataKey', { KeyId: 'alias/app', KeySpec: 'AES_256', EncryptionContext: { k: 'v' } });
+  assert.equal(last().action, 'kms:GenerateDataKey');
+  assert.equal(last().conditions['kms:RequestAlias'], 'alias/app');
+  assert.equal(last().conditions['kms:EncryptionContext:k'], 'v');
+  await kms.call('Sign', { KeyId: signing.KeyId, Message: Buffer.alloc(32).toString('base64'), MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256' });
+  assert.deepEqual([last().action, last().conditions['kms:SigningAlgorithm'], last().conditions['kms:MessageType']], ['kms:Sign', 'ECDSA_SHA_256', 'DIGEST']);
+  await kms.call('GenerateMac', { KeyId: hmac.KeyId, Message: b64('m'), MacAlgorithm: 'HMAC_SHA_256' });
+  assert.deepEqual([last().action, last().conditions['kms:MacAlgorithm']], ['kms:GenerateMac', 'HMAC_SHA_256']);
+  await kms.call('GetParametersForImport', { KeyId: external.KeyId, WrappingAlgorithm: 'RSAES_OAEP_SHA_256', WrappingKeySpec: 'RSA_2048' });
+  assert.deepEqual([last().action, last().conditions['kms:WrappingAlgorithm'], last().conditions['kms:WrappingKeySpec']], ['kms:GetParametersForImport', 'RSAES_OAEP_SHA_256', 'RSA_2048']);
+  await kms.call('GenerateRandom', { NumberOfBytes: 4 });
+  assert.deepEqual([last().action, last().key], ['kms:GenerateRandom', undefined]);
+  kms.authorizer.current = { authorize: (r) => ({ allowed: r.action !== 'kms:Sign', reason: 'no-allow' }) };
+  const denied = await kms.fail('Sign', { KeyId: signing.KeyId, Message: b64('m'), SigningAlgorithm: 'ECDSA_SHA_256' });
+  assert.equal(denied.name, 'AccessDeniedException');
+  assert.equal(denied.message, `User: arn:aws:iam::${ACCOUNT}:root is not authorized to perform: kms:Sign on resource: ${signing.Arn} because no resource-based policy allows the kms:Sign action`);
 });
