@@ -13,6 +13,8 @@ import type { KnownCredential } from './credentials';
 import { dispatchJson11, errorResponse, type WireResponse } from './json-protocol';
 import { authenticate } from './sigv4';
 
+/** How long `close` waits for clients to finish before it cuts their connections. */
+const CLOSE_GRACE_MS = 5000;
 /** Far above any KMS request (the largest, a 32 KB policy or wrapped key material, is well under 100 KB). */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const RESET_PATHS = new Set(['/_reset', '/moto-api/reset']);
@@ -31,7 +33,7 @@ export interface KmsServer {
   url: string;
   host: string;
   port: number;
-  /** Stops accepting, lets requests in flight finish, then closes idle keep-alive connections. */
+  /** Stops accepting, lets requests in flight finish (up to a grace period) and closes keep-alive connections. */
   close(): Promise<void>;
 }
 
@@ -93,7 +95,9 @@ export async function startKmsServer(options: KmsServerOptions): Promise<KmsServ
       (wire) => send(res, wire),
       (e: unknown) => {
         if (e instanceof BodyTooLarge) {
-          send(res, errorResponse(new KmsError('ValidationException', `The request body exceeds ${limit} bytes.`, { httpStatus: 413 })));
+          const wire = errorResponse(new KmsError('ValidationException', `The request body exceeds ${limit} bytes.`, { httpStatus: 413 }));
+          // The rest of the body may still be on its way: do not read it as the next request.
+          send(res, { ...wire, headers: { ...wire.headers, connection: 'close' } });
           return;
         }
         if (!(e instanceof KmsError)) logger.error(`kmsw serve: unexpected failure: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
@@ -124,7 +128,13 @@ export async function startKmsServer(options: KmsServerOptions): Promise<KmsServ
     port: address.port,
     close: () =>
       new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
+        // A client that keeps its keep-alive connection busy would otherwise hold the server open.
+        const cut = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+        server.close((err) => {
+          clearTimeout(cut);
+          if (err) reject(err);
+          else resolve();
+        });
         server.closeIdleConnections();
       }),
   };

@@ -123,3 +123,32 @@ test('SIGTERM stops the server cleanly with exit code 0', async () => {
   const third = await serve(['--in-memory']);
   assert.equal(await third.stop('SIGINT'), 0, third.stderr());
 });
+
+test('SIGTERM during a stream of keep-alive requests answers what it took and exits 0', async () => {
+  const busy = await serve(['--in-memory']);
+  const agent = new Agent({ keepAlive: true, maxSockets: 2 });
+  const statuses: number[] = [];
+  let stopped = false;
+  const one = () =>
+    new Promise<void>((resolve) => {
+      const req = httpRequest(busy.url, { method: 'POST', agent, headers: signedHeaders('DescribeCustomKeyStores') }, (res) => {
+        statuses.push(res.statusCode!);
+        res.resume();
+        res.on('end', resolve);
+      });
+      req.on('error', () => {
+        stopped = true; // the server went away between requests
+        resolve();
+      });
+      req.end('{}');
+    });
+  const loops = [0, 1].map(async () => {
+    while (!stopped) await one();
+  });
+  while (statuses.length < 20) await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.equal(await busy.stop('SIGTERM'), 0, busy.stderr());
+  stopped = true;
+  await Promise.all(loops);
+  agent.destroy();
+  assert.deepEqual(new Set(statuses), new Set([200]), 'every answered request succeeded');
+});
