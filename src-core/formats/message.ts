@@ -99,6 +99,14 @@ export function messageInfo(h: MessageHeader): MessageInfo {
 
 /** Encrypts `source` into one ESDK message, yielded as byte chunks (header first). */
 export async function* encryptStream(source: AsyncIterable<Uint8Array>, options: EncryptOptions): AsyncGenerator<Uint8Array, void, undefined> {
+  yield* joined(encryptBatches(source, options));
+}
+
+/**
+ * encryptStream as batches of buffers (about OUTPUT_BATCH bytes each) that are never copied into one:
+ * a file writer hands a batch to one vectored write.
+ */
+export async function* encryptBatches(source: AsyncIterable<Uint8Array>, options: EncryptOptions): AsyncGenerator<Buffer[], void, undefined> {
   const suite = suiteByName(options.suite ?? DEFAULT_SUITE);
   if (!suite || !WRITABLE_SUITES.includes(suite.name)) {
     throw messageError('unsupported', `cannot encrypt with suite ${options.suite}; use one of ${WRITABLE_SUITES.join(', ')}`);
@@ -147,7 +155,7 @@ export async function* encryptStream(source: AsyncIterable<Uint8Array>, options:
   headerCipher.final();
   const headerBytes = Buffer.concat([body, headerCipher.getAuthTag()]);
   signer?.update(headerBytes);
-  yield headerBytes;
+  yield [headerBytes];
 
   const sealer = new FrameSealer(suite, keys.key, messageId, frameLength);
   // Partial frames are copied into our own buffer, so we never keep a view of a caller's chunk.
@@ -176,7 +184,7 @@ export async function* encryptStream(source: AsyncIterable<Uint8Array>, options:
     }
     if (sealer.pendingBytes >= OUTPUT_BATCH) {
       const out = sealer.drain();
-      signer?.update(out);
+      if (signer) for (const b of out) signer.update(b);
       yield out;
     }
   }
@@ -185,15 +193,14 @@ export async function* encryptStream(source: AsyncIterable<Uint8Array>, options:
   partial.fill(0);
   const tail = sealer.drain();
   if (signer && signingKey) {
-    signer.update(tail);
+    for (const b of tail) signer.update(b);
     const signature = signer.sign(signingKey);
     const footer = Buffer.allocUnsafe(2 + signature.length);
     footer.writeUInt16BE(signature.length, 0);
     signature.copy(footer, 2);
-    yield Buffer.concat([tail, footer]);
-  } else {
-    yield tail;
+    tail.push(footer);
   }
+  yield tail;
 }
 
 /**
@@ -202,6 +209,11 @@ export async function* encryptStream(source: AsyncIterable<Uint8Array>, options:
  * A consumer that must not expose partial output (files) still has to stage it until this completes.
  */
 export async function* decryptStream(source: AsyncIterable<Uint8Array>, options: DecryptOptions): AsyncGenerator<Uint8Array, void, undefined> {
+  yield* joined(decryptBatches(source, options));
+}
+
+/** decryptStream as batches of buffers, never copied into one (see encryptBatches). */
+export async function* decryptBatches(source: AsyncIterable<Uint8Array>, options: DecryptOptions): AsyncGenerator<Buffer[], void, undefined> {
   const reader = new ByteReader(source);
   try {
     yield* decryptFrom(reader, options);
@@ -210,7 +222,7 @@ export async function* decryptStream(source: AsyncIterable<Uint8Array>, options:
   }
 }
 
-async function* decryptFrom(reader: ByteReader, options: DecryptOptions): AsyncGenerator<Uint8Array, void, undefined> {
+async function* decryptFrom(reader: ByteReader, options: DecryptOptions): AsyncGenerator<Buffer[], void, undefined> {
   const parsed = await readHeader(reader, {
     maxEncryptedDataKeys: options.maxEncryptedDataKeys ?? DEFAULT_MAX_ENCRYPTED_DATA_KEYS,
     allowLegacy: options.allowLegacySuites ?? false,
@@ -259,7 +271,7 @@ async function* decryptFrom(reader: ByteReader, options: DecryptOptions): AsyncG
     const opener = new FrameOpener(suite, keys.key, header.messageId);
     const frameLength = header.frameLength;
     let sequence = 1;
-    const batch: Buffer[] = [];
+    let batch: Buffer[] = [];
     let batchBytes = 0;
     for (;;) {
       const marker = (await reader.read(4, 'frame sequence number')).readUInt32BE(0);
@@ -270,8 +282,8 @@ async function* decryptFrom(reader: ByteReader, options: DecryptOptions): AsyncG
       batch.push(plaintext);
       batchBytes += plaintext.length;
       if (batchBytes >= OUTPUT_BATCH) {
-        yield batch.length === 1 ? batch[0] : Buffer.concat(batch, batchBytes);
-        batch.length = 0;
+        yield batch;
+        batch = [];
         batchBytes = 0;
       }
       if (sequence === MAX_FRAMES) throw messageError('malformed', 'the message has more frames than the format allows');
@@ -285,10 +297,7 @@ async function* decryptFrom(reader: ByteReader, options: DecryptOptions): AsyncG
     const ciphertext = await reader.read(contentLength, 'final frame');
     const tag = await reader.read(TAG_LENGTH, 'final frame');
     finalPlaintext = opener.open(sequence, true, iv, ciphertext, tag);
-    if (batchBytes > 0) {
-      yield Buffer.concat(batch, batchBytes);
-      batch.length = 0;
-    }
+    if (batchBytes > 0) yield batch;
   } else {
     // Non-framed (legacy): one GCM block over the whole content, so it is held until its tag verifies.
     const iv = await reader.read(IV_LENGTH, 'body');
@@ -307,7 +316,11 @@ async function* decryptFrom(reader: ByteReader, options: DecryptOptions): AsyncG
     }
   }
   if (!(await reader.atEnd())) throw messageError('malformed', 'there are bytes after the end of the message');
-  if (finalPlaintext.length > 0) yield finalPlaintext;
+  if (finalPlaintext.length > 0) yield [finalPlaintext];
+}
+
+async function* joined(batches: AsyncIterable<Buffer[]>): AsyncGenerator<Uint8Array, void, undefined> {
+  for await (const batch of batches) yield batch.length === 1 ? batch[0] : Buffer.concat(batch);
 }
 
 /** Collects a whole stream into one buffer (for small messages such as editor selections). */
@@ -428,7 +441,7 @@ class FrameAad {
   }
 }
 
-/** Encrypts frames and queues their bytes; `drain` hands them out as one chunk. */
+/** Encrypts frames and queues their bytes; `drain` hands them out as one batch. */
 class FrameSealer {
   pendingBytes = 0;
   private pending: Buffer[] = [];
@@ -464,8 +477,8 @@ class FrameSealer {
     this.sequence++;
   }
 
-  drain(): Buffer {
-    const out = Buffer.concat(this.pending, this.pendingBytes);
+  drain(): Buffer[] {
+    const out = this.pending;
     this.pending = [];
     this.pendingBytes = 0;
     return out;

@@ -1,0 +1,180 @@
+/**
+ * File encryption throughput and memory, 256 MiB with 64 KiB frames: our ESDK-format writer and
+ * reader (src-node/files) beside a plain node:crypto AES-256-GCM file-to-file stream (the reference:
+ * one cipher, no format) and beside @aws-crypto/client-node's streams, in one run. Every measurement
+ * runs in its own child process so its peak RSS is its own; rounds are interleaved and the median is
+ * printed. Keys come from a local keyring folder in the temp dir (one GenerateDataKey/Decrypt per file).
+ * Usage: npm run bench files-esdk   (KMSW_BENCH_MIB=N for another size, KMSW_BENCH_DIR for another folder)
+ */
+import { spawnSync } from 'node:child_process';
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pipeline } from 'node:stream/promises';
+import { DecryptCommand, EncryptCommand, GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
+import { AlgorithmSuiteIdentifier, buildClient, CommitmentPolicy, KmsKeyringNode } from '@aws-crypto/client-node';
+import { decryptFile, encryptFile } from '../src-node/files/file-crypto';
+import { kmsFromClient } from '../src-node/files/kms-adapter';
+import { openLocalKms } from '../src-node/host';
+import { createLocalKmsClient } from '../src-node/local-client';
+
+const MIB = Number(process.env.KMSW_BENCH_MIB ?? 256);
+const SIZE = MIB * 1024 * 1024;
+const FRAME = 64 * 1024;
+const IO = 1024 * 1024;
+const ROUNDS = 3;
+
+type Mode = 'ref-enc' | 'ref-dec' | 'ours-enc' | 'ours-dec' | 'ours-enc-signed' | 'ours-dec-signed' | 'esdk-enc' | 'esdk-dec';
+const MODES: Mode[] = ['ref-enc', 'ours-enc', 'esdk-enc', 'ours-enc-signed', 'ref-dec', 'ours-dec', 'esdk-dec', 'ours-dec-signed'];
+
+/** One measurement, in this (child) process: prints {ms, rssMb, baseMb}. */
+async function child(mode: Mode, dir: string): Promise<void> {
+  const plain = join(dir, 'plain.bin');
+  const out = join(dir, `${mode}.out`);
+  rmSync(out, { force: true });
+  const local = await openLocalKms({ dataDir: join(dir, 'keyring'), env: {} });
+  const client = createLocalKmsClient(local);
+  const kms = kmsFromClient(client);
+  const keyArn = readFileSync(join(dir, 'key-arn'), 'utf8');
+  const refKey = Buffer.alloc(32, 7);
+  const refIv = Buffer.alloc(12, 9);
+  // One KMS call before the clock starts: the first call's warm-up (~35 ms here) is not file throughput.
+  await kms.generateDataKey(keyArn, {});
+  const baseMb = process.memoryUsage.rss() / 1e6;
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const read = (path: string) => createReadStream(path, { highWaterMark: IO });
+  const write = (path: string) => createWriteStream(path, { highWaterMark: IO });
+  switch (mode) {
+    case 'ref-enc': {
+      const cipher = createCipheriv('aes-256-gcm', refKey, refIv, { authTagLength: 16 });
+      await pipeline(read(plain), cipher, write(out));
+      writeFileSync(join(dir, 'ref-tag'), cipher.getAuthTag());
+      break;
+    }
+    case 'ref-dec': {
+      const decipher = createDecipheriv('aes-256-gcm', refKey, refIv, { authTagLength: 16 });
+      decipher.setAuthTag(readFileSync(join(dir, 'ref-tag')));
+      await pipeline(read(join(dir, 'ref-enc.out')), decipher, write(out));
+      break;
+    }
+    case 'ours-enc':
+    case 'ours-enc-signed':
+      await encryptFile(plain, out, { kms, keyId: keyArn, frameLength: FRAME, suite: mode === 'ours-enc' ? 'AES256_GCM_HKDF_SHA512_COMMIT_KEY' : 'AES256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384' });
+      break;
+    case 'ours-dec':
+    case 'ours-dec-signed':
+      await decryptFile(join(dir, mode === 'ours-dec' ? 'ours-enc.out' : 'ours-enc-signed.out'), out, { kms });
+      break;
+    case 'esdk-enc': {
+      const esdk = buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT);
+      const suiteId = AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA512_COMMIT_KEY;
+      await pipeline(read(plain), esdk.encryptStream(esdkKeyring(client, keyArn), { suiteId, frameLength: FRAME }), write(out));
+      break;
+    }
+    case 'esdk-dec': {
+      const esdk = buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT);
+      await pipeline(read(join(dir, 'esdk-enc.out')), esdk.decryptUnsignedMessageStream(esdkKeyring(client, keyArn)), write(out));
+      break;
+    }
+  }
+  const ms = performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  const cpuMs = (used.user + used.system) / 1000;
+  client.destroy();
+  await local.close();
+  process.stdout.write(JSON.stringify({ ms, cpuMs, rssMb: process.resourceUsage().maxRSS / 1024, baseMb }));
+}
+
+function esdkKeyring(client: KMSClient, generatorKeyId: string): KmsKeyringNode {
+  const kms = {
+    generateDataKey: (input: object) => client.send(new GenerateDataKeyCommand(input as never)),
+    encrypt: (input: object) => client.send(new EncryptCommand(input as never)),
+    decrypt: (input: object) => client.send(new DecryptCommand(input as never)),
+  };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return new KmsKeyringNode({ generatorKeyId, clientProvider: (() => kms) as any });
+}
+
+async function sha256(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: IO })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** tmpfs when there is room (as the reference figures were taken), else the OS temp folder. */
+function benchRoot(): string {
+  if (process.env.KMSW_BENCH_DIR) return process.env.KMSW_BENCH_DIR;
+  try {
+    const fs = statfsSync('/dev/shm');
+    if (fs.bavail * fs.bsize > 6 * SIZE) return '/dev/shm';
+  } catch {
+    // No /dev/shm on this platform.
+  }
+  return tmpdir();
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(benchRoot(), 'kmsw-bench-files-'));
+  try {
+    const local = await openLocalKms({ dataDir: join(dir, 'keyring'), env: {} });
+    const created = await local.service.call('CreateKey', {}, local.defaultCaller());
+    writeFileSync(join(dir, 'key-arn'), (created.output as { KeyMetadata: { Arn: string } }).KeyMetadata.Arn);
+    await local.close();
+    const plain = join(dir, 'plain.bin');
+    const stream = createWriteStream(plain);
+    for (let i = 0; i < MIB; i++) if (!stream.write(randomBytes(1024 * 1024))) await new Promise<void>((r) => stream.once('drain', () => r()));
+    await new Promise<void>((r) => stream.end(() => r()));
+    console.log(`${MIB} MiB, ${FRAME / 1024} KiB frames, files in ${dir}, median of ${ROUNDS} interleaved rounds, one child process per measurement`);
+
+    const runs = new Map<Mode, { ms: number; cpuMs: number; rssMb: number; baseMb: number }[]>(MODES.map((m) => [m, []]));
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const mode of MODES) {
+        const r = spawnSync(process.execPath, ['--import', 'tsx', process.argv[1], 'child', mode, dir], { encoding: 'utf8' });
+        if (r.status !== 0) throw new Error(`${mode} failed: ${r.stderr}`);
+        runs.get(mode)!.push(JSON.parse(r.stdout));
+      }
+    }
+    const want = await sha256(plain);
+    for (const mode of MODES.filter((m) => m.endsWith('-dec') || m.endsWith('-dec-signed'))) {
+      if ((await sha256(join(dir, `${mode}.out`))) !== want) throw new Error(`${mode} did not reproduce the plaintext`);
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const mbps = (mode: Mode) => SIZE / 1e6 / (median(runs.get(mode)!.map((r) => r.ms)) / 1000);
+    const cpuMbps = (mode: Mode) => SIZE / 1e6 / (median(runs.get(mode)!.map((r) => r.cpuMs)) / 1000);
+    // Peak RSS above what the child held when the clock started (Node, tsx, the SDK, the keyring).
+    const extra = (mode: Mode) => Math.max(...runs.get(mode)!.map((r) => r.rssMb - r.baseMb));
+    const peak = (mode: Mode) => Math.max(...runs.get(mode)!.map((r) => r.rssMb));
+    const label: Record<Mode, string> = {
+      'ref-enc': 'node:crypto GCM stream (reference), encrypt',
+      'ours-enc': 'ours 0x0478, encrypt',
+      'esdk-enc': '@aws-crypto/client-node 0x0478, encrypt',
+      'ours-enc-signed': 'ours 0x0578 (signed), encrypt',
+      'ref-dec': 'node:crypto GCM stream (reference), decrypt',
+      'ours-dec': 'ours 0x0478, decrypt',
+      'esdk-dec': '@aws-crypto/client-node 0x0478, decrypt',
+      'ours-dec-signed': 'ours 0x0578 (signed), decrypt',
+    };
+    console.log(`${'path'.padEnd(46)} ${'MB/s'.padStart(6)} ${'runs'.padStart(16)} ${'CPU MB/s'.padStart(9)} ${'peak RSS'.padStart(9)} ${'above start'.padStart(12)}`);
+    for (const mode of MODES) {
+      const each = runs.get(mode)!.map((r) => (SIZE / 1e6 / (r.ms / 1000)).toFixed(0)).join('/');
+      console.log(`${label[mode].padEnd(46)} ${mbps(mode).toFixed(0).padStart(6)} ${each.padStart(16)} ${cpuMbps(mode).toFixed(0).padStart(9)} ${`${peak(mode).toFixed(0)} MB`.padStart(9)} ${`${extra(mode).toFixed(0)} MB`.padStart(12)}`);
+    }
+    const ratio = (a: Mode, b: Mode, f = mbps) => (f(a) / f(b)).toFixed(2);
+    console.log(`ours / reference (wall): encrypt ${ratio('ours-enc', 'ref-enc')}x, decrypt ${ratio('ours-dec', 'ref-dec')}x (goal >= 0.70x)`);
+    console.log(`ours / reference (CPU time, steadier on a busy machine): encrypt ${ratio('ours-enc', 'ref-enc', cpuMbps)}x, decrypt ${ratio('ours-dec', 'ref-dec', cpuMbps)}x`);
+    console.log(`ours / @aws-crypto/client-node (wall): encrypt ${ratio('ours-enc', 'esdk-enc')}x, decrypt ${ratio('ours-dec', 'esdk-dec')}x`);
+    console.log(`signed / unsigned (ours, wall): encrypt ${ratio('ours-enc-signed', 'ours-enc')}x, decrypt ${ratio('ours-dec-signed', 'ours-dec')}x`);
+    const oursExtra = Math.max(extra('ours-enc'), extra('ours-dec'), extra('ours-enc-signed'), extra('ours-dec-signed'));
+    console.log(`peak RSS of ours above the child's start: ${oursExtra.toFixed(0)} MB (goal < 64 MB); @aws-crypto/client-node: ${Math.max(extra('esdk-enc'), extra('esdk-dec')).toFixed(0)} MB`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+(process.argv[2] === 'child' ? child(process.argv[3] as Mode, process.argv[4]) : main()).catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
