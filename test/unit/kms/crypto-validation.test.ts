@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { AuthorizationRequest } from '../../../src-core/kms/context';
+import { createPolicyAuthorizer } from '../../../src-core/policy/authorizer';
 import { ACCOUNT, allowAll, b64, createTestKms, type TestKms } from './harness';
 
 const recipient = { AttestationDocument: b64('attestation'), KeyEncryptionAlgorithm: 'RSAES_OAEP_SHA_256' };
@@ -112,4 +113,21 @@ test('each operation authorizes its own action with its condition keys', async (
   const denied = await kms.fail('Sign', { KeyId: signing.KeyId, Message: b64('m'), SigningAlgorithm: 'ECDSA_SHA_256' });
   assert.equal(denied.name, 'AccessDeniedException');
   assert.equal(denied.message, `User: arn:aws:iam::${ACCOUNT}:root is not authorized to perform: kms:Sign on resource: ${signing.Arn} because no resource-based policy allows the kms:Sign action`);
+});
+
+test('with the real policy evaluator, key policy conditions on the encryption context and signing algorithm decide', async () => {
+  const kms = createTestKms({ authorizer: createPolicyAuthorizer() });
+  const root = `arn:aws:iam::${ACCOUNT}:root`;
+  const policy = (statement: Record<string, unknown>) => JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Sid: 'Admin', Effect: 'Allow', Principal: { AWS: root }, Action: 'kms:*', Resource: '*' }, { Effect: 'Deny', Principal: { AWS: root }, Resource: '*', ...statement }],
+  });
+  const { KeyId } = await create(kms, { Policy: policy({ Action: 'kms:Encrypt', Condition: { StringNotEquals: { 'kms:EncryptionContext:tenant': 'blue' } } }) });
+  await kms.call('Encrypt', { KeyId, Plaintext: b64('x'), EncryptionContext: { tenant: 'blue' } });
+  const red = await kms.fail('Encrypt', { KeyId, Plaintext: b64('x'), EncryptionContext: { tenant: 'red' } });
+  assert.equal(red.name, 'AccessDeniedException');
+  assert.match(red.message, /explicit deny/);
+  const signing = await create(kms, { KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY', Policy: policy({ Action: 'kms:Sign', Condition: { StringLike: { 'kms:SigningAlgorithm': 'RSASSA_PKCS1*' } } }) });
+  await kms.call('Sign', { KeyId: signing.KeyId, Message: b64('m'), SigningAlgorithm: 'RSASSA_PSS_SHA_256' });
+  assert.equal((await kms.fail('Sign', { KeyId: signing.KeyId, Message: b64('m'), SigningAlgorithm: 'RSASSA_PKCS1_V1_5_SHA_256' })).name, 'AccessDeniedException');
 });
