@@ -173,3 +173,33 @@ test('default output names follow the AWS Encryption CLI', () => {
   assert.equal(decryptedName('/d/report.pdf'), '/d/report.pdf.decrypted');
   assert.equal(decryptedName('.encrypted'), '.encrypted.decrypted');
 });
+
+test('data keys: never written out, and the buffers KMS handed over are zeroed after use', async (t) => {
+  const dir = await tempDir(t);
+  const kms = new FakeKms();
+  const handedOut: Uint8Array[] = [];
+  const spy = {
+    generateDataKey: async (keyId: string, context: Record<string, string>) => {
+      const out = await kms.generateDataKey(keyId, context);
+      handedOut.push(out.plaintextKey);
+      return out;
+    },
+    encrypt: kms.encrypt.bind(kms),
+    decrypt: async (blob: Uint8Array, context: Record<string, string>, keyId?: string) => {
+      const out = await kms.decrypt(blob, context, keyId);
+      handedOut.push(out.plaintext);
+      return out;
+    },
+  };
+  await writeFile(join(dir, 'plain'), randomBytes(100_000));
+  for (const suite of SUITES) {
+    await encryptFile(join(dir, 'plain'), join(dir, `enc-${suite}`), { kms: spy, keyId: KEY_A, suite, frameLength: 4096 });
+    await decryptFile(join(dir, `enc-${suite}`), join(dir, `dec-${suite}`), { kms: spy });
+    const written = await readFile(join(dir, `enc-${suite}`));
+    for (const key of kms.issuedKeys) {
+      for (const form of [key, Buffer.from(key.toString('hex')), Buffer.from(key.toString('base64'))]) assert.equal(written.indexOf(form), -1);
+    }
+  }
+  assert.equal(handedOut.length, 4);
+  for (const key of handedOut) assert.ok(key.every((b) => b === 0), 'a data key buffer was left unzeroed');
+});

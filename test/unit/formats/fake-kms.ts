@@ -15,6 +15,8 @@ export class FakeKms implements KmsCrypto {
   private readonly keys = new Map<string, Buffer>();
   /** Operation names in call order, for tests that count KMS calls. */
   readonly calls: string[] = [];
+  /** Copies of every plaintext data key handed out, for tests that look for leaks. */
+  readonly issuedKeys: Buffer[] = [];
 
   constructor(arns: string[] = [KEY_A, KEY_B]) {
     for (const arn of arns) this.keys.set(arn, randomBytes(32));
@@ -29,8 +31,9 @@ export class FakeKms implements KmsCrypto {
   async generateDataKey(keyId: string, context: EncryptionContext) {
     this.calls.push('GenerateDataKey');
     const plaintextKey = randomBytes(32);
+    this.issuedKeys.push(Buffer.from(plaintextKey));
     const { ciphertextBlob } = this.seal(keyId, plaintextKey, context);
-    return { plaintextKey: new Uint8Array(plaintextKey), encryptedKey: ciphertextBlob, keyArn: keyId };
+    return { plaintextKey, encryptedKey: ciphertextBlob, keyArn: keyId };
   }
 
   async encrypt(keyId: string, plaintext: Uint8Array, context: EncryptionContext) {
@@ -51,7 +54,7 @@ export class FakeKms implements KmsCrypto {
       d.setAAD(serializeEncryptionContext(context));
       d.setAuthTag(b.subarray(b.length - 16));
       const plaintext = Buffer.concat([d.update(b.subarray(at + 12, b.length - 16)), d.final()]);
-      return { plaintext: new Uint8Array(plaintext), keyArn: arn };
+      return { plaintext, keyArn: arn };
     } catch {
       throw new KmsError('InvalidCiphertextException', '');
     }
