@@ -82,13 +82,20 @@ export class KmsService {
       let output: unknown;
       if (mutates || this.isLifecycleDue(state)) {
         output = await this.options.store.transact(async (latest) => {
-          advanceLifecycle(latest, this.options.clock.now() + latest.clockOffsetMs, this.options.random);
-          this.nextEvent.delete(latest);
-          return run(latest);
+          // Walking every key is the cost of a write on a large keyring: do it only when something fell due.
+          if (this.isLifecycleDue(latest)) advanceLifecycle(latest, this.options.clock.now() + latest.clockOffsetMs, this.options.random);
+          try {
+            return await run(latest);
+          } finally {
+            this.nextEvent.delete(latest);
+          }
         });
       } else {
         output = await run(state);
       }
+      // A call that made a key (CreateKey, ReplicateKey) names it among the event's resources, as CloudTrail does.
+      const made = (output as { KeyMetadata?: { Arn?: string }; ReplicaKeyMetadata?: { Arn?: string } } | undefined);
+      for (const arn of [made?.KeyMetadata?.Arn, made?.ReplicaKeyMetadata?.Arn]) if (arn) resources.add(arn);
       const encoded = (encodeResponse(output ?? {}) ?? {}) as Record<string, unknown>;
       await this.record({ operation, caller, time, requestId, eventId, readOnly, input, output: output as Record<string, unknown>, resources: [...resources] });
       return { requestId, output: encoded };
@@ -124,7 +131,7 @@ export class KmsService {
         throw new KmsError('AccessDeniedException', `User: ${caller.principal} is not authorized to perform: ${action} on resource: ${key?.arn ?? '*'} ${why}`);
       },
       noteUsage(key: KeyRecord, op: string) {
-        (key.lastUsage ??= {})[op] = { at: now, operation: op, eventId };
+        (key.lastUsage ??= {})[op] = { at: now, operation: op, eventId, requestId };
         store.markDirty();
       },
     };

@@ -65,6 +65,8 @@ export interface LastUsage {
   at: number;
   operation: string;
   eventId: string;
+  /** Absent in keyrings written before it was recorded. */
+  requestId?: string;
 }
 
 export interface KeyRecord {

@@ -9,7 +9,7 @@ import { accountRootArn, partitionOf } from '../../ids/identifiers';
 import { hex } from '../../ids/random-ids';
 import type { OperationContext } from '../context';
 import { assertKeyState } from '../key-state';
-import { resolveKey } from '../keys';
+import { authorizeOnKey, resolveKey } from '../keys';
 import { defineOperation, type OperationDefinition } from '../operation';
 import { paginate } from '../paging';
 import type { GrantRecord, KeyRecord } from '../state';
@@ -131,9 +131,11 @@ const createGrant = defineOperation((input: CreateGrantInput) => !input.DryRun, 
   // Grants are made on a key ID or key ARN; an alias is not accepted here.
   const key = resolveKey(ctx, input.KeyId, { allowAlias: false });
   const constraintTypes = Object.keys(input.Constraints ?? {}).filter((k) => (input.Constraints as Record<string, unknown>)[k] !== undefined);
-  ctx.authorize(
+  authorizeOnKey(
+    ctx,
     'kms:CreateGrant',
     key,
+    input.KeyId,
     {
       'kms:GrantOperations': input.Operations,
       'kms:GranteePrincipal': input.GranteePrincipal,
@@ -191,7 +193,7 @@ const createGrant = defineOperation((input: CreateGrantInput) => !input.DryRun, 
 
 const listGrants = defineOperation(false, (input: { KeyId: string; Limit?: number; Marker?: string; GrantId?: string; GranteePrincipal?: string }, ctx) => {
   const key = resolveKey(ctx, input.KeyId, { allowAlias: false });
-  ctx.authorize('kms:ListGrants', key);
+  authorizeOnKey(ctx, 'kms:ListGrants', key, input.KeyId);
   let grants = key.grants;
   if (input.GrantId !== undefined) grants = grants.filter((g) => g.grantId === input.GrantId);
   if (input.GranteePrincipal !== undefined) grants = grants.filter((g) => g.granteePrincipal === input.GranteePrincipal);
@@ -236,7 +238,7 @@ const retireGrant = defineOperation((input: { DryRun?: boolean }) => !input.DryR
   } else {
     throw new KmsError('ValidationException', 'Specify either GrantToken, or both KeyId and GrantId.');
   }
-  if (!mayRetire(grant, key, ctx)) ctx.authorize('kms:RetireGrant', key);
+  if (!mayRetire(grant, key, ctx)) authorizeOnKey(ctx, 'kms:RetireGrant', key);
   dryRun(input.DryRun);
   removeGrant(key, grant);
   return {};
@@ -244,7 +246,7 @@ const retireGrant = defineOperation((input: { DryRun?: boolean }) => !input.DryR
 
 const revokeGrant = defineOperation((input: { DryRun?: boolean }) => !input.DryRun, (input: { KeyId: string; GrantId: string; DryRun?: boolean }, ctx) => {
   const key = resolveKey(ctx, input.KeyId, { allowAlias: false });
-  ctx.authorize('kms:RevokeGrant', key);
+  authorizeOnKey(ctx, 'kms:RevokeGrant', key, input.KeyId);
   const grant = findGrant(key, input.GrantId);
   dryRun(input.DryRun);
   removeGrant(key, grant);

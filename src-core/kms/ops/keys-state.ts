@@ -115,7 +115,7 @@ const getKeyLastUsage = defineOperation(false, (input: { KeyId: string }, ctx) =
   const last = Object.values(key.lastUsage ?? {}).reduce<NonNullable<KeyRecord['lastUsage']>[string] | undefined>((a, b) => (!a || b.at > a.at ? b : a), undefined);
   return {
     KeyId: key.arn,
-    KeyLastUsage: last ? { Operation: last.operation, Timestamp: new Date(last.at), CloudTrailEventId: last.eventId } : undefined,
+    KeyLastUsage: last ? { Operation: last.operation, Timestamp: new Date(last.at), CloudTrailEventId: last.eventId, KmsRequestId: last.requestId } : undefined,
     // Usage is tracked from the key's creation locally.
     TrackingStartDate: new Date(key.createdAt),
     KeyCreationDate: new Date(key.createdAt),
