@@ -51,6 +51,8 @@ export async function openWorkbench(suite: string): Promise<Workbench> {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(server.folderUrl);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    // The view container appears once the extension is registered: its commands are in the palette then.
+    await page.locator('.activitybar [aria-label^="KMS Workbench"]').first().waitFor({ timeout: 60_000 });
     let step = 0;
     const started = { server, browser };
     return {
