@@ -7,6 +7,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { HttpRequest } from '@smithy/core/protocols';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { CreateKeyCommand, DescribeCustomKeyStoresCommand, EncryptCommand, GetKeyPolicyCommand, KMSServiceException, PutKeyPolicyCommand } from '@aws-sdk/client-kms';
 import { awsCli, awsEnv, boto3, hasAwsCli, hasBoto3, kmsw, raw, sdkClient, serve, signedHeaders, type Served } from './serve';
 
@@ -79,6 +82,21 @@ test('a well-formed but forged signature is refused', async () => {
   const res = await raw(server.url, { headers: signedHeaders('DescribeCustomKeyStores', ALICE.accessKeyId), body: '{}' });
   assert.equal(res.status, 403);
   assert.equal(res.headers['x-amzn-errortype'], 'InvalidSignatureException');
+});
+
+test('a body changed after signing fails verification', async () => {
+  const url = new URL(server.url);
+  const signer = new SignatureV4({ credentials: ALICE, region: 'us-east-1', service: 'kms', sha256: Sha256 });
+  const signed = await signer.sign(new HttpRequest({
+    method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: '/',
+    headers: { host: url.host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'TrentService.DescribeCustomKeyStores' },
+    body: '{"Limit": 5}',
+  }));
+  const headers = signed.headers as Record<string, string>;
+  assert.equal((await raw(server.url, { headers, body: '{"Limit": 5}' })).status, 200, 'the signed request passes as sent');
+  const tampered = await raw(server.url, { headers, body: '{"Limit": 6}' });
+  assert.equal(tampered.status, 403);
+  assert.equal(tampered.headers['x-amzn-errortype'], 'InvalidSignatureException');
 });
 
 test('the AWS CLI signature verifies, and a wrong secret is refused', { skip: !hasAwsCli() && 'aws CLI not installed' }, () => {
