@@ -20,6 +20,14 @@ import { buildAuditView, chainStatus, costView, EMPTY_FILTER, eventDetails, sele
 export const AUDIT_VIEW_TYPE = 'kmsWorkbench.audit';
 /** How often a visible panel looks at the log's size. */
 const POLL_MS = 2000;
+/** A large log takes seconds to read: after a re-read, wait this many times as long before the next. */
+const POLL_BACKOFF = 3;
+/**
+ * Live reloads re-verify the chain every time while that is cheap, else at most once a minute
+ * (verifying 100,000 entries hashes for seconds on the extension host).
+ */
+const CHEAP_VERIFY_MS = 100;
+const VERIFY_EVERY_MS = 60_000;
 
 export interface AuditTarget {
   connection: KmsConnection;
@@ -41,8 +49,12 @@ export class AuditPanel implements vscode.Disposable {
   private costKeys: Promise<CostKeys> | undefined;
   private filter: PanelFilter = EMPTY_FILTER;
   private page = 0;
-  private timer: ReturnType<typeof setInterval> | undefined;
-  private polling = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private verifiedAt = 0;
+  private lastVerifyMs = 0;
+  private lastReloadMs = 0;
+  /** Reloads run one after another: a poll and a Refresh must not interleave their posts. */
+  private reloads: Promise<void> = Promise.resolve();
 
   /** Shows the panel (creating it on first use) over `target`'s log. */
   static show(extensionUri: vscode.Uri, target: AuditTarget): AuditPanel {
@@ -94,7 +106,7 @@ export class AuditPanel implements vscode.Disposable {
     if (sameLog) return;
     this.source = new AuditLogSource(target.logDir);
     this.costKeys = undefined;
-    void this.reload();
+    void this.reload(true);
   }
 
   private html(): string {
@@ -108,7 +120,7 @@ export class AuditPanel implements vscode.Disposable {
         case 'ready':
           this.filter = message.filter;
           this.page = message.page;
-          await this.reload();
+          await this.reload(true);
           return;
         case 'query':
           this.filter = message.filter;
@@ -128,7 +140,7 @@ export class AuditPanel implements vscode.Disposable {
           return;
         case 'refresh':
           this.costKeys = undefined;
-          await this.reload();
+          await this.reload(true);
           return;
       }
     } catch (error) {
@@ -137,17 +149,33 @@ export class AuditPanel implements vscode.Disposable {
     }
   }
 
-  /** Re-reads the log, re-verifies the chain and recomputes the cost, posting each as it is ready. */
-  private async reload(): Promise<void> {
+  /**
+   * Re-reads the log and recomputes the cost, posting each as it is ready; re-verifies the chain when
+   * `verify` is set (open, Refresh), when verifying is cheap, or when the last check is a minute old.
+   */
+  private reload(verify = false): Promise<void> {
+    const run = this.reloads.then(() => this.reloadNow(verify));
+    this.reloads = run.catch(() => undefined);
+    return run;
+  }
+
+  private async reloadNow(verify: boolean): Promise<void> {
+    const started = Date.now();
     const snapshot = await this.source.load();
     this.events = snapshot.events;
     this.loadError = snapshot.error === undefined ? undefined : describeError(snapshot.error);
     this.postView();
-    const verdict = await this.source.verify();
-    this.chain = chainStatus(verdict);
-    this.badEntry = this.chain.badEntry;
+    if (verify || !this.chain || this.lastVerifyMs < CHEAP_VERIFY_MS || started - this.verifiedAt >= VERIFY_EVERY_MS) {
+      const verifyStarted = Date.now();
+      const verdict = await this.source.verify();
+      this.verifiedAt = Date.now();
+      this.lastVerifyMs = this.verifiedAt - verifyStarted;
+      this.chain = chainStatus(verdict, this.verifiedAt);
+      this.badEntry = this.chain.badEntry;
+    }
     this.post({ type: 'chain', status: this.chain });
     await this.postCost();
+    this.lastReloadMs = Date.now() - started;
   }
 
   private postView(): void {
@@ -177,29 +205,32 @@ export class AuditPanel implements vscode.Disposable {
   }
 
   private updatePolling(): void {
-    if (this.panel.visible && !this.timer) {
-      this.timer = setInterval(() => void this.poll(), POLL_MS);
-    } else if (!this.panel.visible && this.timer) {
-      clearInterval(this.timer);
+    if (this.panel.visible && !this.timer) this.schedulePoll();
+    else if (!this.panel.visible && this.timer) {
+      clearTimeout(this.timer);
       this.timer = undefined;
     }
   }
 
-  private async poll(): Promise<void> {
-    if (this.polling) return; // a slow read must not stack up reads behind it
-    this.polling = true;
+  /** One poll at a time, each scheduled after the last finished, so a slow read never stacks up. */
+  private schedulePoll(): void {
+    const timer: ReturnType<typeof setTimeout> = setTimeout(() => void this.poll(timer), Math.max(POLL_MS, POLL_BACKOFF * this.lastReloadMs));
+    this.timer = timer;
+  }
+
+  /** `timer` is the one that fired: if hiding or disposing replaced it meanwhile, this chain ends here. */
+  private async poll(timer: ReturnType<typeof setTimeout>): Promise<void> {
     try {
       if (await this.source.changed()) await this.reload();
     } catch (error) {
       log.debug(`audit panel: polling ${this.target.logDir}: ${describeError(error)}`);
-    } finally {
-      this.polling = false;
     }
+    if (this.timer === timer) this.schedulePoll();
   }
 
   dispose(): void {
     if (AuditPanel.current === this) AuditPanel.current = undefined;
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();

@@ -133,7 +133,16 @@ function keyOf(event: CloudTrailEvent): string {
   return typeof named === 'string' ? named : '';
 }
 
+/** Choices depend on the log only, so each loaded log computes them once, not on every filter change. */
+const choicesByLog = new WeakMap<readonly CloudTrailEvent[], AuditView['choices']>();
+
 function choicesOf(events: readonly CloudTrailEvent[]): AuditView['choices'] {
+  let choices = choicesByLog.get(events);
+  if (!choices) choicesByLog.set(events, (choices = collectChoices(events)));
+  return choices;
+}
+
+function collectChoices(events: readonly CloudTrailEvent[]): AuditView['choices'] {
   const operations = new Set<string>();
   const keys = new Set<string>();
   const callers = new Set<string>();
@@ -162,9 +171,11 @@ export interface ChainStatus {
   badEntry?: string;
 }
 
-export function chainStatus(verdict: ChainVerdict & { entry?: unknown }): ChainStatus {
-  if (verdict.ok) return { ok: true, text: `Chain verified: ${plural(verdict.count, 'entry', 'entries')} intact.` };
-  const status: ChainStatus = { ok: false, text: `Chain broken at entry ${verdict.index + 1}: ${verdict.reason}.` };
+/** `checkedAt` (epoch ms) is shown because a large log is re-verified only now and then, not on every call. */
+export function chainStatus(verdict: ChainVerdict & { entry?: unknown }, checkedAt: number): ChainStatus {
+  const at = `${new Date(checkedAt).toISOString().slice(11, 19)} UTC`;
+  if (verdict.ok) return { ok: true, text: `Chain verified at ${at}: ${plural(verdict.count, 'entry', 'entries')} intact.` };
+  const status: ChainStatus = { ok: false, text: `Chain broken at entry ${verdict.index + 1} (checked at ${at}): ${verdict.reason}.` };
   if (verdict.entry !== undefined) status.badEntry = typeof verdict.entry === 'string' ? verdict.entry : JSON.stringify(verdict.entry, null, 2);
   return status;
 }

@@ -90,18 +90,19 @@ describe('audit table view', () => {
 });
 
 describe('chain status', () => {
+  const CHECKED = Date.UTC(2026, 10, 23, 10, 41, 3);
   it('says how many entries were verified', () => {
-    assert.deepEqual(chainStatus({ ok: true, count: 1 }), { ok: true, text: 'Chain verified: 1 entry intact.' });
-    assert.deepEqual(chainStatus({ ok: true, count: 1200 }), { ok: true, text: 'Chain verified: 1,200 entries intact.' });
+    assert.deepEqual(chainStatus({ ok: true, count: 1 }, CHECKED), { ok: true, text: 'Chain verified at 10:41:03 UTC: 1 entry intact.' });
+    assert.deepEqual(chainStatus({ ok: true, count: 1200 }, CHECKED), { ok: true, text: 'Chain verified at 10:41:03 UTC: 1,200 entries intact.' });
   });
 
   it('names the first bad entry (1-based) and carries it for display', () => {
     const entry = { seq: 3, event: { eventName: 'Encrypt' } };
-    assert.deepEqual(chainStatus({ ok: false, index: 2, reason: 'entry 3 was changed after it was written', entry }), {
-      ok: false, text: 'Chain broken at entry 3: entry 3 was changed after it was written.', badEntry: JSON.stringify(entry, null, 2),
+    assert.deepEqual(chainStatus({ ok: false, index: 2, reason: 'entry 3 was changed after it was written', entry }, CHECKED), {
+      ok: false, text: 'Chain broken at entry 3 (checked at 10:41:03 UTC): entry 3 was changed after it was written.', badEntry: JSON.stringify(entry, null, 2),
     });
-    assert.equal(chainStatus({ ok: false, index: 0, reason: 'line 1 is not a complete audit entry', entry: '{"seq":1,' }).badEntry, '{"seq":1,');
-    assert.equal(chainStatus({ ok: false, index: 4, reason: 'entries were removed from the end' }).badEntry, undefined);
+    assert.equal(chainStatus({ ok: false, index: 0, reason: 'line 1 is not a complete audit entry', entry: '{"seq":1,' }, CHECKED).badEntry, '{"seq":1,');
+    assert.equal(chainStatus({ ok: false, index: 4, reason: 'entries were removed from the end' }, CHECKED).badEntry, undefined);
   });
 });
 

@@ -79,7 +79,7 @@ describe('audit webview', () => {
 
   it('renders the rows newest first as text, with the summary, choices and chain status', async () => {
     await post({ type: 'view', source: 'Local keyring · /data/audit', view: buildAuditView(log, {}, 0) });
-    await post({ type: 'chain', status: chainStatus({ ok: false, index: 1, reason: 'entry 2 was changed after it was written', entry: { seq: 2 } }) });
+    await post({ type: 'chain', status: chainStatus({ ok: false, index: 1, reason: 'entry 2 was changed after it was written', entry: { seq: 2 } }, Date.UTC(2026, 0, 1, 12)) });
     const rows = page.locator('#events-body tr[data-event-id]');
     assert.equal(await rows.count(), 3);
     assert.deepEqual(await rows.evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.eventId)), ['e3', 'e2', 'e1']);
@@ -88,7 +88,7 @@ describe('audit webview', () => {
     assert.equal(await page.textContent('#summary'), '3 events');
     assert.deepEqual(await page.locator('#filter-operation option').allTextContents(), ['Any', '<img src=x id=injected>', 'Decrypt', 'Encrypt']);
     assert.deepEqual(await page.locator('#filter-result option').allTextContents(), ['Any', 'Errors only', 'AccessDeniedException']);
-    assert.equal(await page.textContent('#chain-status'), 'Chain broken at entry 2: entry 2 was changed after it was written.');
+    assert.equal(await page.textContent('#chain-status'), 'Chain broken at entry 2 (checked at 12:00:00 UTC): entry 2 was changed after it was written.');
     assert.equal(await page.isVisible('#chain-show'), true);
     assert.equal(await page.getByRole('table', { name: 'Audit events' }).count(), 1);
   });
