@@ -4,7 +4,7 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { isKeyPolicyDocument, lintDocument, type Finding } from '../../../src-core/policy/lint';
+import { CHECKS, isKeyPolicyDocument, lintDocument, type Finding, type LintOptions } from '../../../src-core/policy/lint';
 import { UsageError, type CliCommand, type CliIo } from '../command';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
@@ -21,7 +21,7 @@ export interface LintRecord {
   message: string;
 }
 
-const HELP = `Usage: kmsw lint [--format text|json|sarif] [--account ID]... FILE|DIR...
+const HELP = `Usage: kmsw lint [--format text|json|sarif] [--account ID]... [--disable CODE[,CODE]]... FILE|DIR...
 
 Checks KMS key policies: *.json key-policy documents and CloudFormation templates (JSON or YAML;
 the KeyPolicy of every AWS::KMS::Key and AWS::KMS::ReplicaKey). A directory is searched for
@@ -32,14 +32,16 @@ Options:
   --format text|json|sarif  Output format (default text). json prints an array of
                             {file, line, column, endLine, endColumn, severity, code, message}
                             with 1-based positions; sarif prints SARIF 2.1.0.
-  --account ID              An account of yours (repeatable; the first is the key's account):
-                            enables the cross-account checks.
+  --account ID              An account on the key's side (repeatable): principals of other
+                            accounts count as cross-account.
+  --disable CODE[,CODE]     Leave these finding codes out (repeatable), e.g. redundant-action.
 
 Exit status: 0 no error found, 1 an error found, 2 usage problem or unreadable file.`;
 
-function parseArgs(args: string[]): { format: Format; accounts: string[]; files: string[] } {
+function parseArgs(args: string[]): { format: Format; accounts: string[]; disabled: string[]; files: string[] } {
   let format: Format = 'text';
   const accounts: string[] = [];
+  const disabled: string[] = [];
   const files: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
@@ -57,6 +59,11 @@ function parseArgs(args: string[]): { format: Format; accounts: string[]; files:
       const v = value();
       if (!/^\d{12}$/.test(v)) throw new UsageError(`--account takes a 12-digit account ID, not "${v}"`);
       accounts.push(v);
+    } else if (name === '--disable') {
+      for (const code of value().split(',').map((c) => c.trim()).filter(Boolean)) {
+        if (!Object.hasOwn(CHECKS, code)) throw new UsageError(`--disable: "${code}" is not a finding code`);
+        disabled.push(code);
+      }
     } else if (arg === '--') {
       files.push(...args.slice(i + 1));
       break;
@@ -67,7 +74,7 @@ function parseArgs(args: string[]): { format: Format; accounts: string[]; files:
     }
   }
   if (files.length === 0) throw new UsageError('name at least one file to lint');
-  return { format, accounts, files };
+  return { format, accounts, disabled, files };
 }
 
 /** 0-based UTF-16 offset → 1-based line and column (columns count UTF-16 code units, as LSP and SARIF do). */
@@ -86,10 +93,10 @@ function positionFinder(text: string): (offset: number) => { line: number; colum
   };
 }
 
-export function lintRecords(file: string, text: string, accounts: string[] = []): LintRecord[] {
+export function lintRecords(file: string, text: string, options: LintOptions = {}): LintRecord[] {
   const languageId = /\.ya?ml$/i.test(file) ? 'yaml' : 'json';
   const at = positionFinder(text);
-  return lintDocument(text, languageId, accounts.length ? { accountIds: accounts } : {}).map((f) => {
+  return lintDocument(text, languageId, options).map((f) => {
     const start = at(f.offset);
     const end = at(f.offset + f.length);
     return { file, line: start.line, column: start.column, endLine: end.line, endColumn: end.column, severity: f.severity, code: f.code, message: f.message };
@@ -135,7 +142,8 @@ function worthLinting(text: string, file: string): boolean {
 }
 
 async function run(args: string[], io: CliIo): Promise<number> {
-  const { format, accounts, files: named } = parseArgs(args);
+  const { format, accounts, disabled, files: named } = parseArgs(args);
+  const options: LintOptions = { ...(accounts.length ? { accountIds: accounts } : {}), ...(disabled.length ? { disabled } : {}) };
   const records: LintRecord[] = [];
   let unreadable = false;
   const cannotRead = (file: string, e: unknown) => {
@@ -162,7 +170,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
       }
       if (!explicit && !worthLinting(text, file)) continue;
       files++;
-      records.push(...lintRecords(file, text, accounts));
+      records.push(...lintRecords(file, text, options));
     }
   }
   if (format === 'json') io.stdout(`${JSON.stringify(records, null, 2)}\n`);

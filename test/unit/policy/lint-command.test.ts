@@ -90,6 +90,7 @@ test('usage problems are UsageErrors (the CLI exits 2 with the help)', async () 
   await assert.rejects(run('--format', 'xml', 'a.json'), /--format must be one of text, json, sarif/);
   await assert.rejects(run('--bogus', 'a.json'), /unknown option --bogus/);
   await assert.rejects(run('--account', '12', 'a.json'), /12-digit/);
+  await assert.rejects(run('--disable', 'no-such-check', 'a.json'), /"no-such-check" is not a finding code/);
 });
 
 test('--account enables the cross-account checks', async () => {
@@ -117,4 +118,10 @@ test('a directory is searched for key policies and templates; other JSON and YAM
   assert.deepEqual(records.map((r) => `${r.file}:${r.code}`), [`${join('infra', 'nested', 'key.kms-policy.json')}:unknown-action`]);
   const text = await run('infra');
   assert.match(text.out, /2 files: 1 error, 0 warnings, 0 notes\n$/);
+});
+
+test('--disable leaves codes out (and with them the exit status they caused)', async () => {
+  const { code, out } = await run('--disable', 'unknown-action,lockout-risk', 'bad.json');
+  assert.equal(code, 0);
+  assert.equal(out, '1 file: 0 errors, 0 warnings, 0 notes\n');
 });
