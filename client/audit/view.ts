@@ -6,7 +6,7 @@
 import type { ChainVerdict } from '../../src-core/audit/chain';
 import type { CostEstimate, CostFigures } from '../../src-core/audit/cost';
 import type { CloudTrailEvent } from '../../src-core/audit/event';
-import { filterEvents, keyIdOfArn, type AuditFilter } from '../../src-core/audit/query';
+import { filterEvents, keyIdOfArn, keyReferences, type AuditFilter } from '../../src-core/audit/query';
 
 /** Rows rendered at once: large logs are paged so the webview's DOM stays small. */
 export const PAGE_SIZE = 200;
@@ -124,13 +124,9 @@ function toRow(event: CloudTrailEvent): AuditRow {
   };
 }
 
-/** The key a call acted on (its ID), else the one it asked for (a failed call has no resources). */
+/** The key a call acted on (its ID), else the one it created or asked for (a failed call has no resources). */
 function keyOf(event: CloudTrailEvent): string {
-  const arn = event.resources[0]?.ARN;
-  if (arn) return keyIdOfArn(arn) ?? arn;
-  const params = event.requestParameters ?? {};
-  const named = params.keyId ?? params.targetKeyId ?? params.aliasName;
-  return typeof named === 'string' ? named : '';
+  return keyReferences(event)[0] ?? '';
 }
 
 /** Choices depend on the log only, so each loaded log computes them once, not on every filter change. */

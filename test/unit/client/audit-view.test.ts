@@ -58,6 +58,11 @@ describe('audit table view', () => {
     assert.equal(view.total, 3);
   });
 
+  it('shows the key a CreateKey made', () => {
+    const created = auditEvent({ operation: 'CreateKey', readOnly: false, output: { KeyMetadata: { KeyId: KEY_A, Arn: arnOf(KEY_A) } }, eventId: 'c1' });
+    assert.equal(buildAuditView([created], {}, 0).rows[0].key, KEY_A);
+  });
+
   it('offers the operations, keys, callers and error codes of the whole log, whatever the filter', () => {
     const { choices, rows } = buildAuditView(sampleLog(), { operation: 'Encrypt' }, 0);
     assert.equal(rows.length, 1);
