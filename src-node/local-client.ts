@@ -15,7 +15,7 @@ export interface LocalKmsClientOptions {
   caller?: Partial<Caller>;
 }
 
-async function bodyBytes(body: unknown): Promise<Uint8Array | string> {
+function bodyOf(body: unknown): Uint8Array | string {
   if (body === undefined || body === null) return '';
   if (typeof body === 'string' || body instanceof Uint8Array) return body;
   throw new TypeError('KMS requests have JSON bodies; got a stream');
@@ -26,7 +26,7 @@ export function createLocalKmsClient(kms: LocalKms, options: LocalKmsClientOptio
   const encoder = new TextEncoder();
   const requestHandler = {
     async handle(request: HttpRequest) {
-      const wire = await dispatchJson11(kms.service, { headers: request.headers, body: await bodyBytes(request.body) }, caller);
+      const wire = await dispatchJson11(kms.service, { headers: request.headers, body: bodyOf(request.body) }, caller);
       return { response: new HttpResponse({ statusCode: wire.statusCode, headers: wire.headers, body: encoder.encode(wire.body) }) };
     },
     updateHttpClientConfig() {},
