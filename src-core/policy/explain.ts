@@ -4,6 +4,7 @@
  */
 import type { GrantRecord } from '../kms/state';
 import { statementActions } from './checks-elements';
+import { KMS_ACTIONS } from './data';
 import { evaluate, policyModel, statementMismatch, valuesOf, type DecidedBy, type Evaluation, type EvaluationOptions, type EvaluationRequest } from './evaluate';
 import type { PolicyModel, StatementModel } from './model';
 import { parseAwsPrincipal } from './principals';
@@ -15,7 +16,7 @@ export interface AccessEntry {
   principals: string[];
   /** True when the entry applies to everyone except `principals` (NotPrincipal). */
   exceptPrincipals: boolean;
-  /** KMS action names without the prefix, e.g. "Decrypt". */
+  /** KMS action names without the prefix, e.g. "Decrypt": those a key policy or grant decides. */
   actions: string[];
   /** Conditions in words, all of which must hold, e.g. "kms:CallerAccount StringEquals 111122223333". */
   conditions: string[];
@@ -36,7 +37,8 @@ function fromStatement(st: StatementModel): AccessEntry | undefined {
     effect: st.effect,
     principals: st.principals.map((p) => describePrincipal(p.type, p.value)),
     exceptPrincipals: st.notPrincipal,
-    actions: [...statementActions(st)],
+    // Only what the key policy decides: account-level, grant-decided and service-only actions are left out.
+    actions: statementActions(st).filter((a) => KMS_ACTIONS[a].effectiveIn === 'KP'),
     conditions: st.conditions.map((c) => `${c.key} ${c.operator} ${c.values.map((v) => v.value).join(' or ')}`),
   };
 }
