@@ -5,9 +5,10 @@
 import * as vscode from 'vscode';
 import type { KmsConnection } from '../connections/connection';
 import type { Ctx } from '../ctx';
-import { required, UserError } from '../errors';
+import { describeError, required, UserError } from '../errors';
+import { log } from '../log';
 import type { ExportFormat } from './messages';
-import { AuditPanel, exportAuditEvents, type AuditTarget } from './panel';
+import { AUDIT_VIEW_TYPE, AuditPanel, exportAuditEvents, type AuditTarget } from './panel';
 import { AuditLogSource } from './source';
 
 /**
@@ -49,7 +50,23 @@ async function wholeLog(ctx: Ctx) {
   return snapshot.events;
 }
 
-/** The panel outlives no window: it is disposed with the extension. */
+/**
+ * Restores the panel after a window reload (with the `onWebviewPanel:kmsWorkbench.audit` activation
+ * event), and disposes it with the extension.
+ */
 export function registerAuditPanel(ctx: Ctx): void {
-  ctx.pushExtCleanup({ dispose: () => AuditPanel.open()?.dispose() });
+  ctx.pushExtCleanup(
+    vscode.window.registerWebviewPanelSerializer(AUDIT_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel) => {
+        try {
+          AuditPanel.revive(panel, ctx.extension.extensionUri, auditTarget(ctx));
+        } catch (error) {
+          // The local keyring was turned off since: there is no log to show any more.
+          log.info(`audit panel not restored: ${describeError(error)}`);
+          panel.dispose();
+        }
+      },
+    }),
+    { dispose: () => AuditPanel.open()?.dispose() },
+  );
 }

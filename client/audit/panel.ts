@@ -64,10 +64,15 @@ export class AuditPanel implements vscode.Disposable {
       existing.panel.reveal();
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(AUDIT_VIEW_TYPE, 'KMS Audit Log', vscode.ViewColumn.Active, {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media', 'audit')],
-    });
+    const panel = vscode.window.createWebviewPanel(AUDIT_VIEW_TYPE, 'KMS Audit Log', vscode.ViewColumn.Active, webviewOptions(extensionUri));
+    AuditPanel.current = new AuditPanel(panel, extensionUri, target);
+    return AuditPanel.current;
+  }
+
+  /** Takes over a panel VS Code restored after a reload; its webview state still holds the filter. */
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, target: AuditTarget): AuditPanel {
+    AuditPanel.current?.dispose();
+    panel.webview.options = webviewOptions(extensionUri);
     AuditPanel.current = new AuditPanel(panel, extensionUri, target);
     return AuditPanel.current;
   }
@@ -235,6 +240,11 @@ export class AuditPanel implements vscode.Disposable {
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
   }
+}
+
+/** Scripts on, and only the panel's own media folder readable. */
+function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+  return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media', 'audit')] };
 }
 
 const EXPORT_FILTERS: Record<ExportFormat, Record<string, string[]>> = {
