@@ -7,9 +7,12 @@
  *   the client side;
  * - raw keep-alive HTTP clients sending the same serialized, signed requests, which leave the
  *   machine to the servers and so compare the servers themselves.
+ * Beside each rate, the server's own CPU time per request (from /proc): the cost of a request, which
+ * other load on the machine does not change the way it changes the rate.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -79,18 +82,34 @@ function client(url: string): KMSClient {
 /** One request of one client; the index says which client sends it. */
 type Op = (client: number) => Promise<unknown>;
 
-/** Runs `op` from every client in a loop for `seconds`; resolves to completed requests per second. */
-async function rate(op: Op, seconds: number): Promise<number> {
+/** Runs `op` from every client in a loop for `seconds`; resolves to the requests completed and the time taken. */
+async function run(op: Op, seconds: number): Promise<{ requests: number; seconds: number }> {
   const deadline = performance.now() + seconds * 1000;
-  let done = 0;
+  let requests = 0;
   const started = performance.now();
   await Promise.all(Array.from({ length: CLIENTS }, async (_, c) => {
     while (performance.now() < deadline) {
       await op(c);
-      done++;
+      requests++;
     }
   }));
-  return done / ((performance.now() - started) / 1000);
+  return { requests, seconds: (performance.now() - started) / 1000 };
+}
+
+const CLOCK_TICKS_PER_SECOND = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+/** CPU seconds (user + system, all threads) a process has used so far, from /proc. */
+function cpuSeconds(pid: number): number {
+  // Fields after the parenthesised command name; utime and stime are fields 14 and 15 of the line.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}
+
+interface Figures {
+  /** Requests per second. */
+  rate: number;
+  /** Server CPU time per request in microseconds: what the server costs, whatever else runs on the machine. */
+  cpuMicros: number;
 }
 
 const PLAINTEXT = new Uint8Array(256).fill(7);
@@ -152,25 +171,33 @@ function rawOps(target: Target, KeyId: string, CiphertextBlob: Uint8Array): { op
   };
 }
 
-async function measure(target: Target, driver: typeof sdkOps): Promise<Record<string, number>> {
+async function measure(target: Target, driver: typeof sdkOps): Promise<Record<string, Figures>> {
   const { KeyId, CiphertextBlob } = await prepare(target);
   const { ops, close } = driver(target, KeyId, CiphertextBlob);
-  const out: Record<string, number> = {};
+  const out: Record<string, Figures> = {};
   try {
     // Warm every path first: the server's first seconds (JIT, lazily loaded modules) are not its speed.
-    for (const op of Object.values(ops)) await rate(op, WARMUP_SECONDS);
-    for (const [name, op] of Object.entries(ops)) out[name] = await rate(op, SECONDS);
+    for (const op of Object.values(ops)) await run(op, WARMUP_SECONDS);
+    for (const [name, op] of Object.entries(ops)) {
+      const cpuBefore = cpuSeconds(target.process.pid!);
+      const { requests, seconds } = await run(op, SECONDS);
+      out[name] = { rate: requests / seconds, cpuMicros: ((cpuSeconds(target.process.pid!) - cpuBefore) / requests) * 1e6 };
+    }
   } finally {
     close();
   }
   return out;
 }
 
-function report(title: string, ours: Record<string, number>, reference: Record<string, number>): void {
+function report(title: string, ours: Record<string, Figures>, reference: Record<string, Figures>): void {
   console.log(`\n${title}`);
-  console.log(`${'operation'.padEnd(16)} ${'kmsw req/s'.padStart(11)} ${'moto req/s'.padStart(11)} ${'ratio'.padStart(7)}`);
+  console.log(`${'operation'.padEnd(16)} ${'kmsw req/s'.padStart(11)} ${'moto req/s'.padStart(11)} ${'ratio'.padStart(7)}   ${'kmsw CPU/req'.padStart(13)} ${'moto CPU/req'.padStart(13)} ${'ratio'.padStart(7)}`);
   for (const op of Object.keys(ours)) {
-    console.log(`${op.padEnd(16)} ${ours[op].toFixed(0).padStart(11)} ${reference[op].toFixed(0).padStart(11)} ${(ours[op] / reference[op]).toFixed(1).padStart(6)}x`);
+    const [a, b] = [ours[op], reference[op]];
+    console.log(
+      `${op.padEnd(16)} ${a.rate.toFixed(0).padStart(11)} ${b.rate.toFixed(0).padStart(11)} ${(a.rate / b.rate).toFixed(1).padStart(6)}x` +
+        `   ${`${a.cpuMicros.toFixed(0)} µs`.padStart(13)} ${`${b.cpuMicros.toFixed(0)} µs`.padStart(13)} ${(b.cpuMicros / a.cpuMicros).toFixed(1).padStart(6)}x`,
+    );
   }
 }
 
