@@ -28,6 +28,14 @@ export class ByteReader {
     return this.take(n);
   }
 
+  /**
+   * Exactly `n` bytes if they are already buffered, else undefined: the frame loop's fast path,
+   * which skips an await per read (two per frame) when the input chunk already holds the frame.
+   */
+  readBuffered(n: number): Buffer | undefined {
+    return this.buffered >= n ? this.take(n) : undefined;
+  }
+
   /** True when no byte is left, pulling from the source if needed. */
   async atEnd(): Promise<boolean> {
     return this.buffered === 0 && !(await this.fill(1));

@@ -274,10 +274,11 @@ async function* decryptFrom(reader: ByteReader, options: DecryptOptions): AsyncG
     let batch: Buffer[] = [];
     let batchBytes = 0;
     for (;;) {
-      const marker = (await reader.read(4, 'frame sequence number')).readUInt32BE(0);
+      const marker = (reader.readBuffered(4) ?? (await reader.read(4, 'frame sequence number'))).readUInt32BE(0);
       if (marker === FINAL_FRAME_MARKER) break;
       if (marker !== sequence) throw messageError('malformed', `frame ${marker} found where frame ${sequence} was expected: frames were reordered, dropped or spliced`);
-      const frame = await reader.read(IV_LENGTH + frameLength + TAG_LENGTH, `frame ${sequence}`);
+      const size = IV_LENGTH + frameLength + TAG_LENGTH;
+      const frame = reader.readBuffered(size) ?? (await reader.read(size, `frame ${sequence}`));
       const plaintext = opener.open(sequence, false, frame.subarray(0, IV_LENGTH), frame.subarray(IV_LENGTH, IV_LENGTH + frameLength), frame.subarray(IV_LENGTH + frameLength));
       batch.push(plaintext);
       batchBytes += plaintext.length;
