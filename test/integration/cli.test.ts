@@ -97,4 +97,13 @@ test('clock advance on the folder of a running server completes a scheduled dele
   } finally {
     assert.equal(await server.stop(), 0, server.stderr());
   }
+  // The server's calls are in the folder's audit log with the HTTP caller's identity.
+  const listed = kmsw(['audit', 'list', '--json', '--operation', 'ScheduleKeyDeletion', '--data', data]);
+  assert.equal(listed.status, 0, listed.stderr);
+  const [event] = JSON.parse(listed.stdout) as { userIdentity: { arn: string; accessKeyId?: string }; sourceIPAddress: string; userAgent: string; awsRegion: string }[];
+  assert.equal(event.userIdentity.arn, 'arn:aws:iam::123456789012:root');
+  assert.equal(event.userIdentity.accessKeyId, 'test');
+  assert.equal(event.sourceIPAddress, '127.0.0.1');
+  assert.match(event.userAgent, /aws-sdk-js/);
+  assert.equal(event.awsRegion, 'us-east-1');
 });
