@@ -24,6 +24,20 @@ after(async () => {
   rmSync(files, { recursive: true, force: true });
 });
 
+/** Writes a file for `fileb://` arguments and returns its path; base64 text from CLI output is written as its bytes. */
+function file(name: string, content: string | Uint8Array, encoding?: 'base64'): string {
+  const path = join(files, name);
+  writeFileSync(path, encoding ? Buffer.from(content as string, 'base64') : content);
+  return path;
+}
+
+/** Creates a key with the CLI and returns its metadata. */
+function cliKey(...args: string[]): Record<string, string> {
+  const created = awsCli(server.url, ['create-key', ...args]);
+  assert.equal(created.status, 0, created.stderr);
+  return created.json!.KeyMetadata as Record<string, string>;
+}
+
 const noCli = !hasAwsCli() && 'Debian awscli not installed (apt-get install awscli)';
 const noBoto3 = !hasBoto3() && 'boto3 not importable by python3';
 
@@ -48,7 +62,7 @@ test('AWS CLI: errors print the AWS exception name and message', { skip: noCli }
   const missing = awsCli(server.url, ['describe-key', '--key-id', 'alias/nothing-here']);
   assert.equal(missing.status, 254);
   assert.match(missing.stderr, /An error occurred \(NotFoundException\) when calling the DescribeKey operation: Alias arn:aws:kms:us-east-1:123456789012:alias\/nothing-here is not found/);
-  const key = (awsCli(server.url, ['create-key']).json!.KeyMetadata as Record<string, string>).KeyId;
+  const key = cliKey().KeyId;
   const invalid = awsCli(server.url, ['create-alias', '--alias-name', 'no-prefix', '--target-key-id', key]);
   assert.match(invalid.stderr, /An error occurred \(ValidationException\) when calling the CreateAlias operation: Alias must start with the prefix "alias\/"/);
 });
@@ -61,13 +75,11 @@ test('AWS CLI: the Region of the profile is the Region of the keys', { skip: noC
 });
 
 test('AWS CLI: encrypt a file with an encryption context and decrypt it back with fileb://', { skip: noCli }, () => {
-  const keyId = (awsCli(server.url, ['create-key']).json!.KeyMetadata as Record<string, string>).KeyId;
-  const secret = join(files, 'secret.txt');
-  writeFileSync(secret, 'db password: hunter2\n');
+  const keyId = cliKey().KeyId;
+  const secret = file('secret.txt', 'db password: hunter2\n');
   const encrypted = awsCli(server.url, ['encrypt', '--key-id', keyId, '--plaintext', `fileb://${secret}`, '--encryption-context', 'app=billing,stage=prod']);
   assert.equal(encrypted.status, 0, encrypted.stderr);
-  const blob = join(files, 'secret.bin');
-  writeFileSync(blob, Buffer.from(encrypted.json!.CiphertextBlob as string, 'base64'));
+  const blob = file('secret.bin', encrypted.json!.CiphertextBlob as string, 'base64');
   const decrypted = awsCli(server.url, ['decrypt', '--ciphertext-blob', `fileb://${blob}`, '--encryption-context', 'stage=prod,app=billing']);
   assert.equal(decrypted.status, 0, decrypted.stderr);
   assert.equal(Buffer.from(decrypted.json!.Plaintext as string, 'base64').toString(), readFileSync(secret, 'utf8'));
@@ -76,7 +88,7 @@ test('AWS CLI: encrypt a file with an encryption context and decrypt it back wit
 });
 
 test('AWS CLI: schedule and cancel a key deletion', { skip: noCli }, () => {
-  const keyId = (awsCli(server.url, ['create-key']).json!.KeyMetadata as Record<string, string>).KeyId;
+  const keyId = cliKey().KeyId;
   const scheduled = awsCli(server.url, ['schedule-key-deletion', '--key-id', keyId, '--pending-window-in-days', '7']);
   assert.equal(scheduled.status, 0, scheduled.stderr);
   assert.equal(scheduled.json!.KeyState, 'PendingDeletion');
@@ -87,18 +99,15 @@ test('AWS CLI: schedule and cancel a key deletion', { skip: noCli }, () => {
 });
 
 test('AWS CLI: bring your own key material wrapped with openssl, delete it and import it again', { skip: noCli }, () => {
-  const key = awsCli(server.url, ['create-key', '--origin', 'EXTERNAL']).json!.KeyMetadata as Record<string, string>;
+  const key = cliKey('--origin', 'EXTERNAL');
   assert.equal(key.KeyState, 'PendingImport');
-  const material = join(files, 'material.bin');
-  writeFileSync(material, randomBytes(32));
+  const material = file('material.bin', randomBytes(32));
   const importOnce = () => {
     const params = awsCli(server.url, ['get-parameters-for-import', '--key-id', key.KeyId, '--wrapping-algorithm', 'RSAES_OAEP_SHA_256', '--wrapping-key-spec', 'RSA_2048']);
     assert.equal(params.status, 0, params.stderr);
-    const publicKey = join(files, 'wrapping.der');
-    const token = join(files, 'token.bin');
+    const publicKey = file('wrapping.der', params.json!.PublicKey as string, 'base64');
+    const token = file('token.bin', params.json!.ImportToken as string, 'base64');
     const wrapped = join(files, 'wrapped.bin');
-    writeFileSync(publicKey, Buffer.from(params.json!.PublicKey as string, 'base64'));
-    writeFileSync(token, Buffer.from(params.json!.ImportToken as string, 'base64'));
     const openssl = spawnSync('openssl', ['pkeyutl', '-encrypt', '-pubin', '-keyform', 'DER', '-inkey', publicKey, '-in', material, '-out', wrapped,
       '-pkeyopt', 'rsa_padding_mode:oaep', '-pkeyopt', 'rsa_oaep_md:sha256', '-pkeyopt', 'rsa_mgf1_md:sha256'], { encoding: 'utf8' });
     assert.equal(openssl.status, 0, openssl.stderr);
@@ -108,8 +117,7 @@ test('AWS CLI: bring your own key material wrapped with openssl, delete it and i
   importOnce();
   const encrypted = awsCli(server.url, ['encrypt', '--key-id', key.KeyId, '--plaintext', Buffer.from('byok').toString('base64')]);
   assert.equal(encrypted.status, 0, encrypted.stderr);
-  const blob = join(files, 'byok.bin');
-  writeFileSync(blob, Buffer.from(encrypted.json!.CiphertextBlob as string, 'base64'));
+  const blob = file('byok.bin', encrypted.json!.CiphertextBlob as string, 'base64');
 
   assert.equal(awsCli(server.url, ['delete-imported-key-material', '--key-id', key.KeyId]).status, 0);
   assert.match(awsCli(server.url, ['decrypt', '--ciphertext-blob', `fileb://${blob}`]).stderr, /\(KMSInvalidStateException\)/);
@@ -120,17 +128,15 @@ test('AWS CLI: bring your own key material wrapped with openssl, delete it and i
 });
 
 test('AWS CLI: sign and verify a file, data keys, rotation and the policy lockout check', { skip: noCli }, () => {
-  const signing = (awsCli(server.url, ['create-key', '--key-spec', 'RSA_2048', '--key-usage', 'SIGN_VERIFY']).json!.KeyMetadata as Record<string, string>).KeyId;
-  const message = join(files, 'release.txt');
-  writeFileSync(message, 'release 2.0\n');
+  const signing = cliKey('--key-spec', 'RSA_2048', '--key-usage', 'SIGN_VERIFY').KeyId;
+  const message = file('release.txt', 'release 2.0\n');
   const signed = awsCli(server.url, ['sign', '--key-id', signing, '--message', `fileb://${message}`, '--signing-algorithm', 'RSASSA_PSS_SHA_256']);
   assert.equal(signed.status, 0, signed.stderr);
-  const signature = join(files, 'release.sig');
-  writeFileSync(signature, Buffer.from(signed.json!.Signature as string, 'base64'));
+  const signature = file('release.sig', signed.json!.Signature as string, 'base64');
   const verified = awsCli(server.url, ['verify', '--key-id', signing, '--message', `fileb://${message}`, '--signature', `fileb://${signature}`, '--signing-algorithm', 'RSASSA_PSS_SHA_256']);
   assert.equal(verified.json!.SignatureValid, true);
 
-  const symmetric = (awsCli(server.url, ['create-key']).json!.KeyMetadata as Record<string, string>).KeyId;
+  const symmetric = cliKey().KeyId;
   const dataKey = awsCli(server.url, ['generate-data-key', '--key-id', symmetric, '--key-spec', 'AES_256']);
   assert.equal(Buffer.from(dataKey.json!.Plaintext as string, 'base64').length, 32);
   assert.equal(awsCli(server.url, ['enable-key-rotation', '--key-id', symmetric]).status, 0);
