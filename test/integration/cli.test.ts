@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeKeyCommand, NotFoundException, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
 import { commands } from '../../src-node/cli/commands/index';
-import { kmsw, sdkClient, serve } from './serve';
+import { kmsw, raw, sdkClient, serve } from './serve';
 
 const root = mkdtempSync(join(tmpdir(), 'kmsw-cli-'));
 let folders = 0;
@@ -94,6 +94,10 @@ test('clock advance on the folder of a running server completes a scheduled dele
     assert.equal(kmsw(['clock', 'advance', '2h', '--data', data]).status, 0);
     await assert.rejects(kms.send(new DescribeKeyCommand({ KeyId: keyId })), NotFoundException);
     assert.match(kmsw(['clock', 'show', '--data', data]).stdout, /\(7d1h ahead of the wall clock\)/);
+
+    const reset = await raw(server.url, { path: '/_reset' });
+    assert.equal(reset.status, 400);
+    assert.equal(reset.headers['x-amzn-errortype'], 'UnsupportedOperationException', 'a keyring in a folder is never wiped by a reset route');
   } finally {
     assert.equal(await server.stop(), 0, server.stderr());
   }
