@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { ConnectionManager } from './connections/manager';
 import type { KmsConnection } from './connections/connection';
 import type { LanguageClientHandle } from './language/client';
+import { PolicyEditor } from './policyEditor';
 import type { KeyringTreeProvider } from './tree/provider';
 import type { Node } from './tree/nodes';
 
@@ -14,13 +15,18 @@ export class Ctx implements vscode.Disposable {
   private readonly cleanups: vscode.Disposable[] = [];
   /** Set once the language server runs (it starts after activation, see extension.ts). */
   language: LanguageClientHandle | undefined;
+  /** Key policies open for editing; saving one updates the key. */
+  readonly policies: PolicyEditor;
 
   constructor(
     readonly extension: vscode.ExtensionContext,
     readonly connections: ConnectionManager,
     readonly tree: KeyringTreeProvider,
     readonly view: vscode.TreeView<Node>,
-  ) {}
+  ) {
+    this.policies = new PolicyEditor(this);
+    this.cleanups.push(this.policies);
+  }
 
   pushExtCleanup(...disposables: vscode.Disposable[]): void {
     this.cleanups.push(...disposables);

@@ -8,12 +8,14 @@ import { exportAudit, openAuditPanel } from '../audit/commands';
 import type { Ctx } from '../ctx';
 import { runCommand } from '../errors';
 import { openDecrypted } from '../decryptedDocuments';
+import { createCsr, exportPublicKey, signFile, verifyFile } from './asymmetric';
 import { createKey } from './createKey';
 import { decryptFiles, encryptFiles } from './files';
 import {
   cancelDeletion, copyArn, copyKeyId, disableKey, disableRotation, enableKey, enableRotation, replicateKey, rotateNow, scheduleDeletion,
   updateDescription,
 } from './keys';
+import { addTags, createAlias, createGrant, deleteAlias, removeTag, retireGrant, revokeGrant, updateAlias } from './keyParts';
 import { decryptSelection, encryptSelection } from './text';
 import { advanceClock, clearFilter, filterKeys, loadMoreKeys, refresh, restartLanguageServer, selectConnection, showLogs } from './view';
 
@@ -52,6 +54,19 @@ export const COMMANDS: Record<string, CommandSpec> = {
   encryptFile: { title: 'Encrypt File', factory: encryptFiles },
   decryptFile: { title: 'Decrypt File', factory: decryptFiles },
   openDecrypted: { title: 'Open Decrypted', factory: openDecrypted },
+  createAlias: { title: 'Create Alias', factory: createAlias },
+  updateAlias: { title: 'Update Alias', factory: updateAlias },
+  deleteAlias: { title: 'Delete Alias', factory: deleteAlias },
+  createGrant: { title: 'Create Grant', factory: createGrant },
+  retireGrant: { title: 'Retire Grant', factory: retireGrant },
+  revokeGrant: { title: 'Revoke Grant', factory: revokeGrant },
+  addTags: { title: 'Add Tags', factory: addTags },
+  removeTag: { title: 'Remove Tag', factory: removeTag },
+  exportPublicKey: { title: 'Export Public Key', factory: exportPublicKey },
+  signFile: { title: 'Sign File', factory: signFile },
+  verifyFile: { title: 'Verify Signature', factory: verifyFile },
+  createCsr: { title: 'Create Certificate Signing Request', factory: createCsr },
+  editKeyPolicy: { title: 'Edit Key Policy', factory: (ctx) => ctx.policies.edit },
   openAuditPanel: { title: 'Open Audit Log', factory: openAuditPanel },
   exportAudit: { title: 'Export Audit Log', factory: exportAudit },
   restartLanguageServer: { title: 'Restart Language Server', factory: restartLanguageServer },

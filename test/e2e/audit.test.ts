@@ -1,6 +1,7 @@
 /**
- * The audit panel in a real VS Code: over a log the local KMS core wrote (a create, two encrypts and a
- * refused decrypt), it lists the events, filters them by operation and by result, and verifies the chain.
+ * The audit panel in a real VS Code: over the keyring folder's log, where the core recorded a create,
+ * two encrypts and a refused decrypt (beside whatever the extension's own listing calls add), it lists
+ * the events, filters them by operation and by result, and verifies the chain.
  */
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -40,18 +41,18 @@ describe('Audit panel (code-server + Chromium)', { timeout: 15 * 60_000 }, () =>
     const { page } = wb;
     await runCommand(page, 'KMS: Open Audit Log');
     const panel = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-    await panel.locator('#summary', { hasText: '4 events' }).waitFor({ timeout: 30_000 });
-    await panel.locator('#chain-status', { hasText: /intact|verified|ok/i }).waitFor();
+    await panel.locator('#summary', { hasText: /^\d+ events$/ }).waitFor({ timeout: 30_000 });
+    await panel.locator('#chain-status', { hasText: /intact/i }).waitFor();
     await wb.shot('audit-panel');
-    assert.equal(await panel.locator('#events-body tr').count(), 4);
+    assert.ok((await panel.locator('#events-body tr').count()) >= 4);
 
     await panel.locator('#filter-operation').selectOption('Encrypt');
-    await panel.locator('#summary', { hasText: '2 of 4 events match' }).waitFor();
+    await panel.locator('#summary', { hasText: /^2 of \d+ events match$/ }).waitFor();
     await wb.shot('filtered-by-operation');
 
     await panel.locator('#filter-operation').selectOption('');
     await panel.locator('#filter-result').selectOption('*');
-    await panel.locator('#summary', { hasText: '1 of 4 events match' }).waitFor();
+    await panel.locator('#summary', { hasText: /^1 of \d+ events match$/ }).waitFor();
     assert.match((await panel.locator('#events-body tr').first().textContent()) ?? '', /Decrypt/);
     await panel.locator('#events-body tr').first().focus();
     await page.keyboard.press('Enter');

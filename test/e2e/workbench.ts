@@ -111,6 +111,8 @@ export function treeRow(page: Page, text: string | RegExp): Locator {
 
 /** Opens the KMS Workbench view from the activity bar. */
 export async function openKeyringView(page: Page): Promise<void> {
+  // Clicking the activity bar icon of the view already shown would close the side bar.
+  if (await treeRow(page, 'Local keyring').isVisible()) return;
   await page.locator('.activitybar [aria-label^="KMS Workbench"]').first().click();
   await treeRow(page, 'Local keyring').waitFor({ timeout: 30_000 });
 }
@@ -151,13 +153,17 @@ export async function openFile(page: Page, name: string): Promise<void> {
   await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
   await page.keyboard.press('Enter');
   await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor();
+  await page.locator('.editor-instance .monaco-editor.focused').waitFor();
 }
 
 /** Selects one whole line of the active editor. */
 export async function selectLine(page: Page, line: number): Promise<void> {
   await page.keyboard.press('Control+G');
-  await page.locator('.quick-input-widget input').fill(`:${line}`);
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`:${line}`);
   await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden' });
   await page.keyboard.press('Home');
   await page.keyboard.press('Shift+End');
 }
