@@ -6,6 +6,7 @@ import type { LocalKms } from '../host';
 import { openLocalKms } from '../host';
 import { accountIdOf, dataDirOf, regionOf, type ParsedArgs } from './args';
 import type { CliIo } from './command';
+import { stderrLogger } from './logger';
 
 /** Wire JSON of an operation's output (base64 blobs, epoch-second dates). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -17,7 +18,8 @@ export interface Keyring {
 }
 
 export async function withKeyring<T>(parsed: ParsedArgs, io: CliIo, work: (keyring: Keyring) => Promise<T>): Promise<T> {
-  const kms = await openLocalKms({ dataDir: dataDirOf(parsed, io), accountId: accountIdOf(parsed), region: regionOf(parsed), env: io.env });
+  // An internal error reaches the user as KMSInternalException; the logger shows its cause.
+  const kms = await openLocalKms({ dataDir: dataDirOf(parsed, io), accountId: accountIdOf(parsed), region: regionOf(parsed), env: io.env, logger: stderrLogger(io) });
   const caller = kms.defaultCaller();
   try {
     return await work({ kms, call: async (operation, body = {}) => (await kms.service.call(operation, body, caller)).output });

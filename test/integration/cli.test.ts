@@ -4,7 +4,7 @@
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeKeyCommand, NotFoundException, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
@@ -74,6 +74,17 @@ test('KMS errors print as Name: message with exit 1, and a taken alias creates n
   assert.equal(badSpec.status, 1);
   assert.match(badSpec.stderr, /^ValidationException: 1 validation error detected: Value 'AES_999' at 'keySpec'/m);
   assert.equal((JSON.parse(kmsw(['list-keys', '--json', '--data', data]).stdout) as unknown[]).length, 1);
+});
+
+test('a damaged keyring file stops keyring commands with a message naming it, and is left as it was', () => {
+  const data = folder();
+  assert.equal(kmsw(['create-key', '--data', data]).status, 0);
+  const keyring = join(data, 'keyring.kmsw');
+  writeFileSync(keyring, 'not a keyring');
+  const r = kmsw(['list-keys', '--data', data]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, new RegExp(`^kmsw list-keys: .*${keyring.replace(/[.]/g, '\\.')}`, 'm'));
+  assert.equal(readFileSync(keyring, 'utf8'), 'not a keyring');
 });
 
 test('clock advance on the folder of a running server completes a scheduled deletion', async () => {

@@ -2,12 +2,12 @@
  * `kmsw serve`: the local KMS over HTTP for the AWS CLI, SDKs and test suites. Prints
  * `listening on http://HOST:PORT` once it accepts requests and stops cleanly on SIGINT/SIGTERM.
  */
-import type { Logger } from '../../../src-core/ports';
 import { openLocalKms } from '../../host';
 import { loadCredentialsFile } from '../../http/credentials';
 import { startKmsServer } from '../../http/server';
 import { accountIdOf, dataDirOf, parseArgs, regionOf } from '../args';
 import { UsageError, type CliCommand, type CliIo } from '../command';
+import { stderrLogger } from '../logger';
 
 const HELP = `Usage: kmsw serve [--host 127.0.0.1] [--port 4599] [--data DIR | --in-memory]
                   [--account-id ID] [--region R] [--credentials FILE]
@@ -30,10 +30,6 @@ Options:
 Stops on Ctrl-C or SIGTERM after the requests in flight are answered.`;
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
-
-function stderrLogger(io: CliIo): Logger {
-  return { debug() {}, info() {}, warn: (m) => io.stderr(`warning: ${m}\n`), error: (m) => io.stderr(`error: ${m}\n`) };
-}
 
 function portOf(text: string | undefined): number {
   if (text === undefined) return 4599;
