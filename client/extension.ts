@@ -8,6 +8,7 @@ import { registerCommands } from './commands/index';
 import { ConnectionManager } from './connections/manager';
 import { Ctx } from './ctx';
 import { DECRYPTED_SCHEME, DecryptedDocuments } from './decryptedDocuments';
+import { KEY_SCHEME, KeyDetailsDocuments } from './keyDetailsDocument';
 import { startLanguageClient } from './language/client';
 import { createLogger, log } from './log';
 import { ConnectionStatus } from './statusBar';
@@ -32,7 +33,10 @@ export async function activate(extension: vscode.ExtensionContext): Promise<void
     new ConnectionStatus(connections),
     connections.onDidChange(() => tree.refresh()),
   );
-  ctx.pushExtCleanup(vscode.workspace.registerTextDocumentContentProvider(DECRYPTED_SCHEME, new DecryptedDocuments(ctx)));
+  ctx.pushExtCleanup(
+    vscode.workspace.registerTextDocumentContentProvider(DECRYPTED_SCHEME, new DecryptedDocuments(ctx)),
+    vscode.workspace.registerTextDocumentContentProvider(KEY_SCHEME, new KeyDetailsDocuments(ctx)),
+  );
   registerCommands(ctx);
   registerAuditPanel(ctx);
   log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);

@@ -8,6 +8,7 @@ import { exportAudit, openAuditPanel } from '../audit/commands';
 import type { Ctx } from '../ctx';
 import { runCommand } from '../errors';
 import { openDecrypted } from '../decryptedDocuments';
+import { showKeyDetails } from '../keyDetailsDocument';
 import { createCsr, exportPublicKey, signFile, verifyFile } from './asymmetric';
 import { createKey } from './createKey';
 import { decryptFiles, encryptFiles } from './files';
@@ -66,6 +67,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   signFile: { title: 'Sign File', factory: signFile },
   verifyFile: { title: 'Verify Signature', factory: verifyFile },
   createCsr: { title: 'Create Certificate Signing Request', factory: createCsr },
+  showKeyDetails: { title: 'Show Key Details', factory: showKeyDetails },
   editKeyPolicy: { title: 'Edit Key Policy', factory: (ctx) => ctx.policies.edit },
   openAuditPanel: { title: 'Open Audit Log', factory: openAuditPanel },
   exportAudit: { title: 'Export Audit Log', factory: exportAudit },

@@ -1,12 +1,15 @@
 /** The Keyring view in a real VS Code: it shows the local keyring and creates a key through the guided flow. */
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createSymmetricKey, openKeyringView, openWorkbench, treeRow, type Workbench } from './workbench';
+import { chooseMenuItem, createSymmetricKey, openKeyringView, openWorkbench, treeRow, type Workbench } from './workbench';
 
 describe('Keyring view (code-server + Chromium)', { timeout: 15 * 60_000 }, () => {
   let wb: Workbench;
   before(async () => {
     wb = await openWorkbench('keyring');
+  });
+  afterEach(async () => {
+    await wb?.shot('end-of-test');
   });
   after(async () => {
     await wb?.close();
@@ -25,5 +28,20 @@ describe('Keyring view (code-server + Chromium)', { timeout: 15 * 60_000 }, () =
     await row.waitFor({ timeout: 30_000 });
     await wb.shot('key-created');
     assert.match((await row.textContent()) ?? '', /Enabled · SYMMETRIC_DEFAULT/);
+  });
+
+  it('shows the key details and disables the key from its context menu', async () => {
+    const { page } = wb;
+    await treeRow(page, 'alias/e2e-app').click({ button: 'right' });
+    await chooseMenuItem(page, 'Show Key Details');
+    await page.locator('.tabs-container .tab.active', { hasText: '.json' }).waitFor();
+    await page.locator('.monaco-editor .view-lines', { hasText: '"KeySpec": "SYMMETRIC_DEFAULT"' }).filter({ visible: true }).waitFor();
+    await wb.shot('key-details');
+
+    await treeRow(page, 'alias/e2e-app').click({ button: 'right' });
+    await chooseMenuItem(page, 'Disable Key');
+    await treeRow(page, /alias\/e2e-app\s*Disabled/).waitFor();
+    await wb.shot('key-disabled');
+    assert.match((await treeRow(page, 'alias/e2e-app').textContent()) ?? '', /Disabled · SYMMETRIC_DEFAULT/);
   });
 });
