@@ -73,7 +73,10 @@ export async function openLocalKms(options: LocalKmsOptions = {}): Promise<Local
   if (!dir) throw new TypeError('openLocalKms needs a dataDir unless inMemory is set');
   const rootKey = options.rootKey ?? (await loadOrCreateRootKey({ dir, env: options.env }));
   const store = await openFileKeyringStore({ dir, rootKey, logger });
-  const audit = await openFileAuditSink({ dir });
+  const audit = await openFileAuditSink({ dir }).catch(async (e: unknown) => {
+    await store.close();
+    throw e;
+  });
   const service = new KmsService({ store, clock, random: nodeRandom, authorizer: createPolicyAuthorizer(), audit, logger });
   return {
     service,
