@@ -4,12 +4,11 @@
  * the key state, key usage and algorithm with AWS's texts, and encrypt or decrypt symmetric blobs.
  */
 import { KmsError } from '../../errors';
-import { parseKeyIdentifier } from '../../ids/identifiers';
 import type { ConditionValues, OperationContext } from '../context';
 import { openBlob, parseBlob, sealBlob } from '../crypto/ciphertext-blob';
 import { currentMaterial } from '../key-metadata';
 import { assertKeyState } from '../key-state';
-import { findKey, resolveKey } from '../keys';
+import { authorizeOnKey, findKey, resolveKey } from '../keys';
 import type { KeyMaterialRecord, KeyRecord, KeyUsage } from '../state';
 
 export type EncryptionContext = Record<string, string>;
@@ -27,12 +26,6 @@ export interface KeyRequest {
   createManaged?: boolean;
 }
 
-/** `kms:RequestAlias` when the caller named the key by an alias. */
-function requestAliasCondition(keyIdText: string): ConditionValues {
-  const id = parseKeyIdentifier(keyIdText);
-  return id?.kind === 'aliasName' || id?.kind === 'aliasArn' ? { 'kms:RequestAlias': id.aliasName } : {};
-}
-
 /** Resolves, authorizes and state-checks the key of a request, in AWS's order. */
 export function keyFor(ctx: OperationContext, request: KeyRequest): KeyRecord {
   const key = resolveKey(ctx, request.keyId, { createManaged: request.createManaged });
@@ -42,7 +35,8 @@ export function keyFor(ctx: OperationContext, request: KeyRequest): KeyRecord {
 
 /** Authorizes and state-checks a key found some other way (e.g. from a ciphertext blob). */
 export function authorizeKey(ctx: OperationContext, key: KeyRecord, request: Omit<KeyRequest, 'createManaged'>): void {
-  ctx.authorize(request.action, key, { ...requestAliasCondition(request.keyId), ...request.conditions }, request.grantTokens);
+  // The key's own condition values (kms:KeySpec, kms:RequestAlias, …) come with every request on it.
+  authorizeOnKey(ctx, request.action, key, request.keyId, request.conditions, request.grantTokens);
   assertKeyState(key, request.operation);
 }
 

@@ -10,7 +10,7 @@ import { checkImportedMaterial, importedMaterialId, isSupportedWrappingAlgorithm
 import { generateKeyMaterialAsync } from '../key-material';
 import { currentMaterial } from '../key-metadata';
 import { assertKeyState } from '../key-state';
-import { DAY_MS, resolveKey } from '../keys';
+import { DAY_MS, authorizeOnKey, resolveKey } from '../keys';
 import { defineOperation } from '../operation';
 import { regionState, type KeyMaterialRecord, type KeyRecord, type RegionState } from '../state';
 
@@ -25,7 +25,7 @@ type ExpirationModel = 'KEY_MATERIAL_EXPIRES' | 'KEY_MATERIAL_DOES_NOT_EXPIRE';
 /** Import operations name keys by key ID or key ARN only, and only EXTERNAL keys take imported material. */
 function importKey(ctx: OperationContext, keyId: string, operation: string, conditions = {}): KeyRecord {
   const key = resolveKey(ctx, keyId, { allowAlias: false });
-  ctx.authorize(`kms:${operation}`, key, conditions);
+  authorizeOnKey(ctx, `kms:${operation}`, key, keyId, conditions);
   assertKeyState(key, operation);
   if (key.origin !== 'EXTERNAL') {
     throw new KmsError('UnsupportedOperationException', `${key.arn} origin is ${key.origin} which is not valid for this operation.`);
