@@ -7,7 +7,17 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DescribeKeyCommand, NotFoundException, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
+import {
+  CreateKeyCommand,
+  DecryptCommand,
+  DescribeKeyCommand,
+  EnableKeyRotationCommand,
+  EncryptCommand,
+  GetKeyRotationStatusCommand,
+  ListKeyRotationsCommand,
+  NotFoundException,
+  ScheduleKeyDeletionCommand,
+} from '@aws-sdk/client-kms';
 import { commands } from '../../src-node/cli/commands/index';
 import { kmsw, raw, sdkClient, serve } from './serve';
 
@@ -121,4 +131,30 @@ test('clock advance on the folder of a running server completes a scheduled dele
   assert.equal(event.sourceIPAddress, '127.0.0.1');
   assert.match(event.userAgent, /aws-sdk-js/);
   assert.equal(event.awsRegion, 'us-east-1');
+});
+
+test('automatic rotation happens when kmsw clock advance passes the rotation period', async () => {
+  const data = folder();
+  const server = await serve(['--data', data]);
+  try {
+    const kms = sdkClient(server.url);
+    const { KeyMetadata } = await kms.send(new CreateKeyCommand({}));
+    const KeyId = KeyMetadata!.KeyId!;
+    await kms.send(new EnableKeyRotationCommand({ KeyId, RotationPeriodInDays: 90 }));
+    const before = await kms.send(new EncryptCommand({ KeyId, Plaintext: new TextEncoder().encode('quarterly') }));
+    assert.deepEqual((await kms.send(new ListKeyRotationsCommand({ KeyId }))).Rotations, []);
+
+    assert.equal(kmsw(['clock', 'advance', '91d', '--data', data]).status, 0);
+    const { Rotations } = await kms.send(new ListKeyRotationsCommand({ KeyId }));
+    assert.equal(Rotations!.length, 1);
+    assert.equal(Rotations![0].RotationType, 'AUTOMATIC');
+    const status = await kms.send(new GetKeyRotationStatusCommand({ KeyId }));
+    assert.ok(status.NextRotationDate!.getTime() > Rotations![0].RotationDate!.getTime());
+    const current = (await kms.send(new DescribeKeyCommand({ KeyId }))).KeyMetadata!.CurrentKeyMaterialId;
+    assert.notEqual(current, KeyMetadata!.CurrentKeyMaterialId, 'the key has new current material');
+    assert.equal(new TextDecoder().decode((await kms.send(new DecryptCommand({ CiphertextBlob: before.CiphertextBlob }))).Plaintext), 'quarterly');
+    kms.destroy();
+  } finally {
+    assert.equal(await server.stop(), 0, server.stderr());
+  }
 });
