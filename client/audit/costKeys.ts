@@ -4,12 +4,12 @@
  * started to be billed. Also the alias each key is best known by, for the cost table's labels.
  */
 import { ListKeyRotationsCommand, type KMSClient, type KeyMetadata } from '@aws-sdk/client-kms';
-import type { estimateCost } from '../../src-core/audit/cost';
+import type { CostKey } from '../../src-core/audit/cost';
 import type { CloudTrailEvent } from '../../src-core/audit/event';
 import type { KeySpec } from '../../src-core/kms/state';
 import { KeyList } from '../tree/keyList';
 
-export type CostKey = Parameters<typeof estimateCost>[1][number];
+export type { CostKey };
 
 export interface CostKeys {
   keys: CostKey[];
@@ -39,24 +39,13 @@ export async function listCostKeys(client: KMSClient): Promise<CostKeys> {
 function toCostKey(m: KeyMetadata, rotations: number[]): CostKey {
   const createdAt = m.CreationDate?.getTime() ?? 0;
   const key: CostKey = {
-    keyId: m.KeyId ?? '',
     arn: m.Arn ?? '',
-    accountId: m.AWSAccountId ?? '',
-    region: m.Arn?.split(':')[3] ?? '',
     createdAt,
-    description: m.Description ?? '',
-    usage: (m.KeyUsage ?? 'ENCRYPT_DECRYPT') as CostKey['usage'],
-    origin: (m.Origin ?? 'AWS_KMS') as CostKey['origin'],
-    // estimateCost takes whole key records; the fields below are not part of the bill.
-    policy: '',
-    tags: [],
-    rotation: { enabled: false, periodDays: 365, onDemandCount: 0 },
-    grants: [],
     spec: (m.KeySpec ?? 'SYMMETRIC_DEFAULT') as KeySpec,
     manager: m.KeyManager === 'AWS' ? 'AWS' : 'CUSTOMER',
     state: m.KeyState ?? 'Enabled',
-    // Only the start dates matter to the bill; the SDK tells nothing of the material itself.
-    materials: [createdAt, ...rotations].map((at, i, all) => ({ id: String(i), state: i === all.length - 1 ? 'CURRENT' : 'NON_CURRENT', createdAt: at })),
+    // Only the start dates matter to the bill.
+    materials: [createdAt, ...rotations].map((at) => ({ createdAt: at })),
   };
   if (m.DeletionDate) key.deletionDate = m.DeletionDate.getTime();
   if (m.PendingDeletionWindowInDays !== undefined) key.pendingWindowDays = m.PendingDeletionWindowInDays;

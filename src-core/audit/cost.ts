@@ -11,7 +11,7 @@
  *   RSA pairs (the reference marks these asymmetric prices unverified). Only successful calls count,
  *   and the 20,000-request monthly free tier is not deducted: it is shared across Regions and accounts.
  */
-import type { KeyRecord } from '../kms/state';
+import type { KeyMaterialRecord, KeyRecord } from '../kms/state';
 import type { CloudTrailEvent } from './event';
 
 export interface CostFigures {
@@ -38,6 +38,11 @@ export interface CostEstimate extends CostFigures {
   byMonth: MonthCost[];
 }
 
+/** What the bill depends on: a KeyRecord has it, and so does what DescribeKey and ListKeyRotations tell. */
+export type CostKey = Pick<KeyRecord, 'arn' | 'createdAt' | 'spec' | 'manager' | 'state' | 'deletionDate' | 'pendingWindowDays'> & {
+  materials: readonly Pick<KeyMaterialRecord, 'createdAt'>[];
+};
+
 const DAY_MS = 86_400_000;
 const PER_REQUEST = {
   standard: 0.03 / 10_000,
@@ -48,7 +53,7 @@ const PER_REQUEST = {
 /** Rotations beyond this many add no further monthly charge. */
 const BILLED_ROTATIONS = 2;
 
-export function estimateCost(events: readonly CloudTrailEvent[], keys: readonly KeyRecord[], now: number): CostEstimate {
+export function estimateCost(events: readonly CloudTrailEvent[], keys: readonly CostKey[], now: number): CostEstimate {
   const byKey = new Map<string | undefined, KeyCost>();
   const byMonth = new Map<string, MonthCost>();
   const add = (arn: string | undefined, month: string, figures: Partial<CostFigures>) => {
@@ -99,7 +104,7 @@ function sum(lines: CostFigures[], field: keyof CostFigures): number {
 }
 
 /** A key is free from the moment its deletion is scheduled. */
-function billedUntil(key: KeyRecord, now: number): number {
+function billedUntil(key: CostKey, now: number): number {
   if ((key.state === 'PendingDeletion' || key.state === 'PendingReplicaDeletion') && key.deletionDate !== undefined) {
     return Math.min(now, key.deletionDate - (key.pendingWindowDays ?? 30) * DAY_MS);
   }
@@ -107,7 +112,7 @@ function billedUntil(key: KeyRecord, now: number): number {
 }
 
 /** When each billed piece of material started: the key itself, then its first rotations. */
-function billedMaterialStarts(key: KeyRecord): number[] {
+function billedMaterialStarts(key: CostKey): number[] {
   const rotations = key.materials
     .map((m) => m.createdAt)
     .sort((a, b) => a - b)
@@ -130,7 +135,7 @@ function monthsBetween(from: number, to: number): { month: string; fraction: num
   return out;
 }
 
-function requestPrice(event: CloudTrailEvent, key: KeyRecord | undefined): number {
+function requestPrice(event: CloudTrailEvent, key: CostKey | undefined): number {
   if (event.eventName === 'GenerateDataKeyPair' || event.eventName === 'GenerateDataKeyPairWithoutPlaintext') {
     const pairSpec = String(event.requestParameters?.keyPairSpec ?? '');
     return pairSpec.startsWith('RSA_') ? PER_REQUEST.rsaDataKeyPair : PER_REQUEST.eccDataKeyPair;
@@ -139,6 +144,6 @@ function requestPrice(event: CloudTrailEvent, key: KeyRecord | undefined): numbe
   return PER_REQUEST.standard;
 }
 
-function isAsymmetric(key: KeyRecord): boolean {
+function isAsymmetric(key: CostKey): boolean {
   return key.spec !== 'SYMMETRIC_DEFAULT' && !key.spec.startsWith('HMAC_');
 }
