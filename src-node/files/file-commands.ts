@@ -92,12 +92,13 @@ export function progressLine(io: CliIo, verb: string): { onFile(path: string, in
   };
 }
 
-export function reportFile(io: CliIo, verb: string, result: FileJobResult): void {
-  io.stdout(`${verb} ${result.input} -> ${result.output} (${result.bytes} bytes)\n`);
+/** One line per file, with the plaintext size (the input's on encrypt, the output's on decrypt). */
+export function reportFile(io: CliIo, verb: 'encrypted' | 'decrypted', result: FileJobResult): void {
+  io.stdout(`${verb} ${result.input} -> ${result.output} (${verb === 'encrypted' ? result.bytes : result.bytesOut} bytes)\n`);
 }
 
 /** One line per file; exit code 1 when any file failed. */
-export function reportFolder(io: CliIo, verb: string, results: FolderFileResult[]): number {
+export function reportFolder(io: CliIo, verb: 'encrypted' | 'decrypted', results: FolderFileResult[]): number {
   let failed = 0;
   for (const r of results) {
     if (r.status === 'done') reportFile(io, verb, r);

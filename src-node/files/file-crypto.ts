@@ -42,6 +42,8 @@ export interface FileJobResult {
   output: string;
   /** Input bytes. */
   bytes: number;
+  /** Output bytes. */
+  bytesOut: number;
   /** What the message header says: suite, key ARNs, context. */
   message?: MessageInfo;
 }
@@ -64,6 +66,7 @@ async function runFileJob(input: string, output: string, options: FileJobOptions
   // Checked up front so no KMS call is made for a job that cannot publish; checked again at publish.
   if (!options.force && (await exists(output))) throw targetExistsError(output);
   const temp = tempPathFor(output);
+  let writer: OrderedWriter | undefined;
   let message: MessageInfo | undefined;
   let bytesDone = 0;
   const totalBytes = info.size;
@@ -76,7 +79,7 @@ async function runFileJob(input: string, output: string, options: FileJobOptions
   };
   try {
     const file = await open(temp, 'wx', 0o600);
-    const writer = new OrderedWriter(file);
+    writer = new OrderedWriter(file);
     try {
       const source = createReadStream(input, { highWaterMark: IO_CHUNK, signal: options.signal });
       for await (const batch of transform(counted(source), (i) => (message = i))) {
@@ -94,7 +97,7 @@ async function runFileJob(input: string, output: string, options: FileJobOptions
     await discard(temp);
     throw e;
   }
-  return { input, output, bytes: bytesDone, message };
+  return { input, output, bytes: bytesDone, bytesOut: writer?.written ?? 0, message };
 }
 
 /**
@@ -118,6 +121,11 @@ class OrderedWriter {
     done.catch(() => undefined);
     this.inFlight.push(done);
     this.position += length;
+  }
+
+  /** Bytes handed to write so far. */
+  get written(): number {
+    return this.position;
   }
 
   async flush(): Promise<void> {

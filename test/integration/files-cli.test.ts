@@ -78,6 +78,7 @@ test('encrypt-file and decrypt-file round-trip through the local keyring, by ali
   await rm(plain);
   const dec = await kmsw(['decrypt-file', 'report.bin.encrypted', '--context', 'team=red', '--key', keyArn]);
   assert.equal(dec.status, 0, dec.stderr);
+  assert.match(dec.stdout, /^decrypted .*report\.bin\.encrypted -> .*report\.bin \(300000 bytes\)\n$/);
   assert.deepEqual(await readFile(plain), bytes);
   const again = await kmsw(['decrypt-file', 'report.bin.encrypted']);
   assert.equal(again.status, 1);
