@@ -9,7 +9,6 @@ import { ConnectionManager } from './connections/manager';
 import { Ctx } from './ctx';
 import { DECRYPTED_SCHEME, DecryptedDocuments } from './decryptedDocuments';
 import { KEY_SCHEME, KeyDetailsDocuments } from './keyDetailsDocument';
-import { startLanguageClient } from './language/client';
 import { createLogger, log } from './log';
 import { ConnectionStatus } from './statusBar';
 import { KeyringTreeProvider } from './tree/provider';
@@ -40,8 +39,8 @@ export async function activate(extension: vscode.ExtensionContext): Promise<void
   registerCommands(ctx);
   registerAuditPanel(ctx);
   log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
-  // The language server is not needed for the view to work: start it without holding activation up.
-  void startLanguageClient(ctx).then(
+  // The language server is not needed for the view to work: load and start it without holding activation up.
+  void import('./language/client').then(({ startLanguageClient }) => startLanguageClient(ctx)).then(
     (handle) => {
       ctx.language = handle;
       stopLanguageClient = handle.stop;

@@ -7,7 +7,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { createHash, createPublicKey } from 'node:crypto';
 import * as vscode from 'vscode';
-import forge from 'node-forge';
+import type forge from 'node-forge';
 import { GetPublicKeyCommand, SignCommand, VerifyCommand, type SigningAlgorithmSpec } from '@aws-sdk/client-kms';
 import type { Ctx } from '../ctx';
 import { required, UserError } from '../errors';
@@ -72,9 +72,8 @@ export const verifyFile = (ctx: Ctx) => async (node?: Node) => {
   else void vscode.window.showWarningMessage(`The signature of ${vscode.workspace.asRelativePath(file)} does NOT match ${key.label}: the file or the signature changed, or another key signed it.`);
 };
 
-const SHA256_WITH_RSA = forge.pki.oids.sha256WithRSAEncryption;
 /** Present in node-forge, missing from its type definitions. */
-const requestInfo = (forge.pki as unknown as { getCertificationRequestInfo(csr: forge.pki.CertificateSigningRequest): forge.asn1.Asn1 }).getCertificationRequestInfo;
+type ForgeWithRequestInfo = { pki: { getCertificationRequestInfo(csr: forge.pki.CertificateSigningRequest): forge.asn1.Asn1 } };
 
 /** node-forge encodes RSA public keys only, so CSRs are for RSA signing keys (PKCS#1 v1.5, SHA-256). */
 export const createCsr = (ctx: Ctx) => async (node?: Node) => {
@@ -86,15 +85,16 @@ export const createCsr = (ctx: Ctx) => async (node?: Node) => {
     title: `CSR signed by ${key.label}`, prompt: 'Subject, e.g. CN=app.example.com,O=Example', value: 'CN=example.com',
     validateInput: (v) => (parseSubject(v) ? undefined : 'Comma-separated NAME=value pairs, e.g. CN=app.example.com,O=Example.'),
   }));
+  const { default: forge } = await import('node-forge'); // loaded on first use: it is large and rarely needed
   const csr = forge.pki.createCertificationRequest();
   csr.publicKey = forge.pki.publicKeyFromPem(await publicKeyPem(key));
   csr.setSubject(parseSubject(subject) ?? []);
   // What forge would sign, signed by KMS instead of a local private key.
-  const info = Buffer.from(forge.asn1.toDer(requestInfo(csr)).getBytes(), 'binary');
+  const info = Buffer.from(forge.asn1.toDer((forge as unknown as ForgeWithRequestInfo).pki.getCertificationRequestInfo(csr)).getBytes(), 'binary');
   const out = await (await key.connection.client()).send(new SignCommand({ KeyId: key.keyId, SigningAlgorithm: 'RSASSA_PKCS1_V1_5_SHA_256', MessageType: 'RAW', Message: info }));
   const signed = csr as forge.pki.CertificateSigningRequest & { signatureOid: string; signature: string; siginfo: { algorithmOid: string } };
-  signed.signatureOid = SHA256_WITH_RSA;
-  signed.siginfo = { algorithmOid: SHA256_WITH_RSA };
+  signed.signatureOid = forge.pki.oids.sha256WithRSAEncryption;
+  signed.siginfo = { algorithmOid: forge.pki.oids.sha256WithRSAEncryption };
   signed.signature = Buffer.from(out.Signature ?? new Uint8Array()).toString('binary');
   const pem = forge.pki.certificationRequestToPem(signed);
   const document = await vscode.workspace.openTextDocument({ content: pem, language: 'plaintext' });
