@@ -92,7 +92,8 @@ export function toCloudTrailEvent(call: CallRecord): CloudTrailEvent {
   };
   if (call.error) {
     event.errorCode = call.error.name;
-    event.errorMessage = call.error.message;
+    // AWS leaves some errors without a message (InvalidCiphertextException); CloudTrail then has no errorMessage.
+    if (call.error.message) event.errorMessage = call.error.message;
   }
   return event;
 }
