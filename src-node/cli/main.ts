@@ -2,6 +2,10 @@
 import type { CliIo } from './command';
 import { runCli } from './run';
 
+// kmsw ships with a pinned SDK and supports Node 20, so the SDK's notice about its future releases is noise on
+// every command's stderr; a user who sets the variable to something else still sees it.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const interrupted = new AbortController();
 let interrupts = 0;
 const onSignal = (signal: NodeJS.Signals) => {
