@@ -52,21 +52,20 @@ export class PolicyEditor implements vscode.Disposable {
     const problems = vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source === DIAGNOSTIC_SOURCE);
     const lockout = problems.find((d) => LOCKOUT_CODES.has(codeOf(d)));
     const errors = problems.filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
-    if (lockout || errors.length) {
-      const detail = lockout ? `${lockout.message}\n\nKMS refuses a policy that locks everyone out unless the lockout safety check is bypassed.` : errors.map((e) => e.message).join('\n');
-      const choice = await vscode.window.showWarningMessage(
-        lockout ? `This policy could lock everyone out of ${target.label}.` : `The policy of ${target.label} has ${errors.length} error(s).`,
-        { modal: true, detail },
-        'Update Anyway',
-      );
-      if (choice !== 'Update Anyway') {
-        void vscode.window.showInformationMessage(`The key policy of ${target.label} was not changed in KMS.`);
-        return;
-      }
-    }
+    if (lockout && !(await confirmLockout(target, lockout.message))) return;
+    if (!lockout && errors.length && !(await confirm(target, `The policy of ${target.label} has ${errors.length} error(s).`, errors.map((e) => e.message).join('\n')))) return;
     const client = await target.connection.client();
-    await client.send(new PutKeyPolicyCommand({ KeyId: target.keyId, PolicyName: 'default', Policy: doc.getText(), BypassPolicyLockoutSafetyCheck: lockout !== undefined }));
-    log.info(`PutKeyPolicy on ${target.keyId} in ${target.connection.id}${lockout ? ' (lockout check bypassed after confirmation)' : ''}`);
+    const put = (bypass: boolean) => client.send(new PutKeyPolicyCommand({ KeyId: target.keyId, PolicyName: 'default', Policy: doc.getText(), BypassPolicyLockoutSafetyCheck: bypass }));
+    let bypass = lockout !== undefined;
+    try {
+      await put(bypass);
+    } catch (error) {
+      // KMS's own lockout safety check: the language server may not know the caller, KMS does.
+      if (bypass || !isLockoutRefusal(error) || !(await confirmLockout(target, (error as Error).message))) throw isLockoutRefusal(error) ? new vscode.CancellationError() : error;
+      bypass = true;
+      await put(bypass);
+    }
+    log.info(`PutKeyPolicy on ${target.keyId} in ${target.connection.id}${bypass ? ' (lockout check bypassed after confirmation)' : ''}`);
     this.ctx.refresh(target.connection);
     void vscode.window.showInformationMessage(`Key policy of ${target.label} updated in ${target.connection.label}.`);
   }
@@ -74,6 +73,20 @@ export class PolicyEditor implements vscode.Disposable {
   dispose(): void {
     this.listener.dispose();
   }
+}
+
+async function confirm(target: OpenPolicy, message: string, detail: string): Promise<boolean> {
+  const choice = await vscode.window.showWarningMessage(message, { modal: true, detail }, 'Update Anyway');
+  if (choice !== 'Update Anyway') void vscode.window.showInformationMessage(`The key policy of ${target.label} was not changed in KMS.`);
+  return choice === 'Update Anyway';
+}
+
+function confirmLockout(target: OpenPolicy, why: string): Promise<boolean> {
+  return confirm(target, `This policy could lock everyone out of ${target.label}.`, `${why}\n\nUpdating anyway bypasses the KMS lockout safety check: nobody may be able to change the policy again.`);
+}
+
+function isLockoutRefusal(error: unknown): boolean {
+  return error instanceof Error && error.name === 'MalformedPolicyDocumentException' && /will not allow you to update the key policy/.test(error.message);
 }
 
 function codeOf(d: vscode.Diagnostic): string {

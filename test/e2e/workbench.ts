@@ -44,7 +44,16 @@ export async function openWorkbench(suite: string): Promise<Workbench> {
       workspace,
       extensionRoot: ROOT,
       profileDir: join(scratch, 'profile'),
-      settings: { 'kmsWorkbench.local.dataDir': dataDir, 'workbench.colorTheme': 'Default Dark Modern', 'window.commandCenter': false },
+      settings: {
+        'kmsWorkbench.local.dataDir': dataDir,
+        'workbench.colorTheme': 'Default Dark Modern',
+        'window.commandCenter': false,
+        // Tests type whole documents: the editor must not add brackets, quotes or indentation of its own.
+        'editor.autoClosingBrackets': 'never',
+        'editor.autoClosingQuotes': 'never',
+        'editor.autoIndent': 'none',
+        'editor.autoSurround': 'never',
+      },
     });
     // launch() gives Chromium its own new, empty profile.
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
