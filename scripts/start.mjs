@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // `npm start`: builds the extension, prepares code-server (VS Code from the npm registry, cached), installs
-// the extension into a profile kept in .cache/start/, opens sample-workspace/ on the local keyring and
+// the extension into a profile kept in .cache/start/, opens a copy of sample-workspace/ on the local keyring and
 // prints the URL to open in a browser. Runs until Ctrl-C. Usage: npm start [-- --port N] [--data DIR]
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -21,10 +21,13 @@ const { entry } = prepareCodeServer({ log: (line) => console.log(line) });
 // A profile of its own, kept between runs, so the window and the SecretStorage root key survive restarts.
 const profileDir = join(root, '.cache', 'start');
 mkdirSync(profileDir, { recursive: true });
+// A copy of sample-workspace/, made once, so what is tried out (encrypted files, edits) stays out of the repository.
+const workspace = join(profileDir, 'sample-workspace');
+if (!existsSync(workspace)) cpSync(join(root, 'sample-workspace'), workspace, { recursive: true });
 const settings = values.data ? { 'kmsWorkbench.local.dataDir': resolve(values.data) } : {};
 const server = await startCodeServer({
   entry,
-  workspace: join(root, 'sample-workspace'),
+  workspace,
   extensionRoot: root,
   profileDir,
   settings,

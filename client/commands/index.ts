@@ -10,6 +10,7 @@ import { runCommand } from '../errors';
 import { openDecrypted } from '../decryptedDocuments';
 import { showKeyDetails } from '../keyDetailsDocument';
 import { createCsr, exportPublicKey, signFile, verifyFile } from './asymmetric';
+import { addAwsConnection, copyServeCommand } from './connections';
 import { createKey } from './createKey';
 import { decryptFiles, encryptFiles } from './files';
 import {
@@ -37,6 +38,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
   clearFilter: { title: 'Clear Filter', factory: clearFilter },
   selectConnection: { title: 'Select Connection', factory: selectConnection },
   showLogs: { title: 'Show Logs', factory: showLogs },
+  addAwsConnection: { title: 'Add AWS Connection', factory: addAwsConnection },
+  copyServeCommand: { title: 'Copy kmsw serve Command', factory: copyServeCommand },
   advanceClock: { title: 'Advance Local Clock', factory: advanceClock },
   createKey: { title: 'Create Key', factory: createKey },
   enableKey: { title: 'Enable Key', factory: enableKey },

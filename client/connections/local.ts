@@ -66,6 +66,12 @@ export class LocalConnection implements KmsConnection {
     return { kms, client: createLocalKmsClient(kms) };
   }
 
+  /** `kmsw serve` on the same folder needs the same root key (KMSW_ROOT_KEY); only for a user's explicit copy. */
+  async serveCommand(): Promise<string> {
+    const key = Buffer.from(await this.rootKey()).toString('base64');
+    return `KMSW_ROOT_KEY='${key}' kmsw serve --data '${this.options.dataDir.replace(/'/g, `'\\''`)}'`;
+  }
+
   /**
    * One root key per data folder, kept in SecretStorage and never logged. A folder `kmsw` created
    * first already has its root.key file: adopt it, so the editor and `kmsw serve` share the keyring.
