@@ -24,7 +24,11 @@ export interface Workbench {
   close(): Promise<void>;
 }
 
-/** Builds nothing: `npm test` builds dist/ before the tests, and so must a lone run (`npm run build`). */
+/**
+ * Builds nothing: `npm test` builds dist/ before the tests, and so must a lone run (`npm run build`).
+ * With KMSW_E2E_VSIX set (e.g. `npm run package && KMSW_E2E_VSIX=dist/kms-workbench.vsix npm run test:e2e`)
+ * the packaged extension is installed instead of the built source tree.
+ */
 export async function openWorkbench(suite: string): Promise<Workbench> {
   const { entry } = prepareCodeServer({ log: (line) => console.log(`[prepare] ${line}`) });
   const scratch = mkdtempSync(join(tmpdir(), 'kmsw-e2e-'));
@@ -42,7 +46,7 @@ export async function openWorkbench(suite: string): Promise<Workbench> {
     server = await startCodeServer({
       entry,
       workspace,
-      extensionRoot: ROOT,
+      ...(process.env.KMSW_E2E_VSIX ? { vsix: resolve(process.env.KMSW_E2E_VSIX) } : { extensionRoot: ROOT }),
       profileDir: join(scratch, 'profile'),
       settings: {
         'kmsWorkbench.local.dataDir': dataDir,
