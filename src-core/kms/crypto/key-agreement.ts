@@ -10,7 +10,8 @@ function peerKey(spki: Uint8Array, curve: string | undefined, keySpec: string): 
   try {
     key = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
   } catch {
-    throw new KmsError('ValidationException', 'PublicKey must be a DER-encoded X.509 SubjectPublicKeyInfo.');
+    // AWS answers a PublicKey that is not DER SPKI with an empty-message ValidationException (validated snapshot).
+    throw new KmsError('ValidationException', '');
   }
   if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== curve) {
     throw new KmsError('ValidationException', `The public key is not on the curve of key spec ${keySpec}.`);

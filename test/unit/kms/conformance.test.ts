@@ -124,6 +124,21 @@ async function externalPendingDeletion(kms: TestKms): Promise<Ctx> {
   await kms.call('ScheduleKeyDeletion', { KeyId: k.keyId, PendingWindowInDays: 7 });
   return k;
 }
+/** A symmetric key whose on-demand rotations are used up (AWS: 25 per key). */
+async function rotatedToTheLimit(kms: TestKms): Promise<Ctx> {
+  const k = await key(kms);
+  for (let i = 0; i < 25; i++) {
+    await kms.call('RotateKeyOnDemand', { KeyId: k.keyId });
+    kms.clock.advance(24 * 3600 * 1000);
+  }
+  return k;
+}
+/** A multi-Region replica, addressed in its own Region once it is past `Creating`. */
+async function replicaInOtherRegion(kms: TestKms): Promise<Ctx> {
+  const replica = await creating(kms);
+  kms.clock.advance(24 * 3600 * 1000);
+  return replica;
+}
 /** A key in another Region, addressed from the home Region. */
 async function inOtherRegion(kms: TestKms): Promise<Ctx> {
   return { ...(await key(kms, {}, rootCaller(ACCOUNT, 'ap-southeast-1'))), caller: home };
@@ -238,6 +253,25 @@ const ROWS: Row[] = [
   { source: 'DryRunOperationException (API reference)', setup: symmetric, operation: 'Encrypt', input: (c) => ({ ...encrypt(c), DryRun: true }), error: 'DryRunOperationException', message: plain('The request would have succeeded, but the DryRun option is set.') },
   { source: 'DryRunOperationException (API reference)', setup: symmetric, operation: 'CreateGrant', input: (c) => ({ KeyId: c.keyId, GranteePrincipal: `arn:aws:iam::${ACCOUNT}:role/app`, Operations: ['Decrypt'], DryRun: true }), error: 'DryRunOperationException', message: plain('The request would have succeeded, but the DryRun option is set.') },
   { source: 'kms-api.md §1.14 (alias ARN in the message)', setup: withAlias, operation: 'CreateAlias', input: (c) => ({ AliasName: 'alias/taken', TargetKeyId: c.keyId }), error: 'AlreadyExistsException', message: plain(`An alias with the name arn:aws:kms:${REGION}:${ACCOUNT}:alias/taken already exists`) },
+
+  // Added in LocalStack's 2025 AWS-validated snapshot (tags, rotation on demand, key agreement, re-encrypt, replicas, dry runs).
+  { source: `${SNAPSHOT} too-long-tag-value`, setup: symmetric, operation: 'TagResource', input: (c) => ({ KeyId: c.keyId, Tags: [{ TagKey: 'k', TagValue: 'v'.repeat(257) }] }), error: 'ValidationException', message: plain(`1 validation error detected: Value '${'v'.repeat(257)}' at 'tags.1.member.tagValue' failed to satisfy constraint: Member must have length less than or equal to 256`) },
+  { source: `${SNAPSHOT} invalid-tag-key[too_long_key]`, setup: noKey, operation: 'CreateKey', input: () => ({ Tags: [{ TagKey: 'a'.repeat(129), TagValue: 'v' }] }), error: 'ValidationException', message: plain(`1 validation error detected: Value '${'a'.repeat(129)}' at 'tags.1.member.tagKey' failed to satisfy constraint: Member must have length less than or equal to 128`) },
+  { source: `${SNAPSHOT} invalid-tag-key[uppercase_prefix]`, setup: noKey, operation: 'CreateKey', input: () => ({ Tags: [{ TagKey: 'AWS:owner', TagValue: 'me' }] }), error: 'TagException', message: plain('Tags beginning with aws: are reserved') },
+  { source: `${SNAPSHOT} test_create_key_with_too_many_tags_raises_error`, setup: noKey, operation: 'CreateKey', input: () => ({ Tags: Array.from({ length: 51 }, (_, i) => ({ TagKey: `k${i}`, TagValue: 'v' })) }), error: 'TagException', message: plain('Too many tags') },
+  { source: `${SNAPSHOT} test_rotate_key_on_demand_raises_error_given_key_is_disabled`, setup: disabled, operation: 'RotateKeyOnDemand', input: byKey, error: 'DisabledException', message: (c) => `${c.arn} is disabled.` },
+  { source: `${SNAPSHOT} test_rotate_key_on_demand_raises_error_given_key_that_does_not_exist`, setup: noKey, operation: 'RotateKeyOnDemand', input: () => ({ KeyId: 'd3b95762-d3b9-5762-d3b9-5762d3b95762' }), error: 'NotFoundException', message: plain(`Key '${arnOf('d3b95762-d3b9-5762-d3b9-5762d3b95762')}' does not exist`) },
+  { source: `${SNAPSHOT} test_key_rotations_limits`, setup: rotatedToTheLimit, operation: 'RotateKeyOnDemand', input: byKey, error: 'LimitExceededException', message: (c) => `The on-demand rotations limit has been reached for the given keyId. No more on-demand rotations can be performed for this key: ${c.arn}` },
+  { source: `${SNAPSHOT} response-invalid-key-usage`, setup: signing('ECC_NIST_P256'), operation: 'DeriveSharedSecret', input: (c) => ({ KeyId: c.keyId, KeyAgreementAlgorithm: 'ECDH', PublicKey: b64('public key') }), error: 'InvalidKeyUsageException', message: (c) => `${c.arn} key usage is SIGN_VERIFY which is not valid for DeriveSharedSecret.` },
+  { source: `${SNAPSHOT} response-invalid-key`, setup: symmetric, operation: 'DeriveSharedSecret', input: (c) => ({ KeyId: c.keyId, KeyAgreementAlgorithm: 'ECDH', PublicKey: b64('public key') }), error: 'InvalidKeyUsageException', message: (c) => `${c.arn} key usage is ENCRYPT_DECRYPT which is not valid for DeriveSharedSecret.` },
+  { source: `${SNAPSHOT} response-invalid-public-key`, setup: (kms) => key(kms, { KeySpec: 'ECC_NIST_P256', KeyUsage: 'KEY_AGREEMENT' }), operation: 'DeriveSharedSecret', input: (c) => ({ KeyId: c.keyId, KeyAgreementAlgorithm: 'ECDH', PublicKey: b64('InvalidPublicKey') }), error: 'ValidationException', message: plain('') },
+  { source: `${SNAPSHOT} incorrect-source-key`, setup: withCiphertext, operation: 'ReEncrypt', input: (c) => ({ SourceKeyId: c.extra.other, CiphertextBlob: c.extra.blob, SourceEncryptionContext: { purpose: 'test' }, DestinationKeyId: c.extra.other }), error: 'IncorrectKeyException', message: plain('The key ID in the request does not identify a CMK that can perform this operation.') },
+  { source: `${SNAPSHOT} fail-replicate-non-primary-key`, setup: replicaInOtherRegion, operation: 'ReplicateKey', input: (c) => ({ KeyId: c.keyId, ReplicaRegion: 'eu-west-1' }), error: 'UnsupportedOperationException', message: (c) => `${c.arn} is not a multi-region primary key.` },
+  ...['GenerateDataKeyPair', 'GenerateDataKeyPairWithoutPlaintext'].map((operation): Row => ({
+    source: `${SNAPSHOT} test_${operation === 'GenerateDataKeyPair' ? 'generate_data_key_pair' : 'generate_data_key_pair_without_plaintext'}_dry_run`, setup: symmetric, operation,
+    input: (c) => ({ KeyId: c.keyId, KeyPairSpec: 'ECC_NIST_P256', DryRun: true }), error: 'DryRunOperationException', message: plain('The request would have succeeded, but the DryRun option is set.'),
+  })),
+  { source: `${SNAPSHOT} decrypt_response_with_invalid_ciphertext`, setup: symmetric, operation: 'Decrypt', input: () => ({ CiphertextBlob: b64('this is not a ciphertext blob') }), error: 'InvalidCiphertextException', message: plain('') },
 
   // Errors AWS returns with an empty message (snapshot).
   { source: `${SNAPSHOT} decrypt_response_without_encryption_context`, setup: withCiphertext, operation: 'Decrypt', input: (c) => ({ CiphertextBlob: c.extra.blob }), error: 'InvalidCiphertextException', message: plain('') },
