@@ -62,7 +62,7 @@ async function unavailable(kms: TestKms): Promise<Ctx> {
   const store = await connectedCloudHsmStore(kms);
   const k = await key(kms, { Origin: 'AWS_CLOUDHSM', CustomKeyStoreId: store });
   await kms.call('DisconnectCustomKeyStore', { CustomKeyStoreId: store });
-  return k;
+  return { ...k, extra: { store } };
 }
 /** A fresh replica is `Creating` in its Region. */
 async function creating(kms: TestKms): Promise<Ctx> {
@@ -321,6 +321,31 @@ for (const row of ROWS) {
     }
   });
 }
+
+/** Key-state notes where AWS succeeds: the call returns normally and leaves the key in the documented state. */
+const SUCCESSES: { source: string; setup: (kms: TestKms) => Promise<Ctx>; operation: string; state: string }[] = [
+  { source: 'key-state [12]: DisableKey succeeds, the state changes once the key is available', setup: unavailable, operation: 'DisableKey', state: 'Unavailable' },
+  { source: 'key-state [12]: EnableKey succeeds, the state changes once the key is available', setup: unavailable, operation: 'EnableKey', state: 'Unavailable' },
+  { source: 'key-state [13]: a custom-store key stays PendingDeletion even while unavailable', setup: unavailable, operation: 'ScheduleKeyDeletion', state: 'PendingDeletion' },
+  { source: 'key-state [9]: DeleteImportedKeyMaterial on a PendingImport key has no effect', setup: pendingImport, operation: 'DeleteImportedKeyMaterial', state: 'PendingImport' },
+];
+
+for (const row of SUCCESSES) {
+  test(`${row.operation} succeeds (${row.source})`, async () => {
+    const kms = createTestKms();
+    const ctx = await row.setup(kms);
+    await kms.call(row.operation, { KeyId: ctx.keyId }, ctx.caller);
+    assert.equal((await kms.call('DescribeKey', { KeyId: ctx.keyId }, ctx.caller)).KeyMetadata.KeyState, row.state);
+  });
+}
+
+test('DisableKey on an unavailable key takes effect when its key store connects again (key-state [12])', async () => {
+  const kms = createTestKms();
+  const ctx = await unavailable(kms);
+  await kms.call('DisableKey', { KeyId: ctx.keyId });
+  await kms.call('ConnectCustomKeyStore', { CustomKeyStoreId: ctx.extra.store });
+  assert.equal((await kms.call('DescribeKey', { KeyId: ctx.keyId })).KeyMetadata.KeyState, 'Disabled');
+});
 
 test('every conformance row is distinct, so each documents one AWS response', () => {
   const seen = new Set<string>();
