@@ -94,7 +94,10 @@ export class KeyringTreeProvider implements vscode.TreeDataProvider<Node> {
 
   private async connectionChildren(node: Extract<Node, { kind: 'connection' }>): Promise<Node[]> {
     const { connection } = node;
+    const firstLoad = !this.lists.has(connection.id);
     const list = await this.ensureLoaded(connection);
+    // The connection's row (key count, filter) was drawn before its keys were known: redraw it once.
+    if (firstLoad) setTimeout(() => this.changed.fire(node), 0);
     const error = this.errors.get(connection.id);
     if (error && list.entries.length === 0) return [{ kind: 'error', connection, message: error, parent: node }];
     const visible = list.entries.filter((e) => matchesFilter(e, this.filter(connection.id)));
