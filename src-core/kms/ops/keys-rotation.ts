@@ -84,6 +84,8 @@ const rotateKeyOnDemand = defineOperation(true, (input: { KeyId: string }, ctx) 
   if (key.spec !== 'SYMMETRIC_DEFAULT' || key.customKeyStoreId !== undefined) throw new KmsError('UnsupportedOperationException', '');
   if (key.multiRegion?.role === 'REPLICA') throw new KmsError('UnsupportedOperationException', `${key.arn} is not a multi-region primary key.`);
   if (key.manager === 'AWS') throw new KmsError('UnsupportedOperationException', `${key.arn} is an AWS managed key, which does not support on-demand rotation.`);
+  // Only single-Region imported keys rotate on demand; AWS's refusal for the others names the origin.
+  if (key.origin === 'EXTERNAL' && key.multiRegion) throw new KmsError('UnsupportedOperationException', `${key.arn} origin is EXTERNAL which is not valid for this operation.`);
   if (key.rotation.onDemandCount >= ON_DEMAND_LIMIT) {
     throw new KmsError('LimitExceededException', `The on-demand rotations limit has been reached for the given keyId. No more on-demand rotations can be performed for this key: ${key.arn}`);
   }

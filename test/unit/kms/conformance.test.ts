@@ -9,7 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Caller } from '../../../src-core/kms/context';
-import { connectedCloudHsmStore } from './key-fixtures';
+import { addImportedMaterial, connectedCloudHsmStore } from './key-fixtures';
 import { externalKey, parameters, wrapWithNode } from './import-support';
 import { ACCOUNT, REGION, b64, createTestKms, rootCaller, type TestKms } from './harness';
 
@@ -151,6 +151,12 @@ async function describeDenied(kms: TestKms): Promise<Ctx> {
   kms.authorizer.current = { authorize: ({ action }) => (action === 'kms:DescribeKey' ? { allowed: false, reason: 'no-allow' } : { allowed: true }) };
   return k;
 }
+/** A multi-Region primary key with imported material, Enabled. */
+async function multiRegionWithMaterial(kms: TestKms): Promise<Ctx> {
+  const k = await key(kms, { Origin: 'EXTERNAL', MultiRegion: true });
+  await addImportedMaterial(kms, k.keyId, { tag: 'a' });
+  return k;
+}
 /** A key in another Region, addressed from the home Region. */
 async function inOtherRegion(kms: TestKms): Promise<Ctx> {
   return { ...(await key(kms, {}, rootCaller(ACCOUNT, 'ap-southeast-1'))), caller: home };
@@ -272,6 +278,11 @@ const ROWS: Row[] = [
   { source: `${SNAPSHOT} test_create_key_with_too_many_tags_raises_error`, setup: noKey, operation: 'CreateKey', input: () => ({ Tags: Array.from({ length: 51 }, (_, i) => ({ TagKey: `k${i}`, TagValue: 'v' })) }), error: 'TagException', message: plain('Too many tags') },
   { source: `${SNAPSHOT} test_rotate_key_on_demand_raises_error_given_key_is_disabled`, setup: disabled, operation: 'RotateKeyOnDemand', input: byKey, error: 'DisabledException', message: (c) => `${c.arn} is disabled.` },
   { source: `${SNAPSHOT} test_rotate_key_on_demand_raises_error_given_key_that_does_not_exist`, setup: noKey, operation: 'RotateKeyOnDemand', input: () => ({ KeyId: 'd3b95762-d3b9-5762-d3b9-5762d3b95762' }), error: 'NotFoundException', message: plain(`Key '${arnOf('d3b95762-d3b9-5762-d3b9-5762d3b95762')}' does not exist`) },
+  {
+    source: `${SNAPSHOT} test_rotate_key_on_demand_raises_error_given_key_with_imported_key_material (AWS now rotates single-Region imported keys; multi-Region ones are still refused)`,
+    setup: multiRegionWithMaterial, operation: 'RotateKeyOnDemand', input: byKey,
+    error: 'UnsupportedOperationException', message: (c) => `${c.arn} origin is EXTERNAL which is not valid for this operation.`,
+  },
   { source: `${SNAPSHOT} test_key_rotations_limits`, setup: rotatedToTheLimit, operation: 'RotateKeyOnDemand', input: byKey, error: 'LimitExceededException', message: (c) => `The on-demand rotations limit has been reached for the given keyId. No more on-demand rotations can be performed for this key: ${c.arn}` },
   { source: `${SNAPSHOT} response-invalid-key-usage`, setup: signing('ECC_NIST_P256'), operation: 'DeriveSharedSecret', input: (c) => ({ KeyId: c.keyId, KeyAgreementAlgorithm: 'ECDH', PublicKey: b64('public key') }), error: 'InvalidKeyUsageException', message: (c) => `${c.arn} key usage is SIGN_VERIFY which is not valid for DeriveSharedSecret.` },
   { source: `${SNAPSHOT} response-invalid-key`, setup: symmetric, operation: 'DeriveSharedSecret', input: (c) => ({ KeyId: c.keyId, KeyAgreementAlgorithm: 'ECDH', PublicKey: b64('public key') }), error: 'InvalidKeyUsageException', message: (c) => `${c.arn} key usage is ENCRYPT_DECRYPT which is not valid for DeriveSharedSecret.` },
