@@ -3,13 +3,17 @@ import { messageError } from './errors';
 /**
  * Pulls exact byte counts out of an async iterable of arbitrary chunks. A read that fits in the
  * current chunk is a view (no copy), which is the common case for frames much smaller than the
- * chunks a file stream delivers; only reads that straddle chunks are copied.
+ * chunks a file stream delivers; a read that straddles chunks is copied as the chunks arrive.
+ *
+ * The reader holds one source chunk at a time, so a source may recycle its buffers: a view handed
+ * out stays valid until the reader has pulled two further chunks (a source that rotates through at
+ * least RECYCLE_SAFE_BUFFERS buffers, reading at most one ahead, never overwrites a live view).
+ * Callers that keep a view across more reads than that must copy it.
  */
 export class ByteReader {
   private readonly iterator: AsyncIterator<Uint8Array>;
-  private chunks: Buffer[] = [];
+  private chunk: Buffer = Buffer.alloc(0);
   private offset = 0;
-  private buffered = 0;
   private ended = false;
   /** Receives every byte handed out, in order: the signature verifier hashes the message through it. */
   tap: ((bytes: Buffer) => void) | undefined;
@@ -22,23 +26,36 @@ export class ByteReader {
 
   /** Exactly `n` bytes, or a 'truncated' error if the input ends first. */
   async read(n: number, what: string): Promise<Buffer> {
-    if (this.buffered < n && !(await this.fill(n))) {
-      throw messageError('truncated', `the message is truncated: it ends inside the ${what}`);
+    const view = this.readBuffered(n);
+    if (view) return view;
+    const out = Buffer.allocUnsafe(n);
+    let filled = 0;
+    while (filled < n) {
+      if (this.offset === this.chunk.length && !(await this.pull())) {
+        throw messageError('truncated', `the message is truncated: it ends inside the ${what}`);
+      }
+      const m = Math.min(n - filled, this.chunk.length - this.offset);
+      this.chunk.copy(out, filled, this.offset, this.offset + m);
+      filled += m;
+      this.offset += m;
     }
-    return this.take(n);
+    return this.handOut(out);
   }
 
   /**
-   * Exactly `n` bytes if they are already buffered, else undefined: the frame loop's fast path,
-   * which skips an await per read (two per frame) when the input chunk already holds the frame.
+   * Exactly `n` bytes if the current chunk holds them (a view), else undefined: the frame loop's fast
+   * path, which skips an await per read (two per frame) when the input chunk already holds the frame.
    */
   readBuffered(n: number): Buffer | undefined {
-    return this.buffered >= n ? this.take(n) : undefined;
+    if (this.chunk.length - this.offset < n) return undefined;
+    const view = this.chunk.subarray(this.offset, this.offset + n);
+    this.offset += n;
+    return this.handOut(view);
   }
 
   /** True when no byte is left, pulling from the source if needed. */
   async atEnd(): Promise<boolean> {
-    return this.buffered === 0 && !(await this.fill(1));
+    return this.offset === this.chunk.length && !(await this.pull());
   }
 
   /** Stops the underlying iterator early (e.g. after an error), releasing its resources. */
@@ -49,8 +66,9 @@ export class ByteReader {
     }
   }
 
-  private async fill(n: number): Promise<boolean> {
-    while (this.buffered < n && !this.ended) {
+  /** Replaces the exhausted current chunk with the next non-empty one; false at the end of the input. */
+  private async pull(): Promise<boolean> {
+    while (!this.ended) {
       const r = await this.iterator.next();
       if (r.done) {
         this.ended = true;
@@ -58,42 +76,19 @@ export class ByteReader {
       }
       const v = r.value;
       if (v.length === 0) continue;
-      this.chunks.push(Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength));
-      this.buffered += v.length;
+      this.chunk = Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+      this.offset = 0;
+      return true;
     }
-    return this.buffered >= n;
+    return false;
   }
 
-  private take(n: number): Buffer {
-    let out: Buffer;
-    const head = this.chunks[0];
-    if (n === 0) {
-      out = Buffer.alloc(0);
-    } else if (head.length - this.offset >= n) {
-      out = head.subarray(this.offset, this.offset + n);
-      this.offset += n;
-      if (this.offset === head.length) {
-        this.chunks.shift();
-        this.offset = 0;
-      }
-    } else {
-      out = Buffer.allocUnsafe(n);
-      let filled = 0;
-      while (filled < n) {
-        const c = this.chunks[0];
-        const m = Math.min(n - filled, c.length - this.offset);
-        c.copy(out, filled, this.offset, this.offset + m);
-        filled += m;
-        this.offset += m;
-        if (this.offset === c.length) {
-          this.chunks.shift();
-          this.offset = 0;
-        }
-      }
-    }
-    this.buffered -= n;
-    this.consumed += n;
-    this.tap?.(out);
-    return out;
+  private handOut(bytes: Buffer): Buffer {
+    this.consumed += bytes.length;
+    this.tap?.(bytes);
+    return bytes;
   }
 }
+
+/** Buffers a recycling source must rotate through so that no view a ByteReader handed out is overwritten. */
+export const RECYCLE_SAFE_BUFFERS = 4;

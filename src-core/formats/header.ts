@@ -65,7 +65,8 @@ export async function readHeader(reader: ByteReader, limits: HeaderLimits): Prom
   const pieces: Buffer[] = [];
   const read = async (n: number, what: string) => {
     const b = await reader.read(n, `header (${what})`);
-    pieces.push(b);
+    // A copy: the header can span more source chunks than a reader's views are guaranteed to outlive.
+    pieces.push(Buffer.from(b));
     return b;
   };
   const version = (await read(1, 'version'))[0];

@@ -292,7 +292,8 @@ async function* decryptFrom(reader: ByteReader, options: DecryptOptions): AsyncG
     }
     const finalSequence = (await reader.read(4, 'final frame')).readUInt32BE(0);
     if (finalSequence !== sequence) throw messageError('malformed', `the final frame is numbered ${finalSequence} where ${sequence} was expected: frames were dropped or spliced`);
-    const iv = await reader.read(IV_LENGTH, 'final frame');
+    // Copied: reading a long final frame may pull enough chunks to recycle the buffer under a view.
+    const iv = Buffer.from(await reader.read(IV_LENGTH, 'final frame'));
     const contentLength = (await reader.read(4, 'final frame')).readUInt32BE(0);
     if (contentLength > frameLength) throw messageError('malformed', 'the final frame is longer than the frame length');
     const ciphertext = await reader.read(contentLength, 'final frame');
@@ -301,7 +302,7 @@ async function* decryptFrom(reader: ByteReader, options: DecryptOptions): AsyncG
     if (batchBytes > 0) yield batch;
   } else {
     // Non-framed (legacy): one GCM block over the whole content, so it is held until its tag verifies.
-    const iv = await reader.read(IV_LENGTH, 'body');
+    const iv = Buffer.from(await reader.read(IV_LENGTH, 'body'));
     const length = (await reader.read(8, 'body')).readBigUInt64BE(0);
     if (length > BigInt(maxFrameLength)) throw messageError('unsupported', `the non-framed body of ${length} bytes exceeds the limit of ${maxFrameLength} bytes`);
     const ciphertext = await reader.read(Number(length), 'body');

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { AlgorithmSuiteIdentifier, buildClient, CommitmentPolicy, KmsKeyringNode } from '@aws-crypto/client-node';
+import { RECYCLE_SAFE_BUFFERS } from '../../../src-core/formats/byte-reader';
 import { EncryptedMessageError, type MessageErrorReason } from '../../../src-core/formats/errors';
 import { collect, decryptStream, encryptStream, fromBytes, type DecryptOptions, type EncryptOptions } from '../../../src-core/formats/message';
 import { FakeKms, KEY_A, KEY_B } from './fake-kms';
@@ -178,6 +179,37 @@ test('limits on hostile input: frame length, data key count, signed messages whe
   const old = await legacy.encrypt(keyring, Buffer.from('legacy'), { suiteId: AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA384_ECDSA_P384 });
   await rejects(decrypt(Buffer.from(old.result), { kms }), ['unsupported']);
   assert.equal((await decrypt(Buffer.from(old.result), { kms, allowLegacySuites: true })).toString(), 'legacy');
+});
+
+/**
+ * Feeds `bytes` as a file reader that reuses its buffers does: `RECYCLE_SAFE_BUFFERS` buffers in
+ * rotation, one read ahead, each overwritten with junk before it is refilled, so any view the reader
+ * kept past its lifetime would decrypt junk.
+ */
+async function* recycled(bytes: Buffer, size: number): AsyncGenerator<Uint8Array> {
+  const buffers = Array.from({ length: RECYCLE_SAFE_BUFFERS }, () => Buffer.alloc(size));
+  const fill = (at: number) => {
+    const b = buffers[(at / size) % buffers.length].fill(0xa5);
+    return b.subarray(0, bytes.copy(b, 0, at, at + size));
+  };
+  let ahead = fill(0);
+  for (let at = 0; at < bytes.length; at += size) {
+    const current = ahead;
+    if (at + size < bytes.length) ahead = fill(at + size);
+    yield current;
+  }
+}
+
+test('decryption is correct from a source that recycles its buffers, frames shorter or longer than its chunks', async () => {
+  const kms = new FakeKms();
+  for (const suite of SUITES) {
+    for (const [frameLength, size, chunk] of [[64, 64 * 9 + 5, 50], [500, 1800, 64], [37, 37 * 40, 1000]]) {
+      const plaintext = randomBytes(size);
+      const message = await encrypt(plaintext, { kms, suite, frameLength, encryptionContext: { purpose: 'recycled' } });
+      assert.deepEqual(await collect(decryptStream(recycled(message, chunk), { kms })), plaintext, `${suite}, frame ${frameLength}, chunk ${chunk}`);
+      assert.deepEqual(await collect(encryptStream(recycled(plaintext, chunk), { kms, keyId: KEY_A, suite, frameLength })).then((m) => decrypt(m, { kms })), plaintext);
+    }
+  }
 });
 
 test('fromBytes and collect carry one buffer through', async () => {
