@@ -24,11 +24,15 @@ export class ByteReader {
     this.iterator = source[Symbol.asyncIterator]();
   }
 
-  /** Exactly `n` bytes, or a 'truncated' error if the input ends first. */
-  async read(n: number, what: string): Promise<Buffer> {
+  /**
+   * Exactly `n` bytes, or a 'truncated' error if the input ends first. Bytes that straddle chunks are
+   * copied into `scratch` when given (at least `n` long, reused by a caller done with the last result)
+   * rather than into a new buffer.
+   */
+  async read(n: number, what: string, scratch?: Buffer): Promise<Buffer> {
     const view = this.readBuffered(n);
     if (view) return view;
-    const out = Buffer.allocUnsafe(n);
+    const out = scratch && scratch.length >= n ? scratch.subarray(0, n) : Buffer.allocUnsafe(n);
     let filled = 0;
     while (filled < n) {
       if (this.offset === this.chunk.length && !(await this.pull())) {

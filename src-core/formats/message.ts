@@ -273,12 +273,15 @@ async function* decryptFrom(reader: ByteReader, options: DecryptOptions): AsyncG
     let sequence = 1;
     let batch: Buffer[] = [];
     let batchBytes = 0;
+    const size = IV_LENGTH + frameLength + TAG_LENGTH;
+    // Frames that straddle input chunks are assembled here (each is decrypted before the next read),
+    // allocated at the first such frame: a short message with a large frame length needs none.
+    let straddling: Buffer | undefined;
     for (;;) {
       const marker = (reader.readBuffered(4) ?? (await reader.read(4, 'frame sequence number'))).readUInt32BE(0);
       if (marker === FINAL_FRAME_MARKER) break;
       if (marker !== sequence) throw messageError('malformed', `frame ${marker} found where frame ${sequence} was expected: frames were reordered, dropped or spliced`);
-      const size = IV_LENGTH + frameLength + TAG_LENGTH;
-      const frame = reader.readBuffered(size) ?? (await reader.read(size, `frame ${sequence}`));
+      const frame = reader.readBuffered(size) ?? (await reader.read(size, `frame ${sequence}`, (straddling ??= Buffer.allocUnsafe(size))));
       const plaintext = opener.open(sequence, false, frame.subarray(0, IV_LENGTH), frame.subarray(IV_LENGTH, IV_LENGTH + frameLength), frame.subarray(IV_LENGTH + frameLength));
       batch.push(plaintext);
       batchBytes += plaintext.length;
