@@ -9,7 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Caller } from '../../../src-core/kms/context';
-import { addImportedMaterial, connectedCloudHsmStore } from './key-fixtures';
+import { KEY_IN_STATE, addImportedMaterial } from './key-fixtures';
 import { externalKey, parameters, wrapWithNode } from './import-support';
 import { ACCOUNT, REGION, b64, createTestKms, rootCaller, type TestKms } from './harness';
 
@@ -47,37 +47,21 @@ const signing = (KeySpec: string) => (kms: TestKms) => key(kms, { KeySpec, KeyUs
 const hmac = (KeySpec: string) => (kms: TestKms) => key(kms, { KeySpec, KeyUsage: 'GENERATE_VERIFY_MAC' });
 const rsaEncryption = (KeySpec: string) => (kms: TestKms) => key(kms, { KeySpec, KeyUsage: 'ENCRYPT_DECRYPT' });
 
-async function disabled(kms: TestKms): Promise<Ctx> {
-  const k = await key(kms);
-  await kms.call('DisableKey', { KeyId: k.keyId });
-  return k;
+/** The key-state set-ups shared with the key-state matrix, as rows see them. */
+function inState(state: keyof typeof KEY_IN_STATE) {
+  const setup = async (kms: TestKms): Promise<Ctx> => {
+    const { store, ...key } = await KEY_IN_STATE[state](kms);
+    return { ...key, extra: store ? { store } : {} };
+  };
+  // Rows are told apart by their set-up's name.
+  return Object.defineProperty(setup, 'name', { value: state });
 }
-async function pendingDeletion(kms: TestKms): Promise<Ctx> {
-  const k = await key(kms);
-  await kms.call('ScheduleKeyDeletion', { KeyId: k.keyId, PendingWindowInDays: 7 });
-  return k;
-}
-const pendingImport = (kms: TestKms) => key(kms, { Origin: 'EXTERNAL' });
-async function unavailable(kms: TestKms): Promise<Ctx> {
-  const store = await connectedCloudHsmStore(kms);
-  const k = await key(kms, { Origin: 'AWS_CLOUDHSM', CustomKeyStoreId: store });
-  await kms.call('DisconnectCustomKeyStore', { CustomKeyStoreId: store });
-  return { ...k, extra: { store } };
-}
-/** A fresh replica is `Creating` in its Region. */
-async function creating(kms: TestKms): Promise<Ctx> {
-  const primary = await key(kms, { MultiRegion: true });
-  const { ReplicaKeyMetadata } = await kms.call('ReplicateKey', { KeyId: primary.keyId, ReplicaRegion: 'us-west-2' });
-  return { keyId: primary.keyId, arn: ReplicaKeyMetadata.Arn, caller: west, extra: {} };
-}
-/** The new primary is `Updating` right after UpdatePrimaryRegion. */
-async function updating(kms: TestKms): Promise<Ctx> {
-  const primary = await key(kms, { MultiRegion: true });
-  await kms.call('ReplicateKey', { KeyId: primary.keyId, ReplicaRegion: 'us-west-2' });
-  kms.clock.advance(1000);
-  await kms.call('UpdatePrimaryRegion', { KeyId: primary.keyId, PrimaryRegion: 'us-west-2' });
-  return { keyId: primary.keyId, arn: primary.arn.replace(`:${REGION}:`, ':us-west-2:'), caller: west, extra: {} };
-}
+const disabled = inState('Disabled');
+const pendingDeletion = inState('PendingDeletion');
+const pendingImport = inState('PendingImport');
+const unavailable = inState('Unavailable');
+const creating = inState('Creating');
+const updating = inState('Updating');
 async function withCiphertext(kms: TestKms): Promise<Ctx> {
   const k = await key(kms);
   const { CiphertextBlob } = await kms.call('Encrypt', { KeyId: k.keyId, Plaintext: b64('secret'), EncryptionContext: { purpose: 'test' } });

@@ -3,8 +3,9 @@
  * placed straight into the keyring (the import operations are tested on their own; here only what the
  * key-management side does with such material matters).
  */
+import type { Caller } from '../../../src-core/kms/context';
 import type { KeyMaterialRecord } from '../../../src-core/kms/state';
-import { ACCOUNT, REGION, type TestKms } from './harness';
+import { ACCOUNT, REGION, rootCaller, type TestKms } from './harness';
 
 export async function connectedCloudHsmStore(kms: TestKms): Promise<string> {
   const { CustomKeyStoreId: id } = await kms.call('CreateCustomKeyStore', {
@@ -40,3 +41,55 @@ export async function addImportedMaterial(kms: TestKms, keyId: string, material:
     });
   });
 }
+
+/** A key brought into a state through real calls: its ID, its ARN in its Region, that Region's caller, and its key store if any. */
+export interface KeyInState {
+  keyId: string;
+  arn: string;
+  caller: Caller;
+  store?: string;
+}
+
+const home = rootCaller();
+const west = rootCaller(ACCOUNT, 'us-west-2');
+
+async function created(kms: TestKms, body: Record<string, unknown> = {}): Promise<KeyInState> {
+  const { KeyMetadata } = await kms.call('CreateKey', body);
+  return { keyId: KeyMetadata.KeyId as string, arn: KeyMetadata.Arn as string, caller: home };
+}
+
+/** One set-up per key state of the key-state table (kms-api.md §1.11), in the table's column order. */
+export const KEY_IN_STATE = {
+  Enabled: (kms: TestKms) => created(kms),
+  Disabled: async (kms: TestKms) => {
+    const key = await created(kms);
+    await kms.call('DisableKey', { KeyId: key.keyId });
+    return key;
+  },
+  PendingDeletion: async (kms: TestKms) => {
+    const key = await created(kms);
+    await kms.call('ScheduleKeyDeletion', { KeyId: key.keyId, PendingWindowInDays: 7 });
+    return key;
+  },
+  PendingImport: (kms: TestKms) => created(kms, { Origin: 'EXTERNAL' }),
+  Unavailable: async (kms: TestKms): Promise<KeyInState> => {
+    const store = await connectedCloudHsmStore(kms);
+    const key = await created(kms, { Origin: 'AWS_CLOUDHSM', CustomKeyStoreId: store });
+    await kms.call('DisconnectCustomKeyStore', { CustomKeyStoreId: store });
+    return { ...key, store };
+  },
+  /** A fresh replica is `Creating` in its Region. */
+  Creating: async (kms: TestKms): Promise<KeyInState> => {
+    const key = await created(kms, { MultiRegion: true });
+    const { ReplicaKeyMetadata } = await kms.call('ReplicateKey', { KeyId: key.keyId, ReplicaRegion: 'us-west-2' });
+    return { keyId: key.keyId, arn: ReplicaKeyMetadata.Arn, caller: west };
+  },
+  /** The new primary is `Updating` right after UpdatePrimaryRegion (addressed there, so primary-only operations reach the state check). */
+  Updating: async (kms: TestKms): Promise<KeyInState> => {
+    const key = await created(kms, { MultiRegion: true });
+    await kms.call('ReplicateKey', { KeyId: key.keyId, ReplicaRegion: 'us-west-2' });
+    kms.clock.advance(1000);
+    await kms.call('UpdatePrimaryRegion', { KeyId: key.keyId, PrimaryRegion: 'us-west-2' });
+    return { keyId: key.keyId, arn: key.arn.replace(`:${REGION}:`, ':us-west-2:'), caller: west };
+  },
+} satisfies Record<string, (kms: TestKms) => Promise<KeyInState>>;

@@ -1,53 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Caller } from '../../../src-core/kms/context';
-import { connectedCloudHsmStore } from './key-fixtures';
-import { ACCOUNT, createTestKms, rootCaller, type TestKms } from './harness';
-
-/** A key brought into each state through real calls, with the caller of its Region. */
-type Setup = (kms: TestKms) => Promise<{ keyId: string; arn: string; caller: Caller }>;
-
-const home = rootCaller();
-const west = rootCaller(ACCOUNT, 'us-west-2');
-
-async function created(kms: TestKms, body: Record<string, unknown> = {}) {
-  const { KeyMetadata } = await kms.call('CreateKey', body);
-  return { keyId: KeyMetadata.KeyId as string, arn: KeyMetadata.Arn as string, caller: home };
-}
-
-const SETUPS: Record<string, Setup> = {
-  Enabled: (kms) => created(kms),
-  Disabled: async (kms) => {
-    const key = await created(kms);
-    await kms.call('DisableKey', { KeyId: key.keyId });
-    return key;
-  },
-  PendingDeletion: async (kms) => {
-    const key = await created(kms);
-    await kms.call('ScheduleKeyDeletion', { KeyId: key.keyId });
-    return key;
-  },
-  PendingImport: (kms) => created(kms, { Origin: 'EXTERNAL' }),
-  Unavailable: async (kms) => {
-    const store = await connectedCloudHsmStore(kms);
-    const key = await created(kms, { Origin: 'AWS_CLOUDHSM', CustomKeyStoreId: store });
-    await kms.call('DisconnectCustomKeyStore', { CustomKeyStoreId: store });
-    return key;
-  },
-  Creating: async (kms) => {
-    const key = await created(kms, { MultiRegion: true });
-    const { ReplicaKeyMetadata } = await kms.call('ReplicateKey', { KeyId: key.keyId, ReplicaRegion: 'us-west-2' });
-    return { keyId: key.keyId, arn: ReplicaKeyMetadata.Arn, caller: west };
-  },
-  Updating: async (kms) => {
-    const key = await created(kms, { MultiRegion: true });
-    await kms.call('ReplicateKey', { KeyId: key.keyId, ReplicaRegion: 'us-west-2' });
-    kms.clock.advance(1000);
-    await kms.call('UpdatePrimaryRegion', { KeyId: key.keyId, PrimaryRegion: 'us-west-2' });
-    // The new primary, so that operations allowed only on a primary reach the state check.
-    return { keyId: key.keyId, arn: key.arn.replace(':us-east-1:', ':us-west-2:'), caller: west };
-  },
-};
+import { KEY_IN_STATE } from './key-fixtures';
+import { createTestKms } from './harness';
 
 const ok = 'ok';
 const disabled = 'DisabledException: <arn> is disabled.';
@@ -59,8 +13,8 @@ const updating = 'KMSInvalidStateException: <arn> is updating.';
 const external = 'UnsupportedOperationException: <arn> origin is EXTERNAL which is not valid for this operation.';
 const customStore = 'UnsupportedOperationException: <arn> is in a custom key store, which does not support automatic key rotation.';
 
-const STATES = Object.keys(SETUPS);
-/** Expected outcome per state, in the order of SETUPS (kms-api.md §1.11). */
+const STATES = Object.keys(KEY_IN_STATE) as (keyof typeof KEY_IN_STATE)[];
+/** Expected outcome per state, in the order of KEY_IN_STATE (kms-api.md §1.11). */
 const MATRIX: [string, (keyId: string) => Record<string, unknown>, string[]][] = [
   ['DescribeKey', (k) => ({ KeyId: k }), [ok, ok, ok, ok, ok, ok, ok]],
   ['EnableKey', (k) => ({ KeyId: k }), [ok, ok, pendingDeletion, pendingImport, ok, creating, updating]],
@@ -82,7 +36,7 @@ test('key-management operations follow the key-state table through the service, 
     const actual: string[] = [];
     for (const state of STATES) {
       const kms = createTestKms();
-      const key = await SETUPS[state](kms);
+      const key = await KEY_IN_STATE[state](kms);
       assert.equal((await kms.call('DescribeKey', { KeyId: key.keyId }, key.caller)).KeyMetadata.KeyState, state);
       try {
         await kms.service.call(operation, body(key.keyId), key.caller);
