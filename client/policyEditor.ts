@@ -1,8 +1,8 @@
 /**
  * Editing a key policy: GetKeyPolicy into a `<key id>.kms-policy.json` file in the extension's storage
  * (a name the language server checks as a key policy), and every save of that file is a PutKeyPolicy.
- * Before it goes to KMS, a policy the language server says would lock everyone out (lockout-risk,
- * lockout-conditional) or that has errors needs a second, explicit yes.
+ * A policy that would lock everyone out, whether the language server says so (lockout-risk,
+ * lockout-conditional) or KMS refuses it for that, needs a second, explicit yes.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
@@ -49,11 +49,10 @@ export class PolicyEditor implements vscode.Disposable {
   };
 
   private async save(doc: vscode.TextDocument, target: OpenPolicy): Promise<void> {
-    const problems = vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source === DIAGNOSTIC_SOURCE);
-    const lockout = problems.find((d) => LOCKOUT_CODES.has(codeOf(d)));
-    const errors = problems.filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
+    // Diagnostics can lag the text by the server's debounce: they only add a warning here; KMS itself
+    // refuses malformed policies, with a message the user sees.
+    const lockout = vscode.languages.getDiagnostics(doc.uri).find((d) => d.source === DIAGNOSTIC_SOURCE && LOCKOUT_CODES.has(codeOf(d)));
     if (lockout && !(await confirmLockout(target, lockout.message))) return;
-    if (!lockout && errors.length && !(await confirm(target, `The policy of ${target.label} has ${errors.length} error(s).`, errors.map((e) => e.message).join('\n')))) return;
     const client = await target.connection.client();
     const put = (bypass: boolean) => client.send(new PutKeyPolicyCommand({ KeyId: target.keyId, PolicyName: 'default', Policy: doc.getText(), BypassPolicyLockoutSafetyCheck: bypass }));
     let bypass = lockout !== undefined;

@@ -24,13 +24,15 @@ describe('Key policy editor (code-server + Chromium)', { timeout: 15 * 60_000 },
     await wb?.close();
   });
 
-  /** Replaces the whole text of the focused editor (insertText skips auto-closing brackets) and saves. */
-  async function replaceAndSave(text: string): Promise<void> {
+  /** Replaces the whole text of the policy editor (insertText skips auto-closing brackets) and saves. */
+  async function replaceAndSave(text: string, marker: string): Promise<void> {
     const { page } = wb;
-    await page.locator('.editor-instance .monaco-editor.focused').waitFor();
+    const lines = page.locator('.editor-instance .monaco-editor .view-lines').filter({ visible: true }).first();
+    await lines.click(); // focus may have moved while the JSON support activated
     await page.keyboard.press('Control+A');
     await page.keyboard.press('Delete');
     await page.keyboard.insertText(text);
+    await lines.filter({ hasText: marker }).waitFor();
     await page.keyboard.press('Control+S');
   }
 
@@ -42,11 +44,11 @@ describe('Key policy editor (code-server + Chromium)', { timeout: 15 * 60_000 },
     await page.locator('.monaco-editor .view-lines', { hasText: 'arn:aws:iam::123456789012:root' }).filter({ visible: true }).waitFor();
     await wb.shot('policy-opened');
 
-    await replaceAndSave(policy('Account root administers the key', 'arn:aws:iam::123456789012:root'));
+    await replaceAndSave(policy('Account root administers the key', 'arn:aws:iam::123456789012:root'), 'Account root administers');
     await page.locator('.notifications-toasts', { hasText: 'Key policy of alias/e2e-policy updated' }).waitFor({ timeout: 30_000 });
     await wb.shot('policy-saved');
 
-    await replaceAndSave(policy('Someone else', 'arn:aws:iam::111122223333:root'));
+    await replaceAndSave(policy('Someone else', 'arn:aws:iam::111122223333:root'), '111122223333');
     const dialog = page.locator('.monaco-dialog-box');
     await dialog.waitFor({ timeout: 30_000 });
     await wb.shot('lockout-warning');
