@@ -3,7 +3,8 @@ import { parseArgs } from '../args';
 import { UsageError, type CliCommand, type CliIo } from '../command';
 import { decryptFile } from '../../files/file-crypto';
 import { decryptedName, decryptFolder } from '../../files/folder-crypto';
-import { absolute, CONNECTION_HELP, CONNECTION_OPTIONS, connectionFor, contextOf, isDirectory, progressLine, reportFile, reportFolder, singleOutput } from '../../files/file-commands';
+import { CONNECTION_HELP, CONNECTION_OPTIONS, contextOf } from '../../files/file-commands';
+import { runFileJob } from './file-job';
 
 const HELP = `Usage: kmsw decrypt-file IN [-o OUT] [--force] [--key ARN]... [--context k=v]...
 
@@ -33,28 +34,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     if (!arn.startsWith('arn:')) throw new UsageError(`--key takes a key ARN on decrypt, not "${arn}"`);
   }
   const requiredContext = contextOf(parsed);
-  const input = absolute(parsed.positionals[0], io);
-  const folder = await isDirectory(input);
-  const connection = await connectionFor(parsed, io);
-  const progress = progressLine(io, 'decrypting');
-  try {
-    const common = { kms: connection.kms, keyArns: keyArns.length ? keyArns : undefined, requiredContext, force: parsed.has('--force'), signal: io.signal, onProgress: progress.onProgress };
-    if (folder) {
-      const outputDir = parsed.value('-o');
-      const results = await decryptFolder(input, { ...common, outputDir: outputDir && absolute(outputDir, io), onFile: progress.onFile });
-      progress.done();
-      return reportFolder(io, 'decrypted', results);
-    }
-    const output = await singleOutput(input, parsed.value('-o'), io, decryptedName);
-    progress.onFile(input, 0, 1);
-    const result = await decryptFile(input, output, common);
-    progress.done();
-    reportFile(io, 'decrypted', result);
-    return 0;
-  } finally {
-    progress.done();
-    await connection.close();
-  }
+  return runFileJob(parsed, io, { verb: 'decrypted', options: { keyArns: keyArns.length ? keyArns : undefined, requiredContext }, defaultName: decryptedName, file: decryptFile, folder: decryptFolder });
 }
 
 export const decryptFileCommand: CliCommand = { name: 'decrypt-file', summary: 'Decrypt a file or folder (AWS Encryption SDK format)', help: HELP, run };

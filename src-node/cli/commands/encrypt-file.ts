@@ -5,7 +5,8 @@ import { DEFAULT_FRAME_LENGTH, DEFAULT_MAX_FRAME_LENGTH } from '../../../src-cor
 import { DEFAULT_SUITE, parseWritableSuite, WRITABLE_SUITES } from '../../../src-core/formats/suites';
 import { encryptFile } from '../../files/file-crypto';
 import { encryptedName, encryptFolder } from '../../files/folder-crypto';
-import { absolute, CONNECTION_HELP, CONNECTION_OPTIONS, connectionFor, contextOf, isDirectory, progressLine, reportFile, reportFolder, singleOutput } from '../../files/file-commands';
+import { CONNECTION_HELP, CONNECTION_OPTIONS, contextOf } from '../../files/file-commands';
+import { runFileJob } from './file-job';
 
 const HELP = `Usage: kmsw encrypt-file --key KEY [--context k=v]... [--frame-size N] [--suite NAME] [--force] IN [-o OUT]
 
@@ -41,28 +42,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     throw new UsageError(`--frame-size takes a whole number of bytes from 1 to ${DEFAULT_MAX_FRAME_LENGTH}, not "${frameText}"`);
   }
   const encryptionContext = contextOf(parsed);
-  const input = absolute(parsed.positionals[0], io);
-  const folder = await isDirectory(input);
-  const connection = await connectionFor(parsed, io);
-  const progress = progressLine(io, 'encrypting');
-  try {
-    const common = { kms: connection.kms, keyId, suite, frameLength, encryptionContext, force: parsed.has('--force'), signal: io.signal, onProgress: progress.onProgress };
-    if (folder) {
-      const outputDir = parsed.value('-o');
-      const results = await encryptFolder(input, { ...common, outputDir: outputDir && absolute(outputDir, io), onFile: progress.onFile });
-      progress.done();
-      return reportFolder(io, 'encrypted', results);
-    }
-    const output = await singleOutput(input, parsed.value('-o'), io, encryptedName);
-    progress.onFile(input, 0, 1);
-    const result = await encryptFile(input, output, common);
-    progress.done();
-    reportFile(io, 'encrypted', result);
-    return 0;
-  } finally {
-    progress.done();
-    await connection.close();
-  }
+  return runFileJob(parsed, io, { verb: 'encrypted', options: { keyId, suite, frameLength, encryptionContext }, defaultName: encryptedName, file: encryptFile, folder: encryptFolder });
 }
 
 export const encryptFileCommand: CliCommand = { name: 'encrypt-file', summary: 'Encrypt a file or folder (AWS Encryption SDK format)', help: HELP, run };
