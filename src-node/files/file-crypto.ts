@@ -102,10 +102,11 @@ async function runFileJob(input: string, output: string, options: FileJobOptions
 
 /**
  * The input file in IO_CHUNK pieces read into a few reused buffers, one read ahead of the consumer.
- * A stream would allocate a fresh buffer per read: 256 MiB of garbage per 256 MiB file, which the GC
- * only collects once tens of MB of it have piled up, and that pile is most of the job's peak memory.
- * The rotation is long enough for the message reader's views (see ByteReader) and for the writer,
- * which copies what it keeps. The buffers are zeroed at the end: they held plaintext on encrypt.
+ * A stream would allocate a fresh buffer per read: 256 MiB of external garbage per 256 MiB file, half
+ * of what drives the job's GCs (the other half is the cipher's output, which node:crypto always
+ * allocates). The rotation is long enough for the message reader's views (see ByteReader); the
+ * encrypter copies the partial frame it keeps. The buffers are zeroed at the end: they held plaintext
+ * on encrypt.
  */
 async function* recycledChunks(path: string): AsyncGenerator<Buffer> {
   const file = await open(path, 'r');
