@@ -13,6 +13,7 @@ import { createCsr, exportPublicKey, signFile, verifyFile } from './asymmetric';
 import { addAwsConnection, copyServeCommand } from './connections';
 import { createKey } from './createKey';
 import { decryptFiles, encryptFiles } from './files';
+import { importMaterial } from './importMaterial';
 import {
   cancelDeletion, copyArn, copyKeyId, disableKey, disableRotation, enableKey, enableRotation, replicateKey, rotateNow, scheduleDeletion,
   updateDescription,
@@ -50,6 +51,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   updateDescription: { title: 'Update Key Description', factory: updateDescription },
   scheduleDeletion: { title: 'Schedule Key Deletion', factory: scheduleDeletion },
   cancelDeletion: { title: 'Cancel Key Deletion', factory: cancelDeletion },
+  importMaterial: { title: 'Import Key Material', factory: importMaterial },
   replicateKey: { title: 'Replicate Key', factory: replicateKey },
   copyArn: { title: 'Copy Key ARN', factory: copyArn },
   copyKeyId: { title: 'Copy Key ID', factory: copyKeyId },
