@@ -1,15 +1,22 @@
 /**
  * Bring your own key in a real VS Code: an EXTERNAL symmetric key made with the guided flow waits in
  * PendingImport; the Import Key Material wizard, started from its context menu, wraps a 32-byte file
- * from the workspace and imports it, and the key becomes Enabled.
+ * from the workspace and imports it, and the key becomes Enabled; then the same material is wrapped by
+ * openssl with the saved wrapping key and re-imported from files, expiring on a date.
  */
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { wrapWithOpenssl } from '../unit/kms/import-support';
 import { answerInput, chooseMenuItem, openKeyringView, openWorkbench, pickItem, treeRow, type Workbench } from './workbench';
+
+/** The dialog writes its starting folder into the input once listed: typing before that is overwritten. */
+async function dialogLoaded(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.querySelector<HTMLInputElement>('.quick-input-widget input')?.value.endsWith('/'));
+}
 
 /**
  * Answers code-server's file dialog, a quick input listing one folder: typing the path lists the file's
@@ -18,15 +25,32 @@ import { answerInput, chooseMenuItem, openKeyringView, openWorkbench, pickItem, 
 async function chooseFile(page: Page, path: string, title: RegExp): Promise<void> {
   const dialogTitle = page.locator('.quick-input-widget .quick-input-title', { hasText: title });
   await dialogTitle.waitFor();
-  await page.locator('.quick-input-widget input').fill(path);
+  await dialogLoaded(page);
   const name = path.split('/').pop() ?? path;
-  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: name }).waitFor();
+  const picked = page.locator('.quick-input-list .monaco-list-row.focused', { hasText: name });
+  // The dialog may list its folder again and reset the input once more: type the path until the file is picked.
+  for (let attempt = 0; attempt < 10 && !(await picked.isVisible()); attempt++) {
+    await page.locator('.quick-input-widget input').fill(path);
+    await picked.waitFor({ timeout: 3_000 }).catch(() => undefined);
+  }
+  await picked.waitFor();
   await page.keyboard.press('Enter');
+  await dialogTitle.waitFor({ state: 'hidden' });
+}
+
+/** Answers code-server's folder dialog: the folder's path, then its accept button. */
+async function chooseFolder(page: Page, path: string, title: RegExp, button: string): Promise<void> {
+  const dialogTitle = page.locator('.quick-input-widget .quick-input-title', { hasText: title });
+  await dialogTitle.waitFor();
+  await dialogLoaded(page);
+  await page.locator('.quick-input-widget input').fill(`${path}/`);
+  await page.locator('.quick-input-widget .monaco-button', { hasText: button }).click();
   await dialogTitle.waitFor({ state: 'hidden' });
 }
 
 describe('Import key material (code-server + Chromium)', { timeout: 15 * 60_000 }, () => {
   let wb: Workbench;
+  const material = randomBytes(32);
   before(async () => {
     wb = await openWorkbench('import');
   });
@@ -57,7 +81,7 @@ describe('Import key material (code-server + Chromium)', { timeout: 15 * 60_000 
   it('imports a 32-byte material file from the context menu and the key becomes Enabled', async () => {
     const { page } = wb;
     const materialFile = join(wb.workspace, 'byok-material.bin');
-    writeFileSync(materialFile, randomBytes(32));
+    writeFileSync(materialFile, material);
     await treeRow(page, 'alias/e2e-byok').click({ button: 'right' });
     await wb.shot('context-menu');
     await chooseMenuItem(page, 'Import Key Material…');
@@ -72,5 +96,32 @@ describe('Import key material (code-server + Chromium)', { timeout: 15 * 60_000 
     await row.waitFor({ timeout: 30_000 });
     await wb.shot('imported-enabled');
     assert.match((await row.textContent()) ?? '', /Enabled · SYMMETRIC_DEFAULT/);
+  });
+
+  it('saves the wrapping key and token, and re-imports material wrapped by openssl, expiring on a date', async () => {
+    const { page } = wb;
+    await treeRow(page, 'alias/e2e-byok').click({ button: 'right' });
+    await chooseMenuItem(page, 'Import Key Material…');
+    await pickItem(page, 'Save wrapping public key and import token to files');
+    await pickItem(page, 'RSA_2048');
+    await pickItem(page, 'RSA_AES_KEY_WRAP_SHA_256');
+    await chooseFolder(page, wb.workspace, /folder for the wrapping public key and import token/, 'Save here');
+    await page.locator('.notifications-toasts', { hasText: 'Import wrapped material from files' }).waitFor({ timeout: 30_000 });
+    await wb.shot('parameters-saved');
+    const saved = (suffix: string) => join(wb.workspace, readdirSync(wb.workspace).find((name) => name.endsWith(suffix)) ?? assert.fail(`no *${suffix} saved`));
+    const wrapped = join(wb.workspace, 'byok-material.wrapped');
+    writeFileSync(wrapped, wrapWithOpenssl(readFileSync(saved('-wrapping-key.der')), 'RSA_AES_KEY_WRAP_SHA_256', material));
+
+    await treeRow(page, 'alias/e2e-byok').click({ button: 'right' });
+    await chooseMenuItem(page, 'Import Key Material…');
+    await pickItem(page, 'Import wrapped material from files');
+    await chooseFile(page, wrapped, /the encrypted \(wrapped\) key material/);
+    await chooseFile(page, saved('-import-token.bin'), /the import token/);
+    await pickItem(page, 'Key material expires on a date');
+    const validTo = new Date(Date.now() + 30 * 24 * 3600 * 1000).toISOString().slice(0, 10);
+    await answerInput(page, validTo, /expiration date of the material/);
+    await page.locator('.notifications-toasts', { hasText: `it is now Enabled, until ${validTo}` }).waitFor({ timeout: 30_000 });
+    await wb.shot('reimported-expiring');
+    assert.match((await treeRow(page, 'alias/e2e-byok').textContent()) ?? '', /Enabled · SYMMETRIC_DEFAULT/);
   });
 });
