@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { constants, createCipheriv, createPublicKey, publicEncrypt, randomBytes } from 'node:crypto';
 import {
   DescribeKeyCommand, GetParametersForImportCommand, ImportKeyMaterialCommand, type AlgorithmSpec, type ExpirationModelType,
-  type KMSClient, type WrappingKeySpec,
+  type ImportKeyMaterialCommandInput, type KMSClient, type WrappingKeySpec,
 } from '@aws-sdk/client-kms';
 import type { Ctx } from '../ctx';
 import { required, UserError } from '../errors';
@@ -135,9 +135,27 @@ async function saveParameters(k: PickedKey, p: Parameters): Promise<void> {
   );
 }
 
+/** What to do after the import-specific refusals, which the shared error handling does not know. */
+const IMPORT_NEXT_STEPS: Record<string, string> = {
+  ExpiredImportTokenException: 'Import tokens last 24 hours: run Import Key Material again for a new wrapping key and token.',
+  InvalidImportTokenException: 'Use the import token saved with the wrapping public key, for this same key.',
+  InvalidCiphertextException: 'The material was not wrapped with this token\'s wrapping public key and algorithm: wrap it again with them.',
+  IncorrectKeyMaterialException: 'A key takes only the material imported into it first: import that same material.',
+};
+
+async function sendImport(c: KMSClient, input: ImportKeyMaterialCommandInput): Promise<void> {
+  try {
+    await c.send(new ImportKeyMaterialCommand(input));
+  } catch (error) {
+    const next = error instanceof Error ? IMPORT_NEXT_STEPS[error.name] : undefined;
+    if (next) throw new UserError(`${error instanceof Error ? `${error.name}: ${error.message}` : ''} ${next}`);
+    throw error;
+  }
+}
+
 async function importAndReport(ctx: Ctx, c: KMSClient, k: PickedKey, token: Uint8Array, encrypted: Uint8Array): Promise<void> {
   const expiration = await pickExpiration(k);
-  await c.send(new ImportKeyMaterialCommand({ KeyId: k.keyId, ImportToken: token, EncryptedKeyMaterial: encrypted, ...expiration }));
+  await sendImport(c, { KeyId: k.keyId, ImportToken: token, EncryptedKeyMaterial: encrypted, ...expiration });
   log.info(`${TITLE}: ${k.keyId} in ${k.connection.id} (${expiration.ExpirationModel})`);
   ctx.refresh(k.connection);
   const state = (await c.send(new DescribeKeyCommand({ KeyId: k.keyId }))).KeyMetadata?.KeyState ?? 'unknown';
@@ -166,9 +184,10 @@ export const importMaterial = (ctx: Ctx) => async (node?: Node) => {
   let encrypted: Buffer;
   try {
     encrypted = wrapKeyMaterial(parameters.publicKey, parameters.algorithm, material);
-  } catch {
-    // node:crypto's message can quote sizes only; still, say it plainly and keep the bytes out of it.
-    throw new UserError(`The material in ${file.path.split('/').pop()} could not be wrapped with ${parameters.algorithm}: it is too long for RSA-OAEP; choose RSA_AES_KEY_WRAP_SHA_256.`);
+  } catch (error) {
+    // RSA-OAEP alone takes at most a few hundred bytes: an RSA private key needs the AES key wrap.
+    if (!parameters.algorithm.startsWith('RSAES_OAEP')) throw error;
+    throw new UserError(`The material in ${file.path.split('/').pop()} is too long to wrap with ${parameters.algorithm}: choose RSA_AES_KEY_WRAP_SHA_256.`);
   } finally {
     material.fill(0);
   }

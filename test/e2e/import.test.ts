@@ -124,4 +124,22 @@ describe('Import key material (code-server + Chromium)', { timeout: 15 * 60_000 
     await wb.shot('reimported-expiring');
     assert.match((await treeRow(page, 'alias/e2e-byok').textContent()) ?? '', /Enabled · SYMMETRIC_DEFAULT/);
   });
+
+  it('refuses different material for the key with the reason and the next step', async () => {
+    const { page } = wb;
+    const otherFile = join(wb.workspace, 'other-material.bin');
+    writeFileSync(otherFile, randomBytes(32));
+    await treeRow(page, 'alias/e2e-byok').click({ button: 'right' });
+    await chooseMenuItem(page, 'Import Key Material…');
+    await pickItem(page, 'Import from a file');
+    await pickItem(page, 'RSA_4096');
+    await pickItem(page, 'RSAES_OAEP_SHA_256');
+    await chooseFile(page, otherFile, /the key material for alias\/e2e-byok/);
+    await pickItem(page, 'Key material does not expire');
+    const toast = page.locator('.notifications-toasts', { hasText: 'IncorrectKeyMaterialException' });
+    await toast.waitFor({ timeout: 30_000 });
+    await wb.shot('different-material-refused');
+    assert.match((await toast.textContent()) ?? '', /import that same material/);
+    assert.match((await treeRow(page, 'alias/e2e-byok').textContent()) ?? '', /Enabled · SYMMETRIC_DEFAULT/);
+  });
 });
