@@ -2,24 +2,47 @@
 // Bundles the extension, the language server and the kmsw CLI with esbuild.
 // Usage: node scripts/build.mjs [--production] [--watch]
 import { existsSync, chmodSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const resolvePackage = createRequire(join(root, 'package.json')).resolve;
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
+/**
+ * Large packages the extension imports only with `await import()` when first needed. CJS bundles do not
+ * code-split, so inlined they would still be parsed on every activation (V8 compiles the whole file):
+ * in the production build (what the .vsix ships) each gets its own bundle in dist/vendor/, which
+ * extension.js requires by relative path on first use. The development build keeps one file, the
+ * layout the e2e harness copies into code-server (scripts/e2e/code-server.mjs, installFromSource).
+ */
+const lazyPackages = production ? ['vscode-languageclient/node', 'node-forge'] : [];
+const vendorFile = (pkg) => `vendor/${pkg.replace(/\//g, '-')}.js`;
+
+/** Rewrites an import of a lazy package into a require of its own bundle beside extension.js. */
+const lazyPackagesPlugin = {
+  name: 'lazy-packages',
+  setup(build) {
+    const filter = new RegExp(`^(${lazyPackages.join('|')})$`); // names hold no regex metacharacters
+    build.onResolve({ filter }, (args) => ({ path: `./${vendorFile(args.path)}`, external: true }));
+  },
+};
+
 /** Each bundle is built only when its entry exists: other parts of the project land independently. */
 const bundles = [
-  { entry: 'client/extension.ts', out: 'dist/extension.js', external: ['vscode'] },
+  // `import()` of a lazy package becomes require(): the same loading path as every other module.
+  { entry: 'client/extension.ts', out: 'dist/extension.js', external: ['vscode'], plugins: [lazyPackagesPlugin], supported: { 'dynamic-import': false } },
+  ...lazyPackages.map((pkg) => ({ entry: resolvePackage(pkg), out: `dist/${vendorFile(pkg)}`, external: ['vscode'] })),
   { entry: 'server/server.ts', out: 'dist/server.js', external: [] },
   { entry: 'src-node/cli/main.ts', out: 'dist/kmsw.js', external: [], banner: '#!/usr/bin/env node', executable: true },
 ];
 
 function options(bundle) {
   return {
-    entryPoints: [join(root, bundle.entry)],
+    entryPoints: [resolve(root, bundle.entry)], // vendor entries are absolute paths into node_modules
     outfile: join(root, bundle.out),
     bundle: true,
     platform: 'node',
@@ -35,10 +58,12 @@ function options(bundle) {
     legalComments: production ? 'none' : 'inline',
     logLevel: 'warning',
     metafile: true,
+    plugins: bundle.plugins ?? [],
+    supported: bundle.supported,
   };
 }
 
-const present = bundles.filter((b) => existsSync(join(root, b.entry)));
+const present = bundles.filter((b) => existsSync(resolve(root, b.entry)));
 for (const b of bundles) if (!present.includes(b)) console.log(`skip ${b.out}: ${b.entry} not present`);
 
 if (watch) {

@@ -1,0 +1,112 @@
+/**
+ * Extension activation: the time to load the production bundle dist/extension.js and run `activate()`,
+ * each sample in a fresh Node process with a stand-in `vscode` module, as the extension host does it
+ * on a cold start. The reference, measured in the same run and the same way: loading a bare bundle of
+ * @aws-sdk/client-kms alone (the cost any extension that talks to KMS pays), and the ratio.
+ * Builds the production bundles first (`node scripts/build.mjs --production`, as `npm run package`),
+ * and the development ones again at the end.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as esbuild from 'esbuild';
+
+const ROUNDS = 15;
+const ROOT = join(import.meta.dirname, '..');
+const EXTENSION = join(ROOT, 'dist', 'extension.js');
+
+/** A `vscode` whose every namespace, class and function exists and returns more of the same. */
+const VSCODE_STUB = `
+const any = { get: (t, p) => (p === 'then' ? undefined : p in t ? t[p] : (t[p] = new Proxy(function () {}, any))),
+  apply: () => new Proxy({}, any), construct: () => new Proxy({}, any) };
+const names = ${JSON.stringify(['CancellationError', 'ConfigurationTarget', 'Diagnostic', 'Disposable', 'EventEmitter', 'MarkdownString', 'ProgressLocation', 'QuickPickItemKind', 'Range', 'StatusBarAlignment', 'ThemeIcon', 'TreeItem', 'TreeItemCollapsibleState', 'Uri', 'ViewColumn', 'commands', 'env', 'languages', 'window', 'workspace'])};
+module.exports = Object.fromEntries(names.map((n) => [n, new Proxy(function () {}, any)]));
+// Settings read as the defaults package.json declares.
+const declared = [require(process.env.ROOT + '/package.json').contributes.configuration].flat();
+const defaults = Object.assign({}, ...declared.map((c) => Object.fromEntries(Object.entries(c.properties).map(([k, v]) => [k, v.default]))));
+module.exports.workspace.getConfiguration = (section) => ({
+  get: (key, fallback) => defaults[section ? section + '.' + key : key] ?? fallback,
+  has: () => false, inspect: () => undefined, update: async () => {},
+});
+`;
+
+/** Runs in the child: loads the bundle, then (for the extension) activates it; prints both times. */
+const PROBE = `
+const Module = require('node:module');
+const resolve = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {
+  return request === 'vscode' ? process.env.VSCODE_STUB : resolve.call(this, request, ...rest);
+};
+const started = performance.now();
+const loaded = require(process.env.BUNDLE);
+const load = performance.now() - started;
+const memento = { get: () => undefined, update: async () => {}, keys: () => [] };
+const context = { subscriptions: [], workspaceState: memento, globalState: memento,
+  secrets: { get: async () => undefined, store: async () => {}, delete: async () => {}, onDidChange: () => ({ dispose() {} }) },
+  globalStorageUri: { fsPath: process.env.STORAGE }, extensionPath: process.env.ROOT, asAbsolutePath: (p) => p };
+const activating = typeof loaded.activate === 'function' ? loaded.activate(context) : undefined;
+Promise.resolve(activating).then(() => {
+  console.log(JSON.stringify({ load, activate: performance.now() - started - load }));
+  process.exit(0);
+});
+`;
+
+interface Sample {
+  load: number;
+  activate: number;
+}
+
+function sample(bundle: string, dir: string): Sample {
+  const env = { ...process.env, BUNDLE: bundle, VSCODE_STUB: join(dir, 'vscode.cjs'), STORAGE: join(dir, 'storage'), ROOT };
+  const r = spawnSync(process.execPath, ['-e', PROBE], { env, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`loading ${bundle} failed: ${r.stderr.slice(-2000)}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as Sample;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const ms = (x: number): string => `${x.toFixed(1).padStart(6)} ms`;
+const kib = (file: string): string => `${(statSync(file).size / 1024).toFixed(0)} KiB`;
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'kmsw-activation-'));
+  try {
+    const build = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--production'], { cwd: ROOT, stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('production build failed');
+    writeFileSync(join(dir, 'vscode.cjs'), VSCODE_STUB);
+    const reference = join(dir, 'client-kms.js');
+    await esbuild.build({
+      stdin: { contents: "module.exports = require('@aws-sdk/client-kms');", resolveDir: ROOT },
+      outfile: reference, bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true,
+      mainFields: ['module', 'main'], legalComments: 'none', logLevel: 'warning',
+    });
+
+    const ext: Sample[] = [];
+    const ref: Sample[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      // Interleaved, so that other load on the machine falls on both alike.
+      ext.push(sample(EXTENSION, dir));
+      ref.push(sample(reference, dir));
+    }
+    const load = median(ext.map((s) => s.load));
+    const activate = median(ext.map((s) => s.activate));
+    const total = median(ext.map((s) => s.load + s.activate));
+    const refLoad = median(ref.map((s) => s.load));
+    console.log(`median of ${ROUNDS} fresh processes each`);
+    console.log(`dist/extension.js (${kib(EXTENSION)})  load ${ms(load)}  activate ${ms(activate)}  load+activate ${ms(total)}`);
+    console.log(`reference: bare @aws-sdk/client-kms bundle (${kib(reference)})  load ${ms(refLoad)}`);
+    console.log(`ratio load+activate / reference load: ${(total / refLoad).toFixed(2)}x`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    // Leave dist/ as `npm run build` makes it: the single-file layout the e2e harness copies.
+    spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, stdio: 'ignore' });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
