@@ -15,11 +15,10 @@ const watch = process.argv.includes('--watch');
 /**
  * Large packages the extension imports only with `await import()` when first needed. CJS bundles do not
  * code-split, so inlined they would still be parsed on every activation (V8 compiles the whole file):
- * in the production build (what the .vsix ships) each gets its own bundle in dist/vendor/, which
- * extension.js requires by relative path on first use. The development build keeps one file, the
- * layout the e2e harness copies into code-server (scripts/e2e/code-server.mjs, installFromSource).
+ * each gets its own bundle in dist/vendor/, which extension.js requires by relative path on first use.
+ * Development and production builds share this layout, so the e2e suite tests what the .vsix ships.
  */
-const lazyPackages = production ? ['vscode-languageclient/node', 'node-forge'] : [];
+const lazyPackages = ['vscode-languageclient/node', 'node-forge'];
 const vendorFile = (pkg) => `vendor/${pkg.replace(/\//g, '-')}.js`;
 
 /** Rewrites an import of a lazy package into a require of its own bundle beside extension.js. */
