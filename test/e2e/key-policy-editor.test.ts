@@ -39,7 +39,7 @@ describe('Key policy editor (code-server + Chromium)', { timeout: 15 * 60_000 },
   it('saves an edited policy to the key and asks before saving one that locks everyone out', async () => {
     const { page } = wb;
     await treeRow(page, 'alias/e2e-policy').click({ button: 'right' });
-    await chooseMenuItem(page, 'Edit Key Policy');
+    await chooseMenuItem(page, 'Edit Key Policy', 'alias/e2e-policy');
     await page.locator('.tabs-container .tab.active', { hasText: '.kms-policy.json' }).waitFor();
     await page.locator('.monaco-editor .view-lines', { hasText: 'arn:aws:iam::123456789012:root' }).filter({ visible: true }).waitFor();
     await wb.shot('policy-opened');

@@ -33,13 +33,13 @@ describe('Keyring view (code-server + Chromium)', { timeout: 15 * 60_000 }, () =
   it('shows the key details and disables the key from its context menu', async () => {
     const { page } = wb;
     await treeRow(page, 'alias/e2e-app').click({ button: 'right' });
-    await chooseMenuItem(page, 'Show Key Details');
+    await chooseMenuItem(page, 'Show Key Details', 'alias/e2e-app');
     await page.locator('.tabs-container .tab.active', { hasText: '.json' }).waitFor();
     await page.locator('.monaco-editor .view-lines', { hasText: '"KeySpec": "SYMMETRIC_DEFAULT"' }).filter({ visible: true }).waitFor();
     await wb.shot('key-details');
 
     await treeRow(page, 'alias/e2e-app').click({ button: 'right' });
-    await chooseMenuItem(page, 'Disable Key');
+    await chooseMenuItem(page, 'Disable Key', 'alias/e2e-app');
     await treeRow(page, /alias\/e2e-app\s*Disabled/).waitFor();
     await wb.shot('key-disabled');
     assert.match((await treeRow(page, 'alias/e2e-app').textContent()) ?? '', /Disabled · SYMMETRIC_DEFAULT/);

@@ -57,7 +57,7 @@ describe('Signing keys (code-server + Chromium)', { timeout: 15 * 60_000 }, () =
   it('creates a certificate signing request that openssl verifies', async () => {
     const { page } = wb;
     await treeRow(page, 'alias/e2e-signer').click({ button: 'right' });
-    await chooseMenuItem(page, 'Create Certificate Signing Request…');
+    await chooseMenuItem(page, 'Create Certificate Signing Request…', 'alias/e2e-signer');
     await answerInput(page, 'CN=app.example.com,O=Example', /CSR signed by/);
     const pem = page.locator('.monaco-editor .view-lines', { hasText: 'BEGIN CERTIFICATE REQUEST' }).filter({ visible: true });
     await pem.waitFor({ timeout: 30_000 });

@@ -147,7 +147,7 @@ export async function createSymmetricKey(wb: Workbench, alias: string): Promise<
 }
 
 /** Picks `label` in a context menu that is open (editor or Explorer). */
-export async function chooseMenuItem(page: Page, label: string): Promise<void> {
+export async function chooseMenuItem(page: Page, label: string, forKey?: string): Promise<void> {
   // Menus closed earlier stay in the DOM, hidden: only the visible one counts.
   // A mouse-up right after the menu opens can be ignored (it guards against the opening right-click's
   // release), so focus the item by pointing at it and confirm with the keyboard, as a user may.
@@ -155,6 +155,11 @@ export async function chooseMenuItem(page: Page, label: string): Promise<void> {
   await item.hover();
   await page.keyboard.press('Enter');
   await item.waitFor({ state: 'hidden' });
+  if (forKey === undefined) return;
+  // When the tree redraws the row under the open menu (a refresh after the previous step), VS Code runs
+  // the command without its row and the command asks which key: answer it as a user would.
+  const keyPicker = page.locator('.quick-input-widget input[placeholder="Pick a key"]').filter({ visible: true });
+  if (await keyPicker.waitFor({ timeout: 1500 }).then(() => true, () => false)) await pickItem(page, forKey);
 }
 
 /** Opens a workspace file through Quick Open. */
