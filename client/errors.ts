@@ -59,7 +59,7 @@ export function isCancellation(error: unknown): boolean {
 
 export async function showError(context: string, error: unknown): Promise<void> {
   if (isCancellation(error)) {
-    log.debug(`${context}: cancelled`);
+    log.info(`${context}: cancelled`);
     return;
   }
   if (error instanceof UserError) log.warn(`${context}: ${error.message}`);

@@ -7,7 +7,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chooseMenuItem, createSymmetricKey, editorText, openFile, openWorkbench, pickItem, selectLine, type Workbench } from './workbench';
+import { chooseMenuItem, createSymmetricKey, editorText, openFile, openWorkbench, pickItem, selectLine, type Workbench, toast } from './workbench';
 
 const SECRET = 'DATABASE_PASSWORD=correct-horse-battery-staple';
 
@@ -68,7 +68,7 @@ describe('Encrypt and decrypt (code-server + Chromium)', { timeout: 15 * 60_000 
     await replace.waitFor();
     await wb.shot('overwrite-question');
     await replace.click();
-    await page.locator('.notifications-toasts', { hasText: 'Decrypted notes.txt.encrypted' }).waitFor({ timeout: 30_000 });
+    await toast(wb, 'Decrypted notes.txt.encrypted');
     assert.equal(readFileSync(plain, 'utf8'), original);
 
     await explorerRow('notes.txt.encrypted').click({ button: 'right' });

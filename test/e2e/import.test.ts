@@ -11,7 +11,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { wrapWithOpenssl } from '../unit/kms/import-support';
-import { answerInput, chooseMenuItem, openKeyringView, openWorkbench, pickItem, treeRow, type Workbench } from './workbench';
+import { answerInput, chooseMenuItem, openKeyringView, openWorkbench, pickItem, treeRow, type Workbench, toast } from './workbench';
 
 /** The dialog writes its starting folder into the input once listed: typing before that is overwritten. */
 /** Opens the wizard from the key's context menu. */
@@ -96,7 +96,7 @@ describe('Import key material (code-server + Chromium)', { timeout: 15 * 60_000 
     await wb.shot('material-file-dialog');
     await chooseFile(page, materialFile, /the key material for alias\/e2e-byok \(32 raw bytes\)/);
     await pickItem(page, 'Key material does not expire');
-    await page.locator('.notifications-toasts', { hasText: 'it is now Enabled' }).waitFor({ timeout: 30_000 });
+    await toast(wb, 'it is now Enabled');
     const row = treeRow(page, /alias\/e2e-byok\s*Enabled/);
     await row.waitFor({ timeout: 30_000 });
     await wb.shot('imported-enabled');
@@ -110,7 +110,7 @@ describe('Import key material (code-server + Chromium)', { timeout: 15 * 60_000 
     await pickItem(page, 'RSA_2048');
     await pickItem(page, 'RSA_AES_KEY_WRAP_SHA_256');
     await chooseFolder(page, wb.workspace, /folder for the wrapping public key and import token/, 'Save here');
-    await page.locator('.notifications-toasts', { hasText: 'Import wrapped material from files' }).waitFor({ timeout: 30_000 });
+    await toast(wb, 'Import wrapped material from files');
     await wb.shot('parameters-saved');
     const saved = (suffix: string) => join(wb.workspace, readdirSync(wb.workspace).find((name) => name.endsWith(suffix)) ?? assert.fail(`no *${suffix} saved`));
     const wrapped = join(wb.workspace, 'byok-material.wrapped');
@@ -123,7 +123,7 @@ describe('Import key material (code-server + Chromium)', { timeout: 15 * 60_000 
     await pickItem(page, 'Key material expires on a date');
     const validTo = new Date(Date.now() + 30 * 24 * 3600 * 1000).toISOString().slice(0, 10);
     await answerInput(page, validTo, /expiration date of the material/);
-    await page.locator('.notifications-toasts', { hasText: `it is now Enabled, until ${validTo}` }).waitFor({ timeout: 30_000 });
+    await toast(wb, `it is now Enabled, until ${validTo}`);
     await wb.shot('reimported-expiring');
     assert.match((await treeRow(page, 'alias/e2e-byok').textContent()) ?? '', /Enabled · SYMMETRIC_DEFAULT/);
   });
@@ -138,10 +138,9 @@ describe('Import key material (code-server + Chromium)', { timeout: 15 * 60_000 
     await pickItem(page, 'RSAES_OAEP_SHA_256');
     await chooseFile(page, otherFile, /the key material for alias\/e2e-byok/);
     await pickItem(page, 'Key material does not expire');
-    const toast = page.locator('.notifications-toasts', { hasText: 'IncorrectKeyMaterialException' });
-    await toast.waitFor({ timeout: 30_000 });
+    const refusal = await toast(wb, 'IncorrectKeyMaterialException');
     await wb.shot('different-material-refused');
-    assert.match((await toast.textContent()) ?? '', /import that same material/);
+    assert.match((await refusal.textContent()) ?? '', /import that same material/);
     assert.match((await treeRow(page, 'alias/e2e-byok').textContent()) ?? '', /Enabled · SYMMETRIC_DEFAULT/);
   });
 });

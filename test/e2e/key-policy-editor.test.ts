@@ -4,7 +4,7 @@
  */
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { chooseMenuItem, createSymmetricKey, openWorkbench, treeRow, type Workbench } from './workbench';
+import { chooseMenuItem, createSymmetricKey, openWorkbench, treeRow, type Workbench, toast } from './workbench';
 
 const policy = (sid: string, principal: string) => JSON.stringify({
   Version: '2012-10-17',
@@ -45,7 +45,7 @@ describe('Key policy editor (code-server + Chromium)', { timeout: 15 * 60_000 },
     await wb.shot('policy-opened');
 
     await replaceAndSave(policy('Account root administers the key', 'arn:aws:iam::123456789012:root'), 'Account root administers');
-    await page.locator('.notifications-toasts', { hasText: 'Key policy of alias/e2e-policy updated' }).waitFor({ timeout: 30_000 });
+    await toast(wb, 'Key policy of alias/e2e-policy updated');
     await wb.shot('policy-saved');
 
     await replaceAndSave(policy('Someone else', 'arn:aws:iam::111122223333:root'), '111122223333');
@@ -54,6 +54,6 @@ describe('Key policy editor (code-server + Chromium)', { timeout: 15 * 60_000 },
     await wb.shot('lockout-warning');
     assert.match((await dialog.textContent()) ?? '', /lock everyone out/);
     await dialog.locator('.monaco-button', { hasText: 'Cancel' }).click();
-    await page.locator('.notifications-toasts', { hasText: 'was not changed' }).waitFor();
+    await toast(wb, 'was not changed');
   });
 });

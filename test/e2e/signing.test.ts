@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { answerInput, chooseMenuItem, openFile, openKeyringView, openWorkbench, pickItem, runCommand, treeRow, type Workbench } from './workbench';
+import { answerInput, chooseMenuItem, openFile, openKeyringView, openWorkbench, pickItem, runCommand, treeRow, type Workbench, toast } from './workbench';
 
 describe('Signing keys (code-server + Chromium)', { timeout: 15 * 60_000 }, () => {
   let wb: Workbench;
@@ -38,19 +38,19 @@ describe('Signing keys (code-server + Chromium)', { timeout: 15 * 60_000 }, () =
     await runCommand(page, 'KMS: Sign Current File with Key…');
     await pickItem(page, 'alias/e2e-signer');
     await pickItem(page, 'RSASSA_PSS_SHA_256');
-    await page.locator('.notifications-toasts', { hasText: 'Signed with alias/e2e-signer' }).waitFor({ timeout: 30_000 });
+    await toast(wb, 'Signed with alias/e2e-signer');
     assert.ok(existsSync(join(wb.workspace, 'notes.txt.sig')));
     await runCommand(page, 'KMS: Verify Signature of Current File…');
     await pickItem(page, 'alias/e2e-signer');
     await pickItem(page, 'RSASSA_PSS_SHA_256');
-    await page.locator('.notifications-toasts', { hasText: 'is valid for alias/e2e-signer' }).waitFor({ timeout: 30_000 });
+    await toast(wb, 'is valid for alias/e2e-signer');
     await wb.shot('signature-valid');
 
     appendFileSync(join(wb.workspace, 'notes.txt'), 'one more line\n');
     await runCommand(page, 'KMS: Verify Signature of Current File…');
     await pickItem(page, 'alias/e2e-signer');
     await pickItem(page, 'RSASSA_PSS_SHA_256');
-    await page.locator('.notifications-toasts', { hasText: 'does NOT match' }).waitFor({ timeout: 30_000 });
+    await toast(wb, 'does NOT match');
     await wb.shot('signature-invalid');
   });
 

@@ -4,7 +4,7 @@
  * driven by Debian's Chromium through playwright-core. Every step is screenshotted into
  * test-results/e2e/<suite>/ so a failure can be looked at afterwards.
  */
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
@@ -19,6 +19,8 @@ export interface Workbench {
   workspace: string;
   /** The local keyring folder of this run. */
   dataDir: string;
+  /** code-server's user-data folder of this run (its logs/ hold the extension's log). */
+  userDataDir: string;
   /** Saves `<n>-<name>.png` into this suite's results folder. */
   shot(name: string): Promise<void>;
   close(): Promise<void>;
@@ -72,6 +74,7 @@ export async function openWorkbench(suite: string): Promise<Workbench> {
       page,
       workspace,
       dataDir,
+      userDataDir: server.userDataDir,
       shot: async (name) => {
         step += 1;
         await page.screenshot({ path: join(shots, `${String(step).padStart(2, '0')}-${name}.png`) });
@@ -189,4 +192,49 @@ export async function selectLine(page: Page, line: number): Promise<void> {
 /** The visible text of the active editor. */
 export async function editorText(page: Page): Promise<string> {
   return (await page.locator('.editor-instance .monaco-editor .view-lines').filter({ visible: true }).first().textContent()) ?? '';
+}
+
+/**
+ * Waits for a notification toast that contains `text`. When none comes, the error says what the
+ * window showed instead (toasts, dialog, quick input) and the end of the extension's log, so a failure
+ * in CI can be understood from its output alone.
+ */
+export async function toast(wb: Workbench, text: string, timeout = 30_000): Promise<Locator> {
+  const found = wb.page.locator('.notifications-toasts', { hasText: text });
+  try {
+    await found.waitFor({ timeout });
+    return found;
+  } catch (error) {
+    throw new Error(`no notification with "${text}" within ${timeout} ms.\n${await describeScreen(wb)}`, { cause: error });
+  }
+}
+
+async function describeScreen(wb: Workbench): Promise<string> {
+  const visibleText = async (selector: string) =>
+    (await wb.page.locator(selector).filter({ visible: true }).allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim()).filter(Boolean);
+  const lines = [
+    `toasts: ${JSON.stringify(await visibleText('.notifications-toasts .notification-toast'))}`,
+    `dialog: ${JSON.stringify(await visibleText('.monaco-dialog-box'))}`,
+    `quick input: ${JSON.stringify(await visibleText('.quick-input-widget'))}`,
+    `extension log (end):\n${extensionLogTail(wb.userDataDir)}`,
+  ];
+  return lines.join('\n');
+}
+
+/** The last lines of every "KMS Workbench" log VS Code wrote for this run. */
+function extensionLogTail(userDataDir: string, lines = 40): string {
+  const logs: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.includes('KMS Workbench') && entry.name.endsWith('.log')) logs.push(path);
+    }
+  };
+  try {
+    walk(join(userDataDir, 'logs'));
+  } catch {
+    return '(no logs folder)';
+  }
+  return logs.map((path) => readFileSync(path, 'utf8').trimEnd().split('\n').slice(-lines).join('\n')).join('\n') || '(no KMS Workbench log)';
 }
