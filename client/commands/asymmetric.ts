@@ -1,14 +1,13 @@
 /**
  * What an asymmetric key does for files: export its public key as PEM, sign the current file and verify
  * a signature of it (signatures are base64 in `<file>.sig`), and a certificate signing request signed
- * by the key in KMS. node-forge builds the CSR; only its signature comes from KMS Sign, so the private
- * key never leaves KMS.
+ * by the key in KMS (built by ../certificateRequest).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { createHash, createPublicKey } from 'node:crypto';
 import * as vscode from 'vscode';
-import type forge from 'node-forge';
 import { GetPublicKeyCommand, SignCommand, VerifyCommand, type SigningAlgorithmSpec } from '@aws-sdk/client-kms';
+import { buildCsr, csrSigningAlgorithm, csrUnsupportedReason, parseSubject } from '../certificateRequest';
 import type { Ctx } from '../ctx';
 import { required, UserError } from '../errors';
 import { keyFromArgs, type PickedKey } from '../keyPicker';
@@ -72,38 +71,23 @@ export const verifyFile = (ctx: Ctx) => async (node?: Node) => {
   else void vscode.window.showWarningMessage(`The signature of ${vscode.workspace.asRelativePath(file)} does NOT match ${key.label}: the file or the signature changed, or another key signed it.`);
 };
 
-/** Present in node-forge, missing from its type definitions. */
-type ForgeWithRequestInfo = { pki: { getCertificationRequestInfo(csr: forge.pki.CertificateSigningRequest): forge.asn1.Asn1 } };
-
-/** node-forge encodes RSA public keys only, so CSRs are for RSA signing keys (PKCS#1 v1.5, SHA-256). */
+/** A CSR signed in KMS by an RSA or ECC signing key; other keys get the reason they cannot. */
 export const createCsr = (ctx: Ctx) => async (node?: Node) => {
   const key = await keyFromArgs(ctx, node, 'sign', 'Create Certificate Signing Request');
-  if (!key.metadata.KeySpec?.startsWith('RSA_') || !key.metadata.SigningAlgorithms?.includes('RSASSA_PKCS1_V1_5_SHA_256')) {
-    throw new UserError('Certificate signing requests need an RSA signing key (RSASSA_PKCS1_V1_5_SHA_256).');
-  }
+  const unsupported = csrUnsupportedReason(key.metadata);
+  if (unsupported) throw new UserError(`${key.label} cannot sign a certificate signing request: ${unsupported}`);
   const subject = required(await vscode.window.showInputBox({
     title: `CSR signed by ${key.label}`, prompt: 'Subject, e.g. CN=app.example.com,O=Example', value: 'CN=example.com',
     validateInput: (v) => (parseSubject(v) ? undefined : 'Comma-separated NAME=value pairs, e.g. CN=app.example.com,O=Example.'),
   }));
-  const { default: forge } = await import('node-forge'); // loaded on first use: it is large and rarely needed
-  const csr = forge.pki.createCertificationRequest();
-  csr.publicKey = forge.pki.publicKeyFromPem(await publicKeyPem(key));
-  csr.setSubject(parseSubject(subject) ?? []);
-  // What forge would sign, signed by KMS instead of a local private key.
-  const info = Buffer.from(forge.asn1.toDer((forge as unknown as ForgeWithRequestInfo).pki.getCertificationRequestInfo(csr)).getBytes(), 'binary');
-  const out = await (await key.connection.client()).send(new SignCommand({ KeyId: key.keyId, SigningAlgorithm: 'RSASSA_PKCS1_V1_5_SHA_256', MessageType: 'RAW', Message: info }));
-  const signed = csr as forge.pki.CertificateSigningRequest & { signatureOid: string; signature: string; siginfo: { algorithmOid: string } };
-  signed.signatureOid = forge.pki.oids.sha256WithRSAEncryption;
-  signed.siginfo = { algorithmOid: forge.pki.oids.sha256WithRSAEncryption };
-  signed.signature = Buffer.from(out.Signature ?? new Uint8Array()).toString('binary');
-  const pem = forge.pki.certificationRequestToPem(signed);
+  const client = await key.connection.client();
+  const publicKey = (await client.send(new GetPublicKeyCommand({ KeyId: key.keyId }))).PublicKey;
+  if (!publicKey) throw new UserError(`${key.label} has no public key: only asymmetric keys have one.`);
+  const pem = await buildCsr({
+    key: key.metadata, publicKey, subject: parseSubject(subject) ?? [],
+    sign: async (message, algorithm) => (await client.send(new SignCommand({ KeyId: key.keyId, SigningAlgorithm: algorithm, MessageType: 'RAW', Message: message }))).Signature ?? new Uint8Array(),
+  });
   const document = await vscode.workspace.openTextDocument({ content: pem, language: 'plaintext' });
   await vscode.window.showTextDocument(document);
-  log.info(`CSR for ${subject} signed by ${key.keyId}`);
+  log.info(`CSR for ${subject} signed by ${key.keyId} (${csrSigningAlgorithm(key.metadata)})`);
 };
-
-function parseSubject(text: string): forge.pki.CertificateField[] | undefined {
-  const parts = text.split(',').map((p) => p.trim()).filter(Boolean);
-  const fields = parts.map((p) => /^([A-Za-z]+)=(.+)$/.exec(p)).map((m) => (m ? { shortName: m[1], value: m[2].trim() } : undefined));
-  return fields.length && fields.every((f) => f) ? (fields as forge.pki.CertificateField[]) : undefined;
-}
