@@ -75,11 +75,14 @@ function profileOf(key: CsrKey): CsrProfile {
   return PROFILES[key.KeySpec ?? ''];
 }
 
-/** `CN=app.example.com,O=Example` as forge subject fields; undefined when it is not NAME=value pairs. */
+/** The attribute short names node-forge knows; any other would fail only when the request is built. */
+export const SUBJECT_NAMES = ['CN', 'O', 'OU', 'L', 'ST', 'C', 'E'];
+
+/** `CN=app.example.com,O=Example` as forge subject fields; undefined when it is not NAME=value pairs of SUBJECT_NAMES. */
 export function parseSubject(text: string): forge.pki.CertificateField[] | undefined {
   const parts = text.split(',').map((p) => p.trim()).filter(Boolean);
-  const fields = parts.map((p) => /^([A-Za-z]+)=(.+)$/.exec(p)).map((m) => (m ? { shortName: m[1], value: m[2].trim() } : undefined));
-  return fields.length && fields.every((f) => f) ? (fields as forge.pki.CertificateField[]) : undefined;
+  const fields = parts.map((p) => /^([A-Za-z]+)=(.+)$/.exec(p)).map((m) => (m ? { shortName: m[1].toUpperCase(), value: m[2].trim() } : undefined));
+  return fields.length && fields.every((f) => f && SUBJECT_NAMES.includes(f.shortName)) ? (fields as forge.pki.CertificateField[]) : undefined;
 }
 
 /** Present in node-forge, missing from its type definitions. */
@@ -104,9 +107,9 @@ export async function buildCsr(request: CsrRequest): Promise<string> {
   const extras = forge as unknown as ForgeExtras;
   const { UNIVERSAL, CONTEXT_SPECIFIC } = asn1.Class;
   const { SEQUENCE, INTEGER, OID, NULL, BITSTRING } = asn1.Type;
-  // setSubject fills in the OIDs and value types exactly as for forge's own requests.
+  // setSubject fills in the OIDs and value types exactly as for forge's own requests (on copies: it mutates them).
   const named = forge.pki.createCertificationRequest();
-  named.setSubject(request.subject);
+  named.setSubject(request.subject.map((field) => ({ ...field })));
   const info = asn1.create(UNIVERSAL, SEQUENCE, true, [
     asn1.create(UNIVERSAL, INTEGER, false, asn1.integerToDer(0).getBytes()),
     extras.pki.distinguishedNameToAsn1(named.subject),

@@ -7,7 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { createHash, createPublicKey } from 'node:crypto';
 import * as vscode from 'vscode';
 import { GetPublicKeyCommand, SignCommand, VerifyCommand, type SigningAlgorithmSpec } from '@aws-sdk/client-kms';
-import { buildCsr, csrSigningAlgorithm, csrUnsupportedReason, parseSubject } from '../certificateRequest';
+import { buildCsr, csrSigningAlgorithm, csrUnsupportedReason, parseSubject, SUBJECT_NAMES } from '../certificateRequest';
 import type { Ctx } from '../ctx';
 import { required, UserError } from '../errors';
 import { keyFromArgs, type PickedKey } from '../keyPicker';
@@ -78,7 +78,7 @@ export const createCsr = (ctx: Ctx) => async (node?: Node) => {
   if (unsupported) throw new UserError(`${key.label} cannot sign a certificate signing request: ${unsupported}`);
   const subject = required(await vscode.window.showInputBox({
     title: `CSR signed by ${key.label}`, prompt: 'Subject, e.g. CN=app.example.com,O=Example', value: 'CN=example.com',
-    validateInput: (v) => (parseSubject(v) ? undefined : 'Comma-separated NAME=value pairs, e.g. CN=app.example.com,O=Example.'),
+    validateInput: (v) => (parseSubject(v) ? undefined : `Comma-separated NAME=value pairs, NAME one of ${SUBJECT_NAMES.join(', ')}, e.g. CN=app.example.com,O=Example.`),
   }));
   const client = await key.connection.client();
   const publicKey = (await client.send(new GetPublicKeyCommand({ KeyId: key.keyId }))).PublicKey;

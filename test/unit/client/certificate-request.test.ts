@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import forge from 'node-forge';
 import { CreateKeyCommand, GetPublicKeyCommand, SignCommand, type KeySpec, type KeyUsageType, type KMSClient } from '@aws-sdk/client-kms';
-import { buildCsr, CsrError, csrSigningAlgorithm, csrUnsupportedReason, parseSubject, type CsrSigner } from '../../../client/certificateRequest';
+import { buildCsr, CsrError, csrSigningAlgorithm, csrUnsupportedReason, parseSubject, SUBJECT_NAMES, type CsrSigner } from '../../../client/certificateRequest';
 import { openLocalKms, type LocalKms } from '../../../src-node/host';
 import { createLocalKmsClient } from '../../../src-node/local-client';
 
@@ -91,19 +91,20 @@ describe('certificate signing requests signed in KMS', () => {
 
   it('RSA: the same bytes as node-forge\'s own request, which forge verifies', async () => {
     const key = await signingKey('RSA_2048');
-    const subject = parseSubject('CN=app.example.com,OU=Platform,O=Example,L=Berlin,ST=Berlin,C=DE,E=ops@example.com')!;
+    const subject = parseSubject(SUBJECT_NAMES.map((name) => `${name}=${name === 'C' ? 'DE' : name === 'E' ? 'ops@example.com' : `v-${name}`}`).join(','))!;
     let signed: Uint8Array | undefined;
     const pem = await buildCsr({ key: key.metadata, publicKey: key.publicKey, subject, sign: async (message, alg) => { signed = message; return key.sign(message, alg); } });
 
     const own = forge.pki.createCertificationRequest();
     own.publicKey = forge.pki.publicKeyFromAsn1(forge.asn1.fromDer(Buffer.from(key.publicKey).toString('binary')));
-    own.setSubject(parseSubject('CN=app.example.com,OU=Platform,O=Example,L=Berlin,ST=Berlin,C=DE,E=ops@example.com')!);
+    own.setSubject(structuredClone(subject));
     const ownInfo = (forge.pki as unknown as { getCertificationRequestInfo(c: unknown): forge.asn1.Asn1 }).getCertificationRequestInfo(own);
     assert.equal(Buffer.from(signed!).toString('hex'), Buffer.from(forge.asn1.toDer(ownInfo).getBytes(), 'binary').toString('hex'));
 
     const parsed = forge.pki.certificationRequestFromPem(pem);
     assert.equal(parsed.verify(), true);
-    assert.equal(parsed.subject.getField('CN').value, 'app.example.com');
+    assert.equal(parsed.subject.getField('CN').value, 'v-CN');
+    assert.equal(parsed.subject.getField('ST').value, 'v-ST');
     assert.equal(parsed.subject.getField('E').value, 'ops@example.com');
     assert.equal(parsed.signatureOid, forge.pki.oids.sha256WithRSAEncryption);
   });
@@ -146,5 +147,8 @@ describe('certificate signing requests signed in KMS', () => {
     assert.equal(parseSubject(''), undefined);
     assert.equal(parseSubject('app.example.com'), undefined);
     assert.equal(parseSubject('CN=a,,=b'), undefined);
+    // Names forge cannot map to an OID are refused here, not when the request is built.
+    assert.equal(parseSubject('CN=app.example.com,DC=example'), undefined);
+    assert.deepEqual(parseSubject('cn=app.example.com,ou=Platform'), [{ shortName: 'CN', value: 'app.example.com' }, { shortName: 'OU', value: 'Platform' }]);
   });
 });
