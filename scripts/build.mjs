@@ -18,8 +18,8 @@ const watch = process.argv.includes('--watch');
  * each gets its own bundle in dist/vendor/, which extension.js requires by relative path on first use.
  * Development and production builds share this layout, so the e2e suite tests what the .vsix ships.
  */
-const lazyPackages = ['vscode-languageclient/node', 'node-forge'];
-const vendorFile = (pkg) => `vendor/${pkg.replace(/\//g, '-')}.js`;
+const lazyPackages = ['vscode-languageclient/node', 'node-forge', '@aws-sdk/client-cloudtrail'];
+const vendorFile = (pkg) => `vendor/${pkg.replace(/^@/, '').replace(/\//g, '-')}.js`;
 
 /** Rewrites an import of a lazy package into a require of its own bundle beside extension.js. */
 const lazyPackagesPlugin = {

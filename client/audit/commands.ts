@@ -1,31 +1,36 @@
 /**
- * The audit commands: open the panel over the active connection's local log, and export that log (what
- * the panel's filter selects when it is open, the whole log otherwise) as CloudTrail JSON or CSV.
+ * The audit commands: open the panel over the active connection's events (the local log, or an AWS
+ * account's CloudTrail), and export them (what the panel's filter selects when it is open, all of them
+ * otherwise) as CloudTrail JSON or CSV.
  */
 import * as vscode from 'vscode';
-import type { KmsConnection } from '../connections/connection';
+import { AwsConnection, type KmsConnection } from '../connections/connection';
 import type { Ctx } from '../ctx';
 import { describeError, required, UserError } from '../errors';
 import { log } from '../log';
 import type { ExportFormat } from './messages';
 import { AUDIT_VIEW_TYPE, AuditPanel, exportAuditEvents, type AuditTarget } from './panel';
+import { CloudTrailSource } from './cloudTrailSource';
 import { AuditLogSource } from './source';
 
 /**
- * The log to show: the given (or active) connection's when it keeps one, else the local keyring's.
- * `auditLogPath` is the folder the file audit sink writes its log in (the keyring folder).
- * AWS connections keep no log here: their calls are in CloudTrail, which would need
- * @aws-sdk/client-cloudtrail (LookupEvents), not a dependency of this extension.
+ * The events to show for the given (or active) connection: its own log when it keeps one
+ * (`auditLogPath`, the keyring folder the file audit sink writes in); its account's CloudTrail when its
+ * KMS calls reach AWS, with the credentials, Region and profile its KMS client uses; else the local
+ * keyring's log. A custom endpoint (`kmsw serve`, LocalStack) serves KMS only: AWS's CloudTrail has no
+ * record of its calls, and sending the connection's credentials there would only fail or mislead.
  */
 export function auditTarget(ctx: Ctx, connection?: KmsConnection): AuditTarget {
   const wanted = connection ?? ctx.connections.active();
-  if (wanted?.auditLogPath) return { connection: wanted, logDir: wanted.auditLogPath };
+  if (wanted?.auditLogPath) return { connection: wanted, source: new AuditLogSource(wanted.auditLogPath) };
+  if (wanted instanceof AwsConnection && wanted.reachesAws) return { connection: wanted, source: new CloudTrailSource({ config: wanted.sdkConfig() }) };
+  const why = wanted instanceof AwsConnection ? `${wanted.label} sends its KMS calls to ${wanted.endpoint}, not to AWS, so AWS CloudTrail has no record of them` : undefined;
   const local = ctx.connections.all().find((c) => c.auditLogPath);
   if (!local?.auditLogPath) {
-    throw new UserError('The audit log is kept by the local keyring, which is turned off. Enable it with the setting kmsWorkbench.local.enabled.');
+    throw new UserError(`${why ? `${why}. ` : ''}The audit log is kept by the local keyring, which is turned off. Enable it with the setting kmsWorkbench.local.enabled.`);
   }
-  const notice = wanted ? `Showing the ${local.label} log: ${wanted.label} is an AWS connection, whose calls are recorded by CloudTrail, not here.` : undefined;
-  return { connection: local, logDir: local.auditLogPath, ...(notice ? { notice } : {}) };
+  const notice = why ? `Showing the ${local.label} log: ${why}.` : undefined;
+  return { connection: local, source: new AuditLogSource(local.auditLogPath), ...(notice ? { notice } : {}) };
 }
 
 /** From the palette, or from a tree node's menu (the node's connection is shown then). */
@@ -45,7 +50,7 @@ export const exportAudit = (ctx: Ctx) => async (format?: unknown): Promise<void>
 };
 
 async function wholeLog(ctx: Ctx) {
-  const snapshot = await new AuditLogSource(auditTarget(ctx).logDir).load();
+  const snapshot = await auditTarget(ctx).source.load();
   if (snapshot.error !== undefined) throw snapshot.error;
   return snapshot.events;
 }

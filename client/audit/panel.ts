@@ -1,7 +1,8 @@
 /**
- * The audit panel: one webview over the local keyring's audit log. The extension keeps the events and
- * the filter; the webview renders one page at a time. While the panel is visible it polls the log's
- * size and re-reads it when another call was recorded, so the table and the cost follow live use.
+ * The audit panel: one webview over an audit source, the local keyring's log or an AWS account's
+ * CloudTrail. The extension keeps the events and the filter; the webview renders one page at a time.
+ * While the panel is visible it polls the source and re-reads it when another call was recorded, so the
+ * table and the cost follow live use.
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
@@ -14,7 +15,7 @@ import { log } from '../log';
 import { listCostKeys, withDeletionWindows, type CostKeys } from './costKeys';
 import { auditPageHtml } from './html';
 import { parseWebviewMessage, type ExportFormat, type PanelMessage, type WebviewMessage } from './messages';
-import { AuditLogSource } from './source';
+import type { AuditSource } from './source';
 import { buildAuditView, chainStatus, costView, EMPTY_FILTER, eventDetails, selectEvents, type ChainStatus, type PanelFilter } from './view';
 
 export const AUDIT_VIEW_TYPE = 'kmsWorkbench.audit';
@@ -30,20 +31,24 @@ const CHEAP_VERIFY_MS = 100;
 const VERIFY_EVERY_MS = 60_000;
 
 export interface AuditTarget {
+  /** Whose keys the cost estimate lists. */
   connection: KmsConnection;
-  /** The folder the file audit sink keeps the log in (`connection.auditLogPath`). */
-  logDir: string;
+  source: AuditSource;
   /** Shown above the table, e.g. why this log and not the active AWS connection's. */
   notice?: string;
 }
+
+/** Two targets with the same key read the same events. */
+const targetKey = (t: AuditTarget) => `${t.connection.id} · ${t.source.location}`;
 
 export class AuditPanel implements vscode.Disposable {
   private static current: AuditPanel | undefined;
 
   private readonly disposables: vscode.Disposable[] = [];
-  private source: AuditLogSource;
+  private source: AuditSource;
   private events: CloudTrailEvent[] = [];
   private loadError: string | undefined;
+  private loadNotice: string | undefined;
   private chain: ChainStatus | undefined;
   private badEntry: string | undefined;
   private costKeys: Promise<CostKeys> | undefined;
@@ -87,7 +92,7 @@ export class AuditPanel implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     private target: AuditTarget,
   ) {
-    this.source = new AuditLogSource(target.logDir);
+    this.source = target.source;
     panel.webview.html = this.html();
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
@@ -106,10 +111,10 @@ export class AuditPanel implements vscode.Disposable {
   }
 
   private retarget(target: AuditTarget): void {
-    const sameLog = target.logDir === this.target.logDir;
+    const sameLog = targetKey(target) === targetKey(this.target);
     this.target = target;
     if (sameLog) return;
-    this.source = new AuditLogSource(target.logDir);
+    this.source = target.source;
     this.costKeys = undefined;
     void this.reload(true);
   }
@@ -169,6 +174,7 @@ export class AuditPanel implements vscode.Disposable {
     const snapshot = await this.source.load();
     this.events = snapshot.events;
     this.loadError = snapshot.error === undefined ? undefined : describeError(snapshot.error);
+    this.loadNotice = snapshot.notice;
     this.postView();
     if (verify || !this.chain || this.lastVerifyMs < CHEAP_VERIFY_MS || started - this.verifiedAt >= VERIFY_EVERY_MS) {
       const verifyStarted = Date.now();
@@ -186,8 +192,9 @@ export class AuditPanel implements vscode.Disposable {
   private postView(): void {
     const view = buildAuditView(this.events, this.filter, this.page);
     this.page = view.page;
-    const message: PanelMessage = { type: 'view', source: `${this.target.connection.label} · ${this.target.logDir}`, view };
-    if (this.target.notice) message.notice = this.target.notice;
+    const message: PanelMessage = { type: 'view', source: `${this.target.connection.label} · ${this.source.location}`, view };
+    const notice = [this.target.notice, this.loadNotice].filter(Boolean).join(' ');
+    if (notice) message.notice = notice;
     if (this.loadError) message.error = this.loadError;
     this.post(message);
   }
@@ -228,7 +235,7 @@ export class AuditPanel implements vscode.Disposable {
     try {
       if (await this.source.changed()) await this.reload();
     } catch (error) {
-      log.debug(`audit panel: polling ${this.target.logDir}: ${describeError(error)}`);
+      log.debug(`audit panel: polling ${this.source.location}: ${describeError(error)}`);
     }
     if (this.timer === timer) this.schedulePoll();
   }

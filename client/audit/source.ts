@@ -1,7 +1,8 @@
 /**
- * The audit log the panel shows: the local keyring's CloudTrail-format log, read through the store's
- * file audit sink. `changed()` compares the log's size and modification time, so a visible panel can
- * poll cheaply and re-read only when something was appended (by this window, another one or `kmsw serve`).
+ * Where the panel's events come from (`AuditSource`), and the local keyring's CloudTrail-format log,
+ * read through the store's file audit sink (`AuditLogSource`). Its `changed()` compares the log's size
+ * and modification time, so a visible panel can poll cheaply and re-read only when something was
+ * appended (by this window, another one or `kmsw serve`).
  */
 import { stat } from 'node:fs/promises';
 import type { ChainVerdict } from '../../src-core/audit/chain';
@@ -9,17 +10,37 @@ import type { CloudTrailEvent } from '../../src-core/audit/event';
 import { openFileAuditSink, type FileAuditSink } from '../../src-node/audit/file-audit-sink';
 
 export interface LogSnapshot {
+  /** Oldest first, as a log is written. */
   events: CloudTrailEvent[];
   /** Set when the log could not be read as a whole (a damaged line): the chain status says where. */
   error?: unknown;
+  /** What the user should know about what was read, e.g. that only the newest events were fetched. */
+  notice?: string;
 }
 
-export class AuditLogSource {
+/** A hash chain's verdict, or why the source has no chain to verify. */
+export type ChainCheck = (ChainVerdict & { entry?: unknown }) | { unchained: string };
+
+/** What the audit panel reads events from: the local log or AWS CloudTrail, alike to the panel. */
+export interface AuditSource {
+  /** Shown beside the connection's name, e.g. the log's folder. */
+  readonly location: string;
+  load(): Promise<LogSnapshot>;
+  verify(): Promise<ChainCheck>;
+  /** Whether a `load()` now would read something new; cheap, as a visible panel polls it. */
+  changed(): Promise<boolean>;
+}
+
+export class AuditLogSource implements AuditSource {
   private sink: Promise<FileAuditSink> | undefined;
   private seen = '';
 
   /** `dir` is the folder holding the log (a local connection's `auditLogPath`). */
   constructor(readonly dir: string) {}
+
+  get location(): string {
+    return this.dir;
+  }
 
   private open(): Promise<FileAuditSink> {
     this.sink ??= openFileAuditSink({ dir: this.dir }).catch((error: unknown) => {

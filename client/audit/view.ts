@@ -3,10 +3,10 @@
  * log becomes one page of table rows (newest first) with the choices each filter offers, and the chain
  * verdict and cost estimate become display text. The webview only renders what this module produces.
  */
-import type { ChainVerdict } from '../../src-core/audit/chain';
 import type { CostEstimate, CostFigures } from '../../src-core/audit/cost';
 import type { CloudTrailEvent } from '../../src-core/audit/event';
 import { filterEvents, keyIdOfArn, keyReferences, type AuditFilter } from '../../src-core/audit/query';
+import type { ChainCheck } from './source';
 
 /** Rows rendered at once: large logs are paged so the webview's DOM stays small. */
 export const PAGE_SIZE = 200;
@@ -163,12 +163,15 @@ export function eventDetails(events: readonly CloudTrailEvent[], id: string): st
 export interface ChainStatus {
   ok: boolean;
   text: string;
+  /** The source keeps no chain (CloudTrail): `text` says so, and there is no verdict to show. */
+  unchained?: true;
   /** The first entry that breaks the chain, pretty-printed, when there is one to show. */
   badEntry?: string;
 }
 
 /** `checkedAt` (epoch ms) is shown because a large log is re-verified only now and then, not on every call. */
-export function chainStatus(verdict: ChainVerdict & { entry?: unknown }, checkedAt: number): ChainStatus {
+export function chainStatus(verdict: ChainCheck, checkedAt: number): ChainStatus {
+  if ('unchained' in verdict) return { ok: true, text: verdict.unchained, unchained: true };
   const at = `${new Date(checkedAt).toISOString().slice(11, 19)} UTC`;
   if (verdict.ok) return { ok: true, text: `Chain verified at ${at}: ${plural(verdict.count, 'entry', 'entries')} intact.` };
   const status: ChainStatus = { ok: false, text: `Chain broken at entry ${verdict.index + 1} (checked at ${at}): ${verdict.reason}.` };

@@ -40,13 +40,34 @@ export class AwsConnection implements KmsConnection {
     this.region = setting.region;
   }
 
+  /** Where KMS calls go instead of the default AWS endpoint: `kmsw serve`, LocalStack, a VPC endpoint. */
+  get endpoint(): string | undefined {
+    return this.setting.endpoint || undefined;
+  }
+
+  /**
+   * Whether KMS calls reach AWS itself, so the account's CloudTrail records them: no endpoint, or an
+   * AWS one (FIPS, VPC interface endpoint). `kmsw serve` and LocalStack keep no CloudTrail of AWS's.
+   */
+  get reachesAws(): boolean {
+    if (!this.endpoint) return true;
+    try {
+      return /(^|\.)(amazonaws\.com(\.cn)?|api\.aws)$/.test(new URL(this.endpoint).hostname);
+    } catch {
+      return false; // not a URL: the KMS client fails on it too, with its own message
+    }
+  }
+
+  /**
+   * What every AWS SDK client of this connection shares (KMS, and CloudTrail for the audit panel):
+   * Region, profile (the credential chain resolves it) and retries. Not the endpoint: it serves KMS only.
+   */
+  sdkConfig(): { region: string; profile?: string; maxAttempts: number } {
+    return { region: this.setting.region, ...(this.setting.profile ? { profile: this.setting.profile } : {}), maxAttempts: 3 };
+  }
+
   async client(): Promise<KMSClient> {
-    this.kms ??= new KMSClient({
-      region: this.setting.region,
-      ...(this.setting.profile ? { profile: this.setting.profile } : {}),
-      ...(this.setting.endpoint ? { endpoint: this.setting.endpoint } : {}),
-      maxAttempts: 3,
-    });
+    this.kms ??= new KMSClient({ ...this.sdkConfig(), ...(this.endpoint ? { endpoint: this.endpoint } : {}) });
     return this.kms;
   }
 

@@ -202,7 +202,8 @@
     const el = $('chain-status');
     el.textContent = status.text;
     el.classList.toggle('broken', !status.ok);
-    el.classList.toggle('ok', status.ok);
+    // A source without a chain (CloudTrail) gets no verdict mark: nothing was verified.
+    el.classList.toggle('ok', status.ok && !status.unchained);
     $('chain-show').hidden = !status.badEntry;
   }
 

@@ -159,6 +159,18 @@ describe('audit webview', () => {
     assert.equal(await page.locator('#cost-by-key tbody tr').count(), 0);
   });
 
+  it('shows CloudTrail events with the source\'s notice and no chain verdict, only why there is none', async () => {
+    await post({ type: 'view', source: 'dev@eu-west-1 · AWS CloudTrail · eu-west-1 · last 7 days', notice: 'KMS calls of the last 7 days from the CloudTrail event history.', view: buildAuditView(log, {}, 0) });
+    assert.equal(await page.textContent('#source'), 'dev@eu-west-1 · AWS CloudTrail · eu-west-1 · last 7 days');
+    assert.equal(await page.textContent('#notice'), 'KMS calls of the last 7 days from the CloudTrail event history.');
+    await post({ type: 'chain', status: chainStatus({ ok: true, count: 3 }, Date.UTC(2026, 0, 1, 12)) });
+    assert.equal(await page.getAttribute('#chain-status', 'class'), 'ok');
+    await post({ type: 'chain', status: chainStatus({ unchained: 'Events from AWS CloudTrail: chain verification applies to the local log only.' }, Date.UTC(2026, 0, 1, 12)) });
+    assert.equal(await page.textContent('#chain-status'), 'Events from AWS CloudTrail: chain verification applies to the local log only.');
+    assert.equal(await page.getAttribute('#chain-status', 'class'), '', 'neither verified nor broken');
+    assert.equal(await page.isVisible('#chain-show'), false);
+  });
+
   it('ran without a single CSP violation or script error', () => {
     assert.deepEqual(pageProblems, []);
   });
