@@ -24,6 +24,7 @@ export const NOT_CHAINED = 'Events from AWS CloudTrail: chain verification appli
 const NEXT_STEPS: Record<string, string> = {
   AccessDeniedException: 'Reading the CloudTrail event history needs the IAM permission cloudtrail:LookupEvents: ask for it for this profile, or use another profile.',
   ThrottlingException: 'CloudTrail answers LookupEvents twice a second per account and Region: wait a few seconds and press Refresh.',
+  TimeoutError: 'CloudTrail did not answer: check the network or a proxy, then press Refresh.',
 };
 
 /** A failure to read CloudTrail; `name` is the AWS exception name when CloudTrail or the SDK gave one. */
@@ -120,7 +121,9 @@ export class CloudTrailSource implements AuditSource {
 /** Keeps the AWS exception name and message, says it was CloudTrail, and adds CloudTrail's next step. */
 function asCloudTrailError(error: unknown): unknown {
   if (!(error instanceof Error) || error instanceof CloudTrailError) return error;
-  return new CloudTrailError(error.name, `CloudTrail LookupEvents failed: ${error.message}`, NEXT_STEPS[error.name], { cause: error });
+  const unreachable = /ENOTFOUND|ECONNREFUSED|ETIMEDOUT/.test(error.message);
+  const next = NEXT_STEPS[error.name] ?? (unreachable ? NEXT_STEPS.TimeoutError : undefined);
+  return new CloudTrailError(error.name, `CloudTrail LookupEvents failed: ${error.message}`, next, { cause: error });
 }
 
 /**

@@ -14,6 +14,7 @@ import { buildAuditView, chainStatus, selectEvents } from '../../../client/audit
 import { describeError } from '../../../client/describeError';
 import { AwsConnection } from '../../../client/connections/connection';
 import { ACCOUNT, arnOf, auditEvent, KEY_A, KEY_B } from '../audit/events';
+import { freePort } from '../../../scripts/e2e/code-server.mjs';
 
 /** What this SDK sends (the Smithy service name); botocore sends it prefixed with com.amazonaws.cloudtrail.v20131101. */
 const TARGET = 'CloudTrail_20131101.LookupEvents';
@@ -190,6 +191,18 @@ describe('audit panel: CloudTrail source', () => {
     answer = () => ({ status: 400, body: { __type: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' } });
     assert.equal(describeError((await source().load()).error),
       'UnrecognizedClientException: CloudTrail LookupEvents failed: The security token included in the request is invalid. AWS does not recognise these credentials: check the profile of this connection, or its endpoint.');
+  });
+
+  it('says CloudTrail (not KMS) did not answer when its endpoint cannot be reached', async () => {
+    const closed = await freePort();
+    const unreachable = new CloudTrailSource({
+      config: { region: 'eu-west-1', endpoint: `http://127.0.0.1:${closed}`, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }, maxAttempts: 1 },
+      now: () => NOW,
+    });
+    const text = describeError((await unreachable.load()).error);
+    assert.match(text, /CloudTrail LookupEvents failed: .*ECONNREFUSED/);
+    assert.match(text, /CloudTrail did not answer: check the network or a proxy, then press Refresh\.$/);
+    assert.doesNotMatch(text, /KMS did not answer/);
   });
 
   it('has no chain to verify, and says so instead of a verdict', async () => {
