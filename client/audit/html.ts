@@ -35,7 +35,7 @@ export function auditPageHtml(r: AuditPageResources): string {
   <p id="notice" hidden></p>
   <p id="load-error" role="alert" hidden></p>
   <div class="chain">
-    <span id="chain-status" role="status" aria-live="polite">Verifying the hash chain…</span>
+    <span id="chain-status" role="status" aria-live="polite">Reading the log…</span>
     <button type="button" id="chain-show" hidden>Show the first bad entry</button>
   </div>
 </header>
