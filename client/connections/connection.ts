@@ -19,6 +19,12 @@ export interface KmsConnection {
   advanceClock?(ms: number): Promise<number>;
   /** The CloudTrail-format audit log of this connection, when it has a local one. */
   readonly auditLogPath?: string;
+  /**
+   * False while there is nothing to read: a local keyring folder no one has written yet. Background
+   * readers (the language server's keyring feed) skip such a connection rather than create the keyring,
+   * which would fix its root key before `kmsw` had a chance to make one the user wants to share.
+   */
+  hasKeys?(): boolean;
   close(): Promise<void>;
 }
 

@@ -9,6 +9,7 @@ import type * as vscode from 'vscode';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { openLocalKms, type LocalKms } from '../../src-node/host';
 import { createLocalKmsClient } from '../../src-node/local-client';
+import { KEYRING_FILE } from '../../src-node/store/file-store';
 import { loadOrCreateRootKey, ROOT_KEY_FILE } from '../../src-node/store/root-key';
 import { log } from '../log';
 import type { KmsConnection } from './connection';
@@ -45,6 +46,10 @@ export class LocalConnection implements KmsConnection {
   /** Simulated time: moves rotation dates, deletion windows and material expiry forward. */
   async advanceClock(ms: number): Promise<number> {
     return (await this.handle()).kms.service.advanceClock(ms);
+  }
+
+  hasKeys(): boolean {
+    return this.opening !== undefined || existsSync(join(this.options.dataDir, KEYRING_FILE));
   }
 
   async client(): Promise<KMSClient> {

@@ -20,9 +20,10 @@ export interface KeyringCollection {
   failures: { connection: KmsConnection; error: unknown }[];
 }
 
-export async function collectKeyring(connections: readonly KmsConnection[]): Promise<KeyringCollection> {
+export async function collectKeyring(all: readonly KmsConnection[]): Promise<KeyringCollection> {
   const params: KeyringParams = { scopes: [], keys: [] };
   const failures: KeyringCollection['failures'] = [];
+  const connections = all.filter((c) => c.hasKeys?.() ?? true);
   const listed = await Promise.allSettled(connections.map((c) => listAllKeys(c)));
   listed.forEach((result, i) => {
     const connection = connections[i];

@@ -59,3 +59,15 @@ test('an empty keyring claims no scope, since KMS alone does not reveal its acco
   assert.deepEqual(params, { scopes: [], keys: [] });
   await kms.close();
 });
+
+test('a local keyring no one has written yet is not opened (nor created) by the feed', async () => {
+  let opened = false;
+  const unwritten: KmsConnection = {
+    id: 'local', kind: 'local', label: 'Local keyring', region: 'us-east-1', hasKeys: () => false,
+    client: async () => { opened = true; throw new Error('the feed must not open this keyring'); }, close: async () => {},
+  };
+  const { params, failures } = await collectKeyring([unwritten]);
+  assert.equal(opened, false);
+  assert.deepEqual(failures, []);
+  assert.deepEqual(params, { scopes: [], keys: [] });
+});
