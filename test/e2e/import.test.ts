@@ -11,7 +11,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { wrapWithOpenssl } from '../unit/kms/import-support';
-import { answerInput, chooseMenuItem, openKeyringView, openWorkbench, pickItem, treeRow, type Workbench, toast } from './workbench';
+import { answerInput, chooseMenuItem, createKey, openWorkbench, pickItem, treeRow, type Workbench, toast } from './workbench';
 
 /** The dialog writes its starting folder into the input once listed: typing before that is overwritten. */
 /** Opens the wizard from the key's context menu. */
@@ -69,18 +69,7 @@ describe('Import key material (code-server + Chromium)', { timeout: 15 * 60_000 
   });
 
   it('creates an EXTERNAL symmetric key, which waits for its material', async () => {
-    const { page } = wb;
-    await openKeyringView(page);
-    await page.locator('[id="workbench.view.extension.kmsWorkbench"]').hover();
-    await page.locator('.pane-header [aria-label="Create Key…"], .title-actions [aria-label="Create Key…"]').first().click();
-    await pickItem(page, 'SYMMETRIC_DEFAULT');
-    await pickItem(page, 'External');
-    await pickItem(page, 'Single-Region key');
-    await answerInput(page, 'e2e-byok', /Alias/);
-    await answerInput(page, '', /Description/);
-    await answerInput(page, '', /Tags/);
-    const row = treeRow(page, 'alias/e2e-byok');
-    await row.waitFor({ timeout: 30_000 });
+    const row = await createKey(wb, { alias: 'e2e-byok', origin: 'External' });
     await wb.shot('pending-import');
     assert.match((await row.textContent()) ?? '', /PendingImport · SYMMETRIC_DEFAULT/);
   });

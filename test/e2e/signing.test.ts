@@ -7,23 +7,13 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { answerInput, chooseMenuItem, openFile, openKeyringView, openWorkbench, pickItem, runCommand, treeRow, type Workbench, toast } from './workbench';
+import { answerInput, chooseMenuItem, createKey, openFile, openWorkbench, pickItem, runCommand, treeRow, type Workbench, toast } from './workbench';
 
 describe('Signing keys (code-server + Chromium)', { timeout: 15 * 60_000 }, () => {
   let wb: Workbench;
   before(async () => {
     wb = await openWorkbench('signing');
-    const { page } = wb;
-    await openKeyringView(page);
-    await runCommand(page, 'KMS: Create Key…');
-    await pickItem(page, 'RSA_2048');
-    await pickItem(page, 'Sign and verify');
-    await pickItem(page, 'KMS');
-    await pickItem(page, 'Single-Region key');
-    await answerInput(page, 'e2e-signer', /Alias/);
-    await answerInput(page, '', /Description/);
-    await answerInput(page, '', /Tags/);
-    await treeRow(page, 'alias/e2e-signer').waitFor({ timeout: 30_000 });
+    await createKey(wb, { alias: 'e2e-signer', spec: 'RSA_2048', usage: 'Sign and verify', from: 'palette' });
   });
   afterEach(async () => {
     await wb?.shot('end-of-test');
@@ -87,16 +77,7 @@ describe('Signing keys (code-server + Chromium)', { timeout: 15 * 60_000 }, () =
   });
 
   it('creates a certificate signing request for an ECC key (P-384, ECDSA with SHA-384)', async () => {
-    const { page } = wb;
-    await runCommand(page, 'KMS: Create Key…');
-    await pickItem(page, 'ECC_NIST_P384');
-    await pickItem(page, 'Sign and verify');
-    await pickItem(page, 'KMS');
-    await pickItem(page, 'Single-Region key');
-    await answerInput(page, 'e2e-ecc-signer', /Alias/);
-    await answerInput(page, '', /Description/);
-    await answerInput(page, '', /Tags/);
-    await treeRow(page, 'alias/e2e-ecc-signer').waitFor({ timeout: 30_000 });
+    await createKey(wb, { alias: 'e2e-ecc-signer', spec: 'ECC_NIST_P384', usage: 'Sign and verify', from: 'palette' });
     const out = await csrFromMenu('alias/e2e-ecc-signer', 'CN=ecc.example.com', 'request-ecc.csr');
     assert.match(out, /ecc\.example\.com/);
     assert.match(out, /ecdsa-with-SHA384/);

@@ -133,20 +133,47 @@ export async function openKeyringView(page: Page): Promise<void> {
   await treeRow(page, 'Local keyring').waitFor({ timeout: 30_000 });
 }
 
-/** Creates a symmetric key with `alias` through the guided flow, started from the Keyring view's title bar. */
-export async function createSymmetricKey(wb: Workbench, alias: string): Promise<void> {
+export interface NewKey {
+  alias: string;
+  /** Default SYMMETRIC_DEFAULT. */
+  spec?: string;
+  /** The usage step's label, asked for asymmetric specs only (e.g. "Sign and verify"). */
+  usage?: string;
+  /** "KMS" (default) or "External". */
+  origin?: string;
+  description?: string;
+  /** "key=value" pairs, comma-separated. */
+  tags?: string;
+  /** Start from the Keyring view's title bar (default) or from the command palette. */
+  from?: 'view' | 'palette';
+}
+
+/** Creates a key through the guided flow, as a user would; returns its row in the Keyring tree. */
+export async function createKey(wb: Workbench, key: NewKey): Promise<Locator> {
   const { page } = wb;
   await openKeyringView(page);
-  await page.locator('[id="workbench.view.extension.kmsWorkbench"]').hover();
-  await page.locator('.pane-header [aria-label="Create Key…"], .title-actions [aria-label="Create Key…"]').first().click();
-  await pickItem(page, 'SYMMETRIC_DEFAULT');
+  if (key.from === 'palette') {
+    await runCommand(page, 'KMS: Create Key…');
+  } else {
+    await page.locator('[id="workbench.view.extension.kmsWorkbench"]').hover();
+    await page.locator('.pane-header [aria-label="Create Key…"], .title-actions [aria-label="Create Key…"]').first().click();
+  }
+  await pickItem(page, key.spec ?? 'SYMMETRIC_DEFAULT');
   await wb.shot('create-key-spec');
-  await pickItem(page, 'KMS');
+  if (key.usage) await pickItem(page, key.usage);
+  await pickItem(page, key.origin ?? 'KMS');
   await pickItem(page, 'Single-Region key');
-  await answerInput(page, alias, /Alias/);
-  await answerInput(page, 'made by the e2e test', /Description/);
-  await answerInput(page, 'team=e2e', /Tags/);
-  await treeRow(page, `alias/${alias}`).waitFor({ timeout: 30_000 });
+  await answerInput(page, key.alias, /Alias/);
+  await answerInput(page, key.description ?? '', /Description/);
+  await answerInput(page, key.tags ?? '', /Tags/);
+  const row = treeRow(page, `alias/${key.alias}`);
+  await row.waitFor({ timeout: 30_000 });
+  return row;
+}
+
+/** A symmetric key with a description and a tag, created from the Keyring view's title bar. */
+export async function createSymmetricKey(wb: Workbench, alias: string): Promise<Locator> {
+  return createKey(wb, { alias, description: 'made by the e2e test', tags: 'team=e2e' });
 }
 
 /** Picks `label` in a context menu that is open (editor or Explorer). */
