@@ -10,11 +10,23 @@ function scopeKey(accountId: string, region: string): string {
 }
 
 export class Keyring {
+  #onFirstUse: (() => void) | undefined;
   #keys: KeyringKey[] = [];
   #scopes: KeyringScope[] = [];
   #byKeyId = new Map<string, KeyringKey[]>();
   #byAlias = new Map<string, KeyringKey[]>();
   #covered = new Set<string>();
+
+  /** `onFirstUse` runs once, on the first lookup: the session asks the client for the feed then. */
+  constructor(onFirstUse?: () => void) {
+    this.#onFirstUse = onFirstUse;
+  }
+
+  #used(): void {
+    const first = this.#onFirstUse;
+    this.#onFirstUse = undefined;
+    first?.();
+  }
 
   /** Replaces everything with a new feed. */
   update(params: KeyringParams): void {
@@ -31,25 +43,30 @@ export class Keyring {
   }
 
   get keys(): readonly KeyringKey[] {
+    this.#used();
     return this.#keys;
   }
 
   /** Did the client list every key of this account and Region (so "not found" means not there)? */
   covers(accountId: string, region: string): boolean {
+    this.#used();
     return this.#covered.has(scopeKey(accountId, region));
   }
 
   /** Keys with this ID, optionally only in one account and Region (mrk IDs repeat across Regions). */
   findKey(keyId: string, accountId?: string, region?: string): KeyringKey[] {
+    this.#used();
     return filterScope(this.#byKeyId.get(keyId) ?? [], accountId, region);
   }
 
   findAlias(aliasName: string, accountId?: string, region?: string): KeyringKey[] {
+    this.#used();
     return filterScope(this.#byAlias.get(aliasName) ?? [], accountId, region);
   }
 
   /** Distinct `{partition, accountId}` of the listed scopes, for principal completion. */
   accounts(): { partition: string; accountId: string }[] {
+    this.#used();
     const seen = new Map<string, { partition: string; accountId: string }>();
     for (const s of this.#scopes) {
       const partition = partitionOf(s.region);

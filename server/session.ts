@@ -8,7 +8,7 @@ import {
   type Connection, type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { KeyringNotification, type KeyringParams } from '../src-core/protocol';
+import { KeyringNotification, KeyringWantedNotification, type KeyringParams } from '../src-core/protocol';
 import { quickFixes } from './codeActions';
 import { policyCompletions } from './completion';
 import { identifierDiagnostics, identifierHover } from './identifiers';
@@ -22,7 +22,7 @@ import { Validator, type DiagnosticsProvider } from './validation';
 
 export function startSession(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
-  const keyring = new Keyring();
+  const keyring = new Keyring(() => void connection.sendNotification(KeyringWantedNotification.method));
   const policies = new PolicyDocuments();
   let settings = new SettingsCache(connection, false);
   let validator: Validator | undefined;

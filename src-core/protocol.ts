@@ -46,6 +46,15 @@ export const KeyringNotification = {
   method: 'kmsWorkbench/keyring',
 } as const;
 
+/**
+ * Server → client notification, sent once per session the first time a check, hover or completion
+ * consults the keyring, i.e. once an open file mentions a KMS key or is a key policy. Only then does the
+ * client list its connections' keys: no KMS calls (billed on AWS) for windows that never mention one.
+ */
+export const KeyringWantedNotification = {
+  method: 'kmsWorkbench/keyringWanted',
+} as const;
+
 /** The configuration section the server pulls (`workspace/configuration`), i.e. `kmsWorkbench.languageServer.*`. */
 export const SERVER_SETTINGS_SECTION = 'kmsWorkbench.languageServer';
 

@@ -4,7 +4,7 @@
  * process knows nothing, and re-collected whenever the connections change or the tree says keys did.
  */
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { KeyringNotification, SERVER_SETTINGS_SECTION, type KeyringParams } from '../../src-core/protocol';
+import { KeyringNotification, KeyringWantedNotification, SERVER_SETTINGS_SECTION, type KeyringParams } from '../../src-core/protocol';
 import type { Ctx } from '../ctx';
 import { log } from '../log';
 import { collectKeyring } from './keyringFeed';
@@ -41,12 +41,12 @@ export async function startLanguageClient(ctx: Ctx): Promise<LanguageClientHandl
     client.onDidChangeState((e) => {
       if (e.newState === State.Running) void feed.resend();
     }),
+    client.onNotification(KeyringWantedNotification.method, () => void feed.want()),
     ctx.connections.onDidChange(() => void feed.refresh()),
     { dispose: () => void client.dispose() },
   );
   await client.start();
   log.info('language server started');
-  void feed.refresh();
   return {
     client,
     sendKeyring: (params) => feed.send(params),
@@ -59,7 +59,12 @@ export async function startLanguageClient(ctx: Ctx): Promise<LanguageClientHandl
   };
 }
 
+/**
+ * Lists the keyring for the server only once the server asks (KeyringWantedNotification: an open file
+ * mentions a key or is a key policy), then keeps it current. Until then nothing calls KMS.
+ */
 class KeyringFeed {
+  private wanted = false;
   private last: KeyringParams | undefined;
   private running: Promise<void> | undefined;
   private again = false;
@@ -79,8 +84,16 @@ class KeyringFeed {
     if (this.last) await this.send(this.last);
   }
 
+  /** The server asked (again, after a restart): collect now if nothing was collected yet. */
+  async want(): Promise<void> {
+    if (this.wanted && (this.last || this.running)) return;
+    this.wanted = true;
+    await this.refresh();
+  }
+
   /** One collection at a time; a request during a run schedules exactly one more, with fresh data. */
   refresh(): Promise<void> {
+    if (!this.wanted) return Promise.resolve();
     if (this.running) {
       this.again = true;
       return this.running;

@@ -1,7 +1,12 @@
-/** The Keyring view in a real VS Code: it shows the local keyring and creates a key through the guided flow. */
+/**
+ * The Keyring view in a real VS Code: it shows the local keyring, creates a key through the guided flow,
+ * changes its state, and the language server warns about that key in any file that names it.
+ */
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { chooseMenuItem, createSymmetricKey, openKeyringView, openWorkbench, treeRow, type Workbench } from './workbench';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chooseMenuItem, createSymmetricKey, openFile, openKeyringView, openWorkbench, treeRow, type Workbench } from './workbench';
 
 describe('Keyring view (code-server + Chromium)', { timeout: 15 * 60_000 }, () => {
   let wb: Workbench;
@@ -43,5 +48,16 @@ describe('Keyring view (code-server + Chromium)', { timeout: 15 * 60_000 }, () =
     await treeRow(page, /alias\/e2e-app\s*Disabled/).waitFor();
     await wb.shot('key-disabled');
     assert.match((await treeRow(page, 'alias/e2e-app').textContent()) ?? '', /Disabled · SYMMETRIC_DEFAULT/);
+  });
+
+  it('warns in any file that names the disabled key, from what the keyring holds', async () => {
+    const { page } = wb;
+    writeFileSync(join(wb.workspace, 'deploy.env'), 'APP_KMS_KEY=alias/e2e-app\n');
+    await openFile(page, 'deploy.env');
+    await page.keyboard.press('Control+Shift+M');
+    const problem = page.locator('.markers-panel .monaco-list-row', { hasText: 'is disabled: requests that use it fail until it is enabled' });
+    await problem.waitFor({ timeout: 30_000 });
+    await wb.shot('disabled-key-warning');
+    assert.match((await problem.textContent()) ?? '', /alias\/e2e-app/);
   });
 });

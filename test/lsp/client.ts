@@ -12,7 +12,7 @@ import {
   type CodeAction, type CompletionItem, type CompletionList, type Diagnostic, type DocumentSymbol, type Hover, type InitializeResult,
   type Position, type ProtocolConnection, type PublishDiagnosticsParams, type Range, type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol/node';
-import { KeyringNotification, type KeyringParams, type ServerSettings } from '../../src-core/protocol';
+import { KeyringNotification, KeyringWantedNotification, type KeyringParams, type ServerSettings } from '../../src-core/protocol';
 
 export class LspTestClient {
   readonly #child: ChildProcess;
@@ -22,6 +22,8 @@ export class LspTestClient {
   settings: Partial<ServerSettings>;
   /** Errors the server logged (a check or handler that threw). */
   readonly loggedErrors: string[] = [];
+  /** How many times the server asked for the keyring (KeyringWantedNotification). */
+  keyringWanted = 0;
   capabilities?: InitializeResult['capabilities'];
 
   private constructor(settings: Partial<ServerSettings>) {
@@ -32,6 +34,9 @@ export class LspTestClient {
     this.#connection = createProtocolConnection(new StreamMessageReader(this.#child.stdout!), new StreamMessageWriter(this.#child.stdin!));
     this.#connection.onNotification(LogMessageNotification.type, (m) => {
       if (m.type === MessageType.Error) this.loggedErrors.push(m.message);
+    });
+    this.#connection.onNotification(KeyringWantedNotification.method, () => {
+      this.keyringWanted += 1;
     });
     this.#connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => this.settings));
     this.#connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
