@@ -33,9 +33,13 @@ export function describeError(error: unknown): string {
   if (error instanceof Error) {
     const name = error.name && error.name !== 'Error' ? `${error.name}: ` : '';
     const own = (error as { nextStep?: unknown }).nextStep;
-    const next = (typeof own === 'string' ? own : NEXT_STEPS[error.name]) ?? (/ENOTFOUND|ECONNREFUSED|ETIMEDOUT/.test(error.message) ? NEXT_STEPS.TimeoutError : undefined);
+    const next = (typeof own === 'string' ? own : NEXT_STEPS[error.name]) ?? (isUnreachable(error) ? NEXT_STEPS.TimeoutError : undefined);
     return `${name}${error.message}${next ? ` ${next}` : ''}`;
   }
   return String(error);
 }
 
+/** A network failure that never reached the service (no such host, refused, timed out). */
+export function isUnreachable(error: Error): boolean {
+  return /ENOTFOUND|ECONNREFUSED|ETIMEDOUT/.test(error.message);
+}

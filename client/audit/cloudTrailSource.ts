@@ -7,6 +7,7 @@
  */
 import type { CloudTrailClientConfig, LookupEventsResponse } from '@aws-sdk/client-cloudtrail';
 import type { CloudTrailEvent } from '../../src-core/audit/event';
+import { isUnreachable } from '../describeError';
 import type { AuditSource, ChainCheck, LogSnapshot } from './source';
 
 /**
@@ -121,8 +122,7 @@ export class CloudTrailSource implements AuditSource {
 /** Keeps the AWS exception name and message, says it was CloudTrail, and adds CloudTrail's next step. */
 function asCloudTrailError(error: unknown): unknown {
   if (!(error instanceof Error) || error instanceof CloudTrailError) return error;
-  const unreachable = /ENOTFOUND|ECONNREFUSED|ETIMEDOUT/.test(error.message);
-  const next = NEXT_STEPS[error.name] ?? (unreachable ? NEXT_STEPS.TimeoutError : undefined);
+  const next = NEXT_STEPS[error.name] ?? (isUnreachable(error) ? NEXT_STEPS.TimeoutError : undefined);
   return new CloudTrailError(error.name, `CloudTrail LookupEvents failed: ${error.message}`, next, { cause: error });
 }
 

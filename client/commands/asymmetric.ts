@@ -14,10 +14,15 @@ import { keyFromArgs, type PickedKey } from '../keyPicker';
 import { log } from '../log';
 import type { Node } from '../tree/nodes';
 
-async function publicKeyPem(key: PickedKey): Promise<string> {
+/** The key's DER SubjectPublicKeyInfo from KMS GetPublicKey. */
+async function publicKeyDer(key: PickedKey): Promise<Uint8Array> {
   const out = await (await key.connection.client()).send(new GetPublicKeyCommand({ KeyId: key.keyId }));
   if (!out.PublicKey) throw new UserError(`${key.label} has no public key: only asymmetric keys have one.`);
-  return createPublicKey({ key: Buffer.from(out.PublicKey), format: 'der', type: 'spki' }).export({ format: 'pem', type: 'spki' }).toString();
+  return out.PublicKey;
+}
+
+async function publicKeyPem(key: PickedKey): Promise<string> {
+  return createPublicKey({ key: Buffer.from(await publicKeyDer(key)), format: 'der', type: 'spki' }).export({ format: 'pem', type: 'spki' }).toString();
 }
 
 export const exportPublicKey = (ctx: Ctx) => async (node?: Node) => {
@@ -81,10 +86,8 @@ export const createCsr = (ctx: Ctx) => async (node?: Node) => {
     validateInput: (v) => (parseSubject(v) ? undefined : `Comma-separated NAME=value pairs, NAME one of ${SUBJECT_NAMES.join(', ')}, e.g. CN=app.example.com,O=Example.`),
   }));
   const client = await key.connection.client();
-  const publicKey = (await client.send(new GetPublicKeyCommand({ KeyId: key.keyId }))).PublicKey;
-  if (!publicKey) throw new UserError(`${key.label} has no public key: only asymmetric keys have one.`);
   const pem = await buildCsr({
-    key: key.metadata, publicKey, subject: parseSubject(subject) ?? [],
+    key: key.metadata, publicKey: await publicKeyDer(key), subject: parseSubject(subject) ?? [],
     sign: async (message, algorithm) => (await client.send(new SignCommand({ KeyId: key.keyId, SigningAlgorithm: algorithm, MessageType: 'RAW', Message: message }))).Signature ?? new Uint8Array(),
   });
   const document = await vscode.workspace.openTextDocument({ content: pem, language: 'plaintext' });
