@@ -1,0 +1,87 @@
+/**
+ * SOPS's value cipher, after aes/cipher.go: AES-256-GCM with a 32-byte IV, the additional data given
+ * by the caller, written as `ENC[AES256_GCM,data:…,iv:…,tag:…,type:…]` in standard base64.
+ * Like SOPS's `Cipher.stash`, the IV of every value decrypted is remembered by (additional data,
+ * plaintext), so re-encrypting an unchanged value gives back the same ciphertext: diffs show only
+ * what changed.
+ */
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import type { Random } from '../ports';
+import { SopsError } from './errors';
+import { canonicalValue, type SopsValue } from './values';
+
+const IV_BYTES = 32;
+const TAG_BYTES = 16;
+/** aes/cipher.go `encre` (anchored at the start only, as there). */
+const ENC_PATTERN = /^ENC\[AES256_GCM,data:(.+),iv:(.+),tag:(.+),type:(.+)\]/;
+
+export interface EncryptedValue {
+  data: Uint8Array;
+  iv: Uint8Array;
+  tag: Uint8Array;
+  type: string;
+}
+
+export function isEncryptedText(text: string): boolean {
+  return ENC_PATTERN.test(text);
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+function base64(text: string, what: string): Uint8Array {
+  if (!BASE64.test(text) || text.length % 4 !== 0) throw new SopsError('malformed', `the ${what} of an encrypted value is not base64`);
+  return Buffer.from(text, 'base64');
+}
+
+export function parseEncrypted(text: string): EncryptedValue {
+  const m = ENC_PATTERN.exec(text);
+  if (!m) throw new SopsError('malformed', 'a value is not in SOPS\'s ENC[AES256_GCM,…] form');
+  return { data: base64(m[1], 'data'), iv: base64(m[2], 'iv'), tag: base64(m[3], 'tag'), type: m[4] };
+}
+
+function stashKey(additionalData: string, value: SopsValue): string {
+  return `${additionalData}\u0000${value.type}\u0000${value.text}`;
+}
+
+export class ValueCipher {
+  private readonly stash = new Map<string, Uint8Array>();
+
+  constructor(
+    private readonly key: Uint8Array,
+    private readonly random: Random,
+  ) {
+    if (key.length !== 32) throw new SopsError('malformed', 'the SOPS data key is not 32 bytes');
+  }
+
+  /** `Cipher.Decrypt`: the empty string stays empty; anything else must authenticate under `additionalData`. */
+  decrypt(text: string, additionalData: string, what: () => string): SopsValue {
+    if (text === '') return { type: 'str', text: '' };
+    const enc = parseEncrypted(text);
+    if (enc.tag.length !== TAG_BYTES || enc.iv.length === 0) throw new SopsError('tampered', `${what()} does not authenticate (bad IV or tag length)`);
+    let plain: Buffer;
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', this.key, enc.iv, { authTagLength: TAG_BYTES });
+      decipher.setAAD(Buffer.from(additionalData, 'utf8'));
+      decipher.setAuthTag(enc.tag);
+      plain = Buffer.concat([decipher.update(enc.data), decipher.final()]);
+    } catch (e) {
+      throw new SopsError('tampered', `${what()} does not authenticate: it was changed, moved, or encrypted with another data key`, { cause: e });
+    }
+    const value = enc.type === 'comment' ? { type: 'str' as const, text: plain.toString('utf8') } : canonicalValue(enc.type, plain.toString('utf8'));
+    this.stash.set(stashKey(additionalData, enc.type === 'comment' ? { type: 'comment' as never, text: value.text } : value), enc.iv);
+    return value;
+  }
+
+  /** `Cipher.Encrypt`: a value seen by `decrypt` with the same additional data keeps its IV. */
+  encrypt(value: SopsValue, additionalData: string, comment = false): string {
+    if (value.text === '' && value.type === 'str') return '';
+    const key = stashKey(additionalData, comment ? { type: 'comment' as never, text: value.text } : value);
+    const iv = this.stash.get(key) ?? this.random.bytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv, { authTagLength: TAG_BYTES });
+    cipher.setAAD(Buffer.from(additionalData, 'utf8'));
+    const data = Buffer.concat([cipher.update(value.text, 'utf8'), cipher.final()]);
+    const tag = cipher.getAuthTag();
+    const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
+    return `ENC[AES256_GCM,data:${b64(data)},iv:${b64(iv)},tag:${b64(tag)},type:${comment ? 'comment' : value.type}]`;
+  }
+}

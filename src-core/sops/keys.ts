@@ -1,0 +1,102 @@
+/**
+ * The data key of a SOPS file (sops.go `GetDataKeyWithKeyServices`, `UpdateMasterKeysWithKeyServices`;
+ * kms/keysource.go for the KMS calls: Encrypt/Decrypt with KeyId = the entry's ARN and the entry's
+ * `context` as encryption context). Only KMS entries are used here; other entries are kept untouched.
+ */
+import type { Clock, Random } from '../ports';
+import type { KmsCrypto } from '../formats/key-provider';
+import { SopsError } from './errors';
+import type { KmsEntry, MasterKey, SopsMetadata } from './metadata';
+import { combineShares, splitSecret } from './shamir';
+
+/** A KMS key to protect a new data key with (`.sops.yaml` or `--kms`). */
+export interface KmsRecipient {
+  arn: string;
+  role?: string;
+  context?: Record<string, string>;
+  awsProfile?: string;
+}
+
+/** One line per key, for status bars and messages: never key material. */
+export function describeKey(key: MasterKey): string {
+  if (key.kind === 'kms') return `kms ${key.entry.arn}`;
+  const e = key.entry;
+  const name = e.recipient ?? e.fp ?? e.resource_id ?? e.key_id ?? (e.vault_url ? `${String(e.vault_url)}/${String(e.name)}` : undefined) ?? (e.vault_address ? `${String(e.vault_address)}/${String(e.key_name)}` : undefined);
+  return `${key.kind} ${String(name ?? '')}`.trim();
+}
+
+function reason(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}
+
+async function decryptGroup(group: MasterKey[], kms: KmsCrypto): Promise<{ part?: Uint8Array; failures: string[] }> {
+  const failures: string[] = [];
+  for (const key of group) {
+    if (key.kind !== 'kms') {
+      failures.push(`${describeKey(key)} (only KMS keys are used here)`);
+      continue;
+    }
+    if (key.entry.role) {
+      failures.push(`${describeKey(key)} (assumes role ${key.entry.role}, which is not supported here)`);
+      continue;
+    }
+    try {
+      const blob = Buffer.from(key.entry.enc, 'base64');
+      return { part: (await kms.decrypt(blob, key.entry.context ?? {}, key.entry.arn)).plaintext, failures };
+    } catch (e) {
+      failures.push(`${describeKey(key)} (${reason(e)})`);
+    }
+  }
+  return { failures };
+}
+
+/** The data key, from the first usable KMS entry of each group; with several groups, from enough Shamir shares. */
+export async function recoverDataKey(meta: SopsMetadata, kms: KmsCrypto): Promise<Uint8Array> {
+  const results = [];
+  for (const group of meta.keyGroups) results.push(await decryptGroup(group, kms));
+  const parts = results.flatMap((r) => (r.part ? [r.part] : []));
+  if (meta.keyGroups.length === 1) {
+    if (parts[0]) return parts[0];
+    throw new SopsError('no-key', `none of the file's keys could decrypt its data key: ${results[0].failures.join('; ')}`, { name: 'AccessDeniedException' });
+  }
+  const threshold = meta.shamirThreshold ?? meta.keyGroups.length;
+  if (parts.length < threshold) {
+    const missing = results.flatMap((r, i) => (r.part ? [] : [`group ${i + 1}: ${r.failures.join('; ') || 'no keys'}`]));
+    throw new SopsError('no-key', `the data key needs ${threshold} of ${meta.keyGroups.length} key groups and only ${parts.length} could be used; missing ${missing.join(' | ')}`, { name: 'AccessDeniedException' });
+  }
+  return combineShares(parts.slice(0, Math.max(threshold, 2)));
+}
+
+/** RFC 3339 in UTC to the second, as SOPS writes times. */
+export function sopsTime(clock: Clock): string {
+  return new Date(clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * Protects a new data key with every recipient (its Shamir share when there are several groups).
+ * Groups of other kinds of keys cannot be written here, so they are refused rather than dropped.
+ */
+export async function protectDataKey(
+  dataKey: Uint8Array,
+  groups: KmsRecipient[][],
+  shamirThreshold: number | undefined,
+  env: { kms: KmsCrypto; random: Random; clock: Clock },
+): Promise<{ keyGroups: MasterKey[][]; shamirThreshold?: number }> {
+  if (!groups.length || groups.some((g) => !g.length)) throw new SopsError('config', 'every key group needs at least one KMS key');
+  const threshold = groups.length > 1 ? (shamirThreshold ?? groups.length) : undefined;
+  const shares = threshold ? splitSecret(dataKey, groups.length, threshold, env.random) : [dataKey];
+  const createdAt = sopsTime(env.clock);
+  const keyGroups: MasterKey[][] = [];
+  for (const [i, group] of groups.entries()) {
+    const entries: MasterKey[] = [];
+    for (const r of group) {
+      if (r.role) throw new SopsError('config', `KMS key ${r.arn} asks to assume role ${r.role}, which is not supported here`);
+      const { ciphertextBlob } = await env.kms.encrypt(r.arn, shares[i], r.context ?? {});
+      const entry: KmsEntry = { arn: r.arn, created_at: createdAt, enc: Buffer.from(ciphertextBlob).toString('base64'), aws_profile: r.awsProfile ?? '' };
+      if (r.context && Object.keys(r.context).length) entry.context = r.context;
+      entries.push({ kind: 'kms', entry });
+    }
+    keyGroups.push(entries);
+  }
+  return threshold ? { keyGroups, shamirThreshold: threshold } : { keyGroups };
+}

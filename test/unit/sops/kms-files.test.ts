@@ -1,0 +1,137 @@
+/**
+ * Files under KMS keys: encrypt, decrypt, edit and rotate through the KMS calls SOPS makes (Encrypt
+ * and Decrypt with the key ARN and the entry's context), Shamir key groups, and what is kept.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { decryptSops, encryptSops, readMetadata, rotateSops } from '../../../src-core/sops/document';
+import { SopsError } from '../../../src-core/sops/errors';
+import { combineShares, splitSecret } from '../../../src-core/sops/shamir';
+import { FakeKms, KEY_A, KEY_B } from '../formats/fake-kms';
+
+const KEY_C = 'arn:aws:kms:eu-west-1:111122223333:key/33333333-3333-3333-3333-333333333333';
+let now = Date.UTC(2026, 4, 1, 12, 0, 0);
+const env = (kms: FakeKms) => ({ kms, random: { bytes: (n: number) => new Uint8Array(randomBytes(n)) }, clock: { now: () => (now += 1000) } });
+
+const PLAIN = `# database
+db:
+    user: admin
+    password: hunter2 # rotate monthly
+    port: 5432
+    ratio: 0.5
+    debug: false
+    replicas:
+        - a.example.com
+        - b.example.com
+public_unencrypted: hello
+`;
+
+test('a YAML file under a KMS key: encrypted values, a sops-style kms entry with its context, and the same plaintext back', async () => {
+  const kms = new FakeKms();
+  const encrypted = await encryptSops(PLAIN, 'yaml', { keyGroups: [[{ arn: KEY_A, context: { app: 'demo' } }]] }, env(kms));
+  assert.ok(!encrypted.includes('hunter2') && !encrypted.includes('admin') && !encrypted.includes('database'));
+  assert.match(encrypted, /^ {4}port: ENC\[AES256_GCM,data:[^,]+,iv:[^,]+,tag:[^,]+,type:int\]$/m);
+  assert.match(encrypted, /^ {4}ratio: ENC\[.*type:float\]$/m);
+  assert.match(encrypted, /^ {4}debug: ENC\[.*type:bool\]$/m);
+  assert.match(encrypted, /^public_unencrypted: hello$/m);
+  assert.match(encrypted, /^sops:\n {4}kms:\n {8}- arn: arn:aws:kms:us-east-1:111122223333:key\/1{8}-.*\n {10}aws_profile: ""\n {10}context:\n {14}app: demo\n {10}created_at: "2026-05-01T12:00:\d\dZ"\n {10}enc: [A-Za-z0-9+/=]+\n/m);
+  const meta = readMetadata(encrypted, 'yaml');
+  assert.deepEqual(meta.keyGroups[0].map((k) => k.kind), ['kms']);
+  const opened = await decryptSops(encrypted, 'yaml', env(kms));
+  assert.equal(opened.plaintext, PLAIN);
+  assert.deepEqual(kms.calls, ['Encrypt', 'Decrypt']);
+  // A wrong context (as if the file's entry were edited) is refused by KMS and reported.
+  await assert.rejects(decryptSops(encrypted.replace('app: demo', 'app: other'), 'yaml', env(kms)), (e: unknown) => e instanceof SopsError && e.reason === 'no-key' && /InvalidCiphertextException/.test(e.message));
+});
+
+test('every format round-trips through encrypt and decrypt', async () => {
+  const kms = new FakeKms();
+  const files: Array<[string, 'json' | 'dotenv' | 'ini' | 'binary']> = [
+    ['{\n  "a": "x",\n  "n": 12,\n  "list": [true, 1.5, null]\n}\n', 'json'],
+    ['# comment\nA=1\nB=two words\n', 'dotenv'],
+    ['; about\n[s]\nk = v\n', 'ini'],
+    ['\u0000binary\nbytes\n', 'binary'],
+  ];
+  for (const [plain, format] of files) {
+    const encrypted = await encryptSops(plain, format, { keyGroups: [[{ arn: KEY_A }]] }, env(kms));
+    assert.equal((await decryptSops(encrypted, format, env(kms))).plaintext, plain, format);
+  }
+});
+
+test('saving an edit keeps the ciphertext of every unchanged value', async () => {
+  const kms = new FakeKms();
+  const encrypted = await encryptSops(PLAIN, 'yaml', { keyGroups: [[{ arn: KEY_A }]] }, env(kms));
+  const opened = await decryptSops(encrypted, 'yaml', env(kms));
+  const saved = opened.encrypt(opened.plaintext.replace('hunter2', 'correct horse'));
+  const before = encrypted.split('\n');
+  const changed = saved.split('\n').flatMap((line, i) => (line === before[i] ? [] : [line.trim().split(':')[0]]));
+  assert.deepEqual(changed, ['password', 'lastmodified', 'mac']);
+  assert.match((await decryptSops(saved, 'yaml', env(kms))).plaintext, /password: correct horse # rotate monthly/);
+});
+
+test('rotate gives a new data key: every value and the KMS entry change, the plaintext does not', async () => {
+  const kms = new FakeKms();
+  const encrypted = await encryptSops(PLAIN, 'yaml', { keyGroups: [[{ arn: KEY_A }, { arn: KEY_B }]] }, env(kms));
+  const rotated = await rotateSops(encrypted, 'yaml', env(kms));
+  const values = (t: string) => t.match(/ENC\[[^\]]*\]/g)!;
+  assert.equal(values(rotated).filter((v) => values(encrypted).includes(v)).length, 0);
+  assert.equal((await decryptSops(rotated, 'yaml', env(kms))).plaintext, PLAIN);
+  assert.deepEqual(readMetadata(rotated, 'yaml').keyGroups[0].map((k) => k.kind === 'kms' && k.entry.arn), [KEY_A, KEY_B]);
+});
+
+test('Shamir key groups: the data key comes back from enough groups; otherwise the missing groups are named', async () => {
+  const secret = randomBytes(32);
+  const shares = splitSecret(secret, 3, 2, { bytes: (n) => new Uint8Array(randomBytes(n)) });
+  assert.deepEqual(Buffer.from(combineShares([shares[2], shares[0]])), secret);
+  const kms = new FakeKms([KEY_A, KEY_B, KEY_C]);
+  const encrypted = await encryptSops(PLAIN, 'yaml', { keyGroups: [[{ arn: KEY_A }], [{ arn: KEY_B }], [{ arn: KEY_C }]], shamirThreshold: 2 }, env(kms));
+  assert.match(encrypted, /^ {4}key_groups:\n {8}- age: \[\]\n {10}hc_vault: \[\]\n {10}kms:\n/m);
+  assert.match(encrypted, /^ {4}shamir_threshold: 2$/m);
+  const onlyB = new FakeKms([]);
+  Object.assign(onlyB, { decrypt: (blob: Uint8Array, context: Record<string, string>, keyId?: string) => (keyId === KEY_A ? Promise.reject(new SopsError('no-key', 'denied', { name: 'AccessDeniedException' })) : kms.decrypt(blob, context, keyId)) });
+  assert.equal((await decryptSops(encrypted, 'yaml', env(onlyB))).plaintext, PLAIN);
+  const onlyC = new FakeKms([]);
+  Object.assign(onlyC, { decrypt: (blob: Uint8Array, context: Record<string, string>, keyId?: string) => (keyId === KEY_C ? kms.decrypt(blob, context, keyId) : Promise.reject(new SopsError('no-key', 'denied', { name: 'AccessDeniedException' }))) });
+  await assert.rejects(decryptSops(encrypted, 'yaml', env(onlyC)), /needs 2 of 3 key groups and only 1 could be used; missing group 1: kms .*1111.*AccessDeniedException: denied.* \| group 2: kms .*2222/);
+});
+
+test('keys of other kinds are kept on save and named when no KMS key can be used', async () => {
+  const kms = new FakeKms();
+  const encrypted = await encryptSops('a: b\n', 'yaml', { keyGroups: [[{ arn: KEY_A }]] }, env(kms));
+  const withAge = encrypted.replace('sops:\n', 'sops:\n    age:\n        - recipient: age1qqqq\n          enc: |\n            -----BEGIN AGE ENCRYPTED FILE-----\n            abc\n            -----END AGE ENCRYPTED FILE-----\n');
+  const opened = await decryptSops(withAge, 'yaml', env(kms));
+  const saved = opened.encrypt('a: c\n');
+  assert.match(saved, /- enc: \|\n {12}-----BEGIN AGE ENCRYPTED FILE-----\n {12}abc\n {12}-----END AGE ENCRYPTED FILE-----\n {10}recipient: age1qqqq\n/);
+  await assert.rejects(decryptSops(withAge, 'yaml', env(new FakeKms([]))), /age age1qqqq \(only KMS keys are used here\)/);
+  await assert.rejects(rotateSops(withAge, 'yaml', env(kms)), /also has age keys/);
+});
+
+test('.sops.yaml creation rules: the first matching path_regex gives the keys and options; other kinds of keys are refused', async () => {
+  const { planFromConfig } = await import('../../../src-core/sops/config');
+  const config = `creation_rules:
+    - path_regex: secrets/.*\\.yaml$
+      encrypted_regex: ^(password|token)$
+      key_groups:
+        - kms:
+            - arn: ${KEY_A}
+              context: { app: demo }
+            - ${KEY_B}
+    - path_regex: \\.env$
+      kms: "${KEY_A}, ${KEY_B}+arn:aws:iam::111122223333:role/ops"
+      aws_profile: dev
+    - path_regex: pgp/
+      pgp: FBC7B9E2A4F9289AC0C1D4843D16CEE4A27381B4
+`;
+  assert.deepEqual(planFromConfig(config, 'secrets/db.yaml'), {
+    keyGroups: [[{ arn: KEY_A, context: { app: 'demo' } }, { arn: KEY_B }]],
+    rules: { encryptedRegex: '^(password|token)$' },
+  });
+  assert.deepEqual(planFromConfig(config, 'app/.env')?.keyGroups, [[{ arn: KEY_A, awsProfile: 'dev' }, { arn: KEY_B, role: 'arn:aws:iam::111122223333:role/ops', awsProfile: 'dev' }]]);
+  assert.equal(planFromConfig(config, 'other.json'), undefined);
+  assert.throws(() => planFromConfig(config, 'pgp/x.yaml'), /uses pgp keys; only KMS keys can be written here/);
+  // The vector .sops.yaml of sops's functional tests (PGP only) is read and refused the same way.
+  const { vector } = await import('./vectors');
+  assert.throws(() => planFromConfig(vector('functional-tests_.sops.yaml'), 'test_roundtrip_keygroups.yaml'), /key group 1 of the creation rule uses pgp keys/);
+  assert.deepEqual(planFromConfig(vector('functional-tests_.sops.yaml'), 'test_no_keygroups.yaml'), { keyGroups: [], rules: {} });
+});
