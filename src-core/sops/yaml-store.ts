@@ -37,8 +37,14 @@ function trailingComments(token: CST.Token | undefined): CommentLeaf[] {
 }
 
 /** A YAML plain scalar that reads back as the same string; otherwise the style the yaml library would choose. */
+/** Words the YAML core schema reads as booleans or nulls (numbers cannot match SAFE_PLAIN's first character). */
+const RESERVED_PLAIN = /^(true|false|null|y|n|yes|no|on|off)$/i;
+/** Plain scalars that can only be strings: a letter, `_` or `/` first, then no indicator or space. Most values; no schema run needed. */
+const SAFE_PLAIN = /^[A-Za-z_/][\w./+=@%-]*$/;
+
 function stringStyle(text: string): Scalar.Type {
   if (text.startsWith('ENC[AES256_GCM,') && !/[\s#]/.test(text)) return 'PLAIN';
+  if (SAFE_PLAIN.test(text) && !RESERVED_PLAIN.test(text)) return 'PLAIN';
   const out = stringify(text, { lineWidth: 0 });
   if (out.startsWith('"')) return 'QUOTE_DOUBLE';
   if (out.startsWith("'")) return 'QUOTE_SINGLE';
