@@ -10,6 +10,7 @@ import { Ctx } from './ctx';
 import { DECRYPTED_SCHEME, DecryptedDocuments } from './decryptedDocuments';
 import { KEY_SCHEME, KeyDetailsDocuments } from './keyDetailsDocument';
 import { createLogger, log } from './log';
+import { registerSops } from './sops/register';
 import { ConnectionStatus } from './statusBar';
 import { KeyringTreeProvider } from './tree/provider';
 
@@ -37,6 +38,7 @@ export async function activate(extension: vscode.ExtensionContext): Promise<void
     vscode.workspace.registerTextDocumentContentProvider(KEY_SCHEME, new KeyDetailsDocuments(ctx)),
   );
   registerCommands(ctx);
+  registerSops(ctx);
   registerAuditPanel(ctx);
   log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
   // The language server is not needed for the view to work: load and start it without holding activation up.

@@ -19,6 +19,7 @@ import {
   updateDescription,
 } from './keys';
 import { addTags, createAlias, createGrant, deleteAlias, removeTag, retireGrant, revokeGrant, updateAlias } from './keyParts';
+import { sopsEditDecrypted, sopsEncrypt } from '../sops/commands';
 import { decryptSelection, encryptSelection } from './text';
 import { advanceClock, clearFilter, filterKeys, loadMoreKeys, refresh, restartLanguageServer, selectConnection, showLogs } from './view';
 
@@ -60,6 +61,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
   encryptFile: { title: 'Encrypt File', factory: encryptFiles },
   decryptFile: { title: 'Decrypt File', factory: decryptFiles },
   openDecrypted: { title: 'Open Decrypted', factory: openDecrypted },
+  sopsEditDecrypted: { title: 'Edit Decrypted', factory: sopsEditDecrypted },
+  sopsEncrypt: { title: 'Encrypt with SOPS', factory: sopsEncrypt },
   createAlias: { title: 'Create Alias', factory: createAlias },
   updateAlias: { title: 'Update Alias', factory: updateAlias },
   deleteAlias: { title: 'Delete Alias', factory: deleteAlias },

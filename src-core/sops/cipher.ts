@@ -72,11 +72,16 @@ export class ValueCipher {
     return value;
   }
 
-  /** `Cipher.Encrypt`: a value seen by `decrypt` with the same additional data keeps its IV. */
+  /** `Cipher.Encrypt`: a value seen before with the same additional data keeps its IV. */
   encrypt(value: SopsValue, additionalData: string, comment = false): string {
     if (value.text === '' && value.type === 'str') return '';
     const key = stashKey(additionalData, comment ? { type: 'comment' as never, text: value.text } : value);
-    const iv = this.stash.get(key) ?? this.random.bytes(IV_BYTES);
+    let iv = this.stash.get(key);
+    if (!iv) {
+      iv = this.random.bytes(IV_BYTES);
+      // Unlike sops, remember new IVs too, so saving the same edit twice writes the same ciphertext.
+      this.stash.set(key, iv);
+    }
     const cipher = createCipheriv('aes-256-gcm', this.key, iv, { authTagLength: TAG_BYTES });
     cipher.setAAD(Buffer.from(additionalData, 'utf8'));
     const data = Buffer.concat([cipher.update(value.text, 'utf8'), cipher.final()]);
