@@ -65,11 +65,14 @@ export class SopsFiles implements vscode.Disposable {
         log.warn(`could not check SOPS file ${doc.uri.fsPath}: ${(e as Error).message}`);
         return;
       }
-      const range = e.reason === 'tampered' ? lineOf(doc, /^\s*"?(sops_)?mac"?\s*[:=]/) : lineOf(doc, /^\s*"?(sops_)?(kms|sops|key_groups)"?\s*[:=]|^\[sops\]/);
+      // A value that does not authenticate is marked on its own line; a MAC mismatch on the mac.
+      const key = /value at "(?:[^"]*\.)?([^".]+)"/.exec(e.message)?.[1]?.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      const range =
+        e.reason !== 'tampered' ? lineOf(doc, /^\s*"?(sops_)?(kms|sops|key_groups)"?\s*[:=]|^\[sops\]/) : key ? lineOf(doc, new RegExp(`^\\s*"?${key}"?\\s*[:=]`)) : lineOf(doc, /^\s*"?(sops_)?mac"?\s*[:=]/);
       const message = e.reason === 'no-key' ? `No connection can use this file's KMS keys: ${e.message}` : e.message;
       const diagnostic = new vscode.Diagnostic(range, message, e.reason === 'malformed' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Error);
       diagnostic.source = 'KMS Workbench (SOPS)';
-      diagnostic.code = e.reason === 'no-key' ? 'sops-no-usable-key' : e.reason === 'tampered' ? 'sops-mac' : 'sops-malformed';
+      diagnostic.code = e.reason === 'no-key' ? 'sops-no-usable-key' : e.reason === 'tampered' ? 'sops-tampered' : 'sops-malformed';
       this.diagnostics.set(doc.uri, [diagnostic]);
     }
   }

@@ -7,7 +7,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chooseMenuItem, createSymmetricKey, openWorkbench, pickItem, selectLine, toast, type Workbench } from './workbench';
+import { chooseMenuItem, createSymmetricKey, openFile, openWorkbench, pickItem, selectLine, toast, type Workbench } from './workbench';
 
 const PLAIN = `# settings of the demo service
 service:
@@ -86,5 +86,23 @@ describe('SOPS files (code-server + Chromium)', { timeout: 15 * 60_000 }, () => 
     assert.deepEqual(filesContaining(wb.workspace, 'hunter2-original'), []);
     // Nor in code-server's own files (local history, backups of unsaved editors).
     assert.deepEqual(filesContaining(wb.userDataDir, NEW_SECRET), [], 'no copy in the editor\'s user data');
+  });
+
+  it('marks a SOPS file whose values were swapped between keys with a diagnostic', async () => {
+    const { page } = wb;
+    const encrypted = readFileSync(join(wb.workspace, 'secrets.yaml'), 'utf8');
+    const lines = encrypted.split('\n');
+    // Two values moved between keys: each still decrypts under its own key path only, so this is refused.
+    const user = lines.findIndex((l) => l.trim().startsWith('user:'));
+    const port = lines.findIndex((l) => l.trim().startsWith('port:'));
+    [lines[user], lines[port]] = [`    user:${lines[port].split(':').slice(1).join(':')}`, `    port:${lines[user].split(':').slice(1).join(':')}`];
+    writeFileSync(join(wb.workspace, 'swapped.yaml'), lines.join('\n'));
+    await openFile(page, 'swapped.yaml');
+    await toast(wb, 'swapped.yaml is a SOPS file');
+    await page.locator('.monaco-editor .squiggly-error').filter({ visible: true }).first().waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Control+Shift+M');
+    // On the line of the value that does not authenticate (service.user, line 3).
+    await page.locator('.markers-panel .monaco-list-row', { hasText: /value at "service\.user" does not authenticate.*Ln 3, Col 1/ }).waitFor({ timeout: 30_000 });
+    await wb.shot('tampered-diagnostic');
   });
 });
