@@ -6,7 +6,7 @@
 import { SopsError } from './errors';
 import { flattenMetadata, unflattenMetadata } from './metadata';
 import type { MapNode } from './tree';
-import type { RawMetadata, StoreDocument } from './store';
+import { joinLines, REMOVED_LINE, type RawMetadata, type StoreDocument } from './store';
 
 const PREFIX = 'sops_';
 
@@ -51,7 +51,7 @@ export function parseDotenvStore(text: string): StoreDocument {
     });
   });
   const remove = (): void => {
-    for (const i of metaLines) lines[i] = '\u0000';
+    for (const i of metaLines) lines[i] = REMOVED_LINE;
   };
   let appended: string[] = [];
   return {
@@ -66,10 +66,7 @@ export function parseDotenvStore(text: string): StoreDocument {
       appended = [];
     },
     toString() {
-      const kept = lines.filter((l) => l !== '\u0000');
-      if (!appended.length) return kept.join('\n');
-      while (kept.length && kept[kept.length - 1] === '') kept.pop();
-      return [...kept, ...appended, ''].join('\n');
+      return joinLines(lines, appended, false);
     },
   };
 }

@@ -7,7 +7,7 @@
 import { SopsError } from './errors';
 import { flattenMetadata, unflattenMetadata } from './metadata';
 import type { CommentLeaf, MapNode } from './tree';
-import type { RawMetadata, StoreDocument } from './store';
+import { joinLines, REMOVED_LINE, type RawMetadata, type StoreDocument } from './store';
 
 const METADATA_SECTION = 'sops';
 const DEFAULT_SECTION = 'DEFAULT';
@@ -108,7 +108,7 @@ export function parseIniStore(text: string): StoreDocument {
         set(v) {
           this.value = v;
           lines[start] = prefix + iniValue(v.text);
-          for (let j = start + 1; j <= end; j++) lines[j] = '\u0000';
+          for (let j = start + 1; j <= end; j++) lines[j] = REMOVED_LINE;
         },
       },
     });
@@ -120,7 +120,7 @@ export function parseIniStore(text: string): StoreDocument {
   const dataSections = sections.filter((s) => s.name !== METADATA_SECTION && (s.header >= 0 || s.node.items.length));
   const removeSection = (): void => {
     if (!metaSection) return;
-    for (let j = metaSection.header; j < metaSection.end; j++) lines[j] = '\u0000';
+    for (let j = metaSection.header; j < metaSection.end; j++) lines[j] = REMOVED_LINE;
   };
   let appended: string[] = [];
   return {
@@ -137,10 +137,7 @@ export function parseIniStore(text: string): StoreDocument {
       appended = [];
     },
     toString() {
-      const kept = lines.filter((l) => l !== '\u0000');
-      if (!appended.length) return kept.join('\n');
-      while (kept.length && kept[kept.length - 1] === '') kept.pop();
-      return [...kept, '', ...appended, ''].join('\n');
+      return joinLines(lines, appended, true);
     },
   };
 }

@@ -19,3 +19,13 @@ export interface StoreDocument {
   removeMetadata(): void;
   toString(): string;
 }
+
+/** Line-based stores (dotenv, INI): lines marked removed are dropped, and a rewritten metadata block goes last. */
+export const REMOVED_LINE = '\u0000';
+
+export function joinLines(lines: string[], appended: string[], blankBefore: boolean): string {
+  const kept = lines.filter((l) => l !== REMOVED_LINE);
+  if (!appended.length) return kept.join('\n');
+  while (kept.length && kept[kept.length - 1] === '') kept.pop();
+  return [...kept, ...(blankBefore ? [''] : []), ...appended, ''].join('\n');
+}

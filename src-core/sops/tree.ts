@@ -119,6 +119,12 @@ function macHash(rules: EncryptionRules) {
   return hash;
 }
 
+/** Every leaf with whether SOPS encrypts it and its additional data: the path of keys joined by ':', plus ':'. */
+function walkLeaves(branches: MapNode[], rules: EncryptionRules, visit: (leaf: ScalarLeaf | CommentLeaf, path: string[], encrypted: boolean, ad: string) => void): void {
+  const shouldEncrypt = encryptionDecider(rules);
+  walkTree(branches, (leaf, path, comments) => visit(leaf, path, shouldEncrypt(path, comments, leaf.kind === 'comment'), `${path.join(':')}:`));
+}
+
 /** Where a leaf is, for messages (never its value). */
 function where(path: string[], isComment: boolean): string {
   const at = path.length ? `"${path.join('.')}"` : 'the top level';
@@ -131,12 +137,8 @@ function where(path: string[], isComment: boolean): string {
  * the clear, as SOPS does for files of older versions; an ENC comment that does not authenticate is refused.
  */
 export function decryptTree(branches: MapNode[], rules: EncryptionRules, cipher: ValueCipher): string {
-  const shouldEncrypt = encryptionDecider(rules);
   const hash = macHash(rules);
-  walkTree(branches, (leaf, path, comments) => {
-    const isComment = leaf.kind === 'comment';
-    const encrypted = shouldEncrypt(path, comments, isComment);
-    const ad = `${path.join(':')}:`;
+  walkLeaves(branches, rules, (leaf, path, encrypted, ad) => {
     if (leaf.kind === 'comment') {
       if (encrypted && isEncryptedText(leaf.text)) leaf.set(cipher.decrypt(leaf.text, ad, () => where(path, true)).text);
       return;
@@ -155,13 +157,9 @@ export function decryptTree(branches: MapNode[], rules: EncryptionRules, cipher:
 
 /** sops.go `Tree.Encrypt`: encrypts every leaf in place and returns the MAC of the plaintext values. */
 export function encryptTree(branches: MapNode[], rules: EncryptionRules, cipher: ValueCipher): string {
-  const shouldEncrypt = encryptionDecider(rules);
   const unencryptedComment = rules.unencryptedCommentRegex ? goRegex(rules.unencryptedCommentRegex) : undefined;
   const hash = macHash(rules);
-  walkTree(branches, (leaf, path, comments) => {
-    const isComment = leaf.kind === 'comment';
-    const encrypted = shouldEncrypt(path, comments, isComment);
-    const ad = `${path.join(':')}:`;
+  walkLeaves(branches, rules, (leaf, _path, encrypted, ad) => {
     if (leaf.kind === 'comment') {
       if (!encrypted) return;
       const enc = cipher.encrypt(str(leaf.text), ad, true);
