@@ -10,6 +10,7 @@ export type StoreErrorCode =
   | 'wrong-root-key'
   | 'bad-root-key'
   | 'insecure-root-key'
+  | 'missing-root-key'
   | 'lock-timeout'
   | 'damaged-audit-log';
 
