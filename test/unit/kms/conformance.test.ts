@@ -254,6 +254,11 @@ const ROWS: Row[] = [
   { source: 'DryRunOperationException (API reference)', setup: symmetric, operation: 'Encrypt', input: (c) => ({ ...encrypt(c), DryRun: true }), error: 'DryRunOperationException', message: plain('The request would have succeeded, but the DryRun option is set.') },
   { source: 'DryRunOperationException (API reference)', setup: symmetric, operation: 'CreateGrant', input: (c) => ({ KeyId: c.keyId, GranteePrincipal: `arn:aws:iam::${ACCOUNT}:role/app`, Operations: ['Decrypt'], DryRun: true }), error: 'DryRunOperationException', message: plain('The request would have succeeded, but the DryRun option is set.') },
   { source: 'kms-api.md §1.14 (alias ARN in the message)', setup: withAlias, operation: 'CreateAlias', input: (c) => ({ AliasName: 'alias/taken', TargetKeyId: c.keyId }), error: 'AlreadyExistsException', message: plain(`An alias with the name arn:aws:kms:${REGION}:${ACCOUNT}:alias/taken already exists`) },
+  // alias/aws/ is reserved for AWS managed keys: AWS answers a bare NotAuthorizedException with no message (kms-api.md §1.14;
+  // moto and local-kms reproduce AWS's reply), before it looks at the target key, so even an existing managed alias is refused.
+  { source: 'kms-api.md §1.14 (reserved alias/aws/)', setup: symmetric, operation: 'CreateAlias', input: (c) => ({ AliasName: 'alias/aws/mine', TargetKeyId: c.keyId }), error: 'NotAuthorizedException', message: plain('') },
+  { source: 'kms-api.md §1.14 (reserved alias/aws/)', setup: symmetric, operation: 'UpdateAlias', input: (c) => ({ AliasName: 'alias/aws/s3', TargetKeyId: c.keyId }), error: 'NotAuthorizedException', message: plain('') },
+  { source: 'kms-api.md §1.14 (reserved alias/aws/)', setup: noKey, operation: 'DeleteAlias', input: () => ({ AliasName: 'alias/aws/s3' }), error: 'NotAuthorizedException', message: plain('') },
 
   // Added in LocalStack's 2025 AWS-validated snapshot (tags, rotation on demand, key agreement, re-encrypt, replicas, dry runs).
   { source: `${SNAPSHOT} too-long-tag-value`, setup: symmetric, operation: 'TagResource', input: (c) => ({ KeyId: c.keyId, Tags: [{ TagKey: 'k', TagValue: 'v'.repeat(257) }] }), error: 'ValidationException', message: plain(`1 validation error detected: Value '${'v'.repeat(257)}' at 'tags.1.member.tagValue' failed to satisfy constraint: Member must have length less than or equal to 256`) },
