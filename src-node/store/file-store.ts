@@ -3,6 +3,7 @@
  * safely by several processes (the VS Code extension and `kmsw serve`):
  * - every transaction runs under an inter-process lock file and starts from the latest file contents;
  * - every read first checks whether another process wrote since the last load (the header's write id);
+ * - a transaction is all or nothing: it changes a copy, which is written and then replaces the loaded state;
  * - writes are atomic (temp file, fsync, rename, fsync the folder);
  * - a file it cannot read (foreign, damaged, newer, wrong root key) is an error, never reset.
  */
@@ -75,16 +76,12 @@ export class FileKeyringStore implements KeyringStore {
             // A read's reload that began before the lock may hold an older file: let it finish, then load afresh.
             await this.refreshing?.catch(() => undefined);
             await this.reloadIfChanged();
-            const state = this.state;
-            let value: T;
-            try {
-              value = await mutate(state);
-            } catch (e) {
-              // A handler that threw may have changed the object in part: reload it from the file.
-              this.loadedWriteId = undefined;
-              throw e;
-            }
-            await this.persist(state);
+            // `mutate` works on a copy, so a throw leaves the loaded state as it was and a concurrent read never sees half a change.
+            const draft = structuredClone(this.state);
+            const value = await mutate(draft);
+            // Last-use facts noted by reads while `mutate` ran went to the loaded state: carry them over.
+            if (this.dirty) mergeLastUsage(this.state, draft);
+            await this.persist(draft);
             return value;
           } finally {
             this.inTransaction = false;
