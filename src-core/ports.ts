@@ -23,9 +23,12 @@ export interface Logger {
 }
 
 /**
- * Persists the keyring. `transact` runs `mutate` on the latest state under the store's lock and
- * persists the result only if `mutate` returns without throwing; engine handlers validate fully
- * before they change anything, so a throw never leaves a half-applied change.
+ * Persists the keyring. The contract every store keeps (test/unit/store/store-contract.test.ts):
+ * - `transact` runs `mutate` on the latest state, one transaction at a time across every process
+ *   sharing the store, and persists everything `mutate` changed (keys, clock, audit outbox) in one
+ *   atomic step, only if `mutate` returns; a throw persists nothing and leaves the state as it was;
+ * - `read` never shows a transaction's changes before it has committed;
+ * - once `transact` has resolved, the change survives the process being killed.
  */
 export interface KeyringStore {
   read(): Promise<KeyringState>;
@@ -38,6 +41,11 @@ export interface KeyringStore {
 /** Receives one CloudTrail-format event per KMS call, in order. */
 export interface AuditSink {
   append(event: CloudTrailEvent): Promise<void>;
+  /**
+   * Appends those of `events` the log does not hold yet (by eventID). Committed events are delivered
+   * again after a crash or a failed append, and must never appear twice.
+   */
+  appendMissing(events: CloudTrailEvent[]): Promise<void>;
 }
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };

@@ -78,6 +78,8 @@ export async function openLocalKms(options: LocalKmsOptions = {}): Promise<Local
     throw e;
   });
   const service = new KmsService({ store, clock, random: nodeRandom, authorizer: createPolicyAuthorizer(), audit, logger });
+  // A process killed between a commit and its audit append left the event in the keyring: append it now.
+  await service.deliverCommittedEvents().catch((e: unknown) => logger.warn(`committed audit events still wait for the audit log: ${e instanceof Error ? e.message : String(e)}`));
   return {
     service,
     store,

@@ -3,6 +3,7 @@
  * build it by hand. Times are epoch milliseconds on the keyring's (possibly simulated) clock.
  * Secrets are base64 text: they live only here and in the store's encrypted file, never in logs.
  */
+import type { CloudTrailEvent } from '../audit/event';
 
 export type KeySpec =
   | 'SYMMETRIC_DEFAULT'
@@ -151,6 +152,12 @@ export interface KeyringState {
   clockOffsetMs: number;
   /** Keyed by `${accountId}/${region}`. */
   regions: Record<string, RegionState>;
+  /**
+   * Audit events committed with the change they record and not yet known to be in the audit log:
+   * written in the same transaction as the change, delivered to the log after it, and removed by a
+   * later transaction once the log holds them (see KmsService).
+   */
+  auditOutbox?: CloudTrailEvent[];
 }
 
 export function emptyKeyring(): KeyringState {

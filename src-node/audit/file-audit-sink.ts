@@ -13,9 +13,9 @@
  * The head is rewritten in place rather than replaced by rename, because ext4 flushes data on a
  * rename or truncate over an existing file (2 ms per call, measured).
  */
-import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, ftruncateSync, openSync, readdirSync, readFileSync, readSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { AuditSink } from '../../src-core/ports';
 import type { CloudTrailEvent } from '../../src-core/audit/event';
 import { appendEntry, verifyChain, type AuditEntry, type AuditHead, type ChainVerdict } from '../../src-core/audit/chain';
@@ -25,6 +25,8 @@ import { StoreError } from '../store/store-error';
 
 export const AUDIT_LOG_FILE = 'audit.log.jsonl';
 const LOCK_FILE = 'audit.lock';
+/** Damaged tails are set aside as `audit.log.jsonl.damaged-after-<seq>-<time>`. */
+const DAMAGED_SUFFIX = '.damaged-after-';
 /** How much of the log's end to read at first when looking for its last entry. */
 const TAIL_CHUNK = 16 * 1024;
 /** The head is padded to a fixed length so rewriting it in place never leaves old bytes behind. */
@@ -60,6 +62,16 @@ export class FileAuditSink implements AuditSink {
     return new Promise((resolve, reject) => {
       this.queue.push({ event, resolve, reject });
       this.draining ??= this.drain();
+    });
+  }
+
+  /** Appends those of `events` whose eventID the log does not hold yet (committed events delivered again after a crash). */
+  async appendMissing(events: CloudTrailEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await withFileLock(this.lockPath, async () => {
+      const logged = this.loggedEventIds(events.map((e) => e.eventID));
+      const missing = events.filter((e) => !logged.has(e.eventID));
+      if (missing.length) this.write(missing);
     });
   }
 
@@ -116,7 +128,19 @@ export class FileAuditSink implements AuditSink {
     const data = Buffer.from(lines);
     const fd = openSync(this.path, 'a', 0o600);
     try {
-      for (let written = 0; written < data.length; ) written += writeSync(fd, data, written);
+      const before = fstatSync(fd).size;
+      try {
+        for (let written = 0; written < data.length; ) written += writeSync(fd, data, written);
+      } catch (e) {
+        // A full disk leaves part of a line: take it back so the log ends with a whole entry (if this fails
+        // too, the next append sets the partial line aside).
+        try {
+          ftruncateSync(fd, before);
+        } catch {
+          // The next append repairs the tail.
+        }
+        throw e;
+      }
     } finally {
       closeSync(fd);
     }
@@ -141,15 +165,61 @@ export class FileAuditSink implements AuditSink {
         this.refuseIfHeadAhead(0);
         return undefined;
       }
-      let entry: AuditEntry;
-      try {
-        entry = JSON.parse(lastLine(fd, size, this.path)) as AuditEntry;
-      } catch (e) {
-        if (e instanceof StoreError) throw e;
-        throw new StoreError('damaged-audit-log', `The last line of ${this.path} is not an audit entry, so new entries cannot be chained to it. Run 'kmsw audit verify'; move the log away to start a new one.`);
+      const last = lastEntry(fd, size);
+      if (!last || last.end !== size) return this.setAsideDamagedTail(fd, size, last);
+      this.refuseIfHeadAhead(last.entry.seq);
+      return { head: { seq: last.entry.seq, hash: last.entry.hash }, size };
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /**
+   * The log ends in something that is not a whole entry (a writer killed mid-line, a full disk, a stray
+   * byte): move those bytes to a file beside the log, which `verify` reports, and cut the log back to
+   * its last whole entry, so new entries chain on and no later call goes unaudited.
+   */
+  private setAsideDamagedTail(fd: number, size: number, last: { entry: AuditEntry; end: number } | undefined): { head: AuditHead; size: number } | undefined {
+    const end = last?.end ?? 0;
+    const damaged = Buffer.alloc(size - end);
+    readSync(fd, damaged, 0, damaged.length, end);
+    const aside = `${this.path}${DAMAGED_SUFFIX}${last?.entry.seq ?? 0}-${new Date().toISOString().replace(/[:.]/g, '')}`;
+    writeFileSync(aside, damaged, { mode: 0o600 });
+    truncateSync(this.path, end);
+    this.refuseIfHeadAhead(last?.entry.seq ?? 0);
+    return last ? { head: { seq: last.entry.seq, hash: last.entry.hash }, size: end } : undefined;
+  }
+
+  /** Files holding damaged tails set aside by `setAsideDamagedTail`, oldest first. */
+  setAsideFiles(): string[] {
+    const prefix = `${basename(this.path)}${DAMAGED_SUFFIX}`;
+    return readdirSync(dirname(this.path))
+      .filter((name) => name.startsWith(prefix))
+      .sort()
+      .map((name) => join(dirname(this.path), name));
+  }
+
+  /** Which of `ids` appear in the log, reading back from its end only as far as needed. */
+  private loggedEventIds(ids: string[]): Set<string> {
+    const found = new Set<string>();
+    let fd: number;
+    try {
+      fd = openSync(this.path, 'r');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return found;
+      throw e;
+    }
+    try {
+      const { size } = fstatSync(fd);
+      for (let chunk = TAIL_CHUNK; found.size < ids.length; chunk *= 4) {
+        const start = Math.max(0, size - chunk);
+        const buffer = Buffer.alloc(size - start);
+        readSync(fd, buffer, 0, buffer.length, start);
+        const text = buffer.toString('utf8');
+        for (const id of ids) if (text.includes(`"eventID":${JSON.stringify(id)}`)) found.add(id);
+        if (start === 0) break;
       }
-      this.refuseIfHeadAhead(entry.seq);
-      return { head: { seq: entry.seq, hash: entry.hash }, size };
+      return found;
     } finally {
       closeSync(fd);
     }
@@ -207,16 +277,32 @@ export class FileAuditSink implements AuditSink {
   }
 }
 
-/** The text of the file's last line (without its newline), reading backwards from the end in growing chunks. */
-function lastLine(fd: number, size: number, path: string): string {
+/**
+ * The last whole entry of the log and the offset just after its newline, reading backwards from the
+ * end in growing chunks; undefined when no line parses as an entry.
+ */
+function lastEntry(fd: number, size: number): { entry: AuditEntry; end: number } | undefined {
   for (let chunk = TAIL_CHUNK; ; chunk *= 4) {
     const start = Math.max(0, size - chunk);
     const buffer = Buffer.alloc(size - start);
     readSync(fd, buffer, 0, buffer.length, start);
-    if (buffer[buffer.length - 1] !== 0x0a) {
-      throw new StoreError('damaged-audit-log', `${path} ends with an incomplete entry (the writer stopped mid-line). Run 'kmsw audit verify'; move the log away to start a new one.`);
+    // Candidate line ends, newest first; a line is whole only if the one before it ended too (or it starts the file).
+    for (let newline = buffer.lastIndexOf(0x0a); newline >= 0; newline = buffer.lastIndexOf(0x0a, newline - 1)) {
+      const previous = newline === 0 ? -1 : buffer.lastIndexOf(0x0a, newline - 1);
+      if (previous < 0 && start > 0) break;
+      const entry = parseEntry(buffer.subarray(previous + 1, newline).toString('utf8'));
+      if (entry) return { entry, end: start + newline + 1 };
+      if (newline === 0) break;
     }
-    const newline = buffer.lastIndexOf(0x0a, buffer.length - 2);
-    if (newline >= 0 || start === 0) return buffer.subarray(newline + 1, buffer.length - 1).toString('utf8');
+    if (start === 0) return undefined;
+  }
+}
+
+function parseEntry(line: string): AuditEntry | undefined {
+  try {
+    const entry = JSON.parse(line) as AuditEntry;
+    return Number.isInteger(entry?.seq) && typeof entry.hash === 'string' && typeof entry.event === 'object' ? entry : undefined;
+  } catch {
+    return undefined;
   }
 }

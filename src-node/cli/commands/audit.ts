@@ -87,6 +87,11 @@ async function list(parsed: ParsedArgs, io: CliIo): Promise<number> {
 async function verify(parsed: ParsedArgs, io: CliIo): Promise<number> {
   const sink = await openFileAuditSink({ dir: dataDirOf(parsed, io) });
   const verdict = await sink.verify();
+  // A damaged end (a writer killed mid-line, a full disk, a stray byte) was moved aside so later calls stay audited: say where.
+  for (const aside of sink.setAsideFiles()) {
+    const after = /damaged-after-(\d+)-/.exec(aside)?.[1];
+    io.stdout(`Bytes that were not a whole entry were found after entry ${after} and set aside in ${aside}; the log continues from that entry.\n`);
+  }
   if (verdict.ok) {
     io.stdout(`The audit log is intact: ${verdict.count} entries (${sink.path}).\n`);
     return 0;
