@@ -44,7 +44,8 @@ export class LocalConnection implements KmsConnection {
 
   /** Simulated time: moves rotation dates, deletion windows and material expiry forward. */
   async advanceClock(ms: number): Promise<number> {
-    return (await this.handle()).kms.service.advanceClock(ms);
+    const { kms } = await this.handle();
+    return kms.service.advanceClock(ms, kms.defaultCaller());
   }
 
   hasKeys(): boolean {

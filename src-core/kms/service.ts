@@ -6,7 +6,7 @@
 import { KmsError } from '../errors';
 import type { AuditSink, Clock, KeyringStore, Logger, Random } from '../ports';
 import { silentLogger } from '../ports';
-import { toCloudTrailEvent, type CloudTrailEvent } from '../audit/event';
+import { toCloudTrailEvent, toServiceEvent, type CloudTrailEvent } from '../audit/event';
 import { uuid } from '../ids/random-ids';
 import type { Authorizer, Caller, ConditionValues, OperationContext } from './context';
 import { advanceLifecycle, nextLifecycleEventAt } from './lifecycle';
@@ -52,15 +52,42 @@ export class KmsService {
     return this.options.clock.now() + state.clockOffsetMs;
   }
 
-  /** Moves the keyring's simulated clock forward and applies whatever became due. */
-  async advanceClock(ms: number): Promise<number> {
+  /**
+   * Moves the keyring's simulated clock forward and applies whatever became due. The move is audited
+   * as an AdvanceClock call by `caller` (a KMS Workbench event: AWS has no such call), followed by the
+   * service events of what fell due.
+   */
+  async advanceClock(ms: number, caller: Caller): Promise<number> {
     if (!Number.isFinite(ms) || ms < 0) throw new KmsError('ValidationException', 'The clock can only move forward.');
-    return this.options.store.transact((state) => {
+    const { now, committed } = await this.options.store.transact(async (state) => {
+      await this.settleOutbox(state);
+      const before = this.options.clock.now() + state.clockOffsetMs;
       state.clockOffsetMs += ms;
       const now = this.options.clock.now() + state.clockOffsetMs;
-      advanceLifecycle(state, now, this.options.random);
-      return now;
+      const eventId = uuid(this.options.random);
+      // Not a KMS operation, so not in the model the redaction reads: its parameters are set here (they hold nothing secret).
+      const event = toCloudTrailEvent({ operation: 'AdvanceClock', caller, time: before, requestId: eventId, eventId, readOnly: false, input: {}, resources: [] });
+      event.requestParameters = { advanceBySeconds: Math.round(ms / 1000) };
+      event.responseElements = { keyringTime: new Date(now).toISOString(), clockOffsetSeconds: Math.round(state.clockOffsetMs / 1000) };
+      this.audited(state, event);
+      this.applyLifecycle(state, now);
+      return { now, committed: state.auditOutbox ?? [] };
     });
+    await this.deliver(committed);
+    return now;
+  }
+
+  /** Applies the clock-driven changes due at `now`, each audited as the service event CloudTrail records for it. */
+  private applyLifecycle(state: KeyringState, now: number): void {
+    advanceLifecycle(state, now, this.options.random, (change) => {
+      const eventId = uuid(this.options.random);
+      this.audited(state, toServiceEvent({ eventName: change.eventName, accountId: change.key.accountId, region: change.key.region, time: change.at, eventId, keyArn: change.key.arn }));
+    });
+  }
+
+  /** Commits an event with the transaction's change (the keyring's audit outbox), when there is an audit log. */
+  private audited(state: KeyringState, event: CloudTrailEvent): void {
+    if (this.options.audit) (state.auditOutbox ??= []).push(event);
   }
 
   async call(operation: string, body: unknown, caller: Caller): Promise<KmsCallResult> {
@@ -93,10 +120,10 @@ export class KmsService {
         const { output, committed } = await this.options.store.transact(async (latest) => {
           await this.settleOutbox(latest);
           // Walking every key is the cost of a write on a large keyring: do it only when something fell due.
-          if (this.isLifecycleDue(latest)) advanceLifecycle(latest, this.options.clock.now() + latest.clockOffsetMs, this.options.random);
+          if (this.isLifecycleDue(latest)) this.applyLifecycle(latest, this.options.clock.now() + latest.clockOffsetMs);
           try {
             const result = await run(latest);
-            if (this.options.audit) (latest.auditOutbox ??= []).push(eventOf(result));
+            this.audited(latest, eventOf(result));
             return { output: result, committed: latest.auditOutbox ?? [] };
           } finally {
             this.nextEvent.delete(latest);
