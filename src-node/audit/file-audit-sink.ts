@@ -24,7 +24,7 @@ import { withFileLock } from '../store/file-lock';
 import { StoreError } from '../store/store-error';
 
 export const AUDIT_LOG_FILE = 'audit.log.jsonl';
-const LOCK_FILE = 'audit.lock';
+const LOCK_FILE = 'audit.log.jsonl.lock';
 /** Damaged tails are set aside as `audit.log.jsonl.damaged-after-<seq>-<time>`. */
 const DAMAGED_SUFFIX = '.damaged-after-';
 /** How much of the log's end to read at first when looking for its last entry. */
@@ -68,7 +68,8 @@ export class FileAuditSink implements AuditSink {
   /** Appends those of `events` whose eventID the log does not hold yet (committed events delivered again after a crash). */
   async appendMissing(events: CloudTrailEvent[]): Promise<void> {
     if (events.length === 0) return;
-    await withFileLock(this.lockPath, async () => {
+    await withFileLock(this.lockPath, async (held) => {
+      held.assertHeld();
       const logged = this.loggedEventIds(events.map((e) => e.eventID));
       const missing = events.filter((e) => !logged.has(e.eventID));
       if (missing.length) this.write(missing);
@@ -106,7 +107,10 @@ export class FileAuditSink implements AuditSink {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0);
       try {
-        await withFileLock(this.lockPath, async () => this.write(batch.map((p) => p.event)));
+        await withFileLock(this.lockPath, async (held) => {
+          held.assertHeld();
+          this.write(batch.map((p) => p.event));
+        });
         for (const p of batch) p.resolve();
       } catch (e) {
         for (const p of batch) p.reject(e);

@@ -18,7 +18,8 @@ import { withFileLock } from './file-lock';
 import { decryptKeyring, encryptKeyring, HEADER_LENGTH, writeIdOf } from './keyring-file';
 
 export const KEYRING_FILE = 'keyring.kmsw';
-const LOCK_FILE = 'keyring.lock';
+/** proper-lockfile's lock folder (a new name: a `keyring.lock` file of an older version is not a folder lock). */
+const LOCK_FILE = 'keyring.kmsw.lock';
 /** Last-use facts are best effort: batch them rather than rewrite the keyring on every Encrypt. */
 const DIRTY_FLUSH_MS = 1_000;
 
@@ -26,6 +27,8 @@ export interface FileKeyringStoreOptions {
   dir: string;
   rootKey: Uint8Array;
   logger?: Logger;
+  /** When a lock whose holder stopped is taken over (default 20 s); tests shorten it. */
+  lockStaleMs?: number;
 }
 
 export async function openFileKeyringStore(options: FileKeyringStoreOptions): Promise<FileKeyringStore> {
@@ -43,6 +46,7 @@ export class FileKeyringStore implements KeyringStore {
   private readonly lockPath: string;
   private readonly rootKey: Uint8Array;
   private readonly logger: Logger;
+  private readonly lockStaleMs: number | undefined;
   private state: KeyringState = emptyKeyring();
   /** Write id of the loaded file; null when there is no file yet, undefined when the state must be reloaded. */
   private loadedWriteId: string | null | undefined;
@@ -58,6 +62,7 @@ export class FileKeyringStore implements KeyringStore {
     this.lockPath = join(options.dir, LOCK_FILE);
     this.rootKey = options.rootKey;
     this.logger = options.logger ?? silentLogger;
+    this.lockStaleMs = options.lockStaleMs;
   }
 
   async read(): Promise<KeyringState> {
@@ -70,7 +75,7 @@ export class FileKeyringStore implements KeyringStore {
     const result = this.tail.then(() =>
       withFileLock(
         this.lockPath,
-        async () => {
+        async (held) => {
           this.inTransaction = true;
           try {
             // A read's reload that began before the lock may hold an older file: let it finish, then load afresh.
@@ -81,13 +86,14 @@ export class FileKeyringStore implements KeyringStore {
             const value = await mutate(draft);
             // Last-use facts noted by reads while `mutate` ran went to the loaded state: carry them over.
             if (this.dirty) mergeLastUsage(this.state, draft);
+            held.assertHeld();
             await this.persist(draft);
             return value;
           } finally {
             this.inTransaction = false;
           }
         },
-        { logger: this.logger },
+        { logger: this.logger, staleMs: this.lockStaleMs },
       ),
     );
     this.tail = result.catch(() => undefined);

@@ -12,6 +12,7 @@ export type StoreErrorCode =
   | 'insecure-root-key'
   | 'missing-root-key'
   | 'lock-timeout'
+  | 'lock-lost'
   | 'damaged-audit-log';
 
 export class StoreError extends Error {
