@@ -4,6 +4,7 @@
  */
 import type { KeyringState } from './kms/state';
 import type { CloudTrailEvent } from './audit/event';
+import type { AuditHead } from './audit/chain';
 
 /** Wall-clock time in epoch milliseconds. The local KMS adds its own simulated offset on top. */
 export interface Clock {
@@ -43,9 +44,10 @@ export interface AuditSink {
   append(event: CloudTrailEvent): Promise<void>;
   /**
    * Appends those of `events` the log does not hold yet (by eventID). Committed events are delivered
-   * again after a crash or a failed append, and must never appear twice.
+   * again after a crash or a failed append, and must never appear twice. Resolves to the log's head
+   * when the log is hash-chained (the keyring records it as the chain's anchor).
    */
-  appendMissing(events: CloudTrailEvent[]): Promise<void>;
+  appendMissing(events: CloudTrailEvent[]): Promise<AuditHead | void>;
 }
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };

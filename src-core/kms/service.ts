@@ -6,6 +6,7 @@
 import { KmsError } from '../errors';
 import type { AuditSink, Clock, KeyringStore, Logger, Random } from '../ports';
 import { silentLogger } from '../ports';
+import type { AuditHead } from '../audit/chain';
 import { toCloudTrailEvent, toServiceEvent, type CloudTrailEvent } from '../audit/event';
 import { uuid } from '../ids/random-ids';
 import type { Authorizer, Caller, ConditionValues, OperationContext } from './context';
@@ -41,6 +42,8 @@ export class KmsService {
   private readonly nextEvent = new WeakMap<KeyringState, number | undefined>();
   /** IDs of outbox events this process has appended to the log, so settling them needs no look at the log. */
   private readonly delivered = new Set<string>();
+  /** The log's head after this process's last delivery: the anchor recorded when the outbox is next settled. */
+  private deliveredHead: AuditHead | undefined;
 
   constructor(private readonly options: KmsServiceOptions) {
     this.logger = options.logger ?? silentLogger;
@@ -157,7 +160,7 @@ export class KmsService {
     const waiting = committed.filter((e) => !this.delivered.has(e.eventID));
     if (!audit || waiting.length === 0) return;
     try {
-      await audit.appendMissing(waiting);
+      this.deliveredHead = (await audit.appendMissing(waiting)) ?? undefined;
       for (const e of waiting) this.delivered.add(e.eventID);
     } catch (e) {
       this.logger.warn(`the change is saved with its audit event, which will be added to the audit log on the next change or start: ${describe(e)}`);
@@ -173,9 +176,10 @@ export class KmsService {
     const outbox = state.auditOutbox;
     if (!outbox?.length) return;
     const unknown = outbox.filter((e) => !this.delivered.has(e.eventID));
+    let head = this.deliveredHead;
     if (unknown.length > 0) {
       try {
-        await this.options.audit?.appendMissing(unknown);
+        head = (await this.options.audit?.appendMissing(unknown)) ?? undefined;
       } catch (e) {
         this.logger.warn(`${outbox.length} committed audit event(s) still wait for the audit log: ${describe(e)}`);
         return;
@@ -183,6 +187,8 @@ export class KmsService {
     }
     for (const e of outbox) this.delivered.delete(e.eventID);
     delete state.auditOutbox;
+    // The chain's anchor moves forward only: a head older than the recorded one is another process's earlier view.
+    if (head && head.seq > (state.auditAnchor?.seq ?? 0)) state.auditAnchor = head;
   }
 
   /** Delivers events a killed process committed but never appended; hosts call it when they open the keyring. */

@@ -4,6 +4,7 @@
  * Secrets are base64 text: they live only here and in the store's encrypted file, never in logs.
  */
 import type { CloudTrailEvent } from '../audit/event';
+import type { AuditHead } from '../audit/chain';
 
 export type KeySpec =
   | 'SYMMETRIC_DEFAULT'
@@ -158,6 +159,11 @@ export interface KeyringState {
    * later transaction once the log holds them (see KmsService).
    */
   auditOutbox?: CloudTrailEvent[];
+  /**
+   * The audit log's head as of the last delivery this keyring saw, written with the keyring under the
+   * root key: a log cut or rewritten below it fails `kmsw audit verify` even with its .head rewritten.
+   */
+  auditAnchor?: AuditHead;
 }
 
 export function emptyKeyring(): KeyringState {

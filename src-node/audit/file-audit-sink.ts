@@ -38,9 +38,10 @@ interface Pending {
   reject(e: unknown): void;
 }
 
-export async function openFileAuditSink(options: { dir: string }): Promise<FileAuditSink> {
+/** `chainKey` (from the root key) keys new entries and checks keyed ones; readers that only list events need none. */
+export async function openFileAuditSink(options: { dir: string; chainKey?: Uint8Array }): Promise<FileAuditSink> {
   await mkdir(options.dir, { recursive: true, mode: 0o700 });
-  return new FileAuditSink(options.dir);
+  return new FileAuditSink(options.dir, options.chainKey);
 }
 
 export class FileAuditSink implements AuditSink {
@@ -52,7 +53,10 @@ export class FileAuditSink implements AuditSink {
   private queue: Pending[] = [];
   private draining: Promise<void> | undefined;
 
-  constructor(dir: string) {
+  constructor(
+    dir: string,
+    private readonly chainKey?: Uint8Array,
+  ) {
     this.path = join(dir, AUDIT_LOG_FILE);
     this.headPath = `${this.path}.head`;
     this.lockPath = join(dir, LOCK_FILE);
@@ -66,13 +70,13 @@ export class FileAuditSink implements AuditSink {
   }
 
   /** Appends those of `events` whose eventID the log does not hold yet (committed events delivered again after a crash). */
-  async appendMissing(events: CloudTrailEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    await withFileLock(this.lockPath, async (held) => {
+  async appendMissing(events: CloudTrailEvent[]): Promise<AuditHead | undefined> {
+    return withFileLock(this.lockPath, async (held) => {
       held.assertHeld();
       const logged = this.loggedEventIds(events.map((e) => e.eventID));
       const missing = events.filter((e) => !logged.has(e.eventID));
       if (missing.length) this.write(missing);
+      return this.lastHead()?.head;
     });
   }
 
@@ -88,12 +92,12 @@ export class FileAuditSink implements AuditSink {
   }
 
   /** Checks the hash chain and the head; on failure, `index` is the first bad entry (0-based). */
-  async verify(): Promise<ChainVerdict & { entry?: unknown }> {
+  async verify(anchor?: AuditHead): Promise<ChainVerdict & { entry?: unknown }> {
     // Under the lock, so the log and its head are read at one moment, with no append half done.
     return withFileLock(this.lockPath, async () => {
       const { entries, bad, lines } = await this.readEntries({ skipPartialLast: false });
       if (bad) return { ok: false, index: bad.index, reason: bad.reason, entry: lines[bad.index] };
-      const verdict = verifyChain(entries, this.readHead());
+      const verdict = verifyChain(entries, this.readHead(), this.chainKey || anchor ? { key: this.chainKey, anchor } : undefined);
       return verdict.ok ? verdict : { ...verdict, entry: entries[verdict.index] };
     });
   }
@@ -125,7 +129,7 @@ export class FileAuditSink implements AuditSink {
     let head = prev?.head;
     let lines = '';
     for (const event of events) {
-      const entry = appendEntry(head, event);
+      const entry = appendEntry(head, event, this.chainKey);
       lines += `${JSON.stringify(entry)}\n`;
       head = { seq: entry.seq, hash: entry.hash };
     }
