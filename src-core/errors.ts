@@ -54,6 +54,7 @@ export type KmsErrorName =
   | 'LimitExceededException'
   | 'MalformedPolicyDocumentException'
   | 'MissingAuthenticationToken'
+  | 'NotAuthorizedException'
   | 'NotFoundException'
   | 'SerializationException'
   | 'TagException'

@@ -4,6 +4,7 @@
  */
 import type { KeyringState } from './kms/state';
 import type { CloudTrailEvent } from './audit/event';
+import type { AuditHead } from './audit/chain';
 
 /** Wall-clock time in epoch milliseconds. The local KMS adds its own simulated offset on top. */
 export interface Clock {
@@ -23,9 +24,12 @@ export interface Logger {
 }
 
 /**
- * Persists the keyring. `transact` runs `mutate` on the latest state under the store's lock and
- * persists the result only if `mutate` returns without throwing; engine handlers validate fully
- * before they change anything, so a throw never leaves a half-applied change.
+ * Persists the keyring. The contract every store keeps (test/unit/store/store-contract.test.ts):
+ * - `transact` runs `mutate` on the latest state, one transaction at a time across every process
+ *   sharing the store, and persists everything `mutate` changed (keys, clock, audit outbox) in one
+ *   atomic step, only if `mutate` returns; a throw persists nothing and leaves the state as it was;
+ * - `read` never shows a transaction's changes before it has committed;
+ * - once `transact` has resolved, the change survives the process being killed.
  */
 export interface KeyringStore {
   read(): Promise<KeyringState>;
@@ -38,6 +42,12 @@ export interface KeyringStore {
 /** Receives one CloudTrail-format event per KMS call, in order. */
 export interface AuditSink {
   append(event: CloudTrailEvent): Promise<void>;
+  /**
+   * Appends those of `events` the log does not hold yet (by eventID). Committed events are delivered
+   * again after a crash or a failed append, and must never appear twice. Resolves to the log's head
+   * when the log is hash-chained (the keyring records it as the chain's anchor).
+   */
+  appendMissing(events: CloudTrailEvent[]): Promise<AuditHead | void>;
 }
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };

@@ -10,6 +10,7 @@ import type { Caller } from '../src-core/kms/context';
 import { MemoryKeyringStore } from '../src-core/kms/memory-store';
 import { KmsService } from '../src-core/kms/service';
 import { createPolicyAuthorizer } from '../src-core/policy/authorizer';
+import { chainKey } from '../src-core/audit/chain';
 import { openFileAuditSink } from './audit/file-audit-sink';
 import { openFileKeyringStore } from './store/file-store';
 import { loadOrCreateRootKey } from './store/root-key';
@@ -73,11 +74,13 @@ export async function openLocalKms(options: LocalKmsOptions = {}): Promise<Local
   if (!dir) throw new TypeError('openLocalKms needs a dataDir unless inMemory is set');
   const rootKey = options.rootKey ?? (await loadOrCreateRootKey({ dir, env: options.env }));
   const store = await openFileKeyringStore({ dir, rootKey, logger });
-  const audit = await openFileAuditSink({ dir }).catch(async (e: unknown) => {
+  const audit = await openFileAuditSink({ dir, chainKey: chainKey(rootKey) }).catch(async (e: unknown) => {
     await store.close();
     throw e;
   });
   const service = new KmsService({ store, clock, random: nodeRandom, authorizer: createPolicyAuthorizer(), audit, logger });
+  // A process killed between a commit and its audit append left the event in the keyring: append it now.
+  await service.deliverCommittedEvents().catch((e: unknown) => logger.warn(`committed audit events still wait for the audit log: ${e instanceof Error ? e.message : String(e)}`));
   return {
     service,
     store,

@@ -2,7 +2,6 @@
  * The embedded local keyring: the local KMS core running inside the extension host, on the same data
  * folder `kmsw serve` uses. Its root key (which encrypts the keyring at rest) lives in SecretStorage.
  */
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as vscode from 'vscode';
@@ -10,7 +9,7 @@ import type { KMSClient } from '@aws-sdk/client-kms';
 import { openLocalKms, type LocalKms } from '../../src-node/host';
 import { createLocalKmsClient } from '../../src-node/local-client';
 import { KEYRING_FILE } from '../../src-node/store/file-store';
-import { loadOrCreateRootKey, ROOT_KEY_FILE } from '../../src-node/store/root-key';
+import { loadOrCreateRootKey, newRootKeyFor, ROOT_KEY_FILE } from '../../src-node/store/root-key';
 import { log } from '../log';
 import type { KmsConnection } from './connection';
 
@@ -45,7 +44,8 @@ export class LocalConnection implements KmsConnection {
 
   /** Simulated time: moves rotation dates, deletion windows and material expiry forward. */
   async advanceClock(ms: number): Promise<number> {
-    return (await this.handle()).kms.service.advanceClock(ms);
+    const { kms } = await this.handle();
+    return kms.service.advanceClock(ms, kms.defaultCaller());
   }
 
   hasKeys(): boolean {
@@ -85,7 +85,7 @@ export class LocalConnection implements KmsConnection {
     const name = `kmsWorkbench.local.rootKey:${this.options.dataDir}`;
     const stored = await this.secrets.get(name);
     if (stored) return Buffer.from(stored, 'base64');
-    const fresh = existsSync(join(this.options.dataDir, ROOT_KEY_FILE)) ? await loadOrCreateRootKey({ dir: this.options.dataDir }) : randomBytes(32);
+    const fresh = existsSync(join(this.options.dataDir, ROOT_KEY_FILE)) ? await loadOrCreateRootKey({ dir: this.options.dataDir }) : newRootKeyFor(this.options.dataDir);
     await this.secrets.store(name, Buffer.from(fresh).toString('base64'));
     return fresh;
   }

@@ -13,6 +13,8 @@ export interface CloudTrailEvent {
     arn: string;
     accountId: string;
     accessKeyId?: string;
+    /** Service events: the service that acted (AWS writes kms.amazonaws.com or "AWS Internal"). */
+    invokedBy?: string;
   };
   eventTime: string;
   eventSource: 'kms.amazonaws.com';
@@ -28,7 +30,9 @@ export interface CloudTrailEvent {
   eventID: string;
   readOnly: boolean;
   resources: { accountId: string; type: 'AWS::KMS::Key'; ARN: string }[];
-  eventType: 'AwsApiCall';
+  /** AwsServiceEvent: something KMS did on its own (a waiting period ended, an automatic rotation). */
+  eventType: 'AwsApiCall' | 'AwsServiceEvent';
+  additionalEventData?: Record<string, unknown>;
   managementEvent: true;
   recipientAccountId: string;
   eventCategory: 'Management';
@@ -96,4 +100,47 @@ export function toCloudTrailEvent(call: CallRecord): CloudTrailEvent {
     if (call.error.message) event.errorMessage = call.error.message;
   }
   return event;
+}
+
+/** A change KMS made on its own, on the keyring's clock (DeleteKey after the waiting period, automatic RotateKey). */
+export interface ServiceRecord {
+  eventName: string;
+  accountId: string;
+  region: string;
+  time: number;
+  eventId: string;
+  keyArn?: string;
+  requestParameters?: Record<string, unknown>;
+  additionalEventData?: Record<string, unknown>;
+}
+
+const KMS_SERVICE = 'kms.amazonaws.com';
+
+/**
+ * CloudTrail's shape for service events: no caller, `invokedBy` the service, `AwsServiceEvent`, and
+ * (since December 2022) the key ARN in responseElements.keyId. The identity keeps an `arn` naming
+ * the service so every reader of `userIdentity.arn` shows who acted.
+ */
+export function toServiceEvent(record: ServiceRecord): CloudTrailEvent {
+  return {
+    eventVersion: '1.11',
+    userIdentity: { type: 'AWSService', principalId: KMS_SERVICE, arn: KMS_SERVICE, accountId: record.accountId, invokedBy: KMS_SERVICE },
+    eventTime: eventTime(record.time),
+    eventSource: KMS_SERVICE,
+    eventName: record.eventName,
+    awsRegion: record.region,
+    sourceIPAddress: KMS_SERVICE,
+    userAgent: KMS_SERVICE,
+    requestParameters: record.requestParameters ?? null,
+    responseElements: record.keyArn ? { keyId: record.keyArn } : null,
+    ...(record.additionalEventData ? { additionalEventData: record.additionalEventData } : {}),
+    requestID: record.eventId,
+    eventID: record.eventId,
+    readOnly: false,
+    resources: record.keyArn ? [{ accountId: record.accountId, type: 'AWS::KMS::Key' as const, ARN: record.keyArn }] : [],
+    eventType: 'AwsServiceEvent',
+    managementEvent: true,
+    recipientAccountId: record.accountId,
+    eventCategory: 'Management',
+  };
 }

@@ -49,8 +49,15 @@ export function nextLifecycleEventAt(state: KeyringState): number | undefined {
   return next;
 }
 
-/** Applies every change due at `now`; returns whether anything changed. */
-export function advanceLifecycle(state: KeyringState, now: number, random: Random): boolean {
+/** A change the keyring's clock made, for its audit event (as CloudTrail records KMS's own DeleteKey and RotateKey). */
+export interface LifecycleChange {
+  eventName: 'DeleteKey' | 'RotateKey';
+  key: KeyRecord;
+  at: number;
+}
+
+/** Applies every change due at `now`; returns whether anything changed. Deletions and rotations are also passed to `report`. */
+export function advanceLifecycle(state: KeyringState, now: number, random: Random, report: (change: LifecycleChange) => void = () => undefined): boolean {
   let changed = false;
   // Deletions are collected and applied after the walk, so no key is skipped or visited twice.
   const deletions: { region: RegionState; key: KeyRecord }[] = [];
@@ -61,19 +68,23 @@ export function advanceLifecycle(state: KeyringState, now: number, random: Rando
       delete key.stateAfterTransition;
       changed = true;
     }
-    changed = rotateIfDue(state, key, now, random) || changed;
+    changed = rotateIfDue(state, key, now, random, report) || changed;
     changed = expireImportedMaterial(key, now) || changed;
     if (key.state === 'PendingDeletion' && key.deletionDate !== undefined && key.deletionDate <= now) deletions.push({ region, key });
   });
-  for (const { region, key } of deletions) deleteKey(state, region, key);
+  for (const { region, key } of deletions) {
+    deleteKey(state, region, key);
+    report({ eventName: 'DeleteKey', key, at: key.deletionDate! });
+  }
   return changed || deletions.length > 0;
 }
 
-function rotateIfDue(state: KeyringState, key: KeyRecord, now: number, random: Random): boolean {
+function rotateIfDue(state: KeyringState, key: KeyRecord, now: number, random: Random, report: (change: LifecycleChange) => void): boolean {
   let due = rotationDueAt(key);
   let rotations = 0;
   while (due !== undefined && due <= now && rotations < MAX_CATCH_UP_ROTATIONS) {
     rotateKey(state, key, 'AUTOMATIC', due, random);
+    report({ eventName: 'RotateKey', key, at: due });
     key.rotation.nextRotationAt = due + rotationPeriodMs(key);
     syncReplicas(state, key);
     due = key.rotation.nextRotationAt;

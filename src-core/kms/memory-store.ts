@@ -15,15 +15,22 @@ export class MemoryKeyringStore implements KeyringStore {
     return this.state;
   }
 
+  /**
+   * `mutate` works on a copy that replaces the state only when it returns, so a throw leaves nothing
+   * behind and a reader never sees a change half made.
+   */
   transact<T>(mutate: (state: KeyringState) => T | Promise<T>): Promise<T> {
-    const result = this.tail.then(() => mutate(this.state));
-    this.tail = result.catch(() => undefined);
-    return result;
+    return this.serially(async () => {
+      const draft = structuredClone(this.state);
+      const value = await mutate(draft);
+      this.state = draft;
+      return value;
+    });
   }
 
   /** Replaces the whole keyring (`POST /_reset`). */
-  async reset(): Promise<void> {
-    await this.transact(() => {
+  reset(): Promise<void> {
+    return this.serially(() => {
       this.state = emptyKeyring();
     });
   }
@@ -32,5 +39,11 @@ export class MemoryKeyringStore implements KeyringStore {
 
   async close(): Promise<void> {
     await this.tail;
+  }
+
+  private serially<T>(work: () => T | Promise<T>): Promise<T> {
+    const result = this.tail.then(work);
+    this.tail = result.catch(() => undefined);
+    return result;
   }
 }

@@ -6,7 +6,8 @@
 import { KmsError } from '../errors';
 import type { AuditSink, Clock, KeyringStore, Logger, Random } from '../ports';
 import { silentLogger } from '../ports';
-import { toCloudTrailEvent } from '../audit/event';
+import type { AuditHead } from '../audit/chain';
+import { toCloudTrailEvent, toServiceEvent, type CloudTrailEvent } from '../audit/event';
 import { uuid } from '../ids/random-ids';
 import type { Authorizer, Caller, ConditionValues, OperationContext } from './context';
 import { advanceLifecycle, nextLifecycleEventAt } from './lifecycle';
@@ -39,6 +40,10 @@ export class KmsService {
   private readonly logger: Logger;
   /** When the next clock-driven change (rotation, deletion, expiry) is due, per state snapshot. */
   private readonly nextEvent = new WeakMap<KeyringState, number | undefined>();
+  /** IDs of outbox events this process has appended to the log, so settling them needs no look at the log. */
+  private readonly delivered = new Set<string>();
+  /** The log's head after this process's last delivery: the anchor recorded when the outbox is next settled. */
+  private deliveredHead: AuditHead | undefined;
 
   constructor(private readonly options: KmsServiceOptions) {
     this.logger = options.logger ?? silentLogger;
@@ -50,15 +55,42 @@ export class KmsService {
     return this.options.clock.now() + state.clockOffsetMs;
   }
 
-  /** Moves the keyring's simulated clock forward and applies whatever became due. */
-  async advanceClock(ms: number): Promise<number> {
+  /**
+   * Moves the keyring's simulated clock forward and applies whatever became due. The move is audited
+   * as an AdvanceClock call by `caller` (a KMS Workbench event: AWS has no such call), followed by the
+   * service events of what fell due.
+   */
+  async advanceClock(ms: number, caller: Caller): Promise<number> {
     if (!Number.isFinite(ms) || ms < 0) throw new KmsError('ValidationException', 'The clock can only move forward.');
-    return this.options.store.transact((state) => {
+    const { now, committed } = await this.options.store.transact(async (state) => {
+      await this.settleOutbox(state);
+      const before = this.options.clock.now() + state.clockOffsetMs;
       state.clockOffsetMs += ms;
       const now = this.options.clock.now() + state.clockOffsetMs;
-      advanceLifecycle(state, now, this.options.random);
-      return now;
+      const eventId = uuid(this.options.random);
+      // Not a KMS operation, so not in the model the redaction reads: its parameters are set here (they hold nothing secret).
+      const event = toCloudTrailEvent({ operation: 'AdvanceClock', caller, time: before, requestId: eventId, eventId, readOnly: false, input: {}, resources: [] });
+      event.requestParameters = { advanceBySeconds: Math.round(ms / 1000) };
+      event.responseElements = { keyringTime: new Date(now).toISOString(), clockOffsetSeconds: Math.round(state.clockOffsetMs / 1000) };
+      this.audited(state, event);
+      this.applyLifecycle(state, now);
+      return { now, committed: state.auditOutbox ?? [] };
     });
+    await this.deliver(committed);
+    return now;
+  }
+
+  /** Applies the clock-driven changes due at `now`, each audited as the service event CloudTrail records for it. */
+  private applyLifecycle(state: KeyringState, now: number): void {
+    advanceLifecycle(state, now, this.options.random, (change) => {
+      const eventId = uuid(this.options.random);
+      this.audited(state, toServiceEvent({ eventName: change.eventName, accountId: change.key.accountId, region: change.key.region, time: change.at, eventId, keyArn: change.key.arn }));
+    });
+  }
+
+  /** Commits an event with the transaction's change (the keyring's audit outbox), when there is an audit log. */
+  private audited(state: KeyringState, event: CloudTrailEvent): void {
+    if (this.options.audit) (state.auditOutbox ??= []).push(event);
   }
 
   async call(operation: string, body: unknown, caller: Caller): Promise<KmsCallResult> {
@@ -76,35 +108,93 @@ export class KmsService {
         time = this.options.clock.now() + state.clockOffsetMs;
         return definition.handler(input as never, this.context(state, caller, time, requestId, eventId, resources));
       };
+      const eventOf = (output: unknown) => {
+        // A call that made a key (CreateKey, ReplicateKey) names it among the event's resources, as CloudTrail does.
+        const made = output as { KeyMetadata?: { Arn?: string }; ReplicaKeyMetadata?: { Arn?: string } } | undefined;
+        for (const arn of [made?.KeyMetadata?.Arn, made?.ReplicaKeyMetadata?.Arn]) if (arn) resources.add(arn);
+        return toCloudTrailEvent({ operation, caller, time, requestId, eventId, readOnly, input, output: output as Record<string, unknown>, resources: [...resources] });
+      };
       const mutates = mutatesFor(definition, input);
       readOnly = !mutates;
       const state = await this.options.store.read();
-      let output: unknown;
       if (mutates || this.isLifecycleDue(state)) {
-        output = await this.options.store.transact(async (latest) => {
+        // The event is committed in the same transaction as the change (the keyring's audit outbox), then
+        // delivered to the log: from here on the change is done, whatever happens to the log.
+        const { output, committed } = await this.options.store.transact(async (latest) => {
+          await this.settleOutbox(latest);
           // Walking every key is the cost of a write on a large keyring: do it only when something fell due.
-          if (this.isLifecycleDue(latest)) advanceLifecycle(latest, this.options.clock.now() + latest.clockOffsetMs, this.options.random);
+          if (this.isLifecycleDue(latest)) this.applyLifecycle(latest, this.options.clock.now() + latest.clockOffsetMs);
           try {
-            return await run(latest);
+            const result = await run(latest);
+            this.audited(latest, eventOf(result));
+            return { output: result, committed: latest.auditOutbox ?? [] };
           } finally {
             this.nextEvent.delete(latest);
           }
         });
-      } else {
-        output = await run(state);
+        await this.deliver(committed);
+        return { requestId, output: (encodeResponse(output ?? {}) ?? {}) as Record<string, unknown> };
       }
-      // A call that made a key (CreateKey, ReplicateKey) names it among the event's resources, as CloudTrail does.
-      const made = (output as { KeyMetadata?: { Arn?: string }; ReplicaKeyMetadata?: { Arn?: string } } | undefined);
-      for (const arn of [made?.KeyMetadata?.Arn, made?.ReplicaKeyMetadata?.Arn]) if (arn) resources.add(arn);
+      const output = await run(state);
       const encoded = (encodeResponse(output ?? {}) ?? {}) as Record<string, unknown>;
-      await this.record({ operation, caller, time, requestId, eventId, readOnly, input, output: output as Record<string, unknown>, resources: [...resources] });
+      // Nothing was committed: a read whose event cannot be recorded fails, so no call goes unaudited.
+      await this.options.audit?.append(eventOf(output));
       return { requestId, output: encoded };
     } catch (e) {
       const error = e instanceof KmsError ? e : this.internalError(e);
-      await this.record({ operation, caller, time, requestId, eventId, readOnly, input, error: { name: error.name, message: error.message }, resources: [...resources] });
+      await this.options.audit
+        ?.append(toCloudTrailEvent({ operation, caller, time, requestId, eventId, readOnly, input, error: { name: error.name, message: error.message }, resources: [...resources] }))
+        // The caller needs the call's own error; the log's failure is the operator's to see.
+        .catch((appendError: unknown) => this.logger.warn(`could not record the failed ${operation} call in the audit log: ${describe(appendError)}`));
       (error as KmsCallError).requestId = requestId;
       throw error;
     }
+  }
+
+  /**
+   * Delivers committed events to the log after their transaction. A failure is only logged: the
+   * change is committed and its event waits in the keyring's outbox for the next transaction or open.
+   */
+  private async deliver(committed: CloudTrailEvent[]): Promise<void> {
+    const audit = this.options.audit;
+    const waiting = committed.filter((e) => !this.delivered.has(e.eventID));
+    if (!audit || waiting.length === 0) return;
+    try {
+      this.deliveredHead = (await audit.appendMissing(waiting)) ?? undefined;
+      for (const e of waiting) this.delivered.add(e.eventID);
+    } catch (e) {
+      this.logger.warn(`the change is saved with its audit event, which will be added to the audit log on the next change or start: ${describe(e)}`);
+    }
+  }
+
+  /**
+   * Inside a transaction: makes sure the events earlier transactions committed are in the log
+   * (appending those a crash or a failed append kept out of it) and empties the outbox. If the log
+   * still cannot take them, they stay in the outbox, committed, for the next attempt.
+   */
+  private async settleOutbox(state: KeyringState): Promise<void> {
+    const outbox = state.auditOutbox;
+    if (!outbox?.length) return;
+    const unknown = outbox.filter((e) => !this.delivered.has(e.eventID));
+    let head = this.deliveredHead;
+    if (unknown.length > 0) {
+      try {
+        head = (await this.options.audit?.appendMissing(unknown)) ?? undefined;
+      } catch (e) {
+        this.logger.warn(`${outbox.length} committed audit event(s) still wait for the audit log: ${describe(e)}`);
+        return;
+      }
+    }
+    for (const e of outbox) this.delivered.delete(e.eventID);
+    delete state.auditOutbox;
+    // The chain's anchor moves forward only: a head older than the recorded one is another process's earlier view.
+    if (head && head.seq > (state.auditAnchor?.seq ?? 0)) state.auditAnchor = head;
+  }
+
+  /** Delivers events a killed process committed but never appended; hosts call it when they open the keyring. */
+  async deliverCommittedEvents(): Promise<void> {
+    if (!(await this.options.store.read()).auditOutbox?.length) return;
+    await this.options.store.transact((state) => this.settleOutbox(state));
   }
 
   private isLifecycleDue(state: KeyringState): boolean {
@@ -143,8 +233,8 @@ export class KmsService {
     return new KmsError('KMSInternalException', 'An internal error occurred.', { cause: e });
   }
 
-  private async record(call: Parameters<typeof toCloudTrailEvent>[0]): Promise<void> {
-    if (!this.options.audit) return;
-    await this.options.audit.append(toCloudTrailEvent(call));
-  }
+}
+
+function describe(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }

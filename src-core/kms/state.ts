@@ -3,6 +3,8 @@
  * build it by hand. Times are epoch milliseconds on the keyring's (possibly simulated) clock.
  * Secrets are base64 text: they live only here and in the store's encrypted file, never in logs.
  */
+import type { CloudTrailEvent } from '../audit/event';
+import type { AuditHead } from '../audit/chain';
 
 export type KeySpec =
   | 'SYMMETRIC_DEFAULT'
@@ -151,6 +153,17 @@ export interface KeyringState {
   clockOffsetMs: number;
   /** Keyed by `${accountId}/${region}`. */
   regions: Record<string, RegionState>;
+  /**
+   * Audit events committed with the change they record and not yet known to be in the audit log:
+   * written in the same transaction as the change, delivered to the log after it, and removed by a
+   * later transaction once the log holds them (see KmsService).
+   */
+  auditOutbox?: CloudTrailEvent[];
+  /**
+   * The audit log's head as of the last delivery this keyring saw, written with the keyring under the
+   * root key: a log cut or rewritten below it fails `kmsw audit verify` even with its .head rewritten.
+   */
+  auditAnchor?: AuditHead;
 }
 
 export function emptyKeyring(): KeyringState {

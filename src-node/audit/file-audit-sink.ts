@@ -13,9 +13,9 @@
  * The head is rewritten in place rather than replaced by rename, because ext4 flushes data on a
  * rename or truncate over an existing file (2 ms per call, measured).
  */
-import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, ftruncateSync, openSync, readdirSync, readFileSync, readSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { AuditSink } from '../../src-core/ports';
 import type { CloudTrailEvent } from '../../src-core/audit/event';
 import { appendEntry, verifyChain, type AuditEntry, type AuditHead, type ChainVerdict } from '../../src-core/audit/chain';
@@ -24,7 +24,9 @@ import { withFileLock } from '../store/file-lock';
 import { StoreError } from '../store/store-error';
 
 export const AUDIT_LOG_FILE = 'audit.log.jsonl';
-const LOCK_FILE = 'audit.lock';
+const LOCK_FILE = 'audit.log.jsonl.lock';
+/** Damaged tails are set aside as `audit.log.jsonl.damaged-after-<seq>-<time>`. */
+const DAMAGED_SUFFIX = '.damaged-after-';
 /** How much of the log's end to read at first when looking for its last entry. */
 const TAIL_CHUNK = 16 * 1024;
 /** The head is padded to a fixed length so rewriting it in place never leaves old bytes behind. */
@@ -36,9 +38,10 @@ interface Pending {
   reject(e: unknown): void;
 }
 
-export async function openFileAuditSink(options: { dir: string }): Promise<FileAuditSink> {
+/** `chainKey` (from the root key) keys new entries and checks keyed ones; readers that only list events need none. */
+export async function openFileAuditSink(options: { dir: string; chainKey?: Uint8Array }): Promise<FileAuditSink> {
   await mkdir(options.dir, { recursive: true, mode: 0o700 });
-  return new FileAuditSink(options.dir);
+  return new FileAuditSink(options.dir, options.chainKey);
 }
 
 export class FileAuditSink implements AuditSink {
@@ -50,7 +53,10 @@ export class FileAuditSink implements AuditSink {
   private queue: Pending[] = [];
   private draining: Promise<void> | undefined;
 
-  constructor(dir: string) {
+  constructor(
+    dir: string,
+    private readonly chainKey?: Uint8Array,
+  ) {
     this.path = join(dir, AUDIT_LOG_FILE);
     this.headPath = `${this.path}.head`;
     this.lockPath = join(dir, LOCK_FILE);
@@ -60,6 +66,17 @@ export class FileAuditSink implements AuditSink {
     return new Promise((resolve, reject) => {
       this.queue.push({ event, resolve, reject });
       this.draining ??= this.drain();
+    });
+  }
+
+  /** Appends those of `events` whose eventID the log does not hold yet (committed events delivered again after a crash). */
+  async appendMissing(events: CloudTrailEvent[]): Promise<AuditHead | undefined> {
+    return withFileLock(this.lockPath, async (held) => {
+      held.assertHeld();
+      const logged = this.loggedEventIds(events.map((e) => e.eventID));
+      const missing = events.filter((e) => !logged.has(e.eventID));
+      if (missing.length) this.write(missing);
+      return this.lastHead()?.head;
     });
   }
 
@@ -75,12 +92,12 @@ export class FileAuditSink implements AuditSink {
   }
 
   /** Checks the hash chain and the head; on failure, `index` is the first bad entry (0-based). */
-  async verify(): Promise<ChainVerdict & { entry?: unknown }> {
+  async verify(anchor?: AuditHead): Promise<ChainVerdict & { entry?: unknown }> {
     // Under the lock, so the log and its head are read at one moment, with no append half done.
     return withFileLock(this.lockPath, async () => {
       const { entries, bad, lines } = await this.readEntries({ skipPartialLast: false });
       if (bad) return { ok: false, index: bad.index, reason: bad.reason, entry: lines[bad.index] };
-      const verdict = verifyChain(entries, this.readHead());
+      const verdict = verifyChain(entries, this.readHead(), this.chainKey || anchor ? { key: this.chainKey, anchor } : undefined);
       return verdict.ok ? verdict : { ...verdict, entry: entries[verdict.index] };
     });
   }
@@ -94,7 +111,10 @@ export class FileAuditSink implements AuditSink {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0);
       try {
-        await withFileLock(this.lockPath, async () => this.write(batch.map((p) => p.event)));
+        await withFileLock(this.lockPath, async (held) => {
+          held.assertHeld();
+          this.write(batch.map((p) => p.event));
+        });
         for (const p of batch) p.resolve();
       } catch (e) {
         for (const p of batch) p.reject(e);
@@ -109,14 +129,26 @@ export class FileAuditSink implements AuditSink {
     let head = prev?.head;
     let lines = '';
     for (const event of events) {
-      const entry = appendEntry(head, event);
+      const entry = appendEntry(head, event, this.chainKey);
       lines += `${JSON.stringify(entry)}\n`;
       head = { seq: entry.seq, hash: entry.hash };
     }
     const data = Buffer.from(lines);
     const fd = openSync(this.path, 'a', 0o600);
     try {
-      for (let written = 0; written < data.length; ) written += writeSync(fd, data, written);
+      const before = fstatSync(fd).size;
+      try {
+        for (let written = 0; written < data.length; ) written += writeSync(fd, data, written);
+      } catch (e) {
+        // A full disk leaves part of a line: take it back so the log ends with a whole entry (if this fails
+        // too, the next append sets the partial line aside).
+        try {
+          ftruncateSync(fd, before);
+        } catch {
+          // The next append repairs the tail.
+        }
+        throw e;
+      }
     } finally {
       closeSync(fd);
     }
@@ -141,15 +173,61 @@ export class FileAuditSink implements AuditSink {
         this.refuseIfHeadAhead(0);
         return undefined;
       }
-      let entry: AuditEntry;
-      try {
-        entry = JSON.parse(lastLine(fd, size, this.path)) as AuditEntry;
-      } catch (e) {
-        if (e instanceof StoreError) throw e;
-        throw new StoreError('damaged-audit-log', `The last line of ${this.path} is not an audit entry, so new entries cannot be chained to it. Run 'kmsw audit verify'; move the log away to start a new one.`);
+      const last = lastEntry(fd, size);
+      if (!last || last.end !== size) return this.setAsideDamagedTail(fd, size, last);
+      this.refuseIfHeadAhead(last.entry.seq);
+      return { head: { seq: last.entry.seq, hash: last.entry.hash }, size };
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /**
+   * The log ends in something that is not a whole entry (a writer killed mid-line, a full disk, a stray
+   * byte): move those bytes to a file beside the log, which `verify` reports, and cut the log back to
+   * its last whole entry, so new entries chain on and no later call goes unaudited.
+   */
+  private setAsideDamagedTail(fd: number, size: number, last: { entry: AuditEntry; end: number } | undefined): { head: AuditHead; size: number } | undefined {
+    const end = last?.end ?? 0;
+    const damaged = Buffer.alloc(size - end);
+    readSync(fd, damaged, 0, damaged.length, end);
+    const aside = `${this.path}${DAMAGED_SUFFIX}${last?.entry.seq ?? 0}-${new Date().toISOString().replace(/[:.]/g, '')}`;
+    writeFileSync(aside, damaged, { mode: 0o600 });
+    truncateSync(this.path, end);
+    this.refuseIfHeadAhead(last?.entry.seq ?? 0);
+    return last ? { head: { seq: last.entry.seq, hash: last.entry.hash }, size: end } : undefined;
+  }
+
+  /** Files holding damaged tails set aside by `setAsideDamagedTail`, oldest first. */
+  setAsideFiles(): string[] {
+    const prefix = `${basename(this.path)}${DAMAGED_SUFFIX}`;
+    return readdirSync(dirname(this.path))
+      .filter((name) => name.startsWith(prefix))
+      .sort()
+      .map((name) => join(dirname(this.path), name));
+  }
+
+  /** Which of `ids` appear in the log, reading back from its end only as far as needed. */
+  private loggedEventIds(ids: string[]): Set<string> {
+    const found = new Set<string>();
+    let fd: number;
+    try {
+      fd = openSync(this.path, 'r');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return found;
+      throw e;
+    }
+    try {
+      const { size } = fstatSync(fd);
+      for (let chunk = TAIL_CHUNK; found.size < ids.length; chunk *= 4) {
+        const start = Math.max(0, size - chunk);
+        const buffer = Buffer.alloc(size - start);
+        readSync(fd, buffer, 0, buffer.length, start);
+        const text = buffer.toString('utf8');
+        for (const id of ids) if (text.includes(`"eventID":${JSON.stringify(id)}`)) found.add(id);
+        if (start === 0) break;
       }
-      this.refuseIfHeadAhead(entry.seq);
-      return { head: { seq: entry.seq, hash: entry.hash }, size };
+      return found;
     } finally {
       closeSync(fd);
     }
@@ -207,16 +285,32 @@ export class FileAuditSink implements AuditSink {
   }
 }
 
-/** The text of the file's last line (without its newline), reading backwards from the end in growing chunks. */
-function lastLine(fd: number, size: number, path: string): string {
+/**
+ * The last whole entry of the log and the offset just after its newline, reading backwards from the
+ * end in growing chunks; undefined when no line parses as an entry.
+ */
+function lastEntry(fd: number, size: number): { entry: AuditEntry; end: number } | undefined {
   for (let chunk = TAIL_CHUNK; ; chunk *= 4) {
     const start = Math.max(0, size - chunk);
     const buffer = Buffer.alloc(size - start);
     readSync(fd, buffer, 0, buffer.length, start);
-    if (buffer[buffer.length - 1] !== 0x0a) {
-      throw new StoreError('damaged-audit-log', `${path} ends with an incomplete entry (the writer stopped mid-line). Run 'kmsw audit verify'; move the log away to start a new one.`);
+    // Candidate line ends, newest first; a line is whole only if the one before it ended too (or it starts the file).
+    for (let newline = buffer.lastIndexOf(0x0a); newline >= 0; newline = buffer.lastIndexOf(0x0a, newline - 1)) {
+      const previous = newline === 0 ? -1 : buffer.lastIndexOf(0x0a, newline - 1);
+      if (previous < 0 && start > 0) break;
+      const entry = parseEntry(buffer.subarray(previous + 1, newline).toString('utf8'));
+      if (entry) return { entry, end: start + newline + 1 };
+      if (newline === 0) break;
     }
-    const newline = buffer.lastIndexOf(0x0a, buffer.length - 2);
-    if (newline >= 0 || start === 0) return buffer.subarray(newline + 1, buffer.length - 1).toString('utf8');
+    if (start === 0) return undefined;
+  }
+}
+
+function parseEntry(line: string): AuditEntry | undefined {
+  try {
+    const entry = JSON.parse(line) as AuditEntry;
+    return Number.isInteger(entry?.seq) && typeof entry.hash === 'string' && typeof entry.event === 'object' ? entry : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -16,8 +16,16 @@ const onSignal = (signal: NodeJS.Signals) => {
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 
+// A reader that closed the pipe early (`kmsw list-keys --json | head`) has all it wanted: drop the rest of
+// the output quietly and let the command finish what it was doing, as a stack trace on stderr helps no one.
+let stdoutClosed = false;
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+  stdoutClosed = true;
+});
+
 const io: CliIo = {
-  stdout: (text) => void process.stdout.write(text),
+  stdout: (text) => void (stdoutClosed || process.stdout.write(text)),
   stderr: (text) => void process.stderr.write(text),
   env: process.env,
   cwd: process.cwd(),

@@ -6,7 +6,6 @@
 import { randomBytes } from 'node:crypto';
 import { open, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { isProcessRunning } from './file-lock';
 
 export async function writeFileAtomic(path: string, data: Uint8Array, mode = 0o600): Promise<void> {
   const dir = dirname(path);
@@ -52,5 +51,16 @@ export async function syncDirectory(dir: string): Promise<void> {
     await handle.sync();
   } finally {
     await handle.close();
+  }
+}
+
+/** Whether a process with this pid exists (on this machine). */
+function isProcessRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: the process exists but belongs to someone else.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

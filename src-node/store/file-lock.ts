@@ -1,143 +1,75 @@
 /**
- * An inter-process lock on a folder's files: the VS Code extension and `kmsw serve` may share one
- * keyring. The lock is a file created with O_EXCL holding the owner's pid and the time; a lock whose
- * pid is no longer running is stale (its owner crashed) and is taken over. Waiting backs off from
- * 1 ms to 50 ms so a contended lock neither spins nor adds much latency.
+ * An inter-process lock on a folder's files: the VS Code extension, `kmsw serve` and `kmsw` commands
+ * may share one keyring, from several containers or machines on a shared folder. proper-lockfile
+ * takes the lock with an atomic mkdir and keeps it fresh by touching its mtime every few seconds; a
+ * lock left untouched for `staleMs` belongs to a holder that died and is taken over. Staleness is
+ * judged by time, not by process ID, so it holds across PID namespaces and hosts.
+ *
+ * A holder whose event loop is blocked (RSA key generation) cannot touch the lock: `staleMs` is far
+ * longer than any such pause. Should another process still take the lock over, proper-lockfile
+ * reports the compromise, and `assertHeld()` (which the store calls right before it commits) refuses
+ * to write, so two holders never both commit.
  */
-import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, unlinkSync, writeSync } from 'node:fs';
-import { link, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { lock } from 'proper-lockfile';
 import type { Logger } from '../../src-core/ports';
 import { silentLogger } from '../../src-core/ports';
 import { StoreError } from './store-error';
 
 export interface FileLockOptions {
-  /** Give up after this long (default 30 s): a live owner never holds the lock that long. */
+  /** Give up after this long (default 30 s). */
   timeoutMs?: number;
+  /** A lock untouched for this long is stale (default 20 s; at least 2 s). */
+  staleMs?: number;
   logger?: Logger;
 }
 
-interface LockOwner {
-  pid: number;
-  at: string;
+export interface HeldLock {
+  /** Throws if the lock was taken over since it was acquired: the holder must not write. */
+  assertHeld(): void;
 }
 
-/** A lock file nobody wrote into yet is stale once it is this old (its creator died before writing). */
-const EMPTY_LOCK_GRACE_MS = 5_000;
+/**
+ * Long enough that no pause of a live holder comes near it (key generation runs in the thread pool;
+ * the longest synchronous step is well under a second), short enough that a killed holder's lock is
+ * taken over well within the 30 s a waiter waits.
+ */
+const DEFAULT_STALE_MS = 20_000;
 
-export async function withFileLock<T>(lockPath: string, work: () => Promise<T>, options: FileLockOptions = {}): Promise<T> {
-  await acquire(lockPath, options);
+export async function withFileLock<T>(lockPath: string, work: (held: HeldLock) => Promise<T>, options: FileLockOptions = {}): Promise<T> {
+  let compromised: Error | undefined;
+  const release = await acquire(lockPath, options, (e) => {
+    compromised = e;
+    (options.logger ?? silentLogger).warn(`lost the lock ${lockPath}: ${e.message}`);
+  });
+  const held: HeldLock = {
+    assertHeld() {
+      if (compromised) throw new StoreError('lock-lost', `${lockPath} was taken over by another process while this one held it (${compromised.message}); nothing was written. Retry the call.`);
+    },
+  };
   try {
-    return await work();
+    return await work(held);
   } finally {
-    release(lockPath);
+    // A compromised lock is no longer ours to remove.
+    if (!compromised) await release().catch(() => undefined);
   }
 }
 
-async function acquire(lockPath: string, options: FileLockOptions): Promise<void> {
+async function acquire(lockPath: string, options: FileLockOptions, onCompromised: (e: Error) => void): Promise<() => Promise<void>> {
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const logger = options.logger ?? silentLogger;
+  const stale = Math.max(2_000, options.staleMs ?? DEFAULT_STALE_MS);
   const started = Date.now();
   let delay = 1;
   for (;;) {
-    if (tryCreate(lockPath)) return;
-    const owner = await readOwner(lockPath);
-    if (owner !== 'gone' && (await isStale(lockPath, owner))) {
-      if (await removeStale(lockPath, owner)) {
-        logger.warn(`took over the lock ${lockPath} left by process ${owner?.pid ?? 'unknown'}, which is no longer running`);
-      }
-      continue;
+    try {
+      // The lock is the folder `lockPath` itself; the file it guards need not exist.
+      return await lock(lockPath, { lockfilePath: lockPath, realpath: false, stale, update: Math.max(1_000, Math.min(stale / 2, 2_000)), onCompromised });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ELOCKED') throw e;
     }
     if (Date.now() - started > timeoutMs) {
-      const who = owner && owner !== 'gone' ? `process ${owner.pid} (since ${owner.at})` : 'another process';
-      throw new StoreError('lock-timeout', `${lockPath} is held by ${who}. If no KMS Workbench process is running, delete that file and retry.`);
+      throw new StoreError('lock-timeout', `${lockPath} is held by another process. A holder that stopped is taken over once the lock is ${stale / 1000} s old; if it is older and no KMS Workbench process is running, delete that folder and retry.`);
     }
     await new Promise((resolve) => setTimeout(resolve, delay * (0.5 + Math.random())));
     delay = Math.min(delay * 2, 50);
   }
-}
-
-/**
- * Synchronous on purpose: every transaction and audit append takes the lock, and the three
- * syscalls cost about 60 µs inline against about 220 µs through libuv's thread pool (measured on
- * ext4), where they would also queue behind other file work.
- */
-function tryCreate(lockPath: string): boolean {
-  let fd: number;
-  try {
-    fd = openSync(lockPath, 'wx', 0o600);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw e;
-  }
-  try {
-    const owner: LockOwner = { pid: process.pid, at: new Date().toISOString() };
-    writeSync(fd, JSON.stringify(owner));
-  } finally {
-    closeSync(fd);
-  }
-  return true;
-}
-
-function release(lockPath: string): void {
-  try {
-    unlinkSync(lockPath);
-  } catch {
-    // Already removed by someone else: there is nothing left to release.
-  }
-}
-
-/** The lock's owner, undefined when the file is empty or unreadable, 'gone' when it was just released. */
-async function readOwner(lockPath: string): Promise<LockOwner | undefined | 'gone'> {
-  let text: string;
-  try {
-    text = await readFile(lockPath, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
-    throw e;
-  }
-  try {
-    const owner = JSON.parse(text) as LockOwner;
-    return Number.isInteger(owner.pid) ? owner : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-async function isStale(lockPath: string, owner: LockOwner | undefined): Promise<boolean> {
-  if (owner) return !isProcessRunning(owner.pid);
-  try {
-    return Date.now() - (await stat(lockPath)).mtimeMs > EMPTY_LOCK_GRACE_MS;
-  } catch {
-    return false;
-  }
-}
-
-/** Whether a process with this pid exists (on this machine). */
-export function isProcessRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: the process exists but belongs to someone else.
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/**
- * Removes a stale lock without removing a fresh one another process created in the meantime: move
- * the file aside, and put it back (link refuses to overwrite) if it turns out not to be the stale one.
- */
-async function removeStale(lockPath: string, stale: LockOwner | undefined): Promise<boolean> {
-  const aside = `${lockPath}.${process.pid}.${randomBytes(4).toString('hex')}.stale`;
-  try {
-    await rename(lockPath, aside);
-  } catch {
-    return false;
-  }
-  const moved = await readOwner(aside);
-  const same = moved !== 'gone' && moved?.pid === stale?.pid && moved?.at === stale?.at;
-  if (!same) await link(aside, lockPath).catch(() => undefined);
-  await unlink(aside).catch(() => undefined);
-  return same;
 }

@@ -3,6 +3,7 @@
  * safely by several processes (the VS Code extension and `kmsw serve`):
  * - every transaction runs under an inter-process lock file and starts from the latest file contents;
  * - every read first checks whether another process wrote since the last load (the header's write id);
+ * - a transaction is all or nothing: it changes a copy, which is written and then replaces the loaded state;
  * - writes are atomic (temp file, fsync, rename, fsync the folder);
  * - a file it cannot read (foreign, damaged, newer, wrong root key) is an error, never reset.
  */
@@ -17,7 +18,8 @@ import { withFileLock } from './file-lock';
 import { decryptKeyring, encryptKeyring, HEADER_LENGTH, writeIdOf } from './keyring-file';
 
 export const KEYRING_FILE = 'keyring.kmsw';
-const LOCK_FILE = 'keyring.lock';
+/** proper-lockfile's lock folder (a new name: a `keyring.lock` file of an older version is not a folder lock). */
+const LOCK_FILE = 'keyring.kmsw.lock';
 /** Last-use facts are best effort: batch them rather than rewrite the keyring on every Encrypt. */
 const DIRTY_FLUSH_MS = 1_000;
 
@@ -25,6 +27,8 @@ export interface FileKeyringStoreOptions {
   dir: string;
   rootKey: Uint8Array;
   logger?: Logger;
+  /** When a lock whose holder stopped is taken over (default 20 s); tests shorten it. */
+  lockStaleMs?: number;
 }
 
 export async function openFileKeyringStore(options: FileKeyringStoreOptions): Promise<FileKeyringStore> {
@@ -42,6 +46,7 @@ export class FileKeyringStore implements KeyringStore {
   private readonly lockPath: string;
   private readonly rootKey: Uint8Array;
   private readonly logger: Logger;
+  private readonly lockStaleMs: number | undefined;
   private state: KeyringState = emptyKeyring();
   /** Write id of the loaded file; null when there is no file yet, undefined when the state must be reloaded. */
   private loadedWriteId: string | null | undefined;
@@ -57,6 +62,7 @@ export class FileKeyringStore implements KeyringStore {
     this.lockPath = join(options.dir, LOCK_FILE);
     this.rootKey = options.rootKey;
     this.logger = options.logger ?? silentLogger;
+    this.lockStaleMs = options.lockStaleMs;
   }
 
   async read(): Promise<KeyringState> {
@@ -69,28 +75,25 @@ export class FileKeyringStore implements KeyringStore {
     const result = this.tail.then(() =>
       withFileLock(
         this.lockPath,
-        async () => {
+        async (held) => {
           this.inTransaction = true;
           try {
             // A read's reload that began before the lock may hold an older file: let it finish, then load afresh.
             await this.refreshing?.catch(() => undefined);
             await this.reloadIfChanged();
-            const state = this.state;
-            let value: T;
-            try {
-              value = await mutate(state);
-            } catch (e) {
-              // A handler that threw may have changed the object in part: reload it from the file.
-              this.loadedWriteId = undefined;
-              throw e;
-            }
-            await this.persist(state);
+            // `mutate` works on a copy, so a throw leaves the loaded state as it was and a concurrent read never sees half a change.
+            const draft = structuredClone(this.state);
+            const value = await mutate(draft);
+            // Last-use facts noted by reads while `mutate` ran went to the loaded state: carry them over.
+            if (this.dirty) mergeLastUsage(this.state, draft);
+            held.assertHeld();
+            await this.persist(draft);
             return value;
           } finally {
             this.inTransaction = false;
           }
         },
-        { logger: this.logger },
+        { logger: this.logger, staleMs: this.lockStaleMs },
       ),
     );
     this.tail = result.catch(() => undefined);

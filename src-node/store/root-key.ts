@@ -4,9 +4,11 @@
  * 0600 in a 0700 folder. (The extension keeps its root key in VS Code SecretStorage instead.)
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { link, mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { syncDirectory } from './atomic-write';
+import { KEYRING_FILE } from './file-store';
 import { StoreError } from './store-error';
 
 export const ROOT_KEY_FILE = 'root.key';
@@ -22,7 +24,22 @@ export async function loadOrCreateRootKey(options: { dir: string; env?: NodeJS.P
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
-  return createRootKeyFile(path);
+  return createRootKeyFile(path, newRootKeyFor(options.dir));
+}
+
+/**
+ * 32 fresh bytes for a folder's first root key. A keyring already in the folder was encrypted under
+ * another key, which a new one could never open: refuse and say what is missing instead.
+ */
+export function newRootKeyFor(dir: string): Buffer {
+  const keyring = join(dir, KEYRING_FILE);
+  if (existsSync(keyring)) {
+    throw new StoreError(
+      'missing-root-key',
+      `The root key of the keyring ${keyring} is missing: ${join(dir, ROOT_KEY_FILE)} does not exist and KMSW_ROOT_KEY is not set. Restore root.key (mode 0600) from where you keep it, or set KMSW_ROOT_KEY; without it the keyring cannot be opened.`,
+    );
+  }
+  return randomBytes(32);
 }
 
 function parseRootKey(text: string, source: string): Uint8Array {
@@ -42,8 +59,7 @@ async function readRootKeyFile(path: string): Promise<Uint8Array> {
 }
 
 /** Writes a fresh key to a temp file, then links it into place: link never overwrites, so of two processes starting together one key wins and both use it. */
-async function createRootKeyFile(path: string): Promise<Uint8Array> {
-  const key = randomBytes(32);
+async function createRootKeyFile(path: string, key: Buffer): Promise<Uint8Array> {
   const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   const handle = await open(temp, 'wx', 0o600);
   try {

@@ -10,7 +10,9 @@ export type StoreErrorCode =
   | 'wrong-root-key'
   | 'bad-root-key'
   | 'insecure-root-key'
+  | 'missing-root-key'
   | 'lock-timeout'
+  | 'lock-lost'
   | 'damaged-audit-log';
 
 export class StoreError extends Error {

@@ -145,7 +145,15 @@ test('SIGTERM during a stream of keep-alive requests answers what it took and ex
   const loops = [0, 1].map(async () => {
     while (!stopped) await one();
   });
-  while (statuses.length < 20) await new Promise((resolve) => setTimeout(resolve, 10));
+  // Bounded: a server that never answers fails the test within 10 s instead of hanging it.
+  for (let waited = 0; statuses.length < 20; waited += 10) {
+    if (waited >= 10_000 || stopped) {
+      stopped = true;
+      busy.process.kill('SIGKILL');
+      assert.fail(`only ${statuses.length} answers before the server went away or 10 s passed:\n${busy.stderr()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
   assert.equal(await busy.stop('SIGTERM'), 0, busy.stderr());
   stopped = true;
   await Promise.all(loops);

@@ -5,6 +5,9 @@
 import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPublicKey, createVerify } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   CreateGrantCommand,
   CreateKeyCommand,
@@ -33,7 +36,7 @@ import {
   VerifyMacCommand,
   type KMSClient,
 } from '@aws-sdk/client-kms';
-import { raw, sdkClient, serve, type Served } from './serve';
+import { kmsw, raw, sdkClient, serve, type Served } from './serve';
 
 let server: Served;
 let kms: KMSClient;
@@ -105,21 +108,31 @@ test('after on-demand rotation old ciphertext still decrypts and ReEncrypt moves
 });
 
 test('a multi-Region replica decrypts what its primary encrypted', async () => {
-  const primary = await newKey(kms, { MultiRegion: true });
-  assert.match(primary.KeyId, /^mrk-[0-9a-f]{32}$/);
-  const { ReplicaKeyMetadata } = await kms.send(new ReplicateKeyCommand({ KeyId: primary.KeyId, ReplicaRegion: 'eu-west-1' }));
-  assert.equal(ReplicaKeyMetadata!.Arn, primary.Arn.replace('us-east-1', 'eu-west-1'));
-  const { CiphertextBlob } = await kms.send(new EncryptCommand({ KeyId: primary.KeyId, Plaintext: utf8('everywhere'), EncryptionContext: { r: '1' } }));
-  const europe = sdkClient(server.url, { region: 'eu-west-1' });
-  // A new replica is Creating for a moment on the keyring's clock.
-  for (let i = 0; i < 50; i++) {
-    if ((await europe.send(new DescribeKeyCommand({ KeyId: primary.KeyId }))).KeyMetadata!.KeyState === 'Enabled') break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  // A keyring folder, so `kmsw clock advance` can move the keyring's clock past the replica's Creating moment.
+  const data = mkdtempSync(join(tmpdir(), 'kmsw-replica-'));
+  const folderServer = await serve(['--data', data]);
+  const home = sdkClient(folderServer.url);
+  const europe = sdkClient(folderServer.url, { region: 'eu-west-1' });
+  try {
+    const primary = await newKey(home, { MultiRegion: true });
+    assert.match(primary.KeyId, /^mrk-[0-9a-f]{32}$/);
+    const { ReplicaKeyMetadata } = await home.send(new ReplicateKeyCommand({ KeyId: primary.KeyId, ReplicaRegion: 'eu-west-1' }));
+    assert.equal(ReplicaKeyMetadata!.Arn, primary.Arn.replace('us-east-1', 'eu-west-1'));
+    const { CiphertextBlob } = await home.send(new EncryptCommand({ KeyId: primary.KeyId, Plaintext: utf8('everywhere'), EncryptionContext: { r: '1' } }));
+    // A new replica is Creating for a moment on the keyring's clock: move the clock rather than wait for it.
+    assert.equal((await europe.send(new DescribeKeyCommand({ KeyId: primary.KeyId }))).KeyMetadata!.KeyState, 'Creating');
+    const advanced = kmsw(['clock', 'advance', '1m', '--data', data]);
+    assert.equal(advanced.status, 0, advanced.stderr);
+    assert.equal((await europe.send(new DescribeKeyCommand({ KeyId: primary.KeyId }))).KeyMetadata!.KeyState, 'Enabled');
+    const out = await europe.send(new DecryptCommand({ CiphertextBlob, KeyId: primary.KeyId, EncryptionContext: { r: '1' } }));
+    assert.equal(text(out.Plaintext), 'everywhere');
+    assert.equal(out.KeyId, ReplicaKeyMetadata!.Arn);
+  } finally {
+    home.destroy();
+    europe.destroy();
+    await folderServer.stop();
+    rmSync(data, { recursive: true, force: true });
   }
-  const out = await europe.send(new DecryptCommand({ CiphertextBlob, KeyId: primary.KeyId, EncryptionContext: { r: '1' } }));
-  assert.equal(text(out.Plaintext), 'everywhere');
-  assert.equal(out.KeyId, ReplicaKeyMetadata!.Arn);
-  europe.destroy();
 });
 
 test('data keys: the wrapped copy decrypts to the plaintext copy; key pairs come with a wrapped private key', async () => {

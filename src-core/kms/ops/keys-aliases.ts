@@ -19,10 +19,15 @@ function assertAliasName(name: string): void {
   if (!name.startsWith('alias/')) {
     throw new KmsError('ValidationException', 'Alias must start with the prefix "alias/". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html');
   }
-  if (name.startsWith('alias/aws/')) {
-    throw new KmsError('InvalidAliasNameException', `Cannot create, change or delete alias ${name}: the alias/aws/ prefix is reserved for AWS managed keys.`);
-  }
   if (!ALIAS_NAME_PATTERN.test(name)) throw new KmsError('ValidationException', `${name} contains invalid characters for an alias`);
+}
+
+/**
+ * `alias/aws/` names belong to AWS managed keys: AWS refuses to create, change or delete them with a
+ * bare NotAuthorizedException (no message), before looking at the key; moto and local-kms copied that reply.
+ */
+function refuseReservedAlias(name: string): void {
+  if (name.startsWith('alias/aws/')) throw new KmsError('NotAuthorizedException', '');
 }
 
 /** The alias target must be a customer managed key of the caller's own account. */
@@ -46,6 +51,7 @@ function aliasesOf(ctx: OperationContext, key: KeyRecord): AliasRecord[] {
 }
 
 const createAlias = defineOperation(true, (input: { AliasName: string; TargetKeyId: string }, ctx) => {
+  refuseReservedAlias(input.AliasName);
   const key = targetKey(ctx, input.TargetKeyId);
   authorizeOnKey(ctx, 'kms:CreateAlias', key);
   assertAliasName(input.AliasName);
@@ -62,6 +68,7 @@ const createAlias = defineOperation(true, (input: { AliasName: string; TargetKey
 });
 
 const deleteAlias = defineOperation(true, (input: { AliasName: string }, ctx) => {
+  refuseReservedAlias(input.AliasName);
   if (!input.AliasName.startsWith('alias/')) assertAliasName(input.AliasName);
   const alias = findAlias(ctx, input.AliasName);
   const key = resolveKey(ctx, alias.targetKeyId, { allowAlias: false });
@@ -73,6 +80,7 @@ const deleteAlias = defineOperation(true, (input: { AliasName: string }, ctx) =>
 });
 
 const updateAlias = defineOperation(true, (input: { AliasName: string; TargetKeyId: string }, ctx) => {
+  refuseReservedAlias(input.AliasName);
   if (!input.AliasName.startsWith('alias/')) assertAliasName(input.AliasName);
   const alias = findAlias(ctx, input.AliasName);
   const current = resolveKey(ctx, alias.targetKeyId, { allowAlias: false });

@@ -3,11 +3,15 @@
  * the root key (the log holds no secrets), so it can be checked even when the keyring cannot be opened.
  */
 import { writeFile } from 'node:fs/promises';
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import type { CloudTrailEvent } from '../../../src-core/audit/event';
 import { toCloudTrailJson, toCsv } from '../../../src-core/audit/export';
 import { keyReferences, type AuditFilter } from '../../../src-core/audit/query';
+import { existsSync } from 'node:fs';
+import { chainKey, type AuditHead } from '../../../src-core/audit/chain';
 import { openFileAuditSink } from '../../audit/file-audit-sink';
+import { openFileKeyringStore } from '../../store/file-store';
+import { loadOrCreateRootKey, ROOT_KEY_FILE } from '../../store/root-key';
 import { dataDirOf, parseArgs, type OptionSpec, type ParsedArgs } from '../args';
 import { UsageError, type CliCommand, type CliIo } from '../command';
 
@@ -22,8 +26,9 @@ const HELP = `Usage: kmsw audit list [filters] [--json] [--data DIR]
        kmsw audit verify [--data DIR]
        kmsw audit export [filters] [--format json|csv] [-o FILE] [--data DIR]
 
-The audit log records every call to the local KMS as a CloudTrail event, hash-chained so that an
-edited, removed, inserted or reordered entry is detected.
+The audit log records every call to the local KMS as a CloudTrail event, in a chain keyed with the
+root key and anchored in the keyring, so that an edited, removed, inserted or reordered entry, or a
+log cut short, is detected. verify uses the root key (KMSW_ROOT_KEY or root.key) when it is there.
 
   list      Prints the calls, oldest first (--json: a JSON array of CloudTrail events).
   verify    Checks the whole chain. Exit status 1, with the first bad entry, when it is broken.
@@ -84,11 +89,36 @@ async function list(parsed: ParsedArgs, io: CliIo): Promise<number> {
   return 0;
 }
 
+/**
+ * The root key's chain key and the keyring's anchor, when the root key is at hand (KMSW_ROOT_KEY or
+ * root.key): with them verification checks every keyed entry's HMAC and that the log still reaches
+ * the entry the keyring recorded. A folder without a root key is checked without them, and says so.
+ */
+async function chainTrust(dir: string, io: CliIo): Promise<{ key?: Uint8Array; anchor?: AuditHead; missing?: string }> {
+  if (io.env.KMSW_ROOT_KEY === undefined && !existsSync(join(dir, ROOT_KEY_FILE))) return { missing: `no root key (${join(dir, ROOT_KEY_FILE)} or KMSW_ROOT_KEY)` };
+  const rootKey = await loadOrCreateRootKey({ dir, env: io.env });
+  const store = await openFileKeyringStore({ dir, rootKey });
+  try {
+    return { key: chainKey(rootKey), anchor: (await store.read()).auditAnchor };
+  } finally {
+    await store.close();
+  }
+}
+
 async function verify(parsed: ParsedArgs, io: CliIo): Promise<number> {
-  const sink = await openFileAuditSink({ dir: dataDirOf(parsed, io) });
-  const verdict = await sink.verify();
+  const dir = dataDirOf(parsed, io);
+  const trust = await chainTrust(dir, io);
+  const sink = await openFileAuditSink({ dir, chainKey: trust.key });
+  const verdict = await sink.verify(trust.anchor);
+  // A damaged end (a writer killed mid-line, a full disk, a stray byte) was moved aside so later calls stay audited: say where.
+  for (const aside of sink.setAsideFiles()) {
+    const after = /damaged-after-(\d+)-/.exec(aside)?.[1];
+    io.stdout(`Bytes that were not a whole entry were found after entry ${after} and set aside in ${aside}; the log continues from that entry.\n`);
+  }
   if (verdict.ok) {
     io.stdout(`The audit log is intact: ${verdict.count} entries (${sink.path}).\n`);
+    for (const note of verdict.notes ?? []) io.stdout(`  ${note}.\n`);
+    if (trust.missing) io.stdout(`  Checked without the root key (${trust.missing}): keyed entries only for their order, and a cut below the keyring's anchor is not detected.\n`);
     return 0;
   }
   io.stderr(`The audit log is broken at entry ${verdict.index + 1}: ${verdict.reason}.\n`);

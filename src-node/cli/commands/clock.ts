@@ -46,7 +46,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
   if (action === 'show' && duration !== undefined) throw new UsageError(`unexpected argument ${duration}`);
   const ms = action === 'advance' ? parseDuration(duration) : 0;
   return withKeyring(parsed, io, async ({ kms }) => {
-    const now = action === 'advance' ? await kms.service.advanceClock(ms) : await kms.service.now();
+    const now = action === 'advance' ? await kms.service.advanceClock(ms, kms.defaultCaller()) : await kms.service.now();
     const { clockOffsetMs } = await kms.store.read();
     io.stdout(`keyring time ${new Date(now).toISOString()} (${describeOffset(clockOffsetMs)})\n`);
     return 0;

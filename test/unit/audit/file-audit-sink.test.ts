@@ -134,11 +134,12 @@ describe('file audit sink', () => {
     assert.deepEqual(verdict, { ok: false, index: 2, reason: 'line 3 is not a complete audit entry', entry: '{"seq":3,"prevH' });
   });
 
-  it('refuses to append after an incomplete last line', async () => {
+  it('sets a cut-short last entry aside, and still refuses to append when the head records that entry (a cut, not a failed write)', async () => {
     const { dir, path } = await logWith(2);
     await writeFile(path, (await readFile(path, 'utf8')).slice(0, -20));
     const fresh = await openFileAuditSink({ dir });
-    await assert.rejects(fresh.append(auditEvent({ operation: 'ListKeys' })), (e: unknown) => e instanceof StoreError && /ends with an incomplete entry/.test(e.message));
+    await assert.rejects(fresh.append(auditEvent({ operation: 'ListKeys' })), (e: unknown) => e instanceof StoreError && /ends at entry 1 but its head records entry 2: entries were removed/.test(e.message));
+    assert.equal(fresh.setAsideFiles().length, 1);
   });
 
   it('holds no plaintext or key material', async () => {

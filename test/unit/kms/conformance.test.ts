@@ -9,9 +9,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Caller } from '../../../src-core/kms/context';
+import type { KeyringStore } from '../../../src-core/ports';
 import { KEY_IN_STATE, addImportedMaterial } from './key-fixtures';
 import { externalKey, parameters, wrapWithNode } from './import-support';
 import { ACCOUNT, REGION, b64, createTestKms, rootCaller, type TestKms } from './harness';
+import { STORES } from '../store/stores';
 
 /** What a set-up hands a row: the key under test, the caller of its Region, and named extras (blobs, other keys). */
 interface Ctx {
@@ -254,6 +256,11 @@ const ROWS: Row[] = [
   { source: 'DryRunOperationException (API reference)', setup: symmetric, operation: 'Encrypt', input: (c) => ({ ...encrypt(c), DryRun: true }), error: 'DryRunOperationException', message: plain('The request would have succeeded, but the DryRun option is set.') },
   { source: 'DryRunOperationException (API reference)', setup: symmetric, operation: 'CreateGrant', input: (c) => ({ KeyId: c.keyId, GranteePrincipal: `arn:aws:iam::${ACCOUNT}:role/app`, Operations: ['Decrypt'], DryRun: true }), error: 'DryRunOperationException', message: plain('The request would have succeeded, but the DryRun option is set.') },
   { source: 'kms-api.md §1.14 (alias ARN in the message)', setup: withAlias, operation: 'CreateAlias', input: (c) => ({ AliasName: 'alias/taken', TargetKeyId: c.keyId }), error: 'AlreadyExistsException', message: plain(`An alias with the name arn:aws:kms:${REGION}:${ACCOUNT}:alias/taken already exists`) },
+  // alias/aws/ is reserved for AWS managed keys: AWS answers a bare NotAuthorizedException with no message (kms-api.md §1.14;
+  // moto and local-kms reproduce AWS's reply), before it looks at the target key, so even an existing managed alias is refused.
+  { source: 'kms-api.md §1.14 (reserved alias/aws/)', setup: symmetric, operation: 'CreateAlias', input: (c) => ({ AliasName: 'alias/aws/mine', TargetKeyId: c.keyId }), error: 'NotAuthorizedException', message: plain('') },
+  { source: 'kms-api.md §1.14 (reserved alias/aws/)', setup: symmetric, operation: 'UpdateAlias', input: (c) => ({ AliasName: 'alias/aws/s3', TargetKeyId: c.keyId }), error: 'NotAuthorizedException', message: plain('') },
+  { source: 'kms-api.md §1.14 (reserved alias/aws/)', setup: noKey, operation: 'DeleteAlias', input: () => ({ AliasName: 'alias/aws/s3' }), error: 'NotAuthorizedException', message: plain('') },
 
   // Added in LocalStack's 2025 AWS-validated snapshot (tags, rotation on demand, key agreement, re-encrypt, replicas, dry runs).
   { source: `${SNAPSHOT} too-long-tag-value`, setup: symmetric, operation: 'TagResource', input: (c) => ({ KeyId: c.keyId, Tags: [{ TagKey: 'k', TagValue: 'v'.repeat(257) }] }), error: 'ValidationException', message: plain(`1 validation error detected: Value '${'v'.repeat(257)}' at 'tags.1.member.tagValue' failed to satisfy constraint: Member must have length less than or equal to 256`) },
@@ -303,7 +310,9 @@ for (const row of ROWS) {
   test(`${row.operation} → ${row.error} (${row.source})`, async () => {
     const kms = createTestKms();
     const ctx = await row.setup(kms);
+    const before = await stateOf(kms.store);
     const error = await kms.fail(row.operation, row.input(ctx), ctx.caller);
+    assert.equal(await stateOf(kms.store), before, 'the failed call left the keyring exactly as it was');
     assert.equal(error.name, row.error, error.message);
     const expected = row.message(ctx);
     if (row.enumIncludes) {
@@ -314,6 +323,30 @@ for (const row of ROWS) {
     } else {
       assert.equal(error.message, expected);
     }
+  });
+}
+
+/**
+ * The keyring as JSON, without last-use facts: a Verify or VerifyMac that fails still used the key
+ * (GetKeyLastUsage reports it), and those facts are noted outside transactions, saved later.
+ */
+async function stateOf(store: KeyringStore): Promise<string> {
+  return JSON.stringify(await store.read(), (name, value: unknown) => (name === 'lastUsage' ? undefined : value));
+}
+
+// The same failures against the encrypted file store: each leaves the file byte for byte as it was (the port's contract).
+for (const row of ROWS) {
+  test(`file store: ${row.operation} → ${row.error} (${row.source}) changes nothing`, async () => {
+    const { store, persisted } = await STORES.file();
+    const kms = createTestKms({ store });
+    const ctx = await row.setup(kms);
+    // Last-use facts of the set-up's calls are saved first, so the file holds everything before the failing call.
+    await store.transact(() => undefined);
+    const [state, bytes] = [await stateOf(store), await persisted()];
+    assert.equal((await kms.fail(row.operation, row.input(ctx), ctx.caller)).name, row.error);
+    assert.equal(await stateOf(store), state);
+    assert.equal(await persisted(), bytes);
+    await store.close();
   });
 }
 

@@ -9,6 +9,7 @@ import type { Authorizer, Caller } from '../../../src-core/kms/context';
 import { MemoryKeyringStore } from '../../../src-core/kms/memory-store';
 import { KmsService } from '../../../src-core/kms/service';
 import type { CloudTrailEvent } from '../../../src-core/audit/event';
+import type { AuditSink, KeyringStore } from '../../../src-core/ports';
 
 export const ACCOUNT = '123456789012';
 export const REGION = 'us-east-1';
@@ -23,7 +24,7 @@ export type WireOutput = Record<string, any>;
 
 export interface TestKms {
   service: KmsService;
-  store: MemoryKeyringStore;
+  store: KeyringStore;
   events: CloudTrailEvent[];
   clock: { now(): number; advance(ms: number): void };
   authorizer: { current: Authorizer };
@@ -35,10 +36,10 @@ export interface TestKms {
 
 export const allowAll: Authorizer = { authorize: () => ({ allowed: true, decidedBy: { kind: 'default' } }) };
 
-export function createTestKms(options: { start?: number; authorizer?: Authorizer } = {}): TestKms {
+export function createTestKms(options: { start?: number; authorizer?: Authorizer; store?: KeyringStore; audit?: AuditSink } = {}): TestKms {
   let t = options.start ?? Date.UTC(2026, 0, 1);
   const clock = { now: () => t, advance: (ms: number) => void (t += ms) };
-  const store = new MemoryKeyringStore();
+  const store = options.store ?? new MemoryKeyringStore();
   const events: CloudTrailEvent[] = [];
   const authorizer = { current: options.authorizer ?? allowAll };
   const service = new KmsService({
@@ -46,7 +47,10 @@ export function createTestKms(options: { start?: number; authorizer?: Authorizer
     clock,
     random: { bytes: (n) => new Uint8Array(randomBytes(n)) },
     authorizer: { authorize: (request) => authorizer.current.authorize(request) },
-    audit: { append: async (event) => void events.push(event) },
+    audit: options.audit ?? {
+      append: async (event) => void events.push(event),
+      appendMissing: async (missing) => void events.push(...missing.filter((e) => !events.some((known) => known.eventID === e.eventID))),
+    },
   });
   const call = async (operation: string, body: Record<string, unknown> = {}, caller = rootCaller()) =>
     (await service.call(operation, body, caller)).output as WireOutput;

@@ -34,7 +34,8 @@ test('CreateAlias validates names, targets and uniqueness with AWS\'s errors', a
   const cases: [Record<string, unknown>, string, string][] = [
     [{ AliasName: 'noprefix' }, 'ValidationException', 'Alias must start with the prefix "alias/". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html'],
     [{ AliasName: 'alias/Service:Test' }, 'ValidationException', 'alias/Service:Test contains invalid characters for an alias'],
-    [{ AliasName: 'alias/aws/mine' }, 'InvalidAliasNameException', 'Cannot create, change or delete alias alias/aws/mine: the alias/aws/ prefix is reserved for AWS managed keys.'],
+    // AWS answers a reserved name with a bare NotAuthorizedException (no message), as moto and local-kms reproduce.
+    [{ AliasName: 'alias/aws/mine' }, 'NotAuthorizedException', ''],
     [{ AliasName: 'alias/taken' }, 'AlreadyExistsException', `An alias with the name ${aliasArn('alias/taken')} already exists`],
     [{ AliasName: 'alias/x', TargetKeyId: 'alias/taken' }, 'NotFoundException', "Invalid keyId 'alias/taken'"],
   ];

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { addImportedMaterial } from './key-fixtures';
-import { ACCOUNT, REGION, createTestKms } from './harness';
+import { ACCOUNT, REGION, createTestKms, rootCaller } from './harness';
 
 const DAY = 24 * 60 * 60 * 1000;
 const START = Date.UTC(2026, 0, 1);
@@ -76,7 +76,7 @@ test('a long clock jump catches up every missed rotation; a disabled key does no
   const kms = createTestKms();
   const key = await newKey(kms);
   await kms.call('EnableKeyRotation', { KeyId: key.KeyId, RotationPeriodInDays: 100 });
-  await kms.service.advanceClock(350 * DAY);
+  await kms.service.advanceClock(350 * DAY, rootCaller());
   assert.equal((await materials(kms, key.KeyId)).length, 4);
   await kms.call('DisableKey', { KeyId: key.KeyId });
   kms.clock.advance(500 * DAY);

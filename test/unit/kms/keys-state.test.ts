@@ -64,7 +64,7 @@ test('the deletion window is 7 to 30 days; service.advanceClock also deletes', a
   assert.equal((await describe(kms, key.KeyId)).KeyState, 'Enabled');
   const { DeletionDate } = await kms.call('ScheduleKeyDeletion', { KeyId: key.KeyId, PendingWindowInDays: 7 });
   assert.equal(DeletionDate, (Date.UTC(2026, 0, 1) + 7 * DAY) / 1000);
-  await kms.service.advanceClock(7 * DAY);
+  await kms.service.advanceClock(7 * DAY, rootCaller());
   const state = await kms.store.read();
   assert.deepEqual(state.regions[`${ACCOUNT}/${REGION}`].keys, {});
 });

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KmsService } from '../../../src-core/kms/service';
@@ -123,10 +123,13 @@ describe('file keyring store', () => {
     await reopened.close();
   });
 
-  it('takes over a lock left by a process that is gone', async () => {
+  it('takes over a lock its holder stopped touching (the holder was killed)', async () => {
     const dir = await tempDir();
-    await writeFile(join(dir, 'keyring.lock'), JSON.stringify({ pid: await deadPid(), at: new Date(0).toISOString() }));
-    const store = await openFileKeyringStore({ dir, rootKey: newRootKey() });
+    const lock = join(dir, `${KEYRING_FILE}.lock`);
+    await mkdir(lock);
+    const old = new Date(Date.now() - 60_000);
+    await utimes(lock, old, old);
+    const store = await openFileKeyringStore({ dir, rootKey: newRootKey(), lockStaleMs: 2_000 });
     await store.transact((state) => void (state.clockOffsetMs = 7));
     assert.equal((await store.read()).clockOffsetMs, 7);
     assert.deepEqual(await readdir(dir), [KEYRING_FILE]);

@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadOrCreateRootKey, ROOT_KEY_FILE } from '../../../src-node/store/root-key';
+import { KEYRING_FILE } from '../../../src-node/store/file-store';
+import { loadOrCreateRootKey, newRootKeyFor, ROOT_KEY_FILE } from '../../../src-node/store/root-key';
 import { StoreError } from '../../../src-node/store/store-error';
 
 const tempDir = () => mkdtemp(join(tmpdir(), 'kmsw-rootkey-'));
@@ -61,5 +62,15 @@ describe('root key', () => {
     await writeFile(path, 'hello\n', { mode: 0o600 });
     await assert.rejects(loadOrCreateRootKey({ dir, env: {} }), isStoreError('bad-root-key', /root\.key must be the base64 encoding of exactly 32 bytes/));
     assert.equal(await readFile(path, 'utf8'), 'hello\n');
+  });
+
+  it('refuses to mint a new root key beside an existing keyring, and says which file is missing', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, KEYRING_FILE), 'KMSW-KEYRING…');
+    const missing = isStoreError('missing-root-key', new RegExp(`root key of the keyring ${join(dir, KEYRING_FILE)} is missing: ${join(dir, ROOT_KEY_FILE)} does not exist.*KMSW_ROOT_KEY`));
+    await assert.rejects(loadOrCreateRootKey({ dir, env: {} }), missing);
+    // The extension keeps its root key in SecretStorage and mints it itself: the same refusal.
+    assert.throws(() => newRootKeyFor(dir), missing);
+    await assert.rejects(stat(join(dir, ROOT_KEY_FILE)), { code: 'ENOENT' });
   });
 });
