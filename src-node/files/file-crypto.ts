@@ -18,6 +18,8 @@ import { discard, exists, publish, targetExistsError, tempPathFor } from './stag
 
 const IO_CHUNK = 1024 * 1024;
 const WRITES_IN_FLIGHT = 4;
+/** Buffers per vectored write: POSIX systems take at most 1024 per writev call. */
+const IOV_MAX = 1024;
 
 export interface FileProgress {
   /** Input bytes processed so far. */
@@ -136,7 +138,7 @@ async function* recycledChunks(path: string): AsyncGenerator<Buffer> {
  * frames needs no copy into one buffer) with at most WRITES_IN_FLIGHT outstanding: the crypto goes on
  * while the thread pool writes.
  */
-class OrderedWriter {
+export class OrderedWriter {
   private position = 0;
   private readonly inFlight: Promise<unknown>[] = [];
 
@@ -168,17 +170,25 @@ class OrderedWriter {
     await Promise.allSettled(this.inFlight.splice(0));
   }
 
-  /** A write to a regular file may be short (a signal, a quota); the rest follows at its offset. */
+  /**
+   * A write to a regular file may be short (a signal, a quota); the rest follows at its offset. At
+   * most IOV_MAX buffers go to each call, and the batch is walked by index, never re-sliced: a message
+   * of 1-byte frames makes batches of a million buffers, and re-slicing per buffer made it quadratic.
+   */
   private async writeAll(batch: Buffer[], position: number): Promise<void> {
-    let rest = batch;
-    while (rest.length) {
-      let { bytesWritten } = await this.file.writev(rest, position);
+    let index = 0;
+    // The first buffer of the window, or what a short write left of it.
+    let head = batch[0];
+    while (index < batch.length) {
+      const window = [head];
+      for (let i = index + 1; i < batch.length && window.length < IOV_MAX; i++) window.push(batch[i]);
+      let { bytesWritten } = await this.file.writev(window, position);
       position += bytesWritten;
-      while (rest.length && bytesWritten >= rest[0].length) {
-        bytesWritten -= rest[0].length;
-        rest = rest.slice(1);
+      while (index < batch.length && bytesWritten >= head.length) {
+        bytesWritten -= head.length;
+        head = batch[++index];
       }
-      if (bytesWritten > 0) rest = [rest[0].subarray(bytesWritten), ...rest.slice(1)];
+      if (bytesWritten > 0) head = head.subarray(bytesWritten);
     }
   }
 }
