@@ -10,11 +10,11 @@
  * into ~1 MiB output chunks. Memory stays a few MiB whatever the file size.
  */
 import { open, stat, type FileHandle } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { KmsError } from '../../src-core/errors';
 import { RECYCLE_SAFE_BUFFERS } from '../../src-core/formats/byte-reader';
 import { decryptBatches, encryptBatches, type DecryptOptions, type EncryptOptions, type MessageInfo } from '../../src-core/formats/message';
-import { discard, exists, publish, targetExistsError, tempPathFor } from './staged-output';
+import { discard, exists, publish, removeAbandonedTempFiles, targetExistsError, tempPathFor } from './staged-output';
 
 const IO_CHUNK = 1024 * 1024;
 const WRITES_IN_FLIGHT = 4;
@@ -52,21 +52,26 @@ export interface FileJobResult {
 
 type Transform = (source: AsyncIterable<Uint8Array>, onHeader: (info: MessageInfo) => void) => AsyncIterable<Buffer[]>;
 
-export function encryptFile(input: string, output: string, options: EncryptFileOptions): Promise<FileJobResult> {
-  return runFileJob(input, output, options, (source, onHeader) => encryptBatches(source, { ...options, onHeader }));
+/**
+ * `sweep`: first remove temp files that killed jobs abandoned in the output's folder; a folder run
+ * passes false and sweeps each folder once instead.
+ */
+export function encryptFile(input: string, output: string, options: EncryptFileOptions, sweep = true): Promise<FileJobResult> {
+  return runFileJob(input, output, options, sweep, (source, onHeader) => encryptBatches(source, { ...options, onHeader }));
 }
 
-export function decryptFile(input: string, output: string, options: DecryptFileOptions): Promise<FileJobResult> {
-  return runFileJob(input, output, options, (source, onHeader) => decryptBatches(source, { ...options, onHeader }));
+export function decryptFile(input: string, output: string, options: DecryptFileOptions, sweep = true): Promise<FileJobResult> {
+  return runFileJob(input, output, options, sweep, (source, onHeader) => decryptBatches(source, { ...options, onHeader }));
 }
 
-async function runFileJob(input: string, output: string, options: FileJobOptions, transform: Transform): Promise<FileJobResult> {
+async function runFileJob(input: string, output: string, options: FileJobOptions, sweep: boolean, transform: Transform): Promise<FileJobResult> {
   options.signal?.throwIfAborted();
   if (resolve(input) === resolve(output)) throw new KmsError('ValidationException', `the output ${output} is the input file; choose another output`);
   const info = await stat(input);
   if (!info.isFile()) throw new KmsError('ValidationException', `${input} is not a regular file`);
   // Checked up front so no KMS call is made for a job that cannot publish; checked again at publish.
   if (!options.force && (await exists(output))) throw targetExistsError(output);
+  if (sweep) await removeAbandonedTempFiles(dirname(output));
   const temp = tempPathFor(output);
   let writer: OrderedWriter | undefined;
   let message: MessageInfo | undefined;

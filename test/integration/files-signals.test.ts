@@ -39,21 +39,28 @@ before(async () => {
 });
 after(() => rm(root, { recursive: true, force: true }));
 
-/** Starts kmsw, waits (bounded) until its temp file exists, signals it, and resolves to its exit. */
-async function interrupt(args: string[], signal: NodeJS.Signals, watched = root): Promise<{ code: number | null; stderr: string }> {
+/** Starts kmsw and waits (bounded) until a new temp file, its own, exists in `watched`. */
+async function started(args: string[], watched = root) {
+  const before = new Set(await readdir(watched));
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: PROJECT, env: { ...process.env, KMSW_DATA_DIR: data }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-  let started = false;
-  for (let i = 0; i < 600 && !started && child.exitCode === null; i++) {
-    started = (await readdir(watched)).some((n) => n.endsWith('.tmp'));
-    if (!started) await sleep(50);
+  let running = false;
+  for (let i = 0; i < 600 && !running && child.exitCode === null; i++) {
+    running = (await readdir(watched)).some((n) => n.endsWith('.tmp') && !before.has(n));
+    if (!running) await sleep(50);
   }
-  assert.ok(started, `the job never started: ${stderr}`);
+  assert.ok(running, `the job never started: ${stderr}`);
+  return { child, exited, stderr: () => stderr };
+}
+
+/** Starts kmsw, signals it mid-job, and resolves to its exit. */
+async function interrupt(args: string[], signal: NodeJS.Signals, watched = root): Promise<{ code: number | null; stderr: string }> {
+  const { child, exited, stderr } = await started(args, watched);
   child.kill(signal);
   const [code] = await exited;
-  return { code, stderr };
+  return { code, stderr: stderr() };
 }
 
 test('encrypt-file stops on the first SIGINT: nothing left behind, exit 130, one line', async () => {
@@ -81,4 +88,31 @@ test('a folder run stops at the file in progress on SIGINT and leaves no temp fi
   assert.equal(code, 130, stderr);
   assert.match(stderr, /^kmsw encrypt-file: interrupted by SIGINT[^\n]*\n$/);
   assert.deepEqual((await readdir(dir)).sort(), ['a', 'b']);
+});
+
+test('the plaintext temp file a SIGKILLed decrypt leaves is removed by the next run; a running job keeps its own', async (t) => {
+  const dir = await mkdtemp(join(root, 'out-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const killed = await started(['decrypt-file', join(root, 'small.encrypted'), '-o', join(dir, 'killed')], dir);
+  killed.child.kill('SIGKILL');
+  await killed.exited;
+  const [left] = await readdir(dir);
+  assert.match(left, /^\.killed\.kmsw-.*\.tmp$/);
+  // A concurrent job writing into the same folder while the next run sweeps it.
+  const running = await started(['decrypt-file', join(root, 'small.encrypted'), '-o', join(dir, 'concurrent')], dir);
+  const kms = await openLocalKms({ dataDir: data, env: {} });
+  const client = createLocalKmsClient(kms);
+  try {
+    await writeFile(join(dir, 'note'), 'hello');
+    await encryptFile(join(dir, 'note'), join(dir, 'note.encrypted'), { kms: kmsFromClient(client), keyId: keyArn });
+  } finally {
+    client.destroy();
+    await kms.close();
+  }
+  const names = await readdir(dir);
+  assert.ok(!names.includes(left), 'the abandoned temp file was removed');
+  assert.ok(names.some((n) => n.startsWith('.concurrent.kmsw-')), 'the running job kept its temp file');
+  const [code] = await running.exited;
+  assert.equal(code, 0, running.stderr());
+  assert.deepEqual((await readdir(dir)).sort(), ['concurrent', 'note', 'note.encrypted']);
 });
