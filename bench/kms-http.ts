@@ -143,12 +143,14 @@ function rawOps(target: Target, KeyId: string, CiphertextBlob: Uint8Array): { op
   const url = new URL(target.url);
   const send = (operation: string, body: unknown): Op => {
     const payload = Buffer.from(JSON.stringify(body));
+    // Dated now: servers refuse signatures more than 15 minutes off, as AWS does.
+    const date = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
     const headers = {
       'content-type': 'application/x-amz-json-1.1',
       'content-length': String(payload.length),
       'x-amz-target': `TrentService.${operation}`,
-      'x-amz-date': '20260101T000000Z',
-      authorization: `AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/kms/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=${'0'.repeat(64)}`,
+      'x-amz-date': date,
+      authorization: `AWS4-HMAC-SHA256 Credential=test/${date.slice(0, 8)}/us-east-1/kms/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=${'0'.repeat(64)}`,
     };
     return (c) =>
       new Promise((resolve, reject) => {

@@ -41,6 +41,11 @@ export const DEFAULT_MAX_FRAME_LENGTH = 8 * 1024 * 1024;
 export const DEFAULT_MAX_ENCRYPTED_DATA_KEYS = 10;
 /** Output is coalesced into chunks of about this size so consumers see few, large writes. */
 const OUTPUT_BATCH = 1024 * 1024;
+/**
+ * ...and hold at most this many buffers: with tiny frames (1-byte frames are valid) a 1 MiB batch
+ * would be a million buffers, most of the memory and, downstream, most of the work.
+ */
+const OUTPUT_BATCH_BUFFERS = 1024;
 /** Sequence numbers are 4 bytes and the final-frame marker takes the top value of the field. */
 const MAX_FRAMES = 0xffffffff;
 const FINAL_FRAME_MARKER = 0xffffffff;
@@ -177,15 +182,17 @@ export async function* encryptBatches(source: AsyncIterable<Uint8Array>, options
     while (chunk.length - at >= frameLength) {
       sealer.seal(chunk.subarray(at, at + frameLength), false);
       at += frameLength;
+      // Checked per frame, not per chunk: a chunk holds a million 1-byte frames. The chunk is not
+      // released while this generator is suspended, so the views into it stay valid.
+      if (sealer.pendingBytes >= OUTPUT_BATCH || sealer.pendingBuffers >= OUTPUT_BATCH_BUFFERS) {
+        const out = sealer.drain();
+        if (signer) for (const b of out) signer.update(b);
+        yield out;
+      }
     }
     if (at < chunk.length) {
       chunk.copy(partial, partialLength, at);
       partialLength += chunk.length - at;
-    }
-    if (sealer.pendingBytes >= OUTPUT_BATCH) {
-      const out = sealer.drain();
-      if (signer) for (const b of out) signer.update(b);
-      yield out;
     }
   }
   // The final frame carries the remainder, possibly empty, as the SDK writes it.
@@ -285,7 +292,7 @@ async function* decryptFrom(reader: ByteReader, options: DecryptOptions): AsyncG
       const plaintext = opener.open(sequence, false, frame.subarray(0, IV_LENGTH), frame.subarray(IV_LENGTH, IV_LENGTH + frameLength), frame.subarray(IV_LENGTH + frameLength));
       batch.push(plaintext);
       batchBytes += plaintext.length;
-      if (batchBytes >= OUTPUT_BATCH) {
+      if (batchBytes >= OUTPUT_BATCH || batch.length >= OUTPUT_BATCH_BUFFERS) {
         yield batch;
         batch = [];
         batchBytes = 0;
@@ -480,6 +487,10 @@ class FrameSealer {
     this.pending.push(tag);
     this.pendingBytes += head.length + ciphertext.length + rest.length + tag.length;
     this.sequence++;
+  }
+
+  get pendingBuffers(): number {
+    return this.pending.length;
   }
 
   drain(): Buffer[] {

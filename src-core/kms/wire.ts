@@ -44,6 +44,15 @@ function describeValue(value: unknown, s: Shape): string {
   return `Value '${String(value)}'`;
 }
 
+/** A non-string map value as text; one nested too deeply to serialise is the client's error, not ours. */
+function stringForm(value: unknown, path: string): string {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    throw serializationError(path, 'a string');
+  }
+}
+
 class Decoder {
   readonly violations: string[] = [];
 
@@ -69,11 +78,13 @@ class Decoder {
       }
       case 'map': {
         if (typeof value !== 'object' || value === null || Array.isArray(value)) throw serializationError(path, 'a map');
-        const out: Record<string, unknown> = {};
+        // No prototype: a user's key such as "__proto__" stays a key (on a plain object, assigning it
+        // would set the prototype and drop the pair, leaving a ciphertext unbound to it).
+        const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
         for (const [k, v] of Object.entries(value)) {
           this.decode(k, s.key!.shape, `${path}.key`);
           // Non-string context values are accepted as their string form, as KMS does.
-          out[k] = this.decode(typeof v === 'string' ? v : JSON.stringify(v), s.value!.shape, `${path}.${k}.value`);
+          out[k] = this.decode(typeof v === 'string' ? v : stringForm(v, `${path}.${k}.value`), s.value!.shape, `${path}.${k}.value`);
         }
         this.checkLength(value, Object.keys(out).length, s, path);
         return out;

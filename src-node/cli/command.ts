@@ -27,3 +27,17 @@ export interface CliCommand {
 export class UsageError extends Error {
   override name = 'UsageError';
 }
+
+/**
+ * Why `CliIo.signal` was aborted: the user's SIGINT or SIGTERM. The runner reports it in one line and
+ * exits 128 + the signal number, as shells expect of an interrupted command.
+ */
+export class Interrupted extends Error {
+  override name = 'AbortError';
+  readonly exitCode: number;
+
+  constructor(readonly signal: 'SIGINT' | 'SIGTERM') {
+    super(`interrupted by ${signal}`);
+    this.exitCode = signal === 'SIGINT' ? 130 : 143;
+  }
+}

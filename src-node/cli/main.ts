@@ -1,5 +1,5 @@
 /** Entry point of the `kmsw` CLI (bundled to dist/kmsw.js): process streams and signals around the runner. */
-import type { CliIo } from './command';
+import { Interrupted, type CliIo } from './command';
 import { runCli } from './run';
 
 // kmsw ships with a pinned SDK and supports Node 20, so the SDK's notice about its future releases is noise on
@@ -8,10 +8,11 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const interrupted = new AbortController();
 let interrupts = 0;
-const onSignal = (signal: NodeJS.Signals) => {
+const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
+  const reason = new Interrupted(signal);
   // The first signal asks the command to stop cleanly; a second one means "now".
-  if (++interrupts > 1) process.exit(signal === 'SIGINT' ? 130 : 143);
-  interrupted.abort();
+  if (++interrupts > 1) process.exit(reason.exitCode);
+  interrupted.abort(reason);
 };
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);

@@ -3,7 +3,7 @@
  * codes (2 for usage, 1 for everything else) with a message that says what to do.
  */
 import { KmsError } from '../../src-core/errors';
-import { UsageError, type CliCommand, type CliIo } from './command';
+import { Interrupted, UsageError, type CliCommand, type CliIo } from './command';
 import { commands as defaultCommands } from './commands/index';
 
 function overview(commands: CliCommand[]): string {
@@ -51,6 +51,11 @@ export async function runCli(args: string[], io: CliIo, commands: CliCommand[] =
   try {
     return await command.run(rest, io);
   } catch (e) {
+    // Whatever a command threw once interrupted, it was stopped by the user and its cleanup has run.
+    if (io.signal.reason instanceof Interrupted) {
+      io.stderr(`kmsw ${command.name}: ${io.signal.reason.message}\n`);
+      return io.signal.reason.exitCode;
+    }
     if (e instanceof UsageError) {
       io.stderr(`kmsw ${command.name}: ${e.message}\nRun 'kmsw ${command.name} --help' for usage.\n`);
       return 2;

@@ -10,14 +10,16 @@
  * into ~1 MiB output chunks. Memory stays a few MiB whatever the file size.
  */
 import { open, stat, type FileHandle } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { KmsError } from '../../src-core/errors';
 import { RECYCLE_SAFE_BUFFERS } from '../../src-core/formats/byte-reader';
 import { decryptBatches, encryptBatches, type DecryptOptions, type EncryptOptions, type MessageInfo } from '../../src-core/formats/message';
-import { discard, exists, publish, targetExistsError, tempPathFor } from './staged-output';
+import { discard, exists, publish, removeAbandonedTempFiles, targetExistsError, tempPathFor } from './staged-output';
 
 const IO_CHUNK = 1024 * 1024;
 const WRITES_IN_FLIGHT = 4;
+/** Buffers per vectored write: POSIX systems take at most 1024 per writev call. */
+const IOV_MAX = 1024;
 
 export interface FileProgress {
   /** Input bytes processed so far. */
@@ -50,21 +52,26 @@ export interface FileJobResult {
 
 type Transform = (source: AsyncIterable<Uint8Array>, onHeader: (info: MessageInfo) => void) => AsyncIterable<Buffer[]>;
 
-export function encryptFile(input: string, output: string, options: EncryptFileOptions): Promise<FileJobResult> {
-  return runFileJob(input, output, options, (source, onHeader) => encryptBatches(source, { ...options, onHeader }));
+/**
+ * `sweep`: first remove temp files that killed jobs abandoned in the output's folder; a folder run
+ * passes false and sweeps each folder once instead.
+ */
+export function encryptFile(input: string, output: string, options: EncryptFileOptions, sweep = true): Promise<FileJobResult> {
+  return runFileJob(input, output, options, sweep, (source, onHeader) => encryptBatches(source, { ...options, onHeader }));
 }
 
-export function decryptFile(input: string, output: string, options: DecryptFileOptions): Promise<FileJobResult> {
-  return runFileJob(input, output, options, (source, onHeader) => decryptBatches(source, { ...options, onHeader }));
+export function decryptFile(input: string, output: string, options: DecryptFileOptions, sweep = true): Promise<FileJobResult> {
+  return runFileJob(input, output, options, sweep, (source, onHeader) => decryptBatches(source, { ...options, onHeader }));
 }
 
-async function runFileJob(input: string, output: string, options: FileJobOptions, transform: Transform): Promise<FileJobResult> {
+async function runFileJob(input: string, output: string, options: FileJobOptions, sweep: boolean, transform: Transform): Promise<FileJobResult> {
   options.signal?.throwIfAborted();
   if (resolve(input) === resolve(output)) throw new KmsError('ValidationException', `the output ${output} is the input file; choose another output`);
   const info = await stat(input);
   if (!info.isFile()) throw new KmsError('ValidationException', `${input} is not a regular file`);
   // Checked up front so no KMS call is made for a job that cannot publish; checked again at publish.
   if (!options.force && (await exists(output))) throw targetExistsError(output);
+  if (sweep) await removeAbandonedTempFiles(dirname(output));
   const temp = tempPathFor(output);
   let writer: OrderedWriter | undefined;
   let message: MessageInfo | undefined;
@@ -136,7 +143,7 @@ async function* recycledChunks(path: string): AsyncGenerator<Buffer> {
  * frames needs no copy into one buffer) with at most WRITES_IN_FLIGHT outstanding: the crypto goes on
  * while the thread pool writes.
  */
-class OrderedWriter {
+export class OrderedWriter {
   private position = 0;
   private readonly inFlight: Promise<unknown>[] = [];
 
@@ -168,17 +175,25 @@ class OrderedWriter {
     await Promise.allSettled(this.inFlight.splice(0));
   }
 
-  /** A write to a regular file may be short (a signal, a quota); the rest follows at its offset. */
+  /**
+   * A write to a regular file may be short (a signal, a quota); the rest follows at its offset. At
+   * most IOV_MAX buffers go to each call, and the batch is walked by index, never re-sliced: a message
+   * of 1-byte frames makes batches of a million buffers, and re-slicing per buffer made it quadratic.
+   */
   private async writeAll(batch: Buffer[], position: number): Promise<void> {
-    let rest = batch;
-    while (rest.length) {
-      let { bytesWritten } = await this.file.writev(rest, position);
+    let index = 0;
+    // The first buffer of the window, or what a short write left of it.
+    let head = batch[0];
+    while (index < batch.length) {
+      const window = [head];
+      for (let i = index + 1; i < batch.length && window.length < IOV_MAX; i++) window.push(batch[i]);
+      let { bytesWritten } = await this.file.writev(window, position);
       position += bytesWritten;
-      while (rest.length && bytesWritten >= rest[0].length) {
-        bytesWritten -= rest[0].length;
-        rest = rest.slice(1);
+      while (index < batch.length && bytesWritten >= head.length) {
+        bytesWritten -= head.length;
+        head = batch[++index];
       }
-      if (bytesWritten > 0) rest = [rest[0].subarray(bytesWritten), ...rest.slice(1)];
+      if (bytesWritten > 0) head = head.subarray(bytesWritten);
     }
   }
 }

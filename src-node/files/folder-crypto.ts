@@ -10,7 +10,7 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { decryptFile, encryptFile, type DecryptFileOptions, type EncryptFileOptions, type FileJobOptions, type FileJobResult, type FileProgress } from './file-crypto';
-import { TEMP_FILE_PATTERN } from './staged-output';
+import { removeAbandonedTempFiles, TEMP_FILE_PATTERN } from './staged-output';
 
 export const ENCRYPTED_SUFFIX = '.encrypted';
 export const DECRYPTED_SUFFIX = '.decrypted';
@@ -38,11 +38,11 @@ export interface FolderJobOptions extends FileJobOptions {
 }
 
 export function encryptFolder(dir: string, options: FolderJobOptions & EncryptFileOptions): Promise<FolderFileResult[]> {
-  return runFolder(dir, options, (name) => !name.endsWith(ENCRYPTED_SUFFIX), encryptedName, (i, o) => encryptFile(i, o, options), 'already encrypted');
+  return runFolder(dir, options, (name) => !name.endsWith(ENCRYPTED_SUFFIX), encryptedName, (i, o) => encryptFile(i, o, options, false), 'already encrypted');
 }
 
 export function decryptFolder(dir: string, options: FolderJobOptions & DecryptFileOptions): Promise<FolderFileResult[]> {
-  return runFolder(dir, options, (name) => name.endsWith(ENCRYPTED_SUFFIX), decryptedName, (i, o) => decryptFile(i, o, options), `no ${ENCRYPTED_SUFFIX} suffix`);
+  return runFolder(dir, options, (name) => name.endsWith(ENCRYPTED_SUFFIX), decryptedName, (i, o) => decryptFile(i, o, options, false), `no ${ENCRYPTED_SUFFIX} suffix`);
 }
 
 async function runFolder(
@@ -61,6 +61,7 @@ async function runFolder(
     else if (!wanted(entry.path)) results.push({ status: 'skipped', input: entry.path, reason: skipReason });
     else todo.push(entry.path);
   }
+  const swept = new Set<string>();
   for (const [index, input] of todo.entries()) {
     // A cancel stops the walk; the file in progress cleans up after itself.
     options.signal?.throwIfAborted();
@@ -68,6 +69,11 @@ async function runFolder(
     options.onFile?.(input, index, todo.length);
     try {
       if (options.outputDir) await mkdir(dirname(output), { recursive: true });
+      // Each output folder once: a per-file sweep would read a folder of n files n times.
+      if (!swept.has(dirname(output))) {
+        swept.add(dirname(output));
+        await removeAbandonedTempFiles(dirname(output));
+      }
       results.push({ status: 'done', ...(await job(input, output)) });
     } catch (e) {
       if (options.signal?.aborted) throw e;

@@ -10,13 +10,21 @@ import type { Logger } from '../../src-core/ports';
 import { silentLogger } from '../../src-core/ports';
 import type { LocalKms } from '../host';
 import type { KnownCredential } from './credentials';
-import { dispatchJson11, errorResponse, type WireResponse } from './json-protocol';
-import { authenticate } from './sigv4';
+import { dispatchJson11, errorResponse, header, type WireResponse } from './json-protocol';
+import { authenticate, checkRequestHeaders } from './sigv4';
 
 /** How long `close` waits for clients to finish before it cuts their connections. */
 const CLOSE_GRACE_MS = 5000;
-/** Far above any KMS request (the largest, a 32 KB policy or wrapped key material, is well under 100 KB). */
+/** Far above any KMS request (the largest, a 32,768-character policy, is under 200 KB even JSON-escaped). */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+/** Open connections at most: with the body limit, what idle or slow clients can pin is bounded (256 x 1 MiB). */
+export const DEFAULT_MAX_CONNECTIONS = 256;
+/** A request's headers must arrive within this, and the whole request within REQUEST_TIMEOUT_MS. */
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+/** Host names that are this machine whatever address was bound. */
+const LOOPBACK_HOST = /^(localhost|[^:]*\.localhost|127\.\d+\.\d+\.\d+|\[::1\]|::1)$/i;
+const LOOPBACK_ADDRESS = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
 const RESET_PATHS = new Set(['/_reset', '/moto-api/reset']);
 
 export interface KmsServerOptions {
@@ -26,6 +34,7 @@ export interface KmsServerOptions {
   port?: number;
   credentials?: Map<string, KnownCredential>;
   maxBodyBytes?: number;
+  maxConnections?: number;
   logger?: Logger;
 }
 
@@ -38,6 +47,9 @@ export interface KmsServer {
 }
 
 class BodyTooLarge extends Error {}
+
+/** The client went away mid-request: nothing to answer, nothing wrong with the server. */
+class ClientAborted extends Error {}
 
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -56,7 +68,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       }
     });
     req.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
-    req.on('error', reject);
+    req.on('error', (e) => reject(new ClientAborted(e.message)));
   });
 }
 
@@ -72,20 +84,54 @@ export async function startKmsServer(options: KmsServerOptions): Promise<KmsServ
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const logger = options.logger ?? silentLogger;
 
+  const auth = { defaultAccountId: kms.accountId, credentials: options.credentials };
+
+  /**
+   * DNS rebinding: a web page can point a name of its own at 127.0.0.1, but its requests then carry
+   * that name as Host. A server bound to loopback answers only loopback names and the --host given.
+   */
+  function checkHost(req: IncomingMessage, boundAddress: string): void {
+    const value = req.headers.host;
+    if (value === undefined || !LOOPBACK_ADDRESS.test(boundAddress)) return;
+    const name = value.replace(/:\d+$/, '');
+    if (LOOPBACK_HOST.test(name) || name === host || name === `[${host}]`) return;
+    throw new KmsError('AccessDeniedException', `Host '${value}' is not this server: kmsw serve on ${host} answers requests addressed to localhost, 127.0.0.1 or ${host} only.`, { httpStatus: 403 });
+  }
+
+  /**
+   * Reset wipes the keyring, so a web page must not reach it: with --credentials it takes a valid
+   * signature; without, a signed request or one that is not a browser's (browsers send Origin, or
+   * Sec-Fetch-Site, on every cross-site POST; test suites' plain POSTs send neither).
+   */
+  async function checkReset(req: IncomingMessage): Promise<void> {
+    if (options.credentials || req.headers.authorization !== undefined) {
+      await authenticate({ method: 'POST', url: req.url ?? '/', headers: req.headers, body: await readBody(req, limit) }, auth);
+      return;
+    }
+    const site = req.headers['sec-fetch-site'];
+    if (req.headers.origin !== undefined || (site !== undefined && site !== 'none' && site !== 'same-origin')) {
+      throw new KmsError('AccessDeniedException', 'Reset is refused from a web page: sign the request (SigV4) or send it from a test suite, not a browser.', { httpStatus: 403 });
+    }
+  }
+
   async function answer(req: IncomingMessage): Promise<WireResponse> {
+    checkHost(req, req.socket.localAddress ?? host);
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'POST' && RESET_PATHS.has(path)) {
       if (!kms.reset) throw new KmsError('UnsupportedOperationException', 'Reset clears in-memory keyrings only; this server keeps its keyring in a folder. Start it with --in-memory to reset between tests.');
+      await checkReset(req);
       await kms.reset();
       return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: '{}' };
     }
     if (req.method !== 'POST' || path !== '/') {
       throw new KmsError('UnknownOperationException', `No route for ${req.method} ${path}: KMS requests are POST / with an X-Amz-Target header.`, { httpStatus: 404 });
     }
+    // Unsigned, stale or unknown-key requests are refused before their body is read.
+    checkRequestHeaders(req.headers, auth);
     const body = await readBody(req, limit);
-    const caller = await authenticate({ method: req.method, url: req.url ?? '/', headers: req.headers, body }, { defaultAccountId: kms.accountId, credentials: options.credentials });
+    const caller = await authenticate({ method: req.method, url: req.url ?? '/', headers: req.headers, body }, auth);
     caller.sourceIp = req.socket.remoteAddress;
-    const agent = req.headers['user-agent'];
+    const agent = header(req.headers, 'user-agent');
     if (agent) caller.userAgent = agent;
     return dispatchJson11(kms.service, { headers: req.headers, body }, caller);
   }
@@ -94,6 +140,11 @@ export async function startKmsServer(options: KmsServerOptions): Promise<KmsServ
     answer(req).then(
       (wire) => send(res, wire),
       (e: unknown) => {
+        if (e instanceof ClientAborted) {
+          logger.debug(`kmsw serve: a client from ${req.socket.remoteAddress} went away mid-request (${e.message})`);
+          res.destroy();
+          return;
+        }
         if (e instanceof BodyTooLarge) {
           const wire = errorResponse(new KmsError('ValidationException', `The request body exceeds ${limit} bytes.`, { httpStatus: 413 }));
           // The rest of the body may still be on its way: do not read it as the next request.
@@ -101,13 +152,17 @@ export async function startKmsServer(options: KmsServerOptions): Promise<KmsServ
           return;
         }
         if (!(e instanceof KmsError)) logger.error(`kmsw serve: unexpected failure: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-        send(res, errorResponse(e instanceof KmsError ? e : new KmsError('KMSInternalException', 'An internal error occurred.')));
+        const wire = errorResponse(e instanceof KmsError ? e : new KmsError('KMSInternalException', 'An internal error occurred.'));
+        // Refused before its body was read: close rather than read (and discard) a body nobody wants.
+        send(res, req.complete ? wire : { ...wire, headers: { ...wire.headers, connection: 'close' } });
       },
     );
   });
   // SDK agents keep sockets for a while; outlive them so a reused socket is not closed under a request.
   server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  server.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\ncontent-type: application/x-amz-json-1.1\r\ncontent-length: 71\r\nconnection: close\r\n\r\n{"__type":"SerializationException","message":"Malformed HTTP request."}');
     else socket.destroy();

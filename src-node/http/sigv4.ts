@@ -128,13 +128,41 @@ async function verifySignature(request: SignedRequest, auth: Authorization, secr
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw mismatch();
 }
 
+/** AWS refuses requests signed more than this far from its own (real) time: a captured request cannot be replayed later. */
+const MAX_SKEW_MS = 15 * 60 * 1000;
+
+function amzDate(date: Date): string {
+  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+}
+
+/**
+ * What can be checked before the body is read: the Authorization header's form, the date within
+ * AWS's 15 minutes of real time (not the keyring's simulated clock: skew is about the signer's
+ * clock), and, with known credentials, the access key. An unsigned or stale request is refused
+ * without reading its body.
+ */
+export function checkRequestHeaders(headers: WireHeaders, options: AuthOptions, now = Date.now()): Authorization {
+  const auth = parseAuthorization(header(headers, 'authorization'));
+  const date = signingDate(headers).getTime();
+  const skewed = (text: string) => new KmsError('InvalidSignatureException', text, { httpStatus: 400 });
+  if (date < now - MAX_SKEW_MS) {
+    throw skewed(`Signature expired: ${amzDate(new Date(date))} is now earlier than ${amzDate(new Date(now - MAX_SKEW_MS))} (${amzDate(new Date(now))} - 15 min.)`);
+  }
+  if (date > now + MAX_SKEW_MS) {
+    throw skewed(`Signature not yet current: ${amzDate(new Date(date))} is still later than ${amzDate(new Date(now + MAX_SKEW_MS))} (${amzDate(new Date(now))} + 15 min.)`);
+  }
+  if (options.credentials && !options.credentials.has(auth.accessKeyId)) {
+    throw new KmsError('UnrecognizedClientException', 'The security token included in the request is invalid.', { httpStatus: 403 });
+  }
+  return auth;
+}
+
 /** Establishes who made a request, or throws the AWS authentication error. */
 export async function authenticate(request: SignedRequest, options: AuthOptions): Promise<Caller> {
-  const auth = parseAuthorization(header(request.headers, 'authorization'));
+  const auth = checkRequestHeaders(request.headers, options);
   const context = { region: auth.region, accessKeyId: auth.accessKeyId };
   if (options.credentials) {
-    const known = options.credentials.get(auth.accessKeyId);
-    if (!known) throw new KmsError('UnrecognizedClientException', 'The security token included in the request is invalid.', { httpStatus: 403 });
+    const known = options.credentials.get(auth.accessKeyId)!;
     await verifySignature(request, auth, known.secretAccessKey);
     return { ...context, accountId: known.accountId, principal: known.principal };
   }

@@ -121,6 +121,16 @@ test('cancelling removes the temp file and leaves nothing at the target', async 
   }
 });
 
+test('a file of 1-byte frames decrypts (batches of thousands of tiny buffers reach the file)', async (t) => {
+  const dir = await tempDir(t);
+  const kms = new FakeKms();
+  const plaintext = randomBytes(30_000);
+  await writeFile(join(dir, 'plain'), plaintext);
+  await encryptFile(join(dir, 'plain'), join(dir, 'tiny.encrypted'), { kms, keyId: KEY_A, frameLength: 1 });
+  await decryptFile(join(dir, 'tiny.encrypted'), join(dir, 'tiny'), { kms });
+  assert.deepEqual(await readFile(join(dir, 'tiny')), plaintext);
+});
+
 test('the AWS Encryption SDK streams decrypt our files and we decrypt its files', async (t) => {
   const dir = await tempDir(t);
   const kms = new FakeKms();

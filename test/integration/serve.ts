@@ -82,12 +82,14 @@ export function raw(url: string, options: { method?: string; path?: string; head
 }
 
 /** Headers of a well-formed (not verifiable) SigV4 request for `operation`. */
-export function signedHeaders(operation: string, accessKeyId = 'test', region = 'us-east-1'): Record<string, string> {
+export function signedHeaders(operation: string, accessKeyId = 'test', region = 'us-east-1', date = new Date()): Record<string, string> {
+  // Dated now: the endpoint, as AWS, refuses signatures more than 15 minutes off.
+  const amzDate = date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
   return {
     'content-type': 'application/x-amz-json-1.1',
     'x-amz-target': `TrentService.${operation}`,
-    'x-amz-date': '20260101T000000Z',
-    authorization: `AWS4-HMAC-SHA256 Credential=${accessKeyId}/20260101/${region}/kms/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=${'0'.repeat(64)}`,
+    'x-amz-date': amzDate,
+    authorization: `AWS4-HMAC-SHA256 Credential=${accessKeyId}/${amzDate.slice(0, 8)}/${region}/kms/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=${'0'.repeat(64)}`,
   };
 }
 

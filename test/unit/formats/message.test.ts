@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { AlgorithmSuiteIdentifier, buildClient, CommitmentPolicy, KmsKeyringNode } from '@aws-crypto/client-node';
 import { RECYCLE_SAFE_BUFFERS } from '../../../src-core/formats/byte-reader';
 import { EncryptedMessageError, type MessageErrorReason } from '../../../src-core/formats/errors';
-import { collect, decryptStream, encryptStream, fromBytes, type DecryptOptions, type EncryptOptions } from '../../../src-core/formats/message';
+import { collect, decryptBatches, decryptStream, encryptBatches, encryptStream, fromBytes, type DecryptOptions, type EncryptOptions } from '../../../src-core/formats/message';
 import { FakeKms, KEY_A, KEY_B } from './fake-kms';
 
 const SUITES = ['AES256_GCM_HKDF_SHA512_COMMIT_KEY', 'AES256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384'] as const;
@@ -216,4 +216,27 @@ test('fromBytes and collect carry one buffer through', async () => {
   const kms = new FakeKms();
   const message = await collect(encryptStream(fromBytes(Buffer.from('hello')), { kms, keyId: KEY_A }));
   assert.equal((await collect(decryptStream(fromBytes(message), { kms }))).toString(), 'hello');
+});
+
+test('1-byte frames: batches stay bounded in buffers both ways, so the work per byte is constant', async () => {
+  const kms = new FakeKms();
+  const plaintext = randomBytes(5_000);
+  const batchSizes: number[] = [];
+  const parts: Buffer[] = [];
+  for await (const batch of encryptBatches(chunked(plaintext, 1 << 20), { kms, keyId: KEY_A, frameLength: 1 })) {
+    batchSizes.push(batch.length);
+    parts.push(...batch);
+  }
+  const message = Buffer.concat(parts);
+  const out: Buffer[] = [];
+  for await (const batch of decryptBatches(chunked(message, 1 << 20), { kms })) {
+    batchSizes.push(batch.length);
+    out.push(...batch);
+  }
+  assert.deepEqual(Buffer.concat(out), plaintext);
+  // A million-buffer batch is what made such a message take minutes and hundreds of MB downstream.
+  assert.ok(Math.max(...batchSizes) <= 1024 + 4, `a batch of ${Math.max(...batchSizes)} buffers`);
+  // The SDK reads what we wrote.
+  const { plaintext: theirs } = await esdk.decrypt(new KmsKeyringNode({ generatorKeyId: KEY_A, clientProvider: () => kms.esdkClient() }), message);
+  assert.deepEqual(theirs, plaintext);
 });
