@@ -3,14 +3,14 @@
  * that can be passed on, network denies that break AWS services, cross-account actions that never work.
  */
 import { insertPropertyFix, type CheckContext } from './context';
-import { canonicalAction, KMS_ACTIONS, lookupConditionKey } from './data';
+import { canonicalAction, KMS_ACTION_NAMES, KMS_ACTIONS, lookupConditionKey } from './data';
 import { statementActions } from './checks-elements';
 import { statementAnchor } from './checks-structure';
 import { keySpan, spanOf, type Finding } from './findings';
 import { lockoutRiskFor } from './lockout';
 import type { ConditionRef, StatementModel } from './model';
 import { accountOfPrincipal } from './principals';
-import { toValue } from './tree';
+import { comparableText } from './tree';
 
 /** Conditions that restrict WHO the caller is: they turn a "*" principal into a bounded set. */
 const IDENTITY_KEYS = new Set([
@@ -174,27 +174,79 @@ function checkShadowed(ctx: CheckContext): void {
   }
 }
 
-function principalSet(st: StatementModel): string {
-  return st.principals.map((p) => `${p.type}|${p.value}`).sort().join('\n');
+/** Principals as a comparable set, deploy-time ones by their source text. */
+function principalSet(ctx: CheckContext, st: StatementModel): string {
+  const named = st.principals.map((p) => `${p.type}|${p.value}`);
+  const pv = st.principalProp?.value;
+  if (st.principalDynamic && pv) named.push(comparableText(pv, ctx.text));
+  return named.sort().join('\n');
 }
 
-/** An Allow whose every action another unconditional Allow already gives the same principals. */
+const statementKeys = new WeakMap<StatementModel, string>();
+
+function statementKey(ctx: CheckContext, st: StatementModel): string {
+  let key = statementKeys.get(st);
+  if (key === undefined) statementKeys.set(st, (key = comparableText(st.node, ctx.text)));
+  return key;
+}
+
+const ACTION_INDEX = new Map(KMS_ACTION_NAMES.map((a, i) => [a, i]));
+
+/** The statement's actions as a bit set over KMS_ACTION_NAMES, so "covers" is a few word operations. */
+function actionBits(st: StatementModel): Uint32Array {
+  const bits = new Uint32Array(Math.ceil(KMS_ACTION_NAMES.length / 32));
+  for (const a of statementActions(st)) {
+    const i = ACTION_INDEX.get(a)!;
+    bits[i >> 5] |= 1 << (i & 31);
+  }
+  return bits;
+}
+
+function covers(outer: Uint32Array, inner: Uint32Array): boolean {
+  return inner.every((w, i) => ((outer[i] & w) >>> 0) === w);
+}
+
+/**
+ * An Allow whose every action another unconditional Allow already gives the same principals. Coverers are
+ * grouped by principal set and then by action set, so the work grows with the distinct action sets of a
+ * principal set, not with the square of the statements (policies that repeat one shape stay linear).
+ */
 function checkRedundantStatements(ctx: CheckContext): void {
-  const allows = ctx.model.statements.filter((s) => s.effect === 'Allow' && !s.notPrincipal && !s.notResource && s.principals.length > 0 && s.resources.some((r) => r.value === '*'));
-  // Unconditional Allows by principal set: the only statements that can cover another.
-  const covering = new Map<string, StatementModel[]>();
-  for (const o of allows) if (o.conditions.length === 0) covering.set(principalSet(o), [...(covering.get(principalSet(o)) ?? []), o]);
+  const allows = ctx.model.statements.filter((s) => s.effect === 'Allow' && !s.notPrincipal && !s.notResource && (s.principals.length > 0 || s.principalDynamic) && s.resources.some((r) => r.value === '*'));
+  interface ActionGroup { bits: Uint32Array; byKey: Map<string, StatementModel> }
+  const covering = new Map<string, Map<string, ActionGroup>>();
+  for (const o of allows) {
+    if (o.conditions.length) continue;
+    const principals = principalSet(ctx, o);
+    let groups = covering.get(principals);
+    if (!groups) covering.set(principals, (groups = new Map()));
+    const bits = actionBits(o);
+    const id = bits.join(',');
+    let group = groups.get(id);
+    if (!group) groups.set(id, (group = { bits, byKey: new Map() }));
+    // Two distinct statements per action set are enough: one of them differs from any statement asking.
+    if (group.byKey.size < 2 && !group.byKey.has(statementKey(ctx, o))) group.byKey.set(statementKey(ctx, o), o);
+  }
   for (const st of allows) {
-    const actions = statementActions(st);
-    const by = covering.get(principalSet(st))?.find((o) => o !== st && actions.every((a) => statementActions(o).includes(a)) && JSON.stringify(toValue(o.node)) !== JSON.stringify(toValue(st.node)));
-    if (by && actions.length) ctx.findings.add('redundant-statement', 'info', `Everything this statement allows is already allowed to the same principals by ${by.sid ? `"${by.sid.value}"` : `statement ${by.index + 1}`} without conditions.`, statementAnchor(st));
+    const groups = covering.get(principalSet(ctx, st));
+    if (!groups || statementActions(st).length === 0) continue;
+    const bits = actionBits(st);
+    const key = statementKey(ctx, st);
+    let by: StatementModel | undefined;
+    for (const group of groups.values()) {
+      if (!covers(group.bits, bits)) continue;
+      // An identical statement is a duplicate (reported below), not a covering one.
+      by = [...group.byKey].find(([k]) => k !== key)?.[1];
+      if (by) break;
+    }
+    if (by) ctx.findings.add('redundant-statement', 'info', `Everything this statement allows is already allowed to the same principals by ${by.sid ? `"${by.sid.value}"` : `statement ${by.index + 1}`} without conditions.`, statementAnchor(st));
   }
 }
 
 function checkDuplicateStatements(ctx: CheckContext): void {
   const seen = new Map<string, StatementModel>();
   for (const st of ctx.model.statements) {
-    const key = JSON.stringify(toValue(st.node));
+    const key = statementKey(ctx, st);
     const first = seen.get(key);
     if (first) ctx.findings.add('duplicate-statement', 'info', `This statement repeats statement ${first.index + 1} exactly; remove it.`, statementAnchor(st));
     else seen.set(key, st);

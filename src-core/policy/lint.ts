@@ -8,7 +8,7 @@ import { checkConditions } from './checks-conditions';
 import { checkElements } from './checks-elements';
 import { checkKeyType } from './checks-key-type';
 import { checkSemantics } from './checks-semantics';
-import { checkSize, checkStructure } from './checks-structure';
+import { checkSize, checkStructure, KEY_POLICY_MAX_BYTES } from './checks-structure';
 import type { CheckContext, LintOptions } from './context';
 import { FindingList, spanOf, type Finding } from './findings';
 import { buildModel } from './model';
@@ -32,6 +32,9 @@ function utf8Length(text: string): number {
   return n;
 }
 
+/** Policies this much over the quota get only the size finding. */
+const CHEAP_PATH_BYTES = KEY_POLICY_MAX_BYTES * 2;
+
 function finish(findings: FindingList, options: LintOptions): Finding[] {
   const disabled = new Set(options.disabled ?? []);
   return findings.items.filter((f) => !disabled.has(f.code)).sort((a, b) => a.offset - b.offset || a.code.localeCompare(b.code));
@@ -48,6 +51,11 @@ function syntaxFindings(findings: FindingList, problems: SyntaxProblem[], code: 
  */
 export function lintTree(root: PNode, text: string, format: 'json' | 'yaml', options: LintOptions, findings: FindingList, bytes: number, complete: boolean): void {
   const ctx: CheckContext = { model: buildModel(root), findings, options, text, format };
+  if (bytes > CHEAP_PATH_BYTES) {
+    // Far past the quota nothing else matters, and the checks need not spend seconds on megabytes.
+    checkSize(ctx, bytes);
+    return;
+  }
   checkStructure(ctx);
   if (root.kind !== 'object') return;
   checkElements(ctx);

@@ -9,6 +9,10 @@ import { UsageError, type CliCommand, type CliIo } from '../command';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
 type Format = (typeof FORMATS)[number];
+/** The least severity that fails the run (exit 1); `none` never fails on findings. */
+const FAIL_ON = ['error', 'warning', 'info', 'none'] as const;
+type FailOn = (typeof FAIL_ON)[number];
+const RANK: Record<Finding['severity'], number> = { error: 0, warning: 1, info: 2 };
 
 export interface LintRecord {
   file: string;
@@ -21,7 +25,7 @@ export interface LintRecord {
   message: string;
 }
 
-const HELP = `Usage: kmsw lint [--format text|json|sarif] [--account ID]... [--disable CODE[,CODE]]... FILE|DIR...
+const HELP = `Usage: kmsw lint [--format text|json|sarif] [--fail-on error|warning|info|none] [--account ID]... [--disable CODE[,CODE]]... FILE|DIR...
 
 Checks KMS key policies: *.json key-policy documents and CloudFormation templates (JSON or YAML;
 the KeyPolicy of every AWS::KMS::Key and AWS::KMS::ReplicaKey). A directory is searched for
@@ -32,14 +36,19 @@ Options:
   --format text|json|sarif  Output format (default text). json prints an array of
                             {file, line, column, endLine, endColumn, severity, code, message}
                             with 1-based positions; sarif prints SARIF 2.1.0.
+  --fail-on error|warning|info|none
+                            The least severity that makes the run fail (default error);
+                            none reports findings but never fails on them.
   --account ID              An account on the key's side (repeatable): principals of other
                             accounts count as cross-account.
   --disable CODE[,CODE]     Leave these finding codes out (repeatable), e.g. redundant-action.
 
-Exit status: 0 no error found, 1 an error found, 2 usage problem or unreadable file.`;
+Exit status: 0 nothing at or above --fail-on found, 1 something was, 2 usage problem, unreadable
+file or internal error, 130 interrupted (SIGINT/SIGTERM).`;
 
-function parseArgs(args: string[]): { format: Format; accounts: string[]; disabled: string[]; files: string[] } {
+function parseArgs(args: string[]): { format: Format; failOn: FailOn; accounts: string[]; disabled: string[]; files: string[] } {
   let format: Format = 'text';
+  let failOn: FailOn = 'error';
   const accounts: string[] = [];
   const disabled: string[] = [];
   const files: string[] = [];
@@ -55,6 +64,10 @@ function parseArgs(args: string[]): { format: Format; accounts: string[]; disabl
       const v = value();
       if (!(FORMATS as readonly string[]).includes(v)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${v}"`);
       format = v as Format;
+    } else if (name === '--fail-on') {
+      const v = value();
+      if (!(FAIL_ON as readonly string[]).includes(v)) throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(', ')}, not "${v}"`);
+      failOn = v as FailOn;
     } else if (name === '--account') {
       const v = value();
       if (!/^\d{12}$/.test(v)) throw new UsageError(`--account takes a 12-digit account ID, not "${v}"`);
@@ -74,7 +87,7 @@ function parseArgs(args: string[]): { format: Format; accounts: string[]; disabl
     }
   }
   if (files.length === 0) throw new UsageError('name at least one file to lint');
-  return { format, accounts, disabled, files };
+  return { format, failOn, accounts, disabled, files };
 }
 
 /** 0-based UTF-16 offset → 1-based line and column (columns count UTF-16 code units, as LSP and SARIF do). */
@@ -141,8 +154,11 @@ function worthLinting(text: string, file: string): boolean {
   return !/\.ya?ml$/i.test(file) && isKeyPolicyDocument(text);
 }
 
+/** Lets a pending SIGINT/SIGTERM be delivered between files (each file is checked synchronously). */
+const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 async function run(args: string[], io: CliIo): Promise<number> {
-  const { format, accounts, disabled, files: named } = parseArgs(args);
+  const { format, failOn, accounts, disabled, files: named } = parseArgs(args);
   const options: LintOptions = { ...(accounts.length ? { accountIds: accounts } : {}), ...(disabled.length ? { disabled } : {}) };
   const records: LintRecord[] = [];
   let unreadable = false;
@@ -161,6 +177,11 @@ async function run(args: string[], io: CliIo): Promise<number> {
       continue;
     }
     for (const { file, explicit } of found) {
+      await breathe();
+      if (io.signal.aborted) {
+        io.stderr('kmsw lint: interrupted\n');
+        return 130;
+      }
       let text: string;
       try {
         text = await readFile(isAbsolute(file) ? file : resolve(io.cwd, file), 'utf8');
@@ -170,7 +191,13 @@ async function run(args: string[], io: CliIo): Promise<number> {
       }
       if (!explicit && !worthLinting(text, file)) continue;
       files++;
-      records.push(...lintRecords(file, text, options));
+      try {
+        records.push(...lintRecords(file, text, options));
+      } catch (e) {
+        // A bug of ours, not a finding: say so and exit 2, so CI never mistakes it for "policy has errors".
+        io.stderr(`kmsw lint: internal error while checking ${file}: ${e instanceof Error ? e.message : String(e)}\n`);
+        return 2;
+      }
     }
   }
   if (format === 'json') io.stdout(`${JSON.stringify(records, null, 2)}\n`);
@@ -182,7 +209,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     io.stdout(`${count(files, 'file')}: ${count(of('error'), 'error')}, ${count(of('warning'), 'warning')}, ${count(of('info'), 'note')}\n`);
   }
   if (unreadable) return 2;
-  return records.some((r) => r.severity === 'error') ? 1 : 0;
+  return failOn !== 'none' && records.some((r) => RANK[r.severity] <= RANK[failOn]) ? 1 : 0;
 }
 
 export const lintCommand: CliCommand = {
