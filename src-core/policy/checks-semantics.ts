@@ -10,7 +10,7 @@ import { keySpan, spanOf, type Finding } from './findings';
 import { lockoutRiskFor } from './lockout';
 import type { ConditionRef, StatementModel } from './model';
 import { accountOfPrincipal } from './principals';
-import { comparableText } from './tree';
+import { comparableText, getProp } from './tree';
 
 /** Conditions that restrict WHO the caller is: they turn a "*" principal into a bounded set. */
 const IDENTITY_KEYS = new Set([
@@ -39,7 +39,9 @@ function checkWildcardPrincipal(ctx: CheckContext, st: StatementModel): void {
       ? `anyone, in any AWS account, can ${actions.includes('Decrypt') ? 'decrypt with' : 'create grants on'} this key`
       : `anyone, in any AWS account, can call ${actions.slice(0, 3).map((a) => `kms:${a}`).join(', ')}${actions.length > 3 ? '…' : ''} on this key`;
   const viaOnly = st.conditions.some((c) => c.key.toLowerCase() === 'kms:viaservice');
-  ctx.findings.add('wildcard-principal', 'warning', `${what}. Name the principals, or add a condition on who calls (kms:CallerAccount, aws:PrincipalOrgID, aws:PrincipalArn)${viaOnly ? '; kms:ViaService alone lets every account use the key through that service' : ''}.`, spanOf(star.node));
+  // Every action to everyone with no condition at all is a public key, not a risk to weigh.
+  const open = st.conditions.length === 0 && !st.conditionProp && actions.length === KMS_ACTION_NAMES.length;
+  ctx.findings.add('wildcard-principal', open ? 'error' : 'warning', `${what}. Name the principals, or add a condition on who calls (kms:CallerAccount, aws:PrincipalOrgID, aws:PrincipalArn)${viaOnly ? '; kms:ViaService alone lets every account use the key through that service' : ''}.`, spanOf(star.node));
 }
 
 /** Conditions a deployer meets as a matter of course (its account/organization, TLS, not bypassing the check). */
@@ -65,6 +67,12 @@ function lockoutFix(ctx: CheckContext): Finding['fix'] {
   return { title: 'Add the account-root statement', edits: [{ offset: sv.offset + 1, length: 0, newText: sv.items.length ? `${statement},` : statement }] };
 }
 
+/** AWS managed keys' policies carry Ids such as "auto-ebs-2", "auto-secretsmanager-1". */
+function isAwsManagedPolicy(ctx: CheckContext): boolean {
+  const id = getProp(ctx.model.root, 'Id')?.value;
+  return id?.kind === 'string' && /^auto-[a-z0-9-]+$/.test(id.value);
+}
+
 function checkLockout(ctx: CheckContext): void {
   const { model, options } = ctx;
   if (model.dynamicStatements || model.statements.some((s) => s.principalDynamic || s.actionDynamic || s.effectNode?.kind === 'dynamic')) return;
@@ -84,6 +92,10 @@ function checkLockout(ctx: CheckContext): void {
   const allows = model.statements.filter((st) => st.effect === 'Allow' && coversPutKeyPolicy(st) && (st.principals.length > 0 || st.notPrincipal) && local(st));
   const denies = model.statements.filter((st) => st.effect === 'Deny');
   const effective = allows.filter((a) => !denies.some((d) => neutralises(d, a)));
+  if (effective.length === 0 && isAwsManagedPolicy(ctx)) {
+    ctx.findings.add('lockout-risk', 'info', 'This is the policy of an AWS managed key (its Id starts with "auto-"): only AWS sets it, and nobody may change it. For a key of your own KMS would refuse it (lockout safety check).', at);
+    return;
+  }
   if (effective.length === 0) {
     ctx.findings.add('lockout-risk', 'error', 'No principal can call kms:PutKeyPolicy under this policy, so nobody could change it again; KMS refuses it (lockout safety check). Allow the account root (or the key administrators) kms:PutKeyPolicy.', at, lockoutFix(ctx));
     return;
@@ -113,7 +125,7 @@ function checkGrants(ctx: CheckContext, st: StatementModel): void {
   const named = st.actions.find((a) => canonicalAction(a.value.replace(/^kms:/i, '')) === 'CreateGrant' && /^kms:/i.test(a.value));
   if (!named || st.conditions.some((c) => GRANT_GUARDS.has(c.key.toLowerCase()))) return;
   if (st.principals.every((p) => p.type === 'Service' || (p.type === 'AWS' && isAccountRoot(p.value)))) return;
-  ctx.findings.add('unconstrained-create-grant', 'warning', 'kms:CreateGrant without a condition lets these principals hand any of their permissions on this key (Decrypt included) to anyone. Add "Bool": {"kms:GrantIsForAWSResource": "true"} or limit kms:GrantOperations and kms:GranteePrincipal.', spanOf(named.node),
+  ctx.findings.add('unconstrained-create-grant', 'warning', `kms:CreateGrant ${st.conditions.length ? 'with conditions that do not limit the grantee or the operations' : 'without a condition'} lets these principals hand any of their permissions on this key (Decrypt included) to anyone. Add "Bool": {"kms:GrantIsForAWSResource": "true"} or limit kms:GrantOperations and kms:GranteePrincipal.`, spanOf(named.node),
     addConditionFix(ctx, st, 'Bool', '{"kms:GrantIsForAWSResource": "true"}', 'Allow grants only for AWS services (kms:GrantIsForAWSResource)'));
 }
 

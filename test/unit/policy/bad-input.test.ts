@@ -45,3 +45,11 @@ test('hundreds of statements (up to the quota): duplicates and covered statement
   assert.equal(repeated.filter((f) => f.code === 'duplicate-statement').length, 299);
   assert.equal(repeated.filter((f) => f.code === 'redundant-statement').length, 0, 'an identical statement is a duplicate, not a covering one');
 });
+
+test('"*" with every action and no condition is an error; with a narrowing condition a warning at most', () => {
+  const open = { Effect: 'Allow', Principal: '*', Action: 'kms:*', Resource: '*' };
+  const root = { Effect: 'Allow', Principal: { AWS: '111122223333' }, Action: 'kms:*', Resource: '*' };
+  const find = (st: object) => lintPolicyText(JSON.stringify({ Version: '2012-10-17', Statement: [root, st] })).find((f) => f.code === 'wildcard-principal');
+  assert.equal(find(open)?.severity, 'error');
+  assert.equal(find({ ...open, Action: 'kms:Decrypt' })?.severity, 'warning');
+});
