@@ -30,7 +30,8 @@ function isEveryone(st: StatementModel): boolean {
 }
 
 function checkWildcardPrincipal(ctx: CheckContext, st: StatementModel): void {
-  if (st.effect !== 'Allow' || !isEveryone(st) || st.conditions.some(narrows) || st.conditions.some((c) => c.hasDynamic)) return;
+  // A deploy-time value narrows only under a key about who calls; one under kms:ViaService does not.
+  if (st.effect !== 'Allow' || !isEveryone(st) || st.conditions.some(narrows) || st.conditions.some((c) => c.hasDynamic && IDENTITY_KEYS.has(c.key.toLowerCase()))) return;
   const star = st.principals.find((p) => p.value === '*')!;
   const actions = statementActions(st);
   const what = actions.includes('PutKeyPolicy')
@@ -224,7 +225,7 @@ function covers(outer: Uint32Array, inner: Uint32Array): boolean {
  * principal set, not with the square of the statements (policies that repeat one shape stay linear).
  */
 function checkRedundantStatements(ctx: CheckContext): void {
-  const allows = ctx.model.statements.filter((s) => s.effect === 'Allow' && !s.notPrincipal && !s.notResource && (s.principals.length > 0 || s.principalDynamic) && s.resources.some((r) => r.value === '*'));
+  const allows = ctx.model.statements.filter((s) => !s.conditional && s.effect === 'Allow' && !s.notPrincipal && !s.notResource && (s.principals.length > 0 || s.principalDynamic) && s.resources.some((r) => r.value === '*'));
   interface ActionGroup { bits: Uint32Array; byKey: Map<string, StatementModel> }
   const covering = new Map<string, Map<string, ActionGroup>>();
   for (const o of allows) {
@@ -258,6 +259,7 @@ function checkRedundantStatements(ctx: CheckContext): void {
 function checkDuplicateStatements(ctx: CheckContext): void {
   const seen = new Map<string, StatementModel>();
   for (const st of ctx.model.statements) {
+    if (st.conditional) continue;
     const key = statementKey(ctx, st);
     const first = seen.get(key);
     if (first) ctx.findings.add('duplicate-statement', 'info', `This statement repeats statement ${first.index + 1} exactly; remove it.`, statementAnchor(st));

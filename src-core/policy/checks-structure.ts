@@ -164,7 +164,7 @@ function checkStatement(ctx: CheckContext, st: StatementModel): void {
 function checkSids(ctx: CheckContext): void {
   const seen = new Map<string, StatementModel>();
   for (const st of ctx.model.statements) {
-    if (!st.sid || st.sid.value === '') continue;
+    if (!st.sid || st.sid.value === '' || st.conditional) continue;
     if (seen.has(st.sid.value)) ctx.findings.add('duplicate-sid', 'warning', `Sid "${st.sid.value}" is already used by another statement; give each statement its own Sid.`, spanOf(st.sid.node));
     else seen.set(st.sid.value, st);
   }

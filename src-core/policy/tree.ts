@@ -24,7 +24,7 @@ export type PNode =
   | (Span & { kind: 'boolean'; value: boolean })
   | (Span & { kind: 'null' })
   /** A CloudFormation intrinsic (Ref, Fn::Sub, !If…): its value is only known at deploy time, so checks skip it. */
-  | (Span & { kind: 'dynamic'; fn: string; template?: string });
+  | (Span & { kind: 'dynamic'; fn: string; template?: string; branches?: PNode[] });
 
 export interface SyntaxProblem {
   message: string;
