@@ -76,10 +76,11 @@ function isAwsManagedPolicy(ctx: CheckContext): boolean {
 
 function checkLockout(ctx: CheckContext): void {
   const { model, options } = ctx;
-  if (model.dynamicStatements || model.statements.some((s) => s.principalDynamic || s.actionDynamic || s.effectNode?.kind === 'dynamic')) return;
+  // A principal known only at deploy time may be the caller (below); unknown actions or effects leave nothing to decide.
+  if (model.dynamicStatements || model.statements.some((s) => s.actionDynamic || s.effectNode?.kind === 'dynamic')) return;
   if (!model.statementProp || model.statements.length === 0) return;
   const at = keySpan(model.statementProp);
-  if (options.deployer) {
+  if (options.deployer && !model.statements.some((s) => s.principalDynamic)) {
     const d = options.deployer;
     const keyArn = `arn:aws:kms:${d.region}:${d.accountId}:key/00000000-0000-0000-0000-000000000000`;
     if (lockoutRiskFor(model, d, keyArn)) {
@@ -89,8 +90,8 @@ function checkLockout(ctx: CheckContext): void {
   }
   // PutKeyPolicy cannot be used across accounts: when the workspace's accounts are known, only their principals count.
   const accounts = options.accountIds ?? [];
-  const local = (st: StatementModel) => !accounts.length || st.notPrincipal || st.principals.some((p) => p.type !== 'AWS' || p.value === '*' || accounts.includes(accountOfPrincipal(p.value) ?? ''));
-  const allows = model.statements.filter((st) => st.effect === 'Allow' && coversPutKeyPolicy(st) && (st.principals.length > 0 || st.notPrincipal) && local(st));
+  const local = (st: StatementModel) => !accounts.length || st.notPrincipal || st.principalDynamic || st.principals.some((p) => p.type !== 'AWS' || p.value === '*' || accounts.includes(accountOfPrincipal(p.value) ?? ''));
+  const allows = model.statements.filter((st) => st.effect === 'Allow' && coversPutKeyPolicy(st) && (st.principals.length > 0 || st.notPrincipal || st.principalDynamic) && local(st));
   const denies = model.statements.filter((st) => st.effect === 'Deny');
   const effective = allows.filter((a) => !denies.some((d) => neutralises(d, a)));
   if (effective.length === 0 && isAwsManagedPolicy(ctx)) {
@@ -101,7 +102,7 @@ function checkLockout(ctx: CheckContext): void {
     ctx.findings.add('lockout-risk', 'error', 'No principal can call kms:PutKeyPolicy under this policy, so nobody could change it again; KMS refuses it (lockout safety check). Allow the account root (or the key administrators) kms:PutKeyPolicy.', at, lockoutFix(ctx));
     return;
   }
-  const unconditional = effective.filter((st) => st.conditions.every((c) => ROUTINE_KEYS.has(c.key.toLowerCase())) && (st.notPrincipal || st.principals.some((p) => p.type !== 'Service')));
+  const unconditional = effective.filter((st) => st.conditions.every((c) => ROUTINE_KEYS.has(c.key.toLowerCase())) && (st.notPrincipal || st.principalDynamic || st.principals.some((p) => p.type !== 'Service')));
   if (unconditional.length === 0) {
     ctx.findings.add('lockout-conditional', 'warning', 'kms:PutKeyPolicy is allowed only to service principals or under conditions a deployer may not meet; if the caller does not meet them, KMS refuses this policy and nobody could change it later.', at);
   }

@@ -9,7 +9,7 @@ import { checkElements } from './checks-elements';
 import { checkKeyType } from './checks-key-type';
 import { checkSemantics } from './checks-semantics';
 import { checkSize, checkStructure, KEY_POLICY_MAX_BYTES } from './checks-structure';
-import type { CheckContext, LintOptions } from './context';
+import type { CheckContext, LintOptions, PolicyFormat } from './context';
 import { FindingList, spanOf, type Finding } from './findings';
 import { buildModel } from './model';
 import { getProp, parseJson, stringItems, toValue, type PNode, type SyntaxProblem } from './tree';
@@ -18,7 +18,7 @@ export type { Finding, Severity, TextEdit } from './findings';
 export type { LintOptions } from './context';
 export { CHECKS, type CheckCode } from './catalogue';
 
-function utf8Length(text: string): number {
+export function utf8Length(text: string): number {
   let n = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -32,13 +32,13 @@ function utf8Length(text: string): number {
   return n;
 }
 
-function finish(findings: FindingList, options: LintOptions): Finding[] {
+export function finish(findings: FindingList, options: LintOptions): Finding[] {
   const disabled = new Set(options.disabled ?? []);
   return findings.items.filter((f) => !disabled.has(f.code)).sort((a, b) => a.offset - b.offset || a.code.localeCompare(b.code));
 }
 
-function syntaxFindings(findings: FindingList, problems: SyntaxProblem[], code: 'json-syntax' | 'yaml-syntax'): void {
-  const consequence = code === 'json-syntax' ? 'KMS rejects a policy that is not valid JSON' : 'the template cannot be read';
+export function syntaxFindings(findings: FindingList, problems: SyntaxProblem[], code: 'json-syntax' | 'yaml-syntax' | 'hcl-syntax'): void {
+  const consequence = code === 'json-syntax' ? 'KMS rejects a policy that is not valid JSON' : code === 'hcl-syntax' ? 'Terraform cannot read the file' : 'the template cannot be read';
   // A reader reports several symptoms of one mistake at the same place ("Unterminated string", "Comma expected"): keep the first.
   const seen = new Set<number>();
   for (const p of problems) {
@@ -70,7 +70,7 @@ const CHEAP_PATH_BYTES = KEY_POLICY_MAX_BYTES * 2;
  * first syntax error, if any: the whole-policy checks (lockout, size) then wait for valid text, and nothing is
  * reported from the damaged region.
  */
-export function lintTree(root: PNode, text: string, format: 'json' | 'yaml', options: LintOptions, findings: FindingList, bytes: number, damagedFrom?: number): void {
+export function lintTree(root: PNode, text: string, format: PolicyFormat, options: LintOptions, findings: FindingList, bytes: number, damagedFrom?: number): void {
   const own = new FindingList();
   const ctx: CheckContext = { model: buildModel(root), findings: own, options, text, format };
   if (bytes > CHEAP_PATH_BYTES) {
@@ -91,7 +91,7 @@ export function lintTree(root: PNode, text: string, format: 'json' | 'yaml', opt
   findings.items.push(...(damagedFrom === undefined ? own.items : withoutDamage(own, root, damagedFrom)));
 }
 
-const firstProblem = (problems: SyntaxProblem[]) => (problems.length ? Math.min(...problems.map((p) => p.offset)) : undefined);
+export const firstProblem = (problems: SyntaxProblem[]) => (problems.length ? Math.min(...problems.map((p) => p.offset)) : undefined);
 
 /** Lints a key-policy JSON document. */
 export function lintPolicyText(text: string, options: LintOptions = {}): Finding[] {
@@ -124,25 +124,31 @@ export function lintDocument(text: string, languageId: 'json' | 'yaml', options:
   const findings = new FindingList();
   syntaxFindings(findings, scan.problems, languageId === 'json' ? 'json-syntax' : 'yaml-syntax');
   for (const embedded of scan.policies) {
-    const own = new FindingList();
-    // CloudFormation sends the policy re-serialized: measure the minified JSON.
-    const bytes = utf8Length(JSON.stringify(toValue(embedded.policy)));
-    lintTree(embedded.policy, text, languageId, { ...options, key: options.key ?? embedded.key }, own, bytes, firstProblem(scan.problems));
-    const bypass = isTrue(embedded.bypassLockoutCheck);
-    const lockedOut = own.items.some((f) => f.code === 'lockout-risk');
-    for (const f of own.items) {
-      if (bypass && f.code === 'lockout-risk') {
-        findings.add('lockout-risk', 'warning', 'BypassPolicyLockoutSafetyCheck is set, so KMS accepts this policy, but nobody could call kms:PutKeyPolicy on the key afterwards. Allow the account root kms:PutKeyPolicy.', f, f.fix);
-      } else findings.items.push(f);
-    }
-    if (bypass && embedded.bypassLockoutCheck) {
-      // Harmless when the policy passes the check anyway; a real risk when it is what lets a lockout through.
-      findings.add('bypass-lockout-check', lockedOut ? 'warning' : 'info',
-        lockedOut ? 'BypassPolicyLockoutSafetyCheck lets this policy lock everyone out of the key; remove it and fix the policy.' : 'BypassPolicyLockoutSafetyCheck is not needed: this policy passes the lockout safety check. AWS advises against setting it.',
-        spanOf(embedded.bypassLockoutCheck));
-    }
+    lintEmbedded(embedded.policy, text, languageId, { ...options, key: options.key ?? embedded.key }, findings, firstProblem(scan.problems), embedded.bypassLockoutCheck);
   }
   return finish(findings, options);
+}
+
+/**
+ * Lints a policy embedded in a template or module (CloudFormation, Terraform), measured as the minified JSON
+ * the tool sends, with what the resource's lockout-bypass flag changes about the lockout findings.
+ */
+export function lintEmbedded(policy: PNode, text: string, format: PolicyFormat, options: LintOptions, findings: FindingList, damagedFrom: number | undefined, bypassNode: PNode | undefined, bypassName = 'BypassPolicyLockoutSafetyCheck'): void {
+  const own = new FindingList();
+  lintTree(policy, text, format, options, own, utf8Length(JSON.stringify(toValue(policy))), damagedFrom);
+  const bypass = isTrue(bypassNode);
+  const lockedOut = own.items.some((f) => f.code === 'lockout-risk');
+  for (const f of own.items) {
+    if (bypass && f.code === 'lockout-risk') {
+      findings.add('lockout-risk', 'warning', `${bypassName} is set, so KMS accepts this policy, but nobody could call kms:PutKeyPolicy on the key afterwards. Allow the account root kms:PutKeyPolicy.`, f, f.fix);
+    } else findings.items.push(f);
+  }
+  if (bypass && bypassNode) {
+    // Harmless when the policy passes the check anyway; a real risk when it is what lets a lockout through.
+    findings.add('bypass-lockout-check', lockedOut ? 'warning' : 'info',
+      lockedOut ? `${bypassName} lets this policy lock everyone out of the key; remove it and fix the policy.` : `${bypassName} is not needed: this policy passes the lockout safety check. AWS advises against setting it.`,
+      spanOf(bypassNode));
+  }
 }
 
 /** A JSON/YAML value that looks like a key policy: an object whose statements name kms: actions. */
