@@ -1,10 +1,13 @@
 /**
- * `kmsw lint`: the key-policy checks of the editor, for CI. Lints key-policy JSON files and
- * CloudFormation templates (JSON or YAML) and prints the findings as text, JSON or SARIF.
+ * `kmsw lint`: the key-policy checks of the editor, for CI. Lints key-policy JSON files,
+ * CloudFormation templates (JSON or YAML) and Terraform files, and prints the findings as text, JSON or SARIF.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { CHECKS, isKeyPolicyDocument, lintDocument, type Finding, type LintOptions } from '../../../src-core/policy/lint';
+import { lintTerraform } from '../../../src-core/terraform/lint';
+import type { HclParse } from '../../../src-core/terraform/syntax';
+import { loadHclParser } from '../../terraform/hcl-parser';
 import { UsageError, type CliCommand, type CliIo } from '../command';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
@@ -27,9 +30,11 @@ export interface LintRecord {
 
 const HELP = `Usage: kmsw lint [--format text|json|sarif] [--fail-on error|warning|info|none] [--account ID]... [--disable CODE[,CODE]]... FILE|DIR...
 
-Checks KMS key policies: *.json key-policy documents and CloudFormation templates (JSON or YAML;
-the KeyPolicy of every AWS::KMS::Key and AWS::KMS::ReplicaKey). A directory is searched for
-.json, .yaml, .yml and .template files that are key policies or templates with KMS keys
+Checks KMS key policies: *.json key-policy documents, CloudFormation templates (JSON or YAML;
+the KeyPolicy of every AWS::KMS::Key and AWS::KMS::ReplicaKey) and Terraform files (.tf: the policy
+of every aws_kms_key, aws_kms_key_policy and replica/external key, as jsonencode, heredoc or
+aws_iam_policy_document). A directory is searched for .json, .yaml, .yml, .template and .tf
+files that are key policies, templates with KMS keys or modules with KMS keys
 (node_modules and dot-directories are skipped); files named on the command line are always linted.
 
 Options:
@@ -106,10 +111,17 @@ function positionFinder(text: string): (offset: number) => { line: number; colum
   };
 }
 
-export function lintRecords(file: string, text: string, options: LintOptions = {}): LintRecord[] {
-  const languageId = /\.ya?ml$/i.test(file) ? 'yaml' : 'json';
+const TERRAFORM = /\.tf$/i;
+
+/** Findings of one file as records; a Terraform file needs the HCL parser (loadHclParser). */
+export function lintRecords(file: string, text: string, options: LintOptions = {}, hcl?: HclParse): LintRecord[] {
   const at = positionFinder(text);
-  return lintDocument(text, languageId, options).map((f) => {
+  let findings: Finding[];
+  if (TERRAFORM.test(file)) {
+    if (!hcl) throw new Error('the HCL parser is needed for Terraform files');
+    findings = lintTerraform(text, hcl, options);
+  } else findings = lintDocument(text, /\.ya?ml$/i.test(file) ? 'yaml' : 'json', options);
+  return findings.map((f) => {
     const start = at(f.offset);
     const end = at(f.offset + f.length);
     return { file, line: start.line, column: start.column, endLine: end.line, endColumn: end.column, severity: f.severity, code: f.code, message: f.message };
@@ -135,7 +147,7 @@ function sarif(records: LintRecord[]): unknown {
   };
 }
 
-const LINTABLE = /\.(json|ya?ml|template)$/i;
+const LINTABLE = /\.(json|ya?ml|template|tf)$/i;
 
 /** Files under a directory that may hold key policies, as paths relative to the working directory. */
 async function filesUnder(dir: string, cwd: string): Promise<string[]> {
@@ -150,6 +162,7 @@ async function filesUnder(dir: string, cwd: string): Promise<string[]> {
 
 /** A file found in a directory is linted only when it is a key policy or a template with KMS keys. */
 function worthLinting(text: string, file: string): boolean {
+  if (TERRAFORM.test(file)) return text.includes('aws_kms_');
   if (text.includes('AWS::KMS::')) return true;
   return !/\.ya?ml$/i.test(file) && isKeyPolicyDocument(text);
 }
@@ -192,7 +205,8 @@ async function run(args: string[], io: CliIo): Promise<number> {
       if (!explicit && !worthLinting(text, file)) continue;
       files++;
       try {
-        records.push(...lintRecords(file, text, options));
+        const hcl = TERRAFORM.test(file) ? await loadHclParser() : undefined;
+        records.push(...lintRecords(file, text, options, hcl));
       } catch (e) {
         // A bug of ours, not a finding: say so and exit 2, so CI never mistakes it for "policy has errors".
         io.stderr(`kmsw lint: internal error while checking ${file}: ${e instanceof Error ? e.message : String(e)}\n`);

@@ -154,3 +154,19 @@ test('a document nested thousands of levels deep is a finding, not a crash', asy
   assert.equal(code, 1);
   assert.deepEqual((JSON.parse(out) as LintRecord[]).map((r) => [r.code, r.line, r.column]), [['json-syntax', 1, 129]]);
 });
+
+test('Terraform: .tf files in a folder are linted, findings at their HCL lines', async () => {
+  const tree = join(dir, 'module');
+  mkdirSync(join(tree, '.terraform'), { recursive: true });
+  writeFileSync(join(tree, 'main.tf'), fixture('terraform/main.tf'));
+  writeFileSync(join(tree, 'variables.tf'), 'variable "account_id" {\n  type = string\n}\n');
+  writeFileSync(join(tree, '.terraform', 'cached.tf'), fixture('terraform/main.tf'));
+  const { code, out } = await run('--format', 'json', 'module');
+  assert.equal(code, 1);
+  assert.deepEqual((JSON.parse(out) as LintRecord[]).map((r) => `${r.file}:${r.line}:${r.column}:${r.code}`), [
+    `${join('module', 'main.tf')}:20:37:unknown-action`,
+    `${join('module', 'main.tf')}:44:23:resource-not-star`,
+    `${join('module', 'main.tf')}:67:22:wildcard-principal`,
+    `${join('module', 'main.tf')}:70:18:unknown-condition-operator`,
+  ]);
+});
