@@ -8,7 +8,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { HclNode, HclParse } from '../../src-core/terraform/syntax';
 
-const script = process.argv[1] ? realpathSync(process.argv[1]) : join(process.cwd(), 'x');
+// In a bundle __filename is the bundle (dist/server.js, dist/kmsw.js); from source (ES modules) the entry script.
+const script = typeof __filename === 'string' ? __filename : process.argv[1] ? realpathSync(process.argv[1]) : join(process.cwd(), 'x');
 const requireHere = createRequire(script);
 
 function locate(file: string, specifier: string): string {
