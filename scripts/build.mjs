@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Bundles the extension, the language server and the kmsw CLI with esbuild.
 // Usage: node scripts/build.mjs [--production] [--watch]
-import { existsSync, chmodSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,8 +59,17 @@ function options(bundle) {
     metafile: true,
     plugins: bundle.plugins ?? [],
     supported: bundle.supported,
+    // web-tree-sitter's ES module build finds its .wasm through import.meta.url, which a CJS bundle lacks; its CJS build uses __filename.
+    alias: { 'web-tree-sitter': resolvePackage('web-tree-sitter') },
   };
 }
+
+/**
+ * WebAssembly the bundles load at run time from beside themselves: the tree-sitter runtime and the Terraform
+ * grammar, read only when a Terraform file is checked (src-node/terraform/hcl-parser.ts).
+ */
+const wasmFiles = ['web-tree-sitter/tree-sitter.wasm', '@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm'];
+for (const specifier of wasmFiles) copyFileSync(resolvePackage(specifier), join(root, 'dist', specifier.split('/').pop()));
 
 const present = bundles.filter((b) => existsSync(resolve(root, b.entry)));
 for (const b of bundles) if (!present.includes(b)) console.log(`skip ${b.out}: ${b.entry} not present`);

@@ -1,7 +1,7 @@
 /**
  * Which documents the key-policy checker runs on, and with what it knows from the keyring: policy files
- * (by glob), JSON documents whose statements name kms: actions, and CloudFormation templates (JSON or YAML)
- * with AWS::KMS::Key / ReplicaKey key policies.
+ * (by glob), JSON documents whose statements name kms: actions, CloudFormation templates (JSON or YAML)
+ * with AWS::KMS::Key / ReplicaKey key policies, and Terraform files with KMS key resources.
  */
 import type { Diagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -10,6 +10,7 @@ import type { ServerSettings } from '../src-core/protocol';
 import type { Keyring } from './keyring';
 import { toDiagnostic } from './policyDiagnostics';
 import { languageOf, matchesPolicyGlobs, mentionsKms } from './policyDocuments';
+import { isTerraform, type TerraformSupport } from './terraform';
 
 /**
  * The workspace accounts the policy itself names: those are the key's own side, which turns on the
@@ -28,7 +29,8 @@ function looksLikeTemplate(text: string): boolean {
   return text.includes('AWS::KMS::') && /["']?Resources["']?\s*:/.test(text);
 }
 
-export function policyFindings(doc: TextDocument, settings: ServerSettings, keyring: Keyring): Finding[] {
+export function policyFindings(doc: TextDocument, settings: ServerSettings, keyring: Keyring, terraform: TerraformSupport): Finding[] {
+  if (isTerraform(doc)) return terraform.findings(doc, lintOptions(doc.getText(), keyring, settings));
   const language = languageOf(doc);
   if (!language) return [];
   const text = doc.getText();
@@ -40,6 +42,6 @@ export function policyFindings(doc: TextDocument, settings: ServerSettings, keyr
   return [];
 }
 
-export function policyDiagnostics(doc: TextDocument, settings: ServerSettings, keyring: Keyring): Diagnostic[] {
-  return policyFindings(doc, settings, keyring).map((f) => toDiagnostic(doc, f));
+export function policyDiagnostics(doc: TextDocument, settings: ServerSettings, keyring: Keyring, terraform: TerraformSupport): Diagnostic[] {
+  return policyFindings(doc, settings, keyring, terraform).map((f) => toDiagnostic(doc, f));
 }

@@ -17,6 +17,7 @@ import { policyHover } from './policyHover';
 import { policyDiagnostics } from './policyLint';
 import { PolicyDocuments, languageOf } from './policyDocuments';
 import { SettingsCache } from './settings';
+import { isTerraform, TerraformSupport } from './terraform';
 import { policySymbols } from './symbols';
 import { Validator, type DiagnosticsProvider } from './validation';
 
@@ -28,7 +29,8 @@ export function startSession(connection: Connection): void {
   let validator: Validator | undefined;
   let dynamicConfiguration = false;
 
-  const policy: DiagnosticsProvider = (doc, s) => policyDiagnostics(doc, s, keyring);
+  const terraform = new TerraformSupport(() => validator?.scheduleAll(), (message) => connection.console.error(message));
+  const policy: DiagnosticsProvider = (doc, s) => policyDiagnostics(doc, s, keyring, terraform);
   const identifiers: DiagnosticsProvider = (doc, s) =>
     s.checkIdentifiers && doc.getText().length <= s.maxIdentifierScanBytes ? identifierDiagnostics(doc, keyring, s.disabledChecks) : [];
 
@@ -86,6 +88,7 @@ export function startSession(connection: Connection): void {
     if (!doc) return null;
     const found = identifierHover(doc, position, keyring);
     if (found) return found;
+    if (isTerraform(doc)) return policyHover(doc, doc.offsetAt(position), terraform.roots(doc)) ?? null;
     const { policyFiles } = await settings.get(doc.uri);
     const policy = policies.get(doc, policyFiles);
     return (policy && policyHover(doc, doc.offsetAt(position), policy.roots)) ?? null;

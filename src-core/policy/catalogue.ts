@@ -7,6 +7,7 @@ export const CHECKS = {
   // Syntax and structure (KMS rejects the document)
   'json-syntax': 'The text is not valid JSON.',
   'yaml-syntax': 'The template is not valid YAML.',
+  'hcl-syntax': 'The Terraform file is not valid HCL.',
   'invalid-type': 'An element has the wrong JSON type.',
   'duplicate-key': 'The same key appears twice in one object; only the last counts.',
   'unknown-element': 'An element the policy grammar does not have (names are case-sensitive).',

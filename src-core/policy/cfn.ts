@@ -32,13 +32,19 @@ export interface TemplateScan {
 
 const INTRINSIC = /^(Ref|Condition|Fn::[A-Za-z0-9]+)$/;
 
+/** The two values of an Fn::If (`[condition, then, else]`), so what each branch says can be checked. */
+function ifBranches(fn: string, arg: PNode): { branches?: PNode[] } {
+  return (fn === 'Fn::If' || fn === 'If') && arg.kind === 'array' && arg.items.length === 3 ? { branches: arg.items.slice(1) } : {};
+}
+
 /** CloudFormation intrinsics in long form ({"Fn::Sub": …}) become dynamic nodes; the rest is kept. */
 function markIntrinsics(node: PNode): PNode {
   if (node.kind === 'object') {
     if (node.props.length === 1 && INTRINSIC.test(node.props[0].key) && node.props[0].key !== 'Condition') {
       const arg = node.props[0].value;
       const template = arg.kind === 'string' ? arg.value : arg.kind === 'array' && arg.items[0]?.kind === 'string' ? arg.items[0].value : undefined;
-      return { kind: 'dynamic', fn: node.props[0].key, template, offset: node.offset, length: node.length };
+      const fn = node.props[0].key;
+      return { kind: 'dynamic', fn, template, offset: node.offset, length: node.length, ...ifBranches(fn, markIntrinsics(arg)) };
     }
     return { ...node, props: node.props.map((p) => ({ ...p, value: markIntrinsics(p.value) })) };
   }
@@ -61,7 +67,9 @@ function fromYaml(node: YamlNode | null | undefined, text: string, fallbackOffse
     const tagStart = text.lastIndexOf(node.tag, s.offset);
     const offset = tagStart >= 0 ? tagStart : s.offset;
     const template = isScalar(node) && typeof node.value === 'string' ? node.value : isSeq(node) && isScalar(node.items[0]) && typeof node.items[0].value === 'string' ? node.items[0].value : undefined;
-    return { kind: 'dynamic', fn: node.tag.slice(1), template, offset, length: s.offset + s.length - offset };
+    const fn = node.tag.slice(1);
+    const branches = fn === 'If' && isSeq(node) ? ifBranches(fn, { kind: 'array', items: node.items.map((n) => fromYaml(n as YamlNode, text, s.offset)), ...s }) : {};
+    return { kind: 'dynamic', fn, template, offset, length: s.offset + s.length - offset, ...branches };
   }
   if (isMap(node)) {
     const props: PProp[] = [];

@@ -9,7 +9,7 @@ import { statementActions } from './checks-elements';
 import { closest, keySpan, replaceFix, spanOf } from './findings';
 import { ipInRange, isBase64, parseCidr, parseDate, parseNumber } from './match';
 import type { ConditionRef, StatementModel } from './model';
-import { isServicePrincipal } from './principals';
+import { isServicePrincipal, parseAwsPrincipal } from './principals';
 
 const OPERATOR_NAMES = Object.keys(OPERATORS);
 const KEY_NAMES = CONDITION_KEYS.map((k) => k.name);
@@ -256,7 +256,12 @@ function checkCondition(ctx: CheckContext, st: StatementModel, c: ConditionRef):
       rejected ? `KMS rejects ForAllValues with ${info.name} (OverlyPermissiveCondition); drop the qualifier.` : `${info.name} has a single value: drop ${qualifier}:${qualifier === 'ForAllValues' ? ' (it also matches requests without the key)' : ''}.`, opSpan,
       operatorFix(ctx, st, c, c.operator.slice(qualifier.length + 1)));
   } else if (info.multi && qualifier === 'ForAllValues' && st.effect === 'Allow' && !base.negated && info.name !== 'kms:GrantOperations') {
-    const guarded = st.conditions.some((o) => o.parsed?.base.family === 'Null' && o.key.toLowerCase() === c.key.toLowerCase() && o.values.some((v) => v.value.toLowerCase() === 'false'));
+    // Guarded when another condition of the statement fails without the key: a Null false on it, or (for the
+    // encryption context's keys) a required kms:EncryptionContext:… pair, which no empty context carries.
+    const lower = c.key.toLowerCase();
+    const guarded = st.conditions.some((o) => o !== c && (
+      (o.parsed?.base.family === 'Null' && o.key.toLowerCase() === lower && o.values.some((v) => v.value.toLowerCase() === 'false'))
+      || (lower === 'kms:encryptioncontextkeys' && o.parsed !== undefined && o.key.toLowerCase().startsWith('kms:encryptioncontext:') && !trueWhenAbsent(o))));
     if (!guarded) f.add('for-all-values-empty-set', 'warning', `ForAllValues is also true when the request has no ${info.name} at all; add "Null": {"${info.name}": "false"} to require it.`, opSpan);
   }
   const fit = familyFit(info.type, base.family);
@@ -287,9 +292,23 @@ function checkMfaGap(ctx: CheckContext, st: StatementModel): void {
   }
 }
 
+/** aws:username exists only for IAM users: in a statement for roles alone, a condition using it never matches. */
+function checkUsernameForRoles(ctx: CheckContext, st: StatementModel): void {
+  if (st.notPrincipal || st.principalDynamic || !st.principals.length) return;
+  const roles = st.principals.every((p) => p.type === 'AWS' && ['role', 'assumed-role'].includes(parseAwsPrincipal(p.value)?.kind ?? ''));
+  if (!roles) return;
+  for (const c of st.conditions) {
+    if (c.parsed && trueWhenAbsent(c)) continue;
+    for (const v of c.values) {
+      if (/\$\{aws:username\}/i.test(v.value)) ctx.findings.add('invalid-variable', 'warning', '${aws:username} is present only for IAM users, and every principal of this statement is a role, so this condition never matches; use ${aws:userid} or aws:PrincipalTag.', spanOf(v.node));
+    }
+  }
+}
+
 export function checkConditions(ctx: CheckContext): void {
   for (const st of ctx.model.statements) {
     for (const c of st.conditions) checkCondition(ctx, st, c);
+    checkUsernameForRoles(ctx, st);
     checkCaseDuplicates(ctx, st);
     checkMfaGap(ctx, st);
     const services = st.principals.filter((p) => p.type === 'Service');

@@ -77,7 +77,10 @@ function checkAwsPrincipal(ctx: CheckContext, text: string, at: { offset: number
     return;
   }
   if (p.kind === 'group') f.add('invalid-principal', 'error', 'IAM groups cannot be principals in a key policy; name the account, users or roles (or attach an IAM policy to the group).', at);
-  else if (p.kind === 'unique-id') f.add('deleted-principal', 'warning', `"${text}" is a unique ID: IAM shows this when the principal it named was deleted. Replace it with the principal's ARN.`, at);
+  else if (p.kind === 'user' && p.name === 'root' && p.path === '/') {
+    const root = `arn:${p.partition}:iam::${p.accountId}:root`;
+    f.add('invalid-principal', 'warning', `"${text}" names an IAM user called "root", not the account; the account principal is "${root}". KMS rejects the policy unless such a user exists.`, at, replaceFix(`Use "${root}"`, at, JSON.stringify(root)));
+  } else if (p.kind === 'unique-id') f.add('deleted-principal', 'warning', `"${text}" is a unique ID: IAM shows this when the principal it named was deleted. Replace it with the principal's ARN.`, at);
   else if (p.kind === 'everyone' && siblings > 1) f.add('redundant-principal', 'info', '"*" already names every principal; the other entries add nothing.', at);
   else if (p.kind === 'assumed-role' && /[*?]/.test(p.session)) f.add('invalid-principal', 'error', 'The session name of an assumed-role principal cannot contain wildcards.', at);
 }

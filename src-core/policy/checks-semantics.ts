@@ -3,14 +3,14 @@
  * that can be passed on, network denies that break AWS services, cross-account actions that never work.
  */
 import { insertPropertyFix, type CheckContext } from './context';
-import { canonicalAction, KMS_ACTIONS, lookupConditionKey } from './data';
+import { canonicalAction, KMS_ACTION_NAMES, KMS_ACTIONS, lookupConditionKey } from './data';
 import { statementActions } from './checks-elements';
 import { statementAnchor } from './checks-structure';
 import { keySpan, spanOf, type Finding } from './findings';
 import { lockoutRiskFor } from './lockout';
 import type { ConditionRef, StatementModel } from './model';
 import { accountOfPrincipal } from './principals';
-import { toValue } from './tree';
+import { comparableText, getProp } from './tree';
 
 /** Conditions that restrict WHO the caller is: they turn a "*" principal into a bounded set. */
 const IDENTITY_KEYS = new Set([
@@ -30,7 +30,8 @@ function isEveryone(st: StatementModel): boolean {
 }
 
 function checkWildcardPrincipal(ctx: CheckContext, st: StatementModel): void {
-  if (st.effect !== 'Allow' || !isEveryone(st) || st.conditions.some(narrows) || st.conditions.some((c) => c.hasDynamic)) return;
+  // A deploy-time value narrows only under a key about who calls; one under kms:ViaService does not.
+  if (st.effect !== 'Allow' || !isEveryone(st) || st.conditions.some(narrows) || st.conditions.some((c) => c.hasDynamic && IDENTITY_KEYS.has(c.key.toLowerCase()))) return;
   const star = st.principals.find((p) => p.value === '*')!;
   const actions = statementActions(st);
   const what = actions.includes('PutKeyPolicy')
@@ -39,7 +40,9 @@ function checkWildcardPrincipal(ctx: CheckContext, st: StatementModel): void {
       ? `anyone, in any AWS account, can ${actions.includes('Decrypt') ? 'decrypt with' : 'create grants on'} this key`
       : `anyone, in any AWS account, can call ${actions.slice(0, 3).map((a) => `kms:${a}`).join(', ')}${actions.length > 3 ? '…' : ''} on this key`;
   const viaOnly = st.conditions.some((c) => c.key.toLowerCase() === 'kms:viaservice');
-  ctx.findings.add('wildcard-principal', 'warning', `${what}. Name the principals, or add a condition on who calls (kms:CallerAccount, aws:PrincipalOrgID, aws:PrincipalArn)${viaOnly ? '; kms:ViaService alone lets every account use the key through that service' : ''}.`, spanOf(star.node));
+  // Every action to everyone with no condition at all is a public key, not a risk to weigh.
+  const open = st.conditions.length === 0 && !st.conditionProp && actions.length === KMS_ACTION_NAMES.length;
+  ctx.findings.add('wildcard-principal', open ? 'error' : 'warning', `${what}. Name the principals, or add a condition on who calls (kms:CallerAccount, aws:PrincipalOrgID, aws:PrincipalArn)${viaOnly ? '; kms:ViaService alone lets every account use the key through that service' : ''}.`, spanOf(star.node));
 }
 
 /** Conditions a deployer meets as a matter of course (its account/organization, TLS, not bypassing the check). */
@@ -65,12 +68,19 @@ function lockoutFix(ctx: CheckContext): Finding['fix'] {
   return { title: 'Add the account-root statement', edits: [{ offset: sv.offset + 1, length: 0, newText: sv.items.length ? `${statement},` : statement }] };
 }
 
+/** AWS managed keys' policies carry Ids such as "auto-ebs-2", "auto-secretsmanager-1". */
+function isAwsManagedPolicy(ctx: CheckContext): boolean {
+  const id = getProp(ctx.model.root, 'Id')?.value;
+  return id?.kind === 'string' && /^auto-[a-z0-9-]+$/.test(id.value);
+}
+
 function checkLockout(ctx: CheckContext): void {
   const { model, options } = ctx;
-  if (model.dynamicStatements || model.statements.some((s) => s.principalDynamic || s.actionDynamic || s.effectNode?.kind === 'dynamic')) return;
+  // A principal known only at deploy time may be the caller (below); unknown actions or effects leave nothing to decide.
+  if (model.dynamicStatements || model.statements.some((s) => s.actionDynamic || s.effectNode?.kind === 'dynamic')) return;
   if (!model.statementProp || model.statements.length === 0) return;
   const at = keySpan(model.statementProp);
-  if (options.deployer) {
+  if (options.deployer && !model.statements.some((s) => s.principalDynamic)) {
     const d = options.deployer;
     const keyArn = `arn:aws:kms:${d.region}:${d.accountId}:key/00000000-0000-0000-0000-000000000000`;
     if (lockoutRiskFor(model, d, keyArn)) {
@@ -80,15 +90,19 @@ function checkLockout(ctx: CheckContext): void {
   }
   // PutKeyPolicy cannot be used across accounts: when the workspace's accounts are known, only their principals count.
   const accounts = options.accountIds ?? [];
-  const local = (st: StatementModel) => !accounts.length || st.notPrincipal || st.principals.some((p) => p.type !== 'AWS' || p.value === '*' || accounts.includes(accountOfPrincipal(p.value) ?? ''));
-  const allows = model.statements.filter((st) => st.effect === 'Allow' && coversPutKeyPolicy(st) && (st.principals.length > 0 || st.notPrincipal) && local(st));
+  const local = (st: StatementModel) => !accounts.length || st.notPrincipal || st.principalDynamic || st.principals.some((p) => p.type !== 'AWS' || p.value === '*' || accounts.includes(accountOfPrincipal(p.value) ?? ''));
+  const allows = model.statements.filter((st) => st.effect === 'Allow' && coversPutKeyPolicy(st) && (st.principals.length > 0 || st.notPrincipal || st.principalDynamic) && local(st));
   const denies = model.statements.filter((st) => st.effect === 'Deny');
   const effective = allows.filter((a) => !denies.some((d) => neutralises(d, a)));
+  if (effective.length === 0 && isAwsManagedPolicy(ctx)) {
+    ctx.findings.add('lockout-risk', 'info', 'This is the policy of an AWS managed key (its Id starts with "auto-"): only AWS sets it, and nobody may change it. For a key of your own KMS would refuse it (lockout safety check).', at);
+    return;
+  }
   if (effective.length === 0) {
     ctx.findings.add('lockout-risk', 'error', 'No principal can call kms:PutKeyPolicy under this policy, so nobody could change it again; KMS refuses it (lockout safety check). Allow the account root (or the key administrators) kms:PutKeyPolicy.', at, lockoutFix(ctx));
     return;
   }
-  const unconditional = effective.filter((st) => st.conditions.every((c) => ROUTINE_KEYS.has(c.key.toLowerCase())) && (st.notPrincipal || st.principals.some((p) => p.type !== 'Service')));
+  const unconditional = effective.filter((st) => st.conditions.every((c) => ROUTINE_KEYS.has(c.key.toLowerCase())) && (st.notPrincipal || st.principalDynamic || st.principals.some((p) => p.type !== 'Service')));
   if (unconditional.length === 0) {
     ctx.findings.add('lockout-conditional', 'warning', 'kms:PutKeyPolicy is allowed only to service principals or under conditions a deployer may not meet; if the caller does not meet them, KMS refuses this policy and nobody could change it later.', at);
   }
@@ -113,7 +127,7 @@ function checkGrants(ctx: CheckContext, st: StatementModel): void {
   const named = st.actions.find((a) => canonicalAction(a.value.replace(/^kms:/i, '')) === 'CreateGrant' && /^kms:/i.test(a.value));
   if (!named || st.conditions.some((c) => GRANT_GUARDS.has(c.key.toLowerCase()))) return;
   if (st.principals.every((p) => p.type === 'Service' || (p.type === 'AWS' && isAccountRoot(p.value)))) return;
-  ctx.findings.add('unconstrained-create-grant', 'warning', 'kms:CreateGrant without a condition lets these principals hand any of their permissions on this key (Decrypt included) to anyone. Add "Bool": {"kms:GrantIsForAWSResource": "true"} or limit kms:GrantOperations and kms:GranteePrincipal.', spanOf(named.node),
+  ctx.findings.add('unconstrained-create-grant', 'warning', `kms:CreateGrant ${st.conditions.length ? 'with conditions that do not limit the grantee or the operations' : 'without a condition'} lets these principals hand any of their permissions on this key (Decrypt included) to anyone. Add "Bool": {"kms:GrantIsForAWSResource": "true"} or limit kms:GrantOperations and kms:GranteePrincipal.`, spanOf(named.node),
     addConditionFix(ctx, st, 'Bool', '{"kms:GrantIsForAWSResource": "true"}', 'Allow grants only for AWS services (kms:GrantIsForAWSResource)'));
 }
 
@@ -174,27 +188,80 @@ function checkShadowed(ctx: CheckContext): void {
   }
 }
 
-function principalSet(st: StatementModel): string {
-  return st.principals.map((p) => `${p.type}|${p.value}`).sort().join('\n');
+/** Principals as a comparable set, deploy-time ones by their source text. */
+function principalSet(ctx: CheckContext, st: StatementModel): string {
+  const named = st.principals.map((p) => `${p.type}|${p.value}`);
+  const pv = st.principalProp?.value;
+  if (st.principalDynamic && pv) named.push(comparableText(pv, ctx.text));
+  return named.sort().join('\n');
 }
 
-/** An Allow whose every action another unconditional Allow already gives the same principals. */
+const statementKeys = new WeakMap<StatementModel, string>();
+
+function statementKey(ctx: CheckContext, st: StatementModel): string {
+  let key = statementKeys.get(st);
+  if (key === undefined) statementKeys.set(st, (key = comparableText(st.node, ctx.text)));
+  return key;
+}
+
+const ACTION_INDEX = new Map(KMS_ACTION_NAMES.map((a, i) => [a, i]));
+
+/** The statement's actions as a bit set over KMS_ACTION_NAMES, so "covers" is a few word operations. */
+function actionBits(st: StatementModel): Uint32Array {
+  const bits = new Uint32Array(Math.ceil(KMS_ACTION_NAMES.length / 32));
+  for (const a of statementActions(st)) {
+    const i = ACTION_INDEX.get(a)!;
+    bits[i >> 5] |= 1 << (i & 31);
+  }
+  return bits;
+}
+
+function covers(outer: Uint32Array, inner: Uint32Array): boolean {
+  return inner.every((w, i) => ((outer[i] & w) >>> 0) === w);
+}
+
+/**
+ * An Allow whose every action another unconditional Allow already gives the same principals. Coverers are
+ * grouped by principal set and then by action set, so the work grows with the distinct action sets of a
+ * principal set, not with the square of the statements (policies that repeat one shape stay linear).
+ */
 function checkRedundantStatements(ctx: CheckContext): void {
-  const allows = ctx.model.statements.filter((s) => s.effect === 'Allow' && !s.notPrincipal && !s.notResource && s.principals.length > 0 && s.resources.some((r) => r.value === '*'));
-  // Unconditional Allows by principal set: the only statements that can cover another.
-  const covering = new Map<string, StatementModel[]>();
-  for (const o of allows) if (o.conditions.length === 0) covering.set(principalSet(o), [...(covering.get(principalSet(o)) ?? []), o]);
+  const allows = ctx.model.statements.filter((s) => !s.conditional && s.effect === 'Allow' && !s.notPrincipal && !s.notResource && (s.principals.length > 0 || s.principalDynamic) && s.resources.some((r) => r.value === '*'));
+  interface ActionGroup { bits: Uint32Array; byKey: Map<string, StatementModel> }
+  const covering = new Map<string, Map<string, ActionGroup>>();
+  for (const o of allows) {
+    if (o.conditions.length) continue;
+    const principals = principalSet(ctx, o);
+    let groups = covering.get(principals);
+    if (!groups) covering.set(principals, (groups = new Map()));
+    const bits = actionBits(o);
+    const id = bits.join(',');
+    let group = groups.get(id);
+    if (!group) groups.set(id, (group = { bits, byKey: new Map() }));
+    // Two distinct statements per action set are enough: one of them differs from any statement asking.
+    if (group.byKey.size < 2 && !group.byKey.has(statementKey(ctx, o))) group.byKey.set(statementKey(ctx, o), o);
+  }
   for (const st of allows) {
-    const actions = statementActions(st);
-    const by = covering.get(principalSet(st))?.find((o) => o !== st && actions.every((a) => statementActions(o).includes(a)) && JSON.stringify(toValue(o.node)) !== JSON.stringify(toValue(st.node)));
-    if (by && actions.length) ctx.findings.add('redundant-statement', 'info', `Everything this statement allows is already allowed to the same principals by ${by.sid ? `"${by.sid.value}"` : `statement ${by.index + 1}`} without conditions.`, statementAnchor(st));
+    const groups = covering.get(principalSet(ctx, st));
+    if (!groups || statementActions(st).length === 0) continue;
+    const bits = actionBits(st);
+    const key = statementKey(ctx, st);
+    let by: StatementModel | undefined;
+    for (const group of groups.values()) {
+      if (!covers(group.bits, bits)) continue;
+      // An identical statement is a duplicate (reported below), not a covering one.
+      by = [...group.byKey].find(([k]) => k !== key)?.[1];
+      if (by) break;
+    }
+    if (by) ctx.findings.add('redundant-statement', 'info', `Everything this statement allows is already allowed to the same principals by ${by.sid ? `"${by.sid.value}"` : `statement ${by.index + 1}`} without conditions.`, statementAnchor(st));
   }
 }
 
 function checkDuplicateStatements(ctx: CheckContext): void {
   const seen = new Map<string, StatementModel>();
   for (const st of ctx.model.statements) {
-    const key = JSON.stringify(toValue(st.node));
+    if (st.conditional) continue;
+    const key = statementKey(ctx, st);
     const first = seen.get(key);
     if (first) ctx.findings.add('duplicate-statement', 'info', `This statement repeats statement ${first.index + 1} exactly; remove it.`, statementAnchor(st));
     else seen.set(key, st);

@@ -69,7 +69,10 @@ function checkVersion(ctx: CheckContext): void {
     const fix = ctx.format === 'json' && root.kind === 'object'
       ? { title: 'Add "Version": "2012-10-17"', edits: [{ offset: root.offset + 1, length: 0, newText: '"Version": "2012-10-17",' }] }
       : undefined;
-    ctx.findings.add('missing-version', 'warning', 'The policy has no Version: add "Version": "2012-10-17" (without it policy variables are not substituted).', { offset: root.offset, length: 1 }, fix);
+    const usesVariables = ctx.model.statements.some((s) => s.resources.some((r) => r.value.includes('${')) || s.conditions.some((c) => c.values.some((v) => v.value.includes('${'))));
+    ctx.findings.add('missing-version', usesVariables ? 'warning' : 'info',
+      usesVariables ? 'The policy has no Version, so its policy variables are matched literally: add "Version": "2012-10-17".' : 'The policy has no Version: add "Version": "2012-10-17" (without it policy variables are not substituted).',
+      { offset: root.offset, length: 1 }, fix);
     return;
   }
   if (versionNode.kind === 'dynamic') return;
@@ -161,7 +164,7 @@ function checkStatement(ctx: CheckContext, st: StatementModel): void {
 function checkSids(ctx: CheckContext): void {
   const seen = new Map<string, StatementModel>();
   for (const st of ctx.model.statements) {
-    if (!st.sid || st.sid.value === '') continue;
+    if (!st.sid || st.sid.value === '' || st.conditional) continue;
     if (seen.has(st.sid.value)) ctx.findings.add('duplicate-sid', 'warning', `Sid "${st.sid.value}" is already used by another statement; give each statement its own Sid.`, spanOf(st.sid.node));
     else seen.set(st.sid.value, st);
   }

@@ -20,14 +20,17 @@ export interface LintOptions {
   disabled?: string[];
 }
 
+/** The syntax a policy is written in: fixes that insert JSON are offered only in JSON. */
+export type PolicyFormat = 'json' | 'yaml' | 'hcl';
+
 export interface CheckContext {
   model: PolicyModel;
   findings: FindingList;
   options: LintOptions;
   /** The whole text linted (a bare policy or the template around it), for fixes that keep its quoting. */
   text: string;
-  /** 'yaml' when the policy sits in a YAML template: fixes that insert JSON syntax are then left out. */
-  format: 'json' | 'yaml';
+  /** Anything but 'json' (a YAML template, Terraform HCL) leaves out the fixes that insert JSON syntax. */
+  format: PolicyFormat;
 }
 
 /** Text for a property name or string in the document's own style (JSON quotes it, YAML keeps plain keys plain). */

@@ -65,6 +65,8 @@ export function editDistance(a: string, b: string): number {
 
 /** The closest candidate (case-insensitive) within a third of the name's length, if any. */
 export function closest(name: string, candidates: readonly string[]): string | undefined {
+  // No name of the language is this long: a misspelling is not what such a value is, and the distance is quadratic.
+  if (name.length > 128) return undefined;
   const lower = name.toLowerCase();
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;

@@ -34,6 +34,8 @@ export interface ConditionRef {
 
 export interface StatementModel {
   index: number;
+  /** A branch of a CloudFormation Fn::If: it may not be in the deployed policy, so it is not compared with others. */
+  conditional?: boolean;
   node: PNode;
   sid?: ValueRef;
   effect?: 'Allow' | 'Deny';
@@ -169,7 +171,11 @@ export function buildModel(root: PNode): PolicyModel {
   let dynamicStatements = 0;
   entries.forEach((n, i) => {
     if (n.kind === 'object') statements.push(buildStatement(n, i));
-    else if (n.kind === 'dynamic') dynamicStatements++;
+    else if (n.kind === 'dynamic') {
+      dynamicStatements++;
+      // Both branches of an Fn::If are checked (AWS::NoValue and other intrinsics are not statements).
+      for (const b of n.branches ?? []) if (b.kind === 'object') statements.push({ ...buildStatement(b, i), conditional: true });
+    }
   });
   return {
     root,

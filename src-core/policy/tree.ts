@@ -24,7 +24,7 @@ export type PNode =
   | (Span & { kind: 'boolean'; value: boolean })
   | (Span & { kind: 'null' })
   /** A CloudFormation intrinsic (Ref, Fn::Sub, !If…): its value is only known at deploy time, so checks skip it. */
-  | (Span & { kind: 'dynamic'; fn: string; template?: string });
+  | (Span & { kind: 'dynamic'; fn: string; template?: string; branches?: PNode[] });
 
 export interface SyntaxProblem {
   message: string;
@@ -68,6 +68,25 @@ export function toValue(node: PNode): unknown {
       return undefined;
     default:
       return node.value;
+  }
+}
+
+/**
+ * A canonical text of a node for comparing statements: its value as JSON, with every deploy-time value
+ * (intrinsic, Terraform reference) as its source text, so `!GetAtt A.Arn` and `!GetAtt B.Arn` differ.
+ */
+export function comparableText(node: PNode, source: string): string {
+  switch (node.kind) {
+    case 'object':
+      return `{${node.props.map((p) => `${JSON.stringify(p.key)}:${comparableText(p.value, source)}`).join(',')}}`;
+    case 'array':
+      return `[${node.items.map((n) => comparableText(n, source)).join(',')}]`;
+    case 'dynamic':
+      return `<${source.slice(node.offset, node.offset + node.length).replace(/\s+/g, ' ')}>`;
+    case 'null':
+      return 'null';
+    default:
+      return JSON.stringify(node.value);
   }
 }
 
@@ -117,8 +136,36 @@ const SYNTAX_MESSAGES: Record<string, string> = {
   InvalidCharacter: 'Invalid character in string',
 };
 
+/**
+ * Deeper than any key policy or template nests (a key policy needs 6 levels, CloudFormation a few more);
+ * the JSON reader and the checks recurse per level, so deeper input is refused before it could overflow the stack.
+ */
+export const MAX_NESTING = 128;
+
+/**
+ * Where the bracket nesting of JSON first goes deeper than MAX_NESTING, or undefined.
+ * One pass, skipping quoted strings, so it costs far less than the parse it guards.
+ */
+export function tooDeep(text: string): SyntaxProblem | undefined {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{' || c === '[') {
+      if (++depth > MAX_NESTING) return { message: `Nested more than ${MAX_NESTING} levels deep (a key policy needs 6), so the document is not checked`, offset: i, length: 1 };
+    } else if (c === '}' || c === ']') depth = Math.max(0, depth - 1);
+  }
+  return undefined;
+}
+
 /** Strict JSON (no comments, no trailing commas: KMS rejects both) into a position tree. */
 export function parseJson(text: string): { root?: PNode; problems: SyntaxProblem[] } {
+  const deep = tooDeep(text);
+  if (deep) return { problems: [deep] };
   const errors: ParseError[] = [];
   const tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const problems = errors.map((e) => {

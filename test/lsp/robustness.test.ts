@@ -82,3 +82,29 @@ describe('language server under random edits', () => {
     await mutate(client, uri, TEMPLATE, 11, 150);
   });
 });
+
+describe('language server on hostile policies (issue 9)', () => {
+  let client: LspTestClient;
+
+  before(async () => {
+    client = await LspTestClient.start();
+  });
+  after(() => client.stop());
+
+  const deep = (n: number) => '['.repeat(n) + ']'.repeat(n);
+  const cases: [string, string, string[]][] = [
+    ['nested 2,500 deep', `{"Version": "2012-10-17", "Statement": ${deep(2500)}}`, ['json-syntax']],
+    ['1 MB of strings', JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'x'.repeat(1_000_000) }, Action: 'kms:*', Resource: '*' }] }), ['policy-too-large']],
+    ['300 statements', JSON.stringify({ Version: '2012-10-17', Statement: Array.from({ length: 300 }, (_, i) => ({ Sid: `S${i}`, Effect: 'Allow', Principal: { AWS: '111122223333' }, Action: 'kms:*', Resource: '*' })) }), ['policy-near-limit', 'redundant-statement']],
+  ];
+  for (const [name, text, codes] of cases) {
+    it(`publishes findings and keeps answering: ${name}`, async () => {
+      const uri = `file:///work/${name.replace(/\W+/g, '-')}.kms-policy.json`;
+      const diagnostics = await client.open(uri, 'json', text);
+      assert.deepEqual([...new Set(diagnostics.map((d) => d.code))], codes);
+      const [hover, symbols, completion] = await Promise.all([client.hover(uri, { line: 0, character: 3 }), client.symbols(uri), client.completion(uri, { line: 0, character: 3 })]);
+      assert.ok((hover === null || typeof hover === 'object') && Array.isArray(symbols) && Array.isArray(completion));
+      assert.deepEqual(client.loggedErrors, []);
+    });
+  }
+});

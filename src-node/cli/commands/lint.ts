@@ -1,14 +1,21 @@
 /**
- * `kmsw lint`: the key-policy checks of the editor, for CI. Lints key-policy JSON files and
- * CloudFormation templates (JSON or YAML) and prints the findings as text, JSON or SARIF.
+ * `kmsw lint`: the key-policy checks of the editor, for CI. Lints key-policy JSON files,
+ * CloudFormation templates (JSON or YAML) and Terraform files, and prints the findings as text, JSON or SARIF.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { CHECKS, isKeyPolicyDocument, lintDocument, type Finding, type LintOptions } from '../../../src-core/policy/lint';
+import { lintTerraform } from '../../../src-core/terraform/lint';
+import type { HclParse } from '../../../src-core/terraform/syntax';
+import { loadHclParser } from '../../terraform/hcl-parser';
 import { UsageError, type CliCommand, type CliIo } from '../command';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
 type Format = (typeof FORMATS)[number];
+/** The least severity that fails the run (exit 1); `none` never fails on findings. */
+const FAIL_ON = ['error', 'warning', 'info', 'none'] as const;
+type FailOn = (typeof FAIL_ON)[number];
+const RANK: Record<Finding['severity'], number> = { error: 0, warning: 1, info: 2 };
 
 export interface LintRecord {
   file: string;
@@ -21,25 +28,32 @@ export interface LintRecord {
   message: string;
 }
 
-const HELP = `Usage: kmsw lint [--format text|json|sarif] [--account ID]... [--disable CODE[,CODE]]... FILE|DIR...
+const HELP = `Usage: kmsw lint [--format text|json|sarif] [--fail-on error|warning|info|none] [--account ID]... [--disable CODE[,CODE]]... FILE|DIR...
 
-Checks KMS key policies: *.json key-policy documents and CloudFormation templates (JSON or YAML;
-the KeyPolicy of every AWS::KMS::Key and AWS::KMS::ReplicaKey). A directory is searched for
-.json, .yaml, .yml and .template files that are key policies or templates with KMS keys
+Checks KMS key policies: *.json key-policy documents, CloudFormation templates (JSON or YAML;
+the KeyPolicy of every AWS::KMS::Key and AWS::KMS::ReplicaKey) and Terraform files (.tf: the policy
+of every aws_kms_key, aws_kms_key_policy and replica/external key, as jsonencode, heredoc or
+aws_iam_policy_document). A directory is searched for .json, .yaml, .yml, .template and .tf
+files that are key policies, templates with KMS keys or modules with KMS keys
 (node_modules and dot-directories are skipped); files named on the command line are always linted.
 
 Options:
   --format text|json|sarif  Output format (default text). json prints an array of
                             {file, line, column, endLine, endColumn, severity, code, message}
                             with 1-based positions; sarif prints SARIF 2.1.0.
+  --fail-on error|warning|info|none
+                            The least severity that makes the run fail (default error);
+                            none reports findings but never fails on them.
   --account ID              An account on the key's side (repeatable): principals of other
                             accounts count as cross-account.
   --disable CODE[,CODE]     Leave these finding codes out (repeatable), e.g. redundant-action.
 
-Exit status: 0 no error found, 1 an error found, 2 usage problem or unreadable file.`;
+Exit status: 0 nothing at or above --fail-on found, 1 something was, 2 usage problem, unreadable
+file or internal error, 130 interrupted (SIGINT/SIGTERM).`;
 
-function parseArgs(args: string[]): { format: Format; accounts: string[]; disabled: string[]; files: string[] } {
+function parseArgs(args: string[]): { format: Format; failOn: FailOn; accounts: string[]; disabled: string[]; files: string[] } {
   let format: Format = 'text';
+  let failOn: FailOn = 'error';
   const accounts: string[] = [];
   const disabled: string[] = [];
   const files: string[] = [];
@@ -55,6 +69,10 @@ function parseArgs(args: string[]): { format: Format; accounts: string[]; disabl
       const v = value();
       if (!(FORMATS as readonly string[]).includes(v)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${v}"`);
       format = v as Format;
+    } else if (name === '--fail-on') {
+      const v = value();
+      if (!(FAIL_ON as readonly string[]).includes(v)) throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(', ')}, not "${v}"`);
+      failOn = v as FailOn;
     } else if (name === '--account') {
       const v = value();
       if (!/^\d{12}$/.test(v)) throw new UsageError(`--account takes a 12-digit account ID, not "${v}"`);
@@ -74,7 +92,7 @@ function parseArgs(args: string[]): { format: Format; accounts: string[]; disabl
     }
   }
   if (files.length === 0) throw new UsageError('name at least one file to lint');
-  return { format, accounts, disabled, files };
+  return { format, failOn, accounts, disabled, files };
 }
 
 /** 0-based UTF-16 offset → 1-based line and column (columns count UTF-16 code units, as LSP and SARIF do). */
@@ -93,10 +111,17 @@ function positionFinder(text: string): (offset: number) => { line: number; colum
   };
 }
 
-export function lintRecords(file: string, text: string, options: LintOptions = {}): LintRecord[] {
-  const languageId = /\.ya?ml$/i.test(file) ? 'yaml' : 'json';
+const TERRAFORM = /\.tf$/i;
+
+/** Findings of one file as records; a Terraform file needs the HCL parser (loadHclParser). */
+export function lintRecords(file: string, text: string, options: LintOptions = {}, hcl?: HclParse): LintRecord[] {
   const at = positionFinder(text);
-  return lintDocument(text, languageId, options).map((f) => {
+  let findings: Finding[];
+  if (TERRAFORM.test(file)) {
+    if (!hcl) throw new Error('the HCL parser is needed for Terraform files');
+    findings = lintTerraform(text, hcl, options);
+  } else findings = lintDocument(text, /\.ya?ml$/i.test(file) ? 'yaml' : 'json', options);
+  return findings.map((f) => {
     const start = at(f.offset);
     const end = at(f.offset + f.length);
     return { file, line: start.line, column: start.column, endLine: end.line, endColumn: end.column, severity: f.severity, code: f.code, message: f.message };
@@ -122,7 +147,7 @@ function sarif(records: LintRecord[]): unknown {
   };
 }
 
-const LINTABLE = /\.(json|ya?ml|template)$/i;
+const LINTABLE = /\.(json|ya?ml|template|tf)$/i;
 
 /** Files under a directory that may hold key policies, as paths relative to the working directory. */
 async function filesUnder(dir: string, cwd: string): Promise<string[]> {
@@ -137,12 +162,16 @@ async function filesUnder(dir: string, cwd: string): Promise<string[]> {
 
 /** A file found in a directory is linted only when it is a key policy or a template with KMS keys. */
 function worthLinting(text: string, file: string): boolean {
+  if (TERRAFORM.test(file)) return text.includes('aws_kms_');
   if (text.includes('AWS::KMS::')) return true;
   return !/\.ya?ml$/i.test(file) && isKeyPolicyDocument(text);
 }
 
+/** Lets a pending SIGINT/SIGTERM be delivered between files (each file is checked synchronously). */
+const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 async function run(args: string[], io: CliIo): Promise<number> {
-  const { format, accounts, disabled, files: named } = parseArgs(args);
+  const { format, failOn, accounts, disabled, files: named } = parseArgs(args);
   const options: LintOptions = { ...(accounts.length ? { accountIds: accounts } : {}), ...(disabled.length ? { disabled } : {}) };
   const records: LintRecord[] = [];
   let unreadable = false;
@@ -161,6 +190,11 @@ async function run(args: string[], io: CliIo): Promise<number> {
       continue;
     }
     for (const { file, explicit } of found) {
+      await breathe();
+      if (io.signal.aborted) {
+        io.stderr('kmsw lint: interrupted\n');
+        return 130;
+      }
       let text: string;
       try {
         text = await readFile(isAbsolute(file) ? file : resolve(io.cwd, file), 'utf8');
@@ -170,7 +204,14 @@ async function run(args: string[], io: CliIo): Promise<number> {
       }
       if (!explicit && !worthLinting(text, file)) continue;
       files++;
-      records.push(...lintRecords(file, text, options));
+      try {
+        const hcl = TERRAFORM.test(file) ? await loadHclParser() : undefined;
+        records.push(...lintRecords(file, text, options, hcl));
+      } catch (e) {
+        // A bug of ours, not a finding: say so and exit 2, so CI never mistakes it for "policy has errors".
+        io.stderr(`kmsw lint: internal error while checking ${file}: ${e instanceof Error ? e.message : String(e)}\n`);
+        return 2;
+      }
     }
   }
   if (format === 'json') io.stdout(`${JSON.stringify(records, null, 2)}\n`);
@@ -182,7 +223,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     io.stdout(`${count(files, 'file')}: ${count(of('error'), 'error')}, ${count(of('warning'), 'warning')}, ${count(of('info'), 'note')}\n`);
   }
   if (unreadable) return 2;
-  return records.some((r) => r.severity === 'error') ? 1 : 0;
+  return failOn !== 'none' && records.some((r) => RANK[r.severity] <= RANK[failOn]) ? 1 : 0;
 }
 
 export const lintCommand: CliCommand = {

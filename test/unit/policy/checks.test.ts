@@ -38,7 +38,8 @@ const fires: Case[] = [
   { code: 'json-syntax', text: '{"Version": "2012-10-17", // note\n "Statement": []}', at: '// note', severity: 'error' },
   { code: 'invalid-type', text: '["Version"]', at: '["Version"]', severity: 'error' },
   { code: 'invalid-version', text: JSON.stringify({ Version: '2012-10-18', Statement: JSON.parse(stmt({})).Statement }), at: '"2012-10-18"', severity: 'error', fixes: true },
-  { code: 'missing-version', text: JSON.stringify({ Statement: JSON.parse(stmt({})).Statement }), at: '{', severity: 'warning', fixes: true },
+  { code: 'missing-version', text: JSON.stringify({ Statement: JSON.parse(stmt({})).Statement }), at: '{', severity: 'info', fixes: true },
+  { code: 'missing-version', text: JSON.stringify({ Statement: JSON.parse(stmt({ Condition: { StringEquals: { 'kms:EncryptionContext:user': '${aws:username}' } } })).Statement }), at: '{', severity: 'warning', fixes: true },
   { code: 'old-version', text: JSON.stringify({ Version: '2008-10-17', Statement: JSON.parse(stmt({})).Statement }), at: '"2008-10-17"', severity: 'info', fixes: true },
   { code: 'old-version', text: JSON.stringify({ Version: '2008-10-17', Statement: JSON.parse(cond({ StringEquals: { 'kms:EncryptionContext:owner': '${aws:username}' } })).Statement }), at: '"2008-10-17"', severity: 'warning' },
   { code: 'unknown-element', text: stmt({ effect: 'Allow' }), at: '"effect"', severity: 'error', fixes: false },
@@ -400,8 +401,8 @@ test('bypass-lockout-check stays quiet when the template does not set it (or set
 });
 
 test('every code of the catalogue has a firing case and a quiet case', () => {
-  // These four are shown firing and quiet by the dedicated tests above (size, YAML, bypass).
-  const dedicated = ['policy-too-large', 'policy-near-limit', 'yaml-syntax', 'bypass-lockout-check'];
+  // These are shown firing and quiet by the dedicated tests above (size, YAML, bypass) and in terraform.test.ts (HCL).
+  const dedicated = ['policy-too-large', 'policy-near-limit', 'yaml-syntax', 'bypass-lockout-check', 'hcl-syntax'];
   const fired = new Set([...fires.map((c) => c.code), ...dedicated]);
   const quieted = new Set([...quiet.map((c) => c.code), ...dedicated]);
   assert.deepEqual(Object.keys(CHECKS).filter((code) => !fired.has(code)), []);

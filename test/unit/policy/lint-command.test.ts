@@ -34,12 +34,16 @@ writeFileSync(join(dir, 'warn.json'), JSON.stringify({ Version: '2012-10-17', St
   { Effect: 'Allow', Principal: '*', Action: 'kms:Decrypt', Resource: '*', Condition: { StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' } } },
 ] }));
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+async function runWith(signal: AbortSignal, args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const io: CliIo = { stdout: (t) => void (out += t), stderr: (t) => void (err += t), env: {}, cwd: dir, isTTY: false, signal: new AbortController().signal };
+  const io: CliIo = { stdout: (t) => void (out += t), stderr: (t) => void (err += t), env: {}, cwd: dir, isTTY: false, signal };
   const code = await lintCommand.run(args, io);
   return { code, out, err };
+}
+
+function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  return runWith(new AbortController().signal, args);
 }
 
 test('json format: 1-based positions of the exact token, exit 1 on an error', async () => {
@@ -124,4 +128,45 @@ test('--disable leaves codes out (and with them the exit status they caused)', a
   const { code, out } = await run('--disable', 'unknown-action,lockout-risk', 'bad.json');
   assert.equal(code, 0);
   assert.equal(out, '1 file: 0 errors, 0 warnings, 0 notes\n');
+});
+
+test('--fail-on decides which severity fails the run', async () => {
+  assert.equal((await run('warn.json')).code, 0);
+  assert.equal((await run('--fail-on', 'warning', 'warn.json')).code, 1);
+  assert.equal((await run('--fail-on=info', 'good.json')).code, 0);
+  assert.equal((await run('--fail-on', 'none', 'bad.json')).code, 0);
+  await assert.rejects(run('--fail-on', 'fatal', 'bad.json'), /--fail-on must be one of error, warning, info, none/);
+});
+
+test('SIGINT/SIGTERM stops the run before the next file, printing no partial report', async () => {
+  const controller = new AbortController();
+  controller.abort();
+  const { code, out, err } = await runWith(controller.signal, ['bad.json', 'good.json']);
+  assert.equal(code, 130);
+  assert.equal(out, '');
+  assert.match(err, /interrupted/);
+});
+
+test('a document nested thousands of levels deep is a finding, not a crash', async () => {
+  writeFileSync(join(dir, 'deep.json'), `${'['.repeat(2500)}${']'.repeat(2500)}`);
+  const { code, out, err } = await run('--format', 'json', 'deep.json');
+  assert.equal(err, '');
+  assert.equal(code, 1);
+  assert.deepEqual((JSON.parse(out) as LintRecord[]).map((r) => [r.code, r.line, r.column]), [['json-syntax', 1, 129]]);
+});
+
+test('Terraform: .tf files in a folder are linted, findings at their HCL lines', async () => {
+  const tree = join(dir, 'module');
+  mkdirSync(join(tree, '.terraform'), { recursive: true });
+  writeFileSync(join(tree, 'main.tf'), fixture('terraform/main.tf'));
+  writeFileSync(join(tree, 'variables.tf'), 'variable "account_id" {\n  type = string\n}\n');
+  writeFileSync(join(tree, '.terraform', 'cached.tf'), fixture('terraform/main.tf'));
+  const { code, out } = await run('--format', 'json', 'module');
+  assert.equal(code, 1);
+  assert.deepEqual((JSON.parse(out) as LintRecord[]).map((r) => `${r.file}:${r.line}:${r.column}:${r.code}`), [
+    `${join('module', 'main.tf')}:20:37:unknown-action`,
+    `${join('module', 'main.tf')}:44:23:resource-not-star`,
+    `${join('module', 'main.tf')}:67:22:wildcard-principal`,
+    `${join('module', 'main.tf')}:70:18:unknown-condition-operator`,
+  ]);
 });

@@ -1,0 +1,55 @@
+/**
+ * Terraform files in the language server: the HCL parser (WebAssembly) is loaded the first time a .tf file
+ * with a KMS key resource is checked, never at startup; until it is ready such files have no findings, and
+ * when it is, every open document is checked again.
+ */
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Finding, LintOptions } from '../src-core/policy/lint';
+import { lintTerraform } from '../src-core/terraform/lint';
+import { findTerraformPolicies } from '../src-core/terraform/policies';
+import type { HclParse } from '../src-core/terraform/syntax';
+import { loadHclParser } from '../src-node/terraform/hcl-parser';
+import type { PolicyRoot } from './policyDocuments';
+import { uriPath } from './uri';
+
+export function isTerraform(doc: TextDocument): boolean {
+  return doc.languageId === 'terraform' || /\.tf$/i.test(uriPath(doc.uri));
+}
+
+/** Only modules that declare a KMS key resource are worth a parse. */
+function mentionsKmsKey(text: string): boolean {
+  return text.includes('aws_kms_');
+}
+
+export class TerraformSupport {
+  #parse?: HclParse;
+  #loading = false;
+
+  constructor(private readonly onReady: () => void, private readonly onError: (message: string) => void) {}
+
+  /** The parser when loaded; otherwise starts loading it and answers undefined. */
+  #parser(): HclParse | undefined {
+    if (!this.#parse && !this.#loading) {
+      this.#loading = true;
+      loadHclParser().then((parse) => {
+        this.#parse = parse;
+        this.onReady();
+      }, (err: unknown) => this.onError(`loading the HCL parser: ${err instanceof Error ? err.message : String(err)}`));
+    }
+    return this.#parse;
+  }
+
+  findings(doc: TextDocument, options: LintOptions): Finding[] {
+    const text = doc.getText();
+    if (!mentionsKmsKey(text)) return [];
+    const parse = this.#parser();
+    return parse ? lintTerraform(text, parse, options) : [];
+  }
+
+  /** The key policies of the file as position trees (for hover). */
+  roots(doc: TextDocument): PolicyRoot[] {
+    const text = doc.getText();
+    const parse = mentionsKmsKey(text) ? this.#parser() : undefined;
+    return parse ? parse(text, (root) => findTerraformPolicies(root, text).map((p) => ({ logicalId: p.address, node: p.policy }))) : [];
+  }
+}

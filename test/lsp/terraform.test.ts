@@ -1,0 +1,58 @@
+/** Terraform files over a real LSP connection: findings at HCL ranges (as kmsw lint prints them), quick fixes, hover. */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Diagnostic } from 'vscode-languageserver-protocol';
+import { lintRecords } from '../../src-node/cli/commands/lint';
+import { loadHclParser } from '../../src-node/terraform/hcl-parser';
+import { hoverText, LspTestClient, positionOf } from './client';
+
+const MAIN_TF = readFileSync(join(import.meta.dirname, '..', 'unit', 'policy', 'fixtures', 'terraform', 'main.tf'), 'utf8');
+
+describe('language server on Terraform', () => {
+  let client: LspTestClient;
+  before(async () => {
+    client = await LspTestClient.start();
+  });
+  after(() => client.stop());
+
+  /** The first check of a .tf file starts loading the parser; its findings come with the check that follows. */
+  async function openTerraform(uri: string, text: string): Promise<Diagnostic[]> {
+    const first = await client.open(uri, 'terraform', text);
+    return first.length ? first : (await client.nextDiagnostics(uri)).diagnostics;
+  }
+
+  it('shows the same findings at the same places as kmsw lint', async () => {
+    const uri = 'file:///work/module/main.tf';
+    const diagnostics = await openTerraform(uri, MAIN_TF);
+    const records = lintRecords('main.tf', MAIN_TF, {}, await loadHclParser());
+    assert.deepEqual(
+      diagnostics.map((d) => `${d.code}@${d.range.start.line + 1}:${d.range.start.character + 1}-${d.range.end.line + 1}:${d.range.end.character + 1}`),
+      records.map((r) => `${r.code}@${r.line}:${r.column}-${r.endLine}:${r.endColumn}`),
+    );
+    assert.deepEqual(diagnostics.map((d) => d.code), ['unknown-action', 'resource-not-star', 'wildcard-principal', 'unknown-condition-operator']);
+  });
+
+  it('offers quick fixes that are HCL edits', async () => {
+    const uri = 'file:///work/module/fix.tf';
+    const diagnostics = await openTerraform(uri, MAIN_TF);
+    const typo = diagnostics.find((d) => d.code === 'unknown-condition-operator')!;
+    const [action] = await client.codeActions(uri, typo.range, [typo]);
+    assert.equal(action.title, 'Use StringEquals');
+    assert.deepEqual(action.edit?.changes?.[uri], [{ range: typo.range, newText: '"StringEquals"' }]);
+  });
+
+  it('hovers actions and condition keys inside jsonencode and policy documents', async () => {
+    const uri = 'file:///work/module/hover.tf';
+    await openTerraform(uri, MAIN_TF);
+    assert.match(hoverText(await client.hover(uri, positionOf(MAIN_TF, '"kms:Decrypt", "kms:Encrypted"', 3))), /Decrypt/);
+    assert.match(hoverText(await client.hover(uri, positionOf(MAIN_TF, '"kms:ViaService"', 3))), /ViaService/);
+  });
+
+  it('leaves a module without KMS keys alone', async () => {
+    const diagnostics = await client.open('file:///work/module/other.tf', 'terraform', 'resource "aws_s3_bucket" "b" {\n  bucket = "x"\n}\n');
+    assert.deepEqual(diagnostics, []);
+    assert.deepEqual(client.loggedErrors, []);
+  });
+});
