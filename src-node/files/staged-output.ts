@@ -10,7 +10,7 @@ import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { KmsError } from '../../src-core/errors';
 import { syncDirectory } from '../store/atomic-write';
-import { isProcessRunning } from '../store/file-lock';
+import { isProcessRunning } from '../store/atomic-write';
 
 /**
  * Our temp files: `.<target name>.kmsw-<host>-<pid>-<random>.tmp`, where host is a short hash of the

@@ -55,7 +55,7 @@ export async function syncDirectory(dir: string): Promise<void> {
 }
 
 /** Whether a process with this pid exists (on this machine). */
-function isProcessRunning(pid: number): boolean {
+export function isProcessRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
