@@ -56,6 +56,12 @@ export class KeyringTreeProvider implements vscode.TreeDataProvider<Node> {
     return this.lists.get(connectionId)?.entries ?? [];
   }
 
+  /** What the user calls a loaded key (its first alias), by key ID or ARN; undefined when not loaded. */
+  labelOf(connectionId: string, key: string): string | undefined {
+    const entry = this.loadedKeys(connectionId).find((e) => e.metadata.KeyId === key || e.metadata.Arn === key);
+    return entry && keyLabel(entry);
+  }
+
   async loadMore(connection: KmsConnection): Promise<void> {
     await this.ensureLoaded(connection, true);
     this.changed.fire(undefined);
