@@ -9,7 +9,7 @@ import { setting } from '../config';
 import { describeError } from '../errors';
 import { log } from '../log';
 import { FOLDER_ICONS, FOLDER_LABELS, loadDetails } from './keyDetails';
-import { FAMILY_LABELS, FAMILY_ORDER, isAwsManaged, keyContextValue, keyFamily, keyLabel, stateIcon } from './keyKind';
+import { FAMILY_LABELS, FAMILY_ORDER, isAwsManaged, keyContextValue, keyDescription, keyFamily, keyLabel, stateIcon } from './keyKind';
 import { KeyList, matchesFilter, type KeyEntry } from './keyList';
 import { keyIdOf, type KeyFolder, type KeyNode, type Node } from './nodes';
 
@@ -76,7 +76,7 @@ export class KeyringTreeProvider implements vscode.TreeDataProvider<Node> {
     switch (node.kind) {
       case 'connection': return this.connectionChildren(node);
       case 'managerGroup': return node.manager === 'AWS' ? this.keyNodes(node, (e) => isAwsManaged(e.metadata)) : this.familyGroups(node);
-      case 'familyGroup': return this.keyNodes(node, (e) => !isAwsManaged(e.metadata) && keyFamily(e.metadata) === node.family);
+      case 'familyGroup': return this.keyNodes(node, (e) => !isAwsManaged(e.metadata) && keyFamily(e) === node.family);
       case 'key': return this.keyChildren(node);
       case 'folder': return this.folderChildren(node);
       default: return [];
@@ -116,7 +116,7 @@ export class KeyringTreeProvider implements vscode.TreeDataProvider<Node> {
 
   private familyGroups(node: Extract<Node, { kind: 'managerGroup' }>): Node[] {
     const visible = this.visible(node.connection).filter((e) => !isAwsManaged(e.metadata));
-    const present = new Set(visible.map((e) => keyFamily(e.metadata)));
+    const present = new Set(visible.map((e) => keyFamily(e)));
     return FAMILY_ORDER.filter((f) => present.has(f)).map((family) => ({ kind: 'familyGroup', connection: node.connection, family, parent: node }));
   }
 
@@ -166,7 +166,8 @@ export class KeyringTreeProvider implements vscode.TreeDataProvider<Node> {
   describeConnection(connection: KmsConnection): string {
     const list = this.lists.get(connection.id);
     const filter = this.filter(connection.id);
-    const count = list ? `${list.entries.length}${list.hasMore ? '+' : ''} keys` : '';
+    const n = list?.entries.length ?? 0;
+    const count = list ? `${n}${list.hasMore ? '+' : ''} ${n === 1 && !list.hasMore ? 'key' : 'keys'}` : '';
     return [connection.region, count, filter ? `filter: ${filter}` : ''].filter(Boolean).join(' · ');
   }
 }
@@ -239,18 +240,26 @@ function treeItem(node: Node, provider: KeyringTreeProvider): vscode.TreeItem {
 }
 
 function keyItem(node: KeyNode): vscode.TreeItem {
-  const m = node.entry.metadata;
-  const item = new vscode.TreeItem(keyLabel(node.entry), vscode.TreeItemCollapsibleState.Collapsed);
+  const { entry } = node;
+  const m = entry.metadata;
+  const item = new vscode.TreeItem(keyLabel(entry), entry.unreadable ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `${node.connection.id}/key/${m.KeyId}`;
-  item.description = `${m.KeyState} · ${m.KeySpec}${m.KeyState === 'PendingDeletion' && m.DeletionDate ? ` · deletes ${m.DeletionDate.toISOString().slice(0, 10)}` : ''}`;
-  item.iconPath = new vscode.ThemeIcon(stateIcon(m.KeyState));
-  item.contextValue = keyContextValue(m);
+  item.description = keyDescription(entry);
+  const icon = stateIcon(entry);
+  item.iconPath = new vscode.ThemeIcon(icon.id, icon.color ? new vscode.ThemeColor(icon.color) : undefined);
+  item.contextValue = entry.unreadable ? 'kmsKey;unreadable;' : keyContextValue(m);
   const tooltip = new vscode.MarkdownString();
-  tooltip.appendMarkdown(`**${keyLabel(node.entry)}**\n\n`);
-  tooltip.appendCodeblock(m.Arn ?? '', 'text');
-  tooltip.appendMarkdown(`\n${m.Description ? `${m.Description}\n\n` : ''}`);
-  tooltip.appendMarkdown(`State: ${m.KeyState} · Usage: ${m.KeyUsage} · Origin: ${m.Origin}\n\nCreated: ${m.CreationDate?.toISOString() ?? '?'}`);
-  if (node.entry.aliases.length > 1) tooltip.appendMarkdown(`\n\n+${node.entry.aliases.length - 1} more aliases`);
+  tooltip.appendMarkdown(`**${keyLabel(entry)}**\n\n`);
+  tooltip.appendCodeblock(m.Arn ?? m.KeyId ?? '', 'text');
+  if (entry.unreadable) {
+    tooltip.appendMarkdown(`\nNot readable: ${entry.unreadable}`);
+  } else {
+    tooltip.appendMarkdown(`\n${m.Description ? `${m.Description}\n\n` : ''}`);
+    tooltip.appendMarkdown(`State: ${m.KeyState} · Usage: ${m.KeyUsage} · Spec: ${m.KeySpec} · Origin: ${m.Origin}\n\nCreated: ${m.CreationDate?.toISOString() ?? '?'}`);
+    if (entry.aliases.length > 1) tooltip.appendMarkdown(`\n\n+${entry.aliases.length - 1} more aliases`);
+    // Click or Enter: the key's details, readable, in one step.
+    item.command = { command: 'kmsWorkbench.showKeyDetails', title: 'Show Key Details', arguments: [node] };
+  }
   item.tooltip = tooltip;
   return item;
 }

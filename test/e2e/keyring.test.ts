@@ -32,7 +32,9 @@ describe('Keyring view (code-server + Chromium)', { timeout: 15 * 60_000 }, () =
     const row = treeRow(page, 'alias/e2e-app');
     await row.waitFor({ timeout: 30_000 });
     await wb.shot('key-created');
-    assert.match((await row.textContent()) ?? '', /Enabled · SYMMETRIC_DEFAULT/);
+    // The usage decides a choice; the state shows only when it is not Enabled, and the group says the spec.
+    assert.match((await row.textContent()) ?? '', /alias\/e2e-app\s*encrypt\/decrypt/);
+    assert.doesNotMatch((await row.textContent()) ?? '', /Enabled|SYMMETRIC_DEFAULT/);
   });
 
   it('shows the key details and disables the key from its context menu', async () => {
