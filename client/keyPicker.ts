@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { DescribeKeyCommand, type KeyMetadata } from '@aws-sdk/client-kms';
-import type { KmsConnection } from './connections/connection';
+import { readsClient, type KmsConnection } from './connections/connection';
 import type { Ctx } from './ctx';
 import { CREATE_KEY_ACTION } from './describeError';
 import { required, UserError } from './errors';
@@ -58,7 +58,7 @@ export async function pickKey(ctx: Ctx, purpose: KeyPurpose, title: string): Pro
   let entries: readonly KeyEntry[] = ctx.tree.loadedKeys(connection.id);
   if (entries.length === 0) {
     const list = new KeyList();
-    await list.loadMore(await connection.client(), 1000, '');
+    await list.loadMore(await readsClient(connection), 1000, '');
     entries = list.entries;
   }
   const recent = recentKeys(ctx, connection.id);

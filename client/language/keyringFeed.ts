@@ -8,7 +8,7 @@ import type { KeyMetadata } from '@aws-sdk/client-kms';
 import { parseKeyIdentifier } from '../../src-core/ids/identifiers';
 import type { KeyState } from '../../src-core/kms/state';
 import type { KeyringKey, KeyringParams, KeyringScope } from '../../src-core/protocol';
-import type { KmsConnection } from '../connections/connection';
+import { readsClient, type KmsConnection } from '../connections/connection';
 import { KeyList, type KeyEntry } from '../tree/keyList';
 
 /** ListKeys accepts at most 1000 per page. */
@@ -39,7 +39,7 @@ export async function collectKeyring(all: readonly KmsConnection[]): Promise<Key
 }
 
 async function listAllKeys(connection: KmsConnection): Promise<readonly KeyEntry[]> {
-  const client = await connection.client();
+  const client = await readsClient(connection);
   const list = new KeyList();
   while (list.hasMore) await list.loadMore(client, PAGE_SIZE, '');
   return list.entries;

@@ -3,7 +3,7 @@
  * are cached per connection (paging, filter); folders are read when opened. Refresh drops caches.
  */
 import * as vscode from 'vscode';
-import type { KmsConnection } from '../connections/connection';
+import { readsClient, type KmsConnection } from '../connections/connection';
 import type { ConnectionManager } from '../connections/manager';
 import { setting } from '../config';
 import { describeError } from '../errors';
@@ -89,7 +89,7 @@ export class KeyringTreeProvider implements vscode.TreeDataProvider<Node> {
     list ??= new KeyList();
     this.lists.set(connection.id, list);
     try {
-      await list.loadMore(await connection.client(), setting('keys.pageSize'), this.filter(connection.id));
+      await list.loadMore(await readsClient(connection), setting('keys.pageSize'), this.filter(connection.id));
       this.errors.delete(connection.id);
     } catch (error) {
       log.error(`listing keys of ${connection.id}`, error);
@@ -151,7 +151,7 @@ export class KeyringTreeProvider implements vscode.TreeDataProvider<Node> {
       return all.map((k, i) => ({ ...base, id: k.Arn ?? String(i), label: k.Region ?? '?', description: i === 0 ? 'primary' : 'replica', tooltip: k.Arn }));
     }
     try {
-      const details = await loadDetails(await node.connection.client(), keyIdOf(node.key), node.folder);
+      const details = await loadDetails(await readsClient(node.connection), keyIdOf(node.key), node.folder);
       return details.map((d) => ({ ...base, ...d }));
     } catch (error) {
       log.error(`reading ${node.folder} of ${keyIdOf(node.key)}`, error);
