@@ -251,10 +251,18 @@ export function describeError(error: unknown): string {
   if (error instanceof Error) {
     const name = error.name && error.name !== 'Error' ? `${error.name}: ` : '';
     const own = (error as { nextStep?: unknown }).nextStep;
-    const next = typeof own === 'string' ? own : (ADVICE[error.name] ?? (isUnreachable(error) ? unreachable : undefined))?.fix;
+    const next = typeof own === 'string' ? own : nextStep(ADVICE[error.name] ?? (isUnreachable(error) ? unreachable : undefined));
     return `${name}${error.message}${next ? ` ${next}` : ''}`;
   }
   return String(error);
+}
+
+/** "AWS does not recognise these credentials: check the profile…": the cause where it needs no context, then the fix. */
+function nextStep(advice: Advice | undefined): string | undefined {
+  if (!advice) return undefined;
+  const cause = advice.cause({ lead: '', key: 'the key', keyArn: undefined, service: '' });
+  if (/(: |\(\))$/.test(cause)) return advice.fix; // it quotes the service's message, already on the line
+  return `${cause[0].toUpperCase()}${cause.slice(1)}: ${advice.fix[0].toLowerCase()}${advice.fix.slice(1)}`;
 }
 
 /** A network failure that never reached the service (no such host, refused, timed out). */
