@@ -2,6 +2,7 @@
  * The Keyring view: connections → customer/AWS managed → key family → keys → folders. Key lists
  * are cached per connection (paging, filter); folders are read when opened. Refresh drops caches.
  */
+import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { readsClient, type KmsConnection } from '../connections/connection';
 import type { ConnectionManager } from '../connections/manager';
@@ -11,7 +12,7 @@ import { log } from '../log';
 import { FOLDER_ICONS, FOLDER_LABELS, loadDetails } from './keyDetails';
 import { FAMILY_LABELS, FAMILY_ORDER, isAwsManaged, keyContextValue, keyDescription, keyFamily, keyLabel, stateIcon } from './keyKind';
 import { KeyList, matchesFilter, type KeyEntry } from './keyList';
-import { keyIdOf, type KeyFolder, type KeyNode, type Node } from './nodes';
+import { keyIdOf, type ConnectionNode, type KeyFolder, type KeyNode, type Node } from './nodes';
 
 const FILTERS_KEY = 'kmsWorkbench.filters';
 
@@ -106,6 +107,7 @@ export class KeyringTreeProvider implements vscode.TreeDataProvider<Node> {
     if (firstLoad) setTimeout(() => this.changed.fire(node), 0);
     const error = this.errors.get(connection.id);
     if (error && list.entries.length === 0) return [{ kind: 'error', connection, message: error, parent: node }];
+    if (list.entries.length === 0 && !list.hasMore && !this.filter(connection.id)) return welcome(node);
     const visible = list.entries.filter((e) => matchesFilter(e, this.filter(connection.id)));
     const children: Node[] = [];
     if (visible.some((e) => !isAwsManaged(e.metadata))) children.push({ kind: 'managerGroup', connection, manager: 'CUSTOMER', parent: node });
@@ -174,6 +176,22 @@ export class KeyringTreeProvider implements vscode.TreeDataProvider<Node> {
 
 const id = (node: Node, rest: string) => `${node.connection.id}/${rest}`;
 
+/** The walkthrough's id as VS Code knows it: `<publisher>.<name>#<id>` from package.json. */
+const WALKTHROUGH = 'kms-workbench.kms-workbench#kmsWorkbench.gettingStarted';
+
+/** What an empty keyring offers instead of nothing: the first steps, each one click. */
+function welcome(parent: ConnectionNode): Node[] {
+  const { connection } = parent;
+  const action = (id: string, label: string, icon: string, command: string, args?: unknown[]): Node => ({ kind: 'action', connection, id, label, icon, command, parent, ...(args ? { args } : {}) });
+  const rows = [
+    action('createKey', 'No keys yet: create a key…', 'add', 'kmsWorkbench.createKey'),
+    action('walkthrough', 'Open the walkthrough', 'book', 'workbench.action.openWalkthrough', [WALKTHROUGH, false]),
+  ];
+  const sample = vscode.workspace.workspaceFolders?.[0] && vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, 'notes.txt');
+  if (sample && existsSync(sample.fsPath)) rows.push(action('encryptSample', 'Encrypt a sample file (notes.txt)…', 'lock', 'kmsWorkbench.encryptFile', [sample]));
+  return rows;
+}
+
 function treeItem(node: Node, provider: KeyringTreeProvider): vscode.TreeItem {
   const C = vscode.TreeItemCollapsibleState;
   switch (node.kind) {
@@ -210,6 +228,13 @@ function treeItem(node: Node, provider: KeyringTreeProvider): vscode.TreeItem {
       item.iconPath = new vscode.ThemeIcon('error');
       item.tooltip = node.message;
       item.command = { command: 'kmsWorkbench.showLogs', title: 'Show Logs' };
+      return item;
+    }
+    case 'action': {
+      const item = new vscode.TreeItem(node.label, C.None);
+      item.id = id(node, `action/${node.id}`);
+      item.iconPath = new vscode.ThemeIcon(node.icon);
+      item.command = { command: node.command, title: node.label, arguments: node.args };
       return item;
     }
     case 'key': return keyItem(node);
