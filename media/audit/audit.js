@@ -167,9 +167,11 @@
 
     const first = view.page * view.pageSize + 1;
     const last = view.page * view.pageSize + view.rows.length;
-    $('summary').textContent = view.matched === view.total
-      ? `${view.total.toLocaleString('en-US')} events`
-      : `${view.matched.toLocaleString('en-US')} of ${view.total.toLocaleString('en-US')} events match`;
+    // Counted against the events the toggle lets through: hidden own reads are not "filtered out".
+    const total = readFilter().own === 'show' ? view.total : view.total - view.ownReads;
+    $('summary').textContent = view.matched === total
+      ? `${total.toLocaleString('en-US')} events`
+      : `${view.matched.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} events match`;
     // The toggle says how many rows it hides or shows, so the extension's reads are never silently gone.
     $('filter-own-label').textContent = `Show the extension's own reads (${view.ownReads.toLocaleString('en-US')})`;
     $('page-info').textContent = view.matched === 0 ? '' : `${first}–${last}, page ${view.page + 1} of ${view.pageCount}`;

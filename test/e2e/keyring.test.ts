@@ -41,15 +41,16 @@ describe('Keyring view (code-server + Chromium)', { timeout: 15 * 60_000 }, () =
     const { page } = wb;
     await treeRow(page, 'alias/e2e-app').click({ button: 'right' });
     await chooseMenuItem(page, 'Show Key Details', 'alias/e2e-app');
-    await page.locator('.tabs-container .tab.active', { hasText: '.json' }).waitFor();
-    await page.locator('.monaco-editor .view-lines', { hasText: '"KeySpec": "SYMMETRIC_DEFAULT"' }).filter({ visible: true }).waitFor();
+    // A readable view titled with the alias, not a <uuid>.json of raw DescribeKey output.
+    await page.locator('.tabs-container .tab.active', { hasText: 'e2e-app (key details)' }).waitFor();
+    await page.locator('.monaco-editor .view-lines', { hasText: '| Spec | SYMMETRIC_DEFAULT |' }).filter({ visible: true }).waitFor();
     await wb.shot('key-details');
 
     await treeRow(page, 'alias/e2e-app').click({ button: 'right' });
     await chooseMenuItem(page, 'Disable Key', 'alias/e2e-app');
-    await treeRow(page, /alias\/e2e-app\s*Disabled/).waitFor();
+    await treeRow(page, /alias\/e2e-app\s*disabled/).waitFor();
     await wb.shot('key-disabled');
-    assert.match((await treeRow(page, 'alias/e2e-app').textContent()) ?? '', /Disabled · SYMMETRIC_DEFAULT/);
+    assert.match((await treeRow(page, 'alias/e2e-app').textContent()) ?? '', /alias\/e2e-app\s*disabled · encrypt\/decrypt/);
   });
 
   it('warns in any file that names the disabled key, from what the keyring holds', async () => {
