@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { ConnectionManager } from './connections/manager';
 import type { KmsConnection } from './connections/connection';
 import type { LanguageClientHandle } from './language/client';
+import { DecryptedDocuments } from './decryptedDocuments';
 import { PolicyEditor } from './policyEditor';
 import type { KeyringTreeProvider } from './tree/provider';
 import type { Node } from './tree/nodes';
@@ -17,6 +18,8 @@ export class Ctx implements vscode.Disposable {
   language: LanguageClientHandle | undefined;
   /** Key policies open for editing; saving one updates the key. */
   readonly policies: PolicyEditor;
+  /** The read-only `kms-decrypted:` file system behind Open Decrypted. */
+  readonly decrypted: DecryptedDocuments;
 
   constructor(
     readonly extension: vscode.ExtensionContext,
@@ -25,7 +28,8 @@ export class Ctx implements vscode.Disposable {
     readonly view: vscode.TreeView<Node>,
   ) {
     this.policies = new PolicyEditor(this);
-    this.cleanups.push(this.policies);
+    this.decrypted = new DecryptedDocuments(this);
+    this.cleanups.push(this.policies, this.decrypted);
   }
 
   pushExtCleanup(...disposables: vscode.Disposable[]): void {

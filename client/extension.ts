@@ -7,7 +7,7 @@ import { registerAuditPanel } from './audit/commands';
 import { registerCommands } from './commands/index';
 import { ConnectionManager } from './connections/manager';
 import { Ctx } from './ctx';
-import { DECRYPTED_SCHEME, DecryptedDocuments } from './decryptedDocuments';
+import { DECRYPTED_SCHEME, READ_ONLY_MESSAGE } from './decryptedDocuments';
 import { KEY_SCHEME, KeyDetailsDocuments } from './keyDetailsDocument';
 import { createLogger, log } from './log';
 import { registerSops } from './sops/register';
@@ -34,7 +34,8 @@ export async function activate(extension: vscode.ExtensionContext): Promise<void
     connections.onDidChange(() => tree.refresh()),
   );
   ctx.pushExtCleanup(
-    vscode.workspace.registerTextDocumentContentProvider(DECRYPTED_SCHEME, new DecryptedDocuments(ctx)),
+    vscode.workspace.registerFileSystemProvider(DECRYPTED_SCHEME, ctx.decrypted, { isReadonly: READ_ONLY_MESSAGE, isCaseSensitive: true }),
+    vscode.workspace.onDidCloseTextDocument((d) => d.uri.scheme === DECRYPTED_SCHEME && ctx.decrypted.forget(d.uri)),
     vscode.workspace.registerTextDocumentContentProvider(KEY_SCHEME, new KeyDetailsDocuments(ctx)),
   );
   registerCommands(ctx);

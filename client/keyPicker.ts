@@ -3,9 +3,10 @@
  * the ones this user picked last first, filtered to those that can do the operation.
  */
 import * as vscode from 'vscode';
-import type { KeyMetadata } from '@aws-sdk/client-kms';
-import type { KmsConnection } from './connections/connection';
+import { DescribeKeyCommand, type KeyMetadata } from '@aws-sdk/client-kms';
+import { readsClient, type KmsConnection } from './connections/connection';
 import type { Ctx } from './ctx';
+import { CREATE_KEY_ACTION } from './describeError';
 import { required, UserError } from './errors';
 import { KeyList, type KeyEntry } from './tree/keyList';
 import { keyLabel } from './tree/keyKind';
@@ -34,11 +35,22 @@ export function fromNode(node: KeyNode): PickedKey {
   return { connection: node.connection, keyId: keyIdOf(node), metadata: node.entry.metadata, label: keyLabel(node.entry) };
 }
 
-/** A key node from a tree menu, or a prompt when the command came from elsewhere. */
-export async function keyFromArgs(ctx: Ctx, node: Node | undefined, purpose: KeyPurpose, title: string): Promise<PickedKey> {
+/**
+ * A key node from a tree menu, a key ARN or ID (an error message's button names the key it is about),
+ * or a prompt when the command came from elsewhere.
+ */
+export async function keyFromArgs(ctx: Ctx, node: Node | string | undefined, purpose: KeyPurpose, title: string): Promise<PickedKey> {
+  if (typeof node === 'string') return describedKey(ctx, node);
   if (node?.kind === 'key') return fromNode(node);
   if (node && 'key' in node) return fromNode(node.key);
   return pickKey(ctx, purpose, title);
+}
+
+async function describedKey(ctx: Ctx, keyId: string): Promise<PickedKey> {
+  const connection = ctx.connectionFor();
+  const { KeyMetadata: metadata } = await (await connection.client()).send(new DescribeKeyCommand({ KeyId: keyId }));
+  if (!metadata?.KeyId) throw new UserError(`${keyId} was not found in ${connection.label}.`);
+  return { connection, keyId: metadata.KeyId, metadata, label: ctx.tree.labelOf(connection.id, metadata.KeyId) ?? metadata.KeyId };
 }
 
 export async function pickKey(ctx: Ctx, purpose: KeyPurpose, title: string): Promise<PickedKey> {
@@ -46,13 +58,13 @@ export async function pickKey(ctx: Ctx, purpose: KeyPurpose, title: string): Pro
   let entries: readonly KeyEntry[] = ctx.tree.loadedKeys(connection.id);
   if (entries.length === 0) {
     const list = new KeyList();
-    await list.loadMore(await connection.client(), 1000, '');
+    await list.loadMore(await readsClient(connection), 1000, '');
     entries = list.entries;
   }
   const recent = recentKeys(ctx, connection.id);
   const rank = (e: KeyEntry) => { const i = recent.indexOf(e.metadata.KeyId ?? ''); return i < 0 ? RECENT_LIMIT : i; };
   const candidates = entries.filter((e) => fits(e.metadata, purpose)).sort((a, b) => rank(a) - rank(b) || keyLabel(a).localeCompare(keyLabel(b)));
-  if (candidates.length === 0) throw new UserError(`No ${purpose === 'any' ? '' : `enabled ${purpose === 'encrypt' ? 'symmetric encryption' : 'signing'} `}keys in ${connection.label}. Create one from the Keyring view.`);
+  if (candidates.length === 0) throw new UserError(`No ${purpose === 'any' ? '' : `enabled ${purpose === 'encrypt' ? 'symmetric encryption' : 'signing'} `}keys in ${connection.label}. Create one first.`, [CREATE_KEY_ACTION]);
   const items = candidates.map((e) => ({
     label: keyLabel(e),
     description: `${e.metadata.KeySpec} · ${e.metadata.KeyState}${rank(e) < RECENT_LIMIT ? ' · recently used' : ''}`,

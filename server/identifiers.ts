@@ -109,7 +109,7 @@ export function identifierAt(doc: TextDocument, position: Position): IdentifierM
 
 export function keyMarkdown(key: KeyringKey): string {
   const rows: [string, string][] = [
-    ['State', key.state + (key.deletionDate ? ` (deletion on ${key.deletionDate.slice(0, 10)})` : '')],
+    ['State', key.unreadable ? `not readable: ${key.unreadable}` : key.state + (key.deletionDate ? ` (deletion on ${key.deletionDate.slice(0, 10)})` : '')],
     ['Description', key.description || '—'],
     ['Spec / usage', `${key.spec} / ${key.usage}`],
     ['Aliases', key.aliases.length ? key.aliases.map((a) => `\`${a}\``).join(', ') : '—'],

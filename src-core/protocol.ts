@@ -14,7 +14,8 @@ export interface KeyringKey {
   arn: string;
   /** Alias names (`alias/…`) that point at the key. */
   aliases: string[];
-  state: KeyState;
+  /** `Unknown` when the key could not be described (see `unreadable`). */
+  state: KeyState | 'Unknown';
   spec: string;
   usage: string;
   description: string;
@@ -24,6 +25,8 @@ export interface KeyringKey {
   connection: string;
   /** ISO 8601; set while the key is PendingDeletion. */
   deletionDate?: string;
+  /** Why DescribeKey failed (e.g. the key policy denies the caller): the key exists, its state and spec are unknown. */
+  unreadable?: string;
 }
 
 /** An account and Region whose keys the client listed completely: only there is "no such key" a finding. */

@@ -47,6 +47,7 @@ export function auditPageHtml(r: AuditPageResources): string {
   <div class="field"><label for="filter-caller">Caller</label><input id="filter-caller" name="caller" list="choices-callers" placeholder="Principal ARN or access key ID" autocomplete="off"></div>
   <div class="field"><label for="filter-result">Result</label><select id="filter-result" name="result"><option value="">Any</option><option value="*">Errors only</option></select></div>
   <div class="field"><label for="filter-access">Access</label><select id="filter-access" name="access"><option value="">Any</option><option value="read">Read-only</option><option value="write">Changes</option></select></div>
+  <div class="field own"><input id="filter-own" name="own" type="checkbox" value="show"><label for="filter-own" id="filter-own-label">Show the extension's own reads</label></div>
   <div class="field buttons"><button type="button" id="filter-clear">Clear filters</button></div>
   <datalist id="choices-keys"></datalist>
   <datalist id="choices-callers"></datalist>

@@ -9,14 +9,14 @@ import * as vscode from 'vscode';
 import { estimateCost } from '../../src-core/audit/cost';
 import type { CloudTrailEvent } from '../../src-core/audit/event';
 import { toCloudTrailJson, toCsv } from '../../src-core/audit/export';
-import type { KmsConnection } from '../connections/connection';
+import { readsClient, type KmsConnection } from '../connections/connection';
 import { describeError } from '../errors';
 import { log } from '../log';
 import { listCostKeys, withDeletionWindows, type CostKeys } from './costKeys';
 import { auditPageHtml } from './html';
 import { parseWebviewMessage, type ExportFormat, type PanelMessage, type WebviewMessage } from './messages';
 import type { AuditSource } from './source';
-import { buildAuditView, chainStatus, costView, EMPTY_FILTER, eventDetails, selectEvents, type ChainStatus, type PanelFilter } from './view';
+import { buildAuditView, chainStatus, costView, EMPTY_FILTER, eventDetails, isExtensionRead, selectEvents, type ChainStatus, type PanelFilter } from './view';
 
 export const AUDIT_VIEW_TYPE = 'kmsWorkbench.audit';
 /** How often a visible panel looks at the log's size. */
@@ -202,9 +202,13 @@ export class AuditPanel implements vscode.Disposable {
   /** The keys are listed once per panel (and on Refresh): listing them is itself audited. */
   private async postCost(): Promise<void> {
     try {
-      this.costKeys ??= this.target.connection.client().then(listCostKeys);
+      this.costKeys ??= readsClient(this.target.connection).then(listCostKeys);
       const { keys, labels } = await this.costKeys;
-      this.post({ type: 'cost', cost: costView(estimateCost(this.events, withDeletionWindows(keys, this.events), Date.now()), labels) });
+      const now = Date.now();
+      const own = this.events.filter(isExtensionRead);
+      const users = own.length ? this.events.filter((e) => !isExtensionRead(e)) : this.events;
+      const estimate = estimateCost(users, withDeletionWindows(keys, this.events), now);
+      this.post({ type: 'cost', cost: costView(estimate, labels, own.length ? estimateCost(own, [], now) : undefined) });
     } catch (error) {
       this.costKeys = undefined;
       log.warn('audit panel: cost estimate', error);

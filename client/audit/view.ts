@@ -6,6 +6,7 @@
 import type { CostEstimate, CostFigures } from '../../src-core/audit/cost';
 import type { CloudTrailEvent } from '../../src-core/audit/event';
 import { filterEvents, keyIdOfArn, keyReferences, type AuditFilter } from '../../src-core/audit/query';
+import { EXTENSION_READS_AGENT } from '../connections/connection';
 import type { ChainCheck } from './source';
 
 /** Rows rendered at once: large logs are paged so the webview's DOM stays small. */
@@ -29,9 +30,21 @@ export interface PanelFilter {
   result: string;
   /** '' any, 'read' read-only calls, 'write' calls that change something. */
   access: string;
+  /** 'show' includes the extension's own background reads; '' (the default) hides them. */
+  own: string;
 }
 
-export const EMPTY_FILTER: PanelFilter = { from: '', to: '', key: '', operation: '', caller: '', result: '', access: '' };
+export const EMPTY_FILTER: PanelFilter = { from: '', to: '', key: '', operation: '', caller: '', result: '', access: '', own: '' };
+
+/** One of the extension's own reads (tree, keyring feed, key lists), told apart by its user agent. */
+export function isExtensionRead(event: CloudTrailEvent): boolean {
+  return typeof event.userAgent === 'string' && event.userAgent.includes(EXTENSION_READS_AGENT);
+}
+
+/** The log without the extension's own reads, unless the form asks for them. */
+function shownEvents(events: readonly CloudTrailEvent[], form: Partial<PanelFilter>): readonly CloudTrailEvent[] {
+  return form.own === 'show' ? events : events.filter((e) => !isExtensionRead(e));
+}
 
 export interface AuditRow {
   /** eventID: what the webview sends back to ask for details. */
@@ -51,6 +64,8 @@ export interface AuditView {
   /** Events that pass the filter, and events in the log. */
   matched: number;
   total: number;
+  /** The extension's own reads in the log, hidden unless the form's `own` shows them. */
+  ownReads: number;
   /** 0-based, clamped to the pages that exist. */
   page: number;
   pageCount: number;
@@ -96,19 +111,21 @@ function parseUtc(text: string, field: string, problems: string[]): number | und
 
 /** The events that pass the form, in log order (what an export writes). */
 export function selectEvents(events: readonly CloudTrailEvent[], form: Partial<PanelFilter>): CloudTrailEvent[] {
-  return filterEvents(events, toAuditFilter(form).filter);
+  return filterEvents(shownEvents(events, form), toAuditFilter(form).filter);
 }
 
 /** One page of the filtered log, newest first. `events` are in log order. */
 export function buildAuditView(events: readonly CloudTrailEvent[], form: Partial<PanelFilter>, page: number): AuditView {
   const { filter, problems } = toAuditFilter(form);
-  const matched = filterEvents(events, filter);
+  const shown = shownEvents(events, form);
+  const matched = filterEvents(shown, filter);
   const pageCount = Math.max(1, Math.ceil(matched.length / PAGE_SIZE));
   const current = Math.min(Math.max(0, Math.trunc(page) || 0), pageCount - 1);
   // Newest first: page 0 ends at the log's end.
   const end = matched.length - current * PAGE_SIZE;
   const rows = matched.slice(Math.max(0, end - PAGE_SIZE), end).reverse().map(toRow);
-  return { rows, matched: matched.length, total: events.length, page: current, pageCount, pageSize: PAGE_SIZE, problems, choices: choicesOf(events) };
+  const ownReads = form.own === 'show' ? events.filter(isExtensionRead).length : events.length - shown.length;
+  return { rows, matched: matched.length, total: events.length, ownReads, page: current, pageCount, pageSize: PAGE_SIZE, problems, choices: choicesOf(events) };
 }
 
 function toRow(event: CloudTrailEvent): AuditRow {
@@ -194,18 +211,28 @@ export interface CostView {
   byMonth: CostLine[];
   /** Lines left out of byKey because only the most expensive are listed. */
   moreKeys: number;
+  /** The extension's own reads (billed on AWS too), on their line apart from the user's calls per key. */
+  ownReads?: CostLine;
 }
 
-/** `labels` maps key ARNs to what the user knows them by (an alias); other keys show their ID. */
-export function costView(estimate: CostEstimate, labels: ReadonlyMap<string, string> = new Map()): CostView {
+export const OWN_READS_LABEL = 'The extension\'s own reads (tree, key lists)';
+
+/**
+ * `labels` maps key ARNs to what the user knows them by (an alias); other keys show their ID. `ownReads`
+ * is the estimate of the extension's own reads alone, when `estimate` covers the user's calls only: the
+ * total then adds them, and they get a line of their own.
+ */
+export function costView(estimate: CostEstimate, labels: ReadonlyMap<string, string> = new Map(), ownReads?: CostFigures): CostView {
   const keyLabel = (arn: string | undefined) => (arn === undefined ? 'Requests without a key' : (labels.get(arn) ?? keyIdOfArn(arn) ?? arn));
-  return {
-    total: dollars(estimate.total),
-    requestCount: estimate.requestCount.toLocaleString('en-US'),
+  const view: CostView = {
+    total: dollars(estimate.total + (ownReads?.total ?? 0)),
+    requestCount: (estimate.requestCount + (ownReads?.requestCount ?? 0)).toLocaleString('en-US'),
     byKey: estimate.byKey.slice(0, MAX_COST_LINES).map((k) => costLine(keyLabel(k.arn), k)),
     byMonth: estimate.byMonth.map((m) => costLine(m.month, m)),
     moreKeys: Math.max(0, estimate.byKey.length - MAX_COST_LINES),
   };
+  if (ownReads?.requestCount) view.ownReads = costLine(OWN_READS_LABEL, ownReads);
+  return view;
 }
 
 function costLine(label: string, figures: CostFigures): CostLine {

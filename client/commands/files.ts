@@ -13,6 +13,7 @@ import { exists } from '../../src-node/files/staged-output';
 import { kmsFromClient } from '../../src-node/files/kms-adapter';
 import { setting } from '../config';
 import type { Ctx } from '../ctx';
+import { aboutFile } from '../describeError';
 import { UserError } from '../errors';
 import { pickKey } from '../keyPicker';
 import { log } from '../log';
@@ -69,9 +70,9 @@ function fileCommand(direction: Direction) {
             }
             const output = direction === 'encrypt' ? encryptedName(path) : decryptedName(path);
             const force = await mayOverwrite(output);
-            const result: FileJobResult = direction === 'encrypt'
-              ? await encryptFile(path, output, { ...common, force, kms, keyId: key?.keyId ?? '' })
-              : await decryptFile(path, output, { ...common, force, kms });
+            const result: FileJobResult = await aboutFile(basename(path), direction === 'encrypt'
+              ? encryptFile(path, output, { ...common, force, kms, keyId: key?.keyId ?? '' })
+              : decryptFile(path, output, { ...common, force, kms }));
             messages.push(`${direction === 'encrypt' ? 'Encrypted' : 'Decrypted'} ${basename(path)} → ${basename(result.output)}.`);
           }
         } finally {

@@ -84,6 +84,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
 
 export function registerCommands(ctx: Ctx): void {
   for (const [name, spec] of Object.entries(COMMANDS)) {
-    ctx.pushExtCleanup(vscode.commands.registerCommand(`kmsWorkbench.${name}`, runCommand(spec.title, spec.factory(ctx))));
+    const keyLabel = (key: string) => { const active = ctx.connections.active(); return active && ctx.tree.labelOf(active.id, key); };
+    ctx.pushExtCleanup(vscode.commands.registerCommand(`kmsWorkbench.${name}`, runCommand(spec.title, spec.factory(ctx), { keyLabel })));
   }
 }

@@ -7,14 +7,22 @@ import type { AwsConnectionSetting } from '../config';
 
 export type ConnectionKind = 'local' | 'aws';
 
+/**
+ * The user agent of the extension's own background reads (tree listings, the language server's keyring
+ * feed, key pickers): the audit panel tells them from the user's calls by it, as CloudTrail does on AWS.
+ */
+export const EXTENSION_READS_AGENT = 'kms-workbench-background';
+
 export interface KmsConnection {
   readonly id: string;
   readonly kind: ConnectionKind;
   /** Tree and status bar label, e.g. "Local keyring" or "dev@eu-west-1". */
   readonly label: string;
   readonly region: string;
-  /** Opens the connection on first use; later calls return the same client. */
+  /** Opens the connection on first use; later calls return the same client. For what the user asked for. */
   client(): Promise<KMSClient>;
+  /** The client of the extension's own reads, marked by EXTENSION_READS_AGENT (see `readsClient`). */
+  readClient?(): Promise<KMSClient>;
   /** Simulated time, local keyring only: moves rotation dates and deletion windows forward. */
   advanceClock?(ms: number): Promise<number>;
   /** The CloudTrail-format audit log of this connection, when it has a local one. */
@@ -28,6 +36,11 @@ export interface KmsConnection {
   close(): Promise<void>;
 }
 
+/** The client for the extension's own reads: the marked one where the connection has it. */
+export function readsClient(connection: KmsConnection): Promise<KMSClient> {
+  return connection.readClient ? connection.readClient() : connection.client();
+}
+
 export function awsConnectionId(setting: AwsConnectionSetting): string {
   return `aws:${setting.name ?? `${setting.profile ?? 'default'}@${setting.region}`}`;
 }
@@ -39,6 +52,7 @@ export class AwsConnection implements KmsConnection {
   readonly label: string;
   readonly region: string;
   private kms: KMSClient | undefined;
+  private reads: KMSClient | undefined;
 
   constructor(private readonly setting: AwsConnectionSetting) {
     this.id = awsConnectionId(setting);
@@ -77,8 +91,15 @@ export class AwsConnection implements KmsConnection {
     return this.kms;
   }
 
+  async readClient(): Promise<KMSClient> {
+    this.reads ??= new KMSClient({ ...this.sdkConfig(), ...(this.endpoint ? { endpoint: this.endpoint } : {}), customUserAgent: EXTENSION_READS_AGENT });
+    return this.reads;
+  }
+
   async close(): Promise<void> {
     this.kms?.destroy();
+    this.reads?.destroy();
     this.kms = undefined;
+    this.reads = undefined;
   }
 }

@@ -11,7 +11,7 @@ import { createLocalKmsClient } from '../../src-node/local-client';
 import { KEYRING_FILE } from '../../src-node/store/file-store';
 import { loadOrCreateRootKey, newRootKeyFor, ROOT_KEY_FILE } from '../../src-node/store/root-key';
 import { log } from '../log';
-import type { KmsConnection } from './connection';
+import { EXTENSION_READS_AGENT, type KmsConnection } from './connection';
 
 export const LOCAL_CONNECTION_ID = 'local';
 
@@ -24,6 +24,7 @@ export interface LocalOptions {
 interface LocalHandle {
   kms: LocalKms;
   client: KMSClient;
+  reads: KMSClient;
 }
 
 export class LocalConnection implements KmsConnection {
@@ -56,6 +57,10 @@ export class LocalConnection implements KmsConnection {
     return (await this.handle()).client;
   }
 
+  async readClient(): Promise<KMSClient> {
+    return (await this.handle()).reads;
+  }
+
   async handle(): Promise<LocalHandle> {
     this.opening ??= this.open().catch((error: unknown) => {
       this.opening = undefined; // let the next call retry, e.g. after the user fixed the data folder
@@ -68,7 +73,7 @@ export class LocalConnection implements KmsConnection {
     const { dataDir, accountId } = this.options;
     log.info(`opening local keyring in ${dataDir} (${this.region})`);
     const kms = await openLocalKms({ dataDir, rootKey: await this.rootKey(), region: this.region, ...(accountId ? { accountId } : {}) });
-    return { kms, client: createLocalKmsClient(kms) };
+    return { kms, client: createLocalKmsClient(kms), reads: createLocalKmsClient(kms, { caller: { userAgent: EXTENSION_READS_AGENT } }) };
   }
 
   /** `kmsw serve` on the same folder needs the same root key (KMSW_ROOT_KEY); only for a user's explicit copy. */
@@ -94,8 +99,9 @@ export class LocalConnection implements KmsConnection {
     const opening = this.opening;
     this.opening = undefined;
     if (opening) {
-      const { kms, client } = await opening;
+      const { kms, client, reads } = await opening;
       client.destroy();
+      reads.destroy();
       await kms.close();
     }
   }

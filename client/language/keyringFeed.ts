@@ -8,7 +8,7 @@ import type { KeyMetadata } from '@aws-sdk/client-kms';
 import { parseKeyIdentifier } from '../../src-core/ids/identifiers';
 import type { KeyState } from '../../src-core/kms/state';
 import type { KeyringKey, KeyringParams, KeyringScope } from '../../src-core/protocol';
-import type { KmsConnection } from '../connections/connection';
+import { readsClient, type KmsConnection } from '../connections/connection';
 import { KeyList, type KeyEntry } from '../tree/keyList';
 
 /** ListKeys accepts at most 1000 per page. */
@@ -39,15 +39,19 @@ export async function collectKeyring(all: readonly KmsConnection[]): Promise<Key
 }
 
 async function listAllKeys(connection: KmsConnection): Promise<readonly KeyEntry[]> {
-  const client = await connection.client();
+  const client = await readsClient(connection);
   const list = new KeyList();
   while (list.hasMore) await list.loadMore(client, PAGE_SIZE, '');
   return list.entries;
 }
 
-/** The feed's shape of one described key; undefined when DescribeKey left out what every lookup needs. */
+/**
+ * The feed's shape of one key; undefined when DescribeKey left out what every lookup needs. A key that
+ * could not be described is still fed (its ID, ARN and aliases are known), so it is never "not found".
+ */
 export function toKeyringKey(entry: KeyEntry, connection: KmsConnection): KeyringKey | undefined {
   const m: KeyMetadata = entry.metadata;
+  if (entry.unreadable) return unreadableKey(entry, connection);
   if (!m.KeyId || !m.Arn || !m.AWSAccountId || !m.KeyState) return undefined;
   const key: KeyringKey = {
     keyId: m.KeyId,
@@ -63,6 +67,16 @@ export function toKeyringKey(entry: KeyEntry, connection: KmsConnection): Keyrin
   };
   if (m.DeletionDate) key.deletionDate = m.DeletionDate.toISOString();
   return key;
+}
+
+function unreadableKey(entry: KeyEntry, connection: KmsConnection): KeyringKey | undefined {
+  const { KeyId: keyId, Arn: arn } = entry.metadata;
+  const parsed = arn ? parseKeyIdentifier(arn) : undefined;
+  if (!keyId || !arn || parsed?.kind !== 'keyArn') return undefined;
+  return {
+    keyId, arn, aliases: entry.aliases, state: 'Unknown', spec: '', usage: '', description: '',
+    accountId: parsed.accountId, region: parsed.region, connection: connection.label, unreadable: entry.unreadable,
+  };
 }
 
 /**

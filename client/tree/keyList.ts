@@ -1,13 +1,18 @@
 /**
  * The keys of one connection, loaded a page at a time (ListKeys + DescribeKey) so accounts with
  * thousands of keys stay responsive. A filter keeps loading pages until a page's worth matches.
+ * One key that cannot be described (on AWS, typically a key policy that denies you) is kept with what
+ * ListKeys said (ID, ARN) and the reason; the rest of the page loads as usual.
  */
-import { DescribeKeyCommand, ListAliasesCommand, ListKeysCommand, type AliasListEntry, type KeyMetadata, type KMSClient } from '@aws-sdk/client-kms';
+import { DescribeKeyCommand, ListAliasesCommand, ListKeysCommand, type AliasListEntry, type KeyListEntry, type KeyMetadata, type KMSClient } from '@aws-sdk/client-kms';
+import { describeError } from '../describeError';
 
 export interface KeyEntry {
   metadata: KeyMetadata;
   /** Alias names pointing at the key, e.g. `alias/app`. */
   aliases: string[];
+  /** Why DescribeKey failed for this key; `metadata` then holds only its ID and ARN. */
+  unreadable?: string;
 }
 
 /** DescribeKey calls in flight at once: enough to hide latency, few enough to stay under throttling. */
@@ -19,14 +24,26 @@ export class KeyList {
   private exhausted = false;
   private aliases: Map<string, string[]> | undefined;
   private loading: Promise<void> | undefined;
+  private loadingFilter = '';
+  /** The filter of the latest `loadMore` call: a page in flight is followed by one for it. */
+  private wanted = '';
 
   get hasMore(): boolean {
     return !this.exhausted;
   }
 
-  /** Serialised: a second "Load more" click while a page is in flight waits for it instead of racing. */
+  /**
+   * Serialised: a second "Load more" click while a page is in flight waits for it instead of racing; a
+   * different filter set meanwhile loads on with the newest filter once that page is in.
+   */
   loadMore(client: KMSClient, pageSize: number, filter: string): Promise<void> {
-    this.loading ??= this.load(client, pageSize, filter).finally(() => (this.loading = undefined));
+    this.wanted = filter;
+    if (this.loading) {
+      if (filter === this.loadingFilter) return this.loading;
+      return this.loading.then(() => this.loadMore(client, pageSize, this.wanted));
+    }
+    this.loadingFilter = filter;
+    this.loading = this.load(client, pageSize, filter).finally(() => (this.loading = undefined));
     return this.loading;
   }
 
@@ -37,16 +54,27 @@ export class KeyList {
       const page = await client.send(new ListKeysCommand({ Limit: Math.min(pageSize, 1000), Marker: this.marker }));
       this.marker = page.NextMarker;
       this.exhausted = !page.Truncated || !page.NextMarker;
-      const ids = (page.Keys ?? []).map((k) => k.KeyId).filter((id): id is string => !!id);
-      const described = await mapLimit(ids, DESCRIBE_CONCURRENCY, (KeyId) => client.send(new DescribeKeyCommand({ KeyId })));
+      const listed = (page.Keys ?? []).filter((k): k is KeyListEntry & { KeyId: string } => !!k.KeyId);
+      const described = await mapLimit(listed, DESCRIBE_CONCURRENCY, (k) => describe(client, k));
       for (const d of described) {
-        if (!d.KeyMetadata?.KeyId) continue;
-        const entry = { metadata: d.KeyMetadata, aliases: this.aliases.get(d.KeyMetadata.KeyId) ?? [] };
+        if (!d?.metadata.KeyId) continue;
+        const entry = { ...d, aliases: this.aliases.get(d.metadata.KeyId) ?? [] };
         this.entries.push(entry);
         if (matchesFilter(entry, filter)) matched++;
       }
       if (!filter) break; // unfiltered: exactly one page per click
     }
+  }
+}
+
+/** The key's metadata, or what ListKeys knows and why DescribeKey failed; undefined for a key deleted since it was listed. */
+async function describe(client: KMSClient, listed: KeyListEntry & { KeyId: string }): Promise<Omit<KeyEntry, 'aliases'> | undefined> {
+  try {
+    const { KeyMetadata } = await client.send(new DescribeKeyCommand({ KeyId: listed.KeyId }));
+    return KeyMetadata && { metadata: KeyMetadata };
+  } catch (error) {
+    if (error instanceof Error && error.name === 'NotFoundException') return undefined;
+    return { metadata: { KeyId: listed.KeyId, Arn: listed.KeyArn }, unreadable: describeError(error) };
   }
 }
 
@@ -81,6 +109,6 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
 export function matchesFilter(entry: KeyEntry, filter: string): boolean {
   if (!filter.trim()) return true;
   const m = entry.metadata;
-  const haystack = [m.KeyId, m.Arn, m.Description, m.KeyState, m.KeySpec, m.KeyUsage, m.Origin, ...entry.aliases].join(' ').toLowerCase();
+  const haystack = [m.KeyId, m.Arn, m.Description, m.KeyState, m.KeySpec, m.KeyUsage, m.Origin, ...entry.aliases, entry.unreadable].join(' ').toLowerCase();
   return filter.toLowerCase().split(/\s+/).filter(Boolean).every((word) => haystack.includes(word));
 }

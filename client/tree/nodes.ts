@@ -11,6 +11,8 @@ export type Node =
   | { kind: 'familyGroup'; connection: KmsConnection; family: KeyFamily; parent: Node }
   | { kind: 'loadMore'; connection: KmsConnection; parent: Node }
   | { kind: 'error'; connection: KmsConnection; message: string; parent: Node }
+  /** A row that runs a command, e.g. the welcome of an empty keyring ("Create a key…"). */
+  | { kind: 'action'; connection: KmsConnection; id: string; label: string; icon: string; command: string; args?: unknown[]; parent: Node }
   | { kind: 'key'; connection: KmsConnection; entry: KeyEntry; parent: Node }
   | { kind: 'folder'; connection: KmsConnection; key: KeyNode; folder: KeyFolder; parent: Node }
   | { kind: 'policy'; connection: KmsConnection; key: KeyNode; parent: Node }

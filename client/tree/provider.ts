@@ -2,16 +2,17 @@
  * The Keyring view: connections → customer/AWS managed → key family → keys → folders. Key lists
  * are cached per connection (paging, filter); folders are read when opened. Refresh drops caches.
  */
+import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
-import type { KmsConnection } from '../connections/connection';
+import { readsClient, type KmsConnection } from '../connections/connection';
 import type { ConnectionManager } from '../connections/manager';
 import { setting } from '../config';
 import { describeError } from '../errors';
 import { log } from '../log';
 import { FOLDER_ICONS, FOLDER_LABELS, loadDetails } from './keyDetails';
-import { FAMILY_LABELS, FAMILY_ORDER, isAwsManaged, keyContextValue, keyFamily, keyLabel, stateIcon } from './keyKind';
+import { FAMILY_LABELS, FAMILY_ORDER, isAwsManaged, keyContextValue, keyDescription, keyFamily, keyLabel, stateIcon } from './keyKind';
 import { KeyList, matchesFilter, type KeyEntry } from './keyList';
-import { keyIdOf, type KeyFolder, type KeyNode, type Node } from './nodes';
+import { keyIdOf, type ConnectionNode, type KeyFolder, type KeyNode, type Node } from './nodes';
 
 const FILTERS_KEY = 'kmsWorkbench.filters';
 
@@ -56,6 +57,12 @@ export class KeyringTreeProvider implements vscode.TreeDataProvider<Node> {
     return this.lists.get(connectionId)?.entries ?? [];
   }
 
+  /** What the user calls a loaded key (its first alias), by key ID or ARN; undefined when not loaded. */
+  labelOf(connectionId: string, key: string): string | undefined {
+    const entry = this.loadedKeys(connectionId).find((e) => e.metadata.KeyId === key || e.metadata.Arn === key);
+    return entry && keyLabel(entry);
+  }
+
   async loadMore(connection: KmsConnection): Promise<void> {
     await this.ensureLoaded(connection, true);
     this.changed.fire(undefined);
@@ -70,7 +77,7 @@ export class KeyringTreeProvider implements vscode.TreeDataProvider<Node> {
     switch (node.kind) {
       case 'connection': return this.connectionChildren(node);
       case 'managerGroup': return node.manager === 'AWS' ? this.keyNodes(node, (e) => isAwsManaged(e.metadata)) : this.familyGroups(node);
-      case 'familyGroup': return this.keyNodes(node, (e) => !isAwsManaged(e.metadata) && keyFamily(e.metadata) === node.family);
+      case 'familyGroup': return this.keyNodes(node, (e) => !isAwsManaged(e.metadata) && keyFamily(e) === node.family);
       case 'key': return this.keyChildren(node);
       case 'folder': return this.folderChildren(node);
       default: return [];
@@ -83,7 +90,7 @@ export class KeyringTreeProvider implements vscode.TreeDataProvider<Node> {
     list ??= new KeyList();
     this.lists.set(connection.id, list);
     try {
-      await list.loadMore(await connection.client(), setting('keys.pageSize'), this.filter(connection.id));
+      await list.loadMore(await readsClient(connection), setting('keys.pageSize'), this.filter(connection.id));
       this.errors.delete(connection.id);
     } catch (error) {
       log.error(`listing keys of ${connection.id}`, error);
@@ -100,6 +107,7 @@ export class KeyringTreeProvider implements vscode.TreeDataProvider<Node> {
     if (firstLoad) setTimeout(() => this.changed.fire(node), 0);
     const error = this.errors.get(connection.id);
     if (error && list.entries.length === 0) return [{ kind: 'error', connection, message: error, parent: node }];
+    if (list.entries.length === 0 && !list.hasMore && !this.filter(connection.id)) return welcome(node);
     const visible = list.entries.filter((e) => matchesFilter(e, this.filter(connection.id)));
     const children: Node[] = [];
     if (visible.some((e) => !isAwsManaged(e.metadata))) children.push({ kind: 'managerGroup', connection, manager: 'CUSTOMER', parent: node });
@@ -110,7 +118,7 @@ export class KeyringTreeProvider implements vscode.TreeDataProvider<Node> {
 
   private familyGroups(node: Extract<Node, { kind: 'managerGroup' }>): Node[] {
     const visible = this.visible(node.connection).filter((e) => !isAwsManaged(e.metadata));
-    const present = new Set(visible.map((e) => keyFamily(e.metadata)));
+    const present = new Set(visible.map((e) => keyFamily(e)));
     return FAMILY_ORDER.filter((f) => present.has(f)).map((family) => ({ kind: 'familyGroup', connection: node.connection, family, parent: node }));
   }
 
@@ -145,7 +153,7 @@ export class KeyringTreeProvider implements vscode.TreeDataProvider<Node> {
       return all.map((k, i) => ({ ...base, id: k.Arn ?? String(i), label: k.Region ?? '?', description: i === 0 ? 'primary' : 'replica', tooltip: k.Arn }));
     }
     try {
-      const details = await loadDetails(await node.connection.client(), keyIdOf(node.key), node.folder);
+      const details = await loadDetails(await readsClient(node.connection), keyIdOf(node.key), node.folder);
       return details.map((d) => ({ ...base, ...d }));
     } catch (error) {
       log.error(`reading ${node.folder} of ${keyIdOf(node.key)}`, error);
@@ -160,12 +168,29 @@ export class KeyringTreeProvider implements vscode.TreeDataProvider<Node> {
   describeConnection(connection: KmsConnection): string {
     const list = this.lists.get(connection.id);
     const filter = this.filter(connection.id);
-    const count = list ? `${list.entries.length}${list.hasMore ? '+' : ''} keys` : '';
+    const n = list?.entries.length ?? 0;
+    const count = list ? `${n}${list.hasMore ? '+' : ''} ${n === 1 && !list.hasMore ? 'key' : 'keys'}` : '';
     return [connection.region, count, filter ? `filter: ${filter}` : ''].filter(Boolean).join(' · ');
   }
 }
 
 const id = (node: Node, rest: string) => `${node.connection.id}/${rest}`;
+
+/** The walkthrough's id as VS Code knows it: `<publisher>.<name>#<id>` from package.json. */
+const WALKTHROUGH = 'kms-workbench.kms-workbench#kmsWorkbench.gettingStarted';
+
+/** What an empty keyring offers instead of nothing: the first steps, each one click. */
+function welcome(parent: ConnectionNode): Node[] {
+  const { connection } = parent;
+  const action = (id: string, label: string, icon: string, command: string, args?: unknown[]): Node => ({ kind: 'action', connection, id, label, icon, command, parent, ...(args ? { args } : {}) });
+  const rows = [
+    action('createKey', 'No keys yet: create a key…', 'add', 'kmsWorkbench.createKey'),
+    action('walkthrough', 'Open the walkthrough', 'book', 'workbench.action.openWalkthrough', [WALKTHROUGH, false]),
+  ];
+  const sample = vscode.workspace.workspaceFolders?.[0] && vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, 'notes.txt');
+  if (sample && existsSync(sample.fsPath)) rows.push(action('encryptSample', 'Encrypt a sample file (notes.txt)…', 'lock', 'kmsWorkbench.encryptFile', [sample]));
+  return rows;
+}
 
 function treeItem(node: Node, provider: KeyringTreeProvider): vscode.TreeItem {
   const C = vscode.TreeItemCollapsibleState;
@@ -205,6 +230,13 @@ function treeItem(node: Node, provider: KeyringTreeProvider): vscode.TreeItem {
       item.command = { command: 'kmsWorkbench.showLogs', title: 'Show Logs' };
       return item;
     }
+    case 'action': {
+      const item = new vscode.TreeItem(node.label, C.None);
+      item.id = id(node, `action/${node.id}`);
+      item.iconPath = new vscode.ThemeIcon(node.icon);
+      item.command = { command: node.command, title: node.label, arguments: node.args };
+      return item;
+    }
     case 'key': return keyItem(node);
     case 'folder': {
       const item = new vscode.TreeItem(FOLDER_LABELS[node.folder], C.Collapsed);
@@ -233,18 +265,26 @@ function treeItem(node: Node, provider: KeyringTreeProvider): vscode.TreeItem {
 }
 
 function keyItem(node: KeyNode): vscode.TreeItem {
-  const m = node.entry.metadata;
-  const item = new vscode.TreeItem(keyLabel(node.entry), vscode.TreeItemCollapsibleState.Collapsed);
+  const { entry } = node;
+  const m = entry.metadata;
+  const item = new vscode.TreeItem(keyLabel(entry), entry.unreadable ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `${node.connection.id}/key/${m.KeyId}`;
-  item.description = `${m.KeyState} · ${m.KeySpec}${m.KeyState === 'PendingDeletion' && m.DeletionDate ? ` · deletes ${m.DeletionDate.toISOString().slice(0, 10)}` : ''}`;
-  item.iconPath = new vscode.ThemeIcon(stateIcon(m.KeyState));
-  item.contextValue = keyContextValue(m);
+  item.description = keyDescription(entry);
+  const icon = stateIcon(entry);
+  item.iconPath = new vscode.ThemeIcon(icon.id, icon.color ? new vscode.ThemeColor(icon.color) : undefined);
+  item.contextValue = entry.unreadable ? 'kmsKey;unreadable;' : keyContextValue(m);
   const tooltip = new vscode.MarkdownString();
-  tooltip.appendMarkdown(`**${keyLabel(node.entry)}**\n\n`);
-  tooltip.appendCodeblock(m.Arn ?? '', 'text');
-  tooltip.appendMarkdown(`\n${m.Description ? `${m.Description}\n\n` : ''}`);
-  tooltip.appendMarkdown(`State: ${m.KeyState} · Usage: ${m.KeyUsage} · Origin: ${m.Origin}\n\nCreated: ${m.CreationDate?.toISOString() ?? '?'}`);
-  if (node.entry.aliases.length > 1) tooltip.appendMarkdown(`\n\n+${node.entry.aliases.length - 1} more aliases`);
+  tooltip.appendMarkdown(`**${keyLabel(entry)}**\n\n`);
+  tooltip.appendCodeblock(m.Arn ?? m.KeyId ?? '', 'text');
+  if (entry.unreadable) {
+    tooltip.appendMarkdown(`\nNot readable: ${entry.unreadable}`);
+  } else {
+    tooltip.appendMarkdown(`\n${m.Description ? `${m.Description}\n\n` : ''}`);
+    tooltip.appendMarkdown(`State: ${m.KeyState} · Usage: ${m.KeyUsage} · Spec: ${m.KeySpec} · Origin: ${m.Origin}\n\nCreated: ${m.CreationDate?.toISOString() ?? '?'}`);
+    if (entry.aliases.length > 1) tooltip.appendMarkdown(`\n\n+${entry.aliases.length - 1} more aliases`);
+    // Click or Enter: the key's details, readable, in one step.
+    item.command = { command: 'kmsWorkbench.showKeyDetails', title: 'Show Key Details', arguments: [node] };
+  }
   item.tooltip = tooltip;
   return item;
 }

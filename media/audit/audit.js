@@ -22,6 +22,7 @@
     /** @type {Record<string, string>} */
     const filter = {};
     for (const field of FIELDS) filter[field] = input(`filter-${field}`).value;
+    filter.own = /** @type {HTMLInputElement} */ ($('filter-own')).checked ? 'show' : '';
     return filter;
   }
 
@@ -33,6 +34,7 @@
       if (element instanceof HTMLSelectElement) ensureOption(element, value);
       element.value = value;
     }
+    /** @type {HTMLInputElement} */ ($('filter-own')).checked = filter.own === 'show';
   }
 
   function save() {
@@ -59,6 +61,7 @@
     const isText = element instanceof HTMLInputElement && element.type !== 'datetime-local';
     element.addEventListener(isText ? 'input' : 'change', () => queryFromFirstPage(isText ? TEXT_DEBOUNCE_MS : 0));
   }
+  $('filter-own').addEventListener('change', () => queryFromFirstPage());
   $('filters').addEventListener('submit', (e) => {
     e.preventDefault();
     queryFromFirstPage();
@@ -164,9 +167,13 @@
 
     const first = view.page * view.pageSize + 1;
     const last = view.page * view.pageSize + view.rows.length;
-    $('summary').textContent = view.matched === view.total
-      ? `${view.total.toLocaleString('en-US')} events`
-      : `${view.matched.toLocaleString('en-US')} of ${view.total.toLocaleString('en-US')} events match`;
+    // Counted against the events the toggle lets through: hidden own reads are not "filtered out".
+    const total = readFilter().own === 'show' ? view.total : view.total - view.ownReads;
+    $('summary').textContent = view.matched === total
+      ? `${total.toLocaleString('en-US')} events`
+      : `${view.matched.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} events match`;
+    // The toggle says how many rows it hides or shows, so the extension's reads are never silently gone.
+    $('filter-own-label').textContent = `Show the extension's own reads (${view.ownReads.toLocaleString('en-US')})`;
     $('page-info').textContent = view.matched === 0 ? '' : `${first}–${last}, page ${view.page + 1} of ${view.pageCount}`;
     /** @type {HTMLButtonElement} */ ($('page-newer')).disabled = view.page === 0;
     /** @type {HTMLButtonElement} */ ($('page-older')).disabled = view.page >= view.pageCount - 1;
@@ -221,7 +228,7 @@
     const cost = message.cost;
     summary.textContent = `${cost.total} in total for ${cost.requestCount} billed requests and the keys' storage.`
       + (cost.moreKeys ? ` The ${cost.moreKeys} least expensive keys are not listed.` : '');
-    byKey.replaceChildren(...cost.byKey.map(costRow));
+    byKey.replaceChildren(...cost.byKey.map(costRow), ...(cost.ownReads ? [costRow(cost.ownReads)] : []));
     byMonth.replaceChildren(...cost.byMonth.map(costRow));
   }
 

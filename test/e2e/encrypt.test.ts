@@ -73,7 +73,8 @@ describe('Encrypt and decrypt (code-server + Chromium)', { timeout: 15 * 60_000 
 
     await explorerRow('notes.txt.encrypted').click({ button: 'right' });
     await chooseMenuItem(page, 'Open Decrypted (Read-Only)');
-    await page.locator('.tabs-container .tab.active', { hasText: 'notes.txt' }).waitFor();
+    // Titled apart from the real notes.txt beside it.
+    await page.locator('.tabs-container .tab.active', { hasText: 'notes.txt.encrypted (decrypted)' }).waitFor();
     await page.locator('.monaco-editor .view-lines', { hasText: 'Right-click this file' }).filter({ visible: true }).waitFor();
     await wb.shot('opened-decrypted');
     assert.equal(existsSync(`${plain}.decrypted`), false, 'nothing was written for the read-only view');

@@ -32,22 +32,25 @@ describe('Keyring view (code-server + Chromium)', { timeout: 15 * 60_000 }, () =
     const row = treeRow(page, 'alias/e2e-app');
     await row.waitFor({ timeout: 30_000 });
     await wb.shot('key-created');
-    assert.match((await row.textContent()) ?? '', /Enabled · SYMMETRIC_DEFAULT/);
+    // The usage decides a choice; the state shows only when it is not Enabled, and the group says the spec.
+    assert.match((await row.textContent()) ?? '', /alias\/e2e-app\s*encrypt\/decrypt/);
+    assert.doesNotMatch((await row.textContent()) ?? '', /Enabled|SYMMETRIC_DEFAULT/);
   });
 
   it('shows the key details and disables the key from its context menu', async () => {
     const { page } = wb;
     await treeRow(page, 'alias/e2e-app').click({ button: 'right' });
     await chooseMenuItem(page, 'Show Key Details', 'alias/e2e-app');
-    await page.locator('.tabs-container .tab.active', { hasText: '.json' }).waitFor();
-    await page.locator('.monaco-editor .view-lines', { hasText: '"KeySpec": "SYMMETRIC_DEFAULT"' }).filter({ visible: true }).waitFor();
+    // A readable view titled with the alias, not a <uuid>.json of raw DescribeKey output.
+    await page.locator('.tabs-container .tab.active', { hasText: 'e2e-app (key details)' }).waitFor();
+    await page.locator('.monaco-editor .view-lines', { hasText: '| Spec | SYMMETRIC_DEFAULT |' }).filter({ visible: true }).waitFor();
     await wb.shot('key-details');
 
     await treeRow(page, 'alias/e2e-app').click({ button: 'right' });
     await chooseMenuItem(page, 'Disable Key', 'alias/e2e-app');
-    await treeRow(page, /alias\/e2e-app\s*Disabled/).waitFor();
+    await treeRow(page, /alias\/e2e-app\s*disabled/).waitFor();
     await wb.shot('key-disabled');
-    assert.match((await treeRow(page, 'alias/e2e-app').textContent()) ?? '', /Disabled · SYMMETRIC_DEFAULT/);
+    assert.match((await treeRow(page, 'alias/e2e-app').textContent()) ?? '', /alias\/e2e-app\s*disabled · encrypt\/decrypt/);
   });
 
   it('warns in any file that names the disabled key, from what the keyring holds', async () => {

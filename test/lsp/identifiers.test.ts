@@ -123,6 +123,17 @@ describe('identifier checks over LSP', () => {
     assert.equal(await client.hover(uri, positionOf(CONFIG, 'eu-west-1')), null);
   });
 
+  it('a key the client could not describe is known (not "unknown-key") and its hover says why', async () => {
+    const published = client.nextDiagnostics(uri);
+    const unreadable = key(MISSING_ID, { state: 'Unknown', spec: '', usage: '', unreadable: 'AccessDeniedException: the key policy denies kms:DescribeKey' });
+    await client.sendKeyring({ ...KEYRING, keys: [...KEYRING.keys, unreadable] });
+    assert.ok(!(await published).diagnostics.some((d) => d.range.start.line === 3), 'no finding on the unreadable key\'s line');
+    assert.match(hoverText(await client.hover(uri, positionOf(CONFIG, MISSING_ID, 3))), /not readable: AccessDeniedException: the key policy denies kms:DescribeKey/);
+    const restored = client.nextDiagnostics(uri);
+    await client.sendKeyring(KEYRING);
+    await restored;
+  });
+
   it('checks the changed text after an incremental edit', async () => {
     const start = positionOf(CONFIG, 'cn-north-1');
     const { diagnostics, version } = await client.change(uri, [{ range: { start, end: { line: start.line, character: start.character + 'cn-north-1'.length } }, text: 'us-east-1' }]);

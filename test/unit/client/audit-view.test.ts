@@ -1,8 +1,9 @@
 /** The audit panel's view model: the filter form, paging newest first, choices, details, chain and cost text. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildAuditView, chainStatus, costView, dollars, eventDetails, PAGE_SIZE, selectEvents, toAuditFilter } from '../../../client/audit/view';
-import type { CostEstimate } from '../../../src-core/audit/cost';
+import { buildAuditView, chainStatus, costView, dollars, eventDetails, isExtensionRead, OWN_READS_LABEL, PAGE_SIZE, selectEvents, toAuditFilter } from '../../../client/audit/view';
+import { EXTENSION_READS_AGENT } from '../../../client/connections/connection';
+import { estimateCost, type CostEstimate } from '../../../src-core/audit/cost';
 import { ACCOUNT, arnOf, auditEvent, KEY_A, KEY_B } from '../audit/events';
 
 const ALICE = `arn:aws:iam::${ACCOUNT}:user/alice`;
@@ -84,7 +85,7 @@ describe('audit table view', () => {
     assert.deepEqual(last.rows.map((r) => r.id), ['n4', 'n3', 'n2', 'n1', 'n0']);
     assert.equal(buildAuditView(log, {}, 99).page, 2);
     assert.equal(buildAuditView(log, {}, -3).page, 0);
-    assert.deepEqual(buildAuditView([], {}, 0), { rows: [], matched: 0, total: 0, page: 0, pageCount: 1, pageSize: PAGE_SIZE, problems: [], choices: { operations: [], keys: [], callers: [], errorCodes: [] } });
+    assert.deepEqual(buildAuditView([], {}, 0), { rows: [], matched: 0, total: 0, ownReads: 0, page: 0, pageCount: 1, pageSize: PAGE_SIZE, problems: [], choices: { operations: [], keys: [], callers: [], errorCodes: [] } });
   });
 
   it('details are the full record, pretty-printed; an unknown id has none', () => {
@@ -143,5 +144,33 @@ describe('cost view', () => {
     assert.equal(dollars(0.000003), '<$0.0001');
     assert.equal(dollars(0.03), '$0.03');
     assert.equal(dollars(12.345), '$12.35');
+  });
+});
+
+describe("the extension's own reads", () => {
+  const own = (operation: string, eventId: string) => auditEvent({ operation, eventId, time: Date.UTC(2026, 0, 1, 13), caller: { ...caller(`arn:aws:iam::${ACCOUNT}:root`), userAgent: `aws-sdk-js/3 ${EXTENSION_READS_AGENT}` } });
+  const log = () => [...sampleLog(), own('ListKeys', 'o1'), own('DescribeKey', 'o2')];
+
+  it('are hidden by default and counted for the toggle; shown when it is on', () => {
+    const hidden = buildAuditView(log(), {}, 0);
+    assert.deepEqual(hidden.rows.map((r) => r.id), ['e3', 'e2', 'e1']);
+    assert.equal(hidden.ownReads, 2);
+    assert.equal(hidden.total, 5);
+    const shown = buildAuditView(log(), { own: 'show' }, 0);
+    assert.deepEqual(shown.rows.map((r) => r.id), ['o2', 'o1', 'e3', 'e2', 'e1']);
+    assert.equal(shown.ownReads, 2);
+  });
+
+  it('are exported only when shown', () => {
+    assert.deepEqual(selectEvents(log(), {}).map((e) => e.eventID), ['e1', 'e2', 'e3']);
+    assert.equal(selectEvents(log(), { own: 'show' }).length, 5);
+  });
+
+  it('get a cost line of their own, and the total includes them', () => {
+    const users = estimateCost(log().filter((e) => !isExtensionRead(e)), [], Date.UTC(2026, 0, 2));
+    const view = costView(users, new Map(), estimateCost(log().filter(isExtensionRead), [], Date.UTC(2026, 0, 2)));
+    assert.equal(view.requestCount, '4');
+    assert.deepEqual(view.ownReads, { label: OWN_READS_LABEL, requests: '2', keyStorage: '$0.00', requestCost: '<$0.0001', total: '<$0.0001' });
+    assert.equal(costView(users).ownReads, undefined);
   });
 });

@@ -71,3 +71,25 @@ test('a local keyring no one has written yet is not opened (nor created) by the 
   assert.deepEqual(failures, []);
   assert.deepEqual(params, { scopes: [], keys: [] });
 });
+
+test('a key DescribeKey refuses is fed with its ID, ARN, aliases and the reason; the connection keeps its keys and scope', async () => {
+  const kms = await openLocalKms({ inMemory: true, region: 'eu-west-1', accountId: '111122223333' });
+  const client = createLocalKmsClient(kms);
+  const open = (await client.send(new CreateKeyCommand({}))).KeyMetadata!;
+  // Root may give it an alias, nothing more: DescribeKey is denied, as a key policy can do on AWS.
+  const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'kms:CreateAlias', Resource: '*' }] });
+  const locked = (await client.send(new CreateKeyCommand({ Policy: policy, BypassPolicyLockoutSafetyCheck: true }))).KeyMetadata!;
+  await client.send(new CreateAliasCommand({ AliasName: 'alias/locked', TargetKeyId: locked.KeyId }));
+
+  const { params, failures } = await collectKeyring([connectionOver(client, 'local', 'eu-west-1')]);
+
+  assert.deepEqual(failures, []);
+  assert.deepEqual(params.scopes, [{ connection: 'local label', accountId: '111122223333', region: 'eu-west-1' }]);
+  assert.deepEqual(params.keys.map((k) => k.keyId).sort(), [open.KeyId, locked.KeyId].sort());
+  const fed = params.keys.find((k) => k.keyId === locked.KeyId)!;
+  assert.equal(fed.arn, locked.Arn);
+  assert.deepEqual(fed.aliases, ['alias/locked']);
+  assert.equal(fed.state, 'Unknown');
+  assert.match(fed.unreadable ?? '', /^AccessDeniedException: /);
+  await kms.close();
+});
