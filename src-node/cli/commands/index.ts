@@ -8,6 +8,7 @@ import { encryptFileCommand } from './encrypt-file';
 import { lintCommand } from './lint';
 import { listKeysCommand } from './list-keys';
 import { serveCommand } from './serve';
+import { simulateCommand } from './simulate';
 
 export const commands: CliCommand[] = [
   serveCommand,
@@ -18,4 +19,5 @@ export const commands: CliCommand[] = [
   decryptFileCommand,
   auditCommand,
   lintCommand,
+  simulateCommand,
 ];
