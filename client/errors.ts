@@ -3,6 +3,7 @@
  * stays quiet for cancellations, and shows one notification with a "Show Logs" action.
  */
 import * as vscode from 'vscode';
+import { showAccessDenied } from './access/denials';
 import { log } from './log';
 import { describeError, UserError } from './describeError';
 
@@ -31,6 +32,7 @@ export async function showError(context: string, error: unknown): Promise<void> 
     log.info(`${context}: cancelled`);
     return;
   }
+  if (await showAccessDenied(context, error)) return;
   if (error instanceof UserError) log.warn(`${context}: ${error.message}`);
   else log.error(context, error);
   const choice = await vscode.window.showErrorMessage(`${context} failed. ${describeError(error)}`, 'Show Logs');

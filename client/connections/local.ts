@@ -11,6 +11,7 @@ import { openLocalKms, type LocalKms } from '../../src-node/host';
 import { createLocalKmsClient } from '../../src-node/local-client';
 import { KEYRING_FILE } from '../../src-node/store/file-store';
 import { loadOrCreateRootKey, ROOT_KEY_FILE } from '../../src-node/store/root-key';
+import { recordDenial } from '../access/denials';
 import { log } from '../log';
 import type { KmsConnection } from './connection';
 
@@ -67,7 +68,7 @@ export class LocalConnection implements KmsConnection {
   private async open(): Promise<LocalHandle> {
     const { dataDir, accountId } = this.options;
     log.info(`opening local keyring in ${dataDir} (${this.region})`);
-    const kms = await openLocalKms({ dataDir, rootKey: await this.rootKey(), region: this.region, ...(accountId ? { accountId } : {}) });
+    const kms = await openLocalKms({ dataDir, rootKey: await this.rootKey(), region: this.region, ...(accountId ? { accountId } : {}), onDeny: (d) => recordDenial(this, d) });
     return { kms, client: createLocalKmsClient(kms) };
   }
 

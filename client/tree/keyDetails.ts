@@ -2,6 +2,7 @@
 import {
   ListAliasesCommand, ListGrantsCommand, ListKeyRotationsCommand, ListResourceTagsCommand, type KMSClient,
 } from '@aws-sdk/client-kms';
+import { loadAccessDetails } from '../access/accessDetails';
 import type { KeyFolder } from './nodes';
 
 export interface Detail {
@@ -17,6 +18,7 @@ export const FOLDER_LABELS: Record<KeyFolder, string> = {
   rotations: 'Rotation history',
   tags: 'Tags',
   replicas: 'Replicas',
+  access: 'Access',
 };
 
 export const FOLDER_ICONS: Record<KeyFolder, string> = {
@@ -25,6 +27,7 @@ export const FOLDER_ICONS: Record<KeyFolder, string> = {
   rotations: 'history',
   tags: 'tag',
   replicas: 'globe',
+  access: 'key',
 };
 
 const date = (d: Date | undefined) => (d ? d.toISOString().replace('T', ' ').slice(0, 19) : '');
@@ -59,6 +62,7 @@ export async function loadDetails(client: KMSClient, keyId: string, folder: Excl
         tooltip: r.KeyMaterialId ? `Key material ${r.KeyMaterialId}` : undefined,
       }));
     }
+    case 'access': return loadAccessDetails(client, keyId);
     case 'tags': {
       const out = await client.send(new ListResourceTagsCommand({ KeyId: keyId, Limit: 50 }));
       return (out.Tags ?? []).map((t) => ({ id: t.TagKey ?? '', label: t.TagKey ?? '', description: t.TagValue }));
