@@ -16,9 +16,8 @@ export interface AccessDetail {
   tooltip?: string;
 }
 
-/** The key's policy text and its grants as the engine's records. */
-export async function readKeyAccess(client: KMSClient, keyId: string): Promise<{ policy: string; grants: GrantRecord[] }> {
-  const { Policy } = await client.send(new GetKeyPolicyCommand({ KeyId: keyId, PolicyName: 'default' }));
+/** Every grant of a key, page by page. */
+export async function listAllGrants(client: KMSClient, keyId: string): Promise<GrantListEntry[]> {
   const listed: GrantListEntry[] = [];
   let Marker: string | undefined;
   do {
@@ -26,7 +25,13 @@ export async function readKeyAccess(client: KMSClient, keyId: string): Promise<{
     listed.push(...(page.Grants ?? []));
     Marker = page.Truncated ? page.NextMarker : undefined;
   } while (Marker);
-  return { policy: Policy ?? '{}', grants: listed.map((g) => grantFromListing(g)) };
+  return listed;
+}
+
+/** The key's policy text and its grants as the engine's records. */
+export async function readKeyAccess(client: KMSClient, keyId: string): Promise<{ policy: string; grants: GrantRecord[] }> {
+  const { Policy } = await client.send(new GetKeyPolicyCommand({ KeyId: keyId, PolicyName: 'default' }));
+  return { policy: Policy ?? '{}', grants: (await listAllGrants(client, keyId)).map((g) => grantFromListing(g)) };
 }
 
 const actionsText = (actions: string[]) => (actions.length > 8 ? `${actions.length} actions (${actions.slice(0, 4).join(', ')}, …)` : actions.join(', ') || 'no key-policy actions');

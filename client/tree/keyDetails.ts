@@ -1,8 +1,8 @@
 /** The children under a key's folders, each read with one KMS list call when the folder opens. */
 import {
-  ListAliasesCommand, ListGrantsCommand, ListKeyRotationsCommand, ListResourceTagsCommand, type KMSClient,
+  ListAliasesCommand, ListKeyRotationsCommand, ListResourceTagsCommand, type KMSClient,
 } from '@aws-sdk/client-kms';
-import { loadAccessDetails } from '../access/accessDetails';
+import { listAllGrants, loadAccessDetails } from '../access/accessDetails';
 import type { KeyFolder } from './nodes';
 
 export interface Detail {
@@ -39,13 +39,7 @@ export async function loadDetails(client: KMSClient, keyId: string, folder: Excl
       return (out.Aliases ?? []).map((a) => ({ id: a.AliasName ?? '', label: a.AliasName ?? '', description: date(a.LastUpdatedDate) }));
     }
     case 'grants': {
-      const grants = [];
-      let Marker: string | undefined;
-      do {
-        const page = await client.send(new ListGrantsCommand({ KeyId: keyId, Limit: 100, Marker }));
-        grants.push(...(page.Grants ?? []));
-        Marker = page.Truncated ? page.NextMarker : undefined;
-      } while (Marker);
+      const grants = await listAllGrants(client, keyId);
       return grants.map((g) => ({
         id: g.GrantId ?? '',
         label: g.Name || (g.GrantId ?? '').slice(0, 12),
