@@ -3,6 +3,7 @@
  * stays quiet for cancellations, and shows one notification with the actions that fix it.
  */
 import * as vscode from 'vscode';
+import { showAccessDenied } from './access/denials';
 import { log } from './log';
 import { explainError, UserError, type ErrorSubject } from './describeError';
 
@@ -35,6 +36,7 @@ export async function showError(context: string, error: unknown, subject: ErrorS
     log.info(`${context}: cancelled`);
     return;
   }
+  if (await showAccessDenied(context, error)) return;
   if (error instanceof UserError) log.warn(`${context}: ${error.message}`);
   else log.error(context, error);
   const { message, severity, actions } = explainError(error, context, subject);

@@ -3,6 +3,7 @@
  * language client) and hands each to the Ctx, the one owner of disposables; VS Code disposes the Ctx.
  */
 import * as vscode from 'vscode';
+import { registerAccess } from './access/checkAccess';
 import { registerAuditPanel } from './audit/commands';
 import { registerCommands } from './commands/index';
 import { ConnectionManager } from './connections/manager';
@@ -41,6 +42,7 @@ export async function activate(extension: vscode.ExtensionContext): Promise<void
   registerCommands(ctx);
   registerSops(ctx);
   registerAuditPanel(ctx);
+  registerAccess(ctx);
   log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
   // The language server is not needed for the view to work: load and start it without holding activation up.
   // On the next turn of the event loop, not in a microtask: those run before VS Code sees activate() settle,

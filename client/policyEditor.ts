@@ -1,15 +1,21 @@
 /**
  * Editing a key policy: GetKeyPolicy into a `<key id>.kms-policy.json` file in the extension's storage
- * (a name the language server checks as a key policy), and every save of that file is a PutKeyPolicy.
- * A policy that would lock everyone out, whether the language server says so (lockout-risk,
- * lockout-conditional) or KMS refuses it for that, needs a second, explicit yes.
+ * (a name the language server checks as a key policy). A PutKeyPolicy is deliberate: only an explicit
+ * save (not auto-save or focus change) asks, and the question shows what changes (who gains and who
+ * loses which actions, and which statements changed) before anything is sent. A policy that would
+ * lock everyone out, whether the language server says so (lockout-risk, lockout-conditional) or KMS
+ * refuses it for that, is asked about as such. Closing the editor forgets it.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { GetKeyPolicyCommand, PutKeyPolicyCommand } from '@aws-sdk/client-kms';
+import { accessDiff, accessDiffLines, statementDiffLines } from '../src-core/policy/access-diff';
+import { lockoutRisk } from '../src-core/policy/lockout';
 import { DIAGNOSTIC_SOURCE } from '../src-core/protocol';
 import type { KmsConnection } from './connections/connection';
+import { LocalConnection } from './connections/local';
 import type { Ctx } from './ctx';
+import { highlightStatement } from './access/highlight';
 import { showError } from './errors';
 import { keyFromArgs } from './keyPicker';
 import { log } from './log';
@@ -17,44 +23,94 @@ import type { Node } from './tree/nodes';
 
 const LOCKOUT_CODES = new Set(['lockout-risk', 'lockout-conditional']);
 
+/** A key named without a tree node (from an error message, Check Access): optionally a statement to highlight. */
+export interface KeyRef {
+  connection: KmsConnection;
+  keyId: string;
+  label: string;
+  statement?: number;
+}
+
 interface OpenPolicy {
   connection: KmsConnection;
   keyId: string;
   label: string;
+  /** The policy as KMS holds it (as opened, then as last applied): what the confirmation compares with. */
+  applied: string;
+  /** Why the file is being saved: set by onWillSave, read by onDidSave. */
+  reason?: vscode.TextDocumentSaveReason;
+  /** Told once that auto-save keeps the file on disk only. */
+  toldAboutAutoSave?: boolean;
 }
 
 export class PolicyEditor implements vscode.Disposable {
   private readonly open = new Map<string, OpenPolicy>();
-  private readonly listener: vscode.Disposable;
+  private readonly listeners: vscode.Disposable[];
 
   constructor(private readonly ctx: Ctx) {
-    this.listener = vscode.workspace.onDidSaveTextDocument((doc) => {
-      const target = this.open.get(doc.uri.fsPath);
-      if (target) void this.save(doc, target).catch((error: unknown) => showError(`Save key policy of ${target.label}`, error));
-    });
+    this.listeners = [
+      vscode.workspace.onWillSaveTextDocument((e) => {
+        const target = this.open.get(e.document.uri.fsPath);
+        if (target) target.reason = e.reason;
+      }),
+      vscode.workspace.onDidSaveTextDocument((doc) => {
+        const target = this.open.get(doc.uri.fsPath);
+        if (!target) return;
+        if (target.reason !== vscode.TextDocumentSaveReason.Manual) return this.keptOnDisk(target);
+        void this.save(doc, target).catch((error: unknown) => showError(`Save key policy of ${target.label}`, error));
+      }),
+      vscode.workspace.onDidCloseTextDocument((doc) => void this.open.delete(doc.uri.fsPath)),
+    ];
+  }
+
+  /** The key policies open for editing (their files), for the access code lens and Check Access. */
+  target(fsPath: string): { connection: KmsConnection; keyId: string; label: string } | undefined {
+    return this.open.get(fsPath);
+  }
+
+  private keptOnDisk(target: OpenPolicy): void {
+    log.info(`key policy of ${target.keyId} saved without an explicit save (reason ${target.reason}): kept on disk only`);
+    if (target.toldAboutAutoSave) return;
+    target.toldAboutAutoSave = true;
+    void vscode.window.showInformationMessage(`Auto-save kept the key policy of ${target.label} on disk only: save it yourself (Ctrl+S) to update it in ${target.connection.label}.`);
   }
 
   /** The `kmsWorkbench.editKeyPolicy` command body. */
-  edit = async (node?: Node): Promise<void> => {
-    const key = await keyFromArgs(this.ctx, node, 'any', 'Edit Key Policy');
+  edit = async (arg?: Node | KeyRef): Promise<vscode.TextEditor> => {
+    const key = arg && !('kind' in arg) ? arg : await keyFromArgs(this.ctx, arg, 'any', 'Edit Key Policy');
     const client = await key.connection.client();
     const { Policy } = await client.send(new GetKeyPolicyCommand({ KeyId: key.keyId, PolicyName: 'default' }));
     const folder = vscode.Uri.joinPath(this.ctx.extension.globalStorageUri, 'policies', encodeURIComponent(key.connection.id));
     await mkdir(folder.fsPath, { recursive: true });
     const file = vscode.Uri.joinPath(folder, `${key.keyId}.kms-policy.json`);
-    await writeFile(file.fsPath, pretty(Policy ?? '{}'));
-    this.open.set(file.fsPath, { connection: key.connection, keyId: key.keyId, label: key.label });
-    await vscode.window.showTextDocument(file, { preview: false });
-    void vscode.window.showInformationMessage(`Editing the key policy of ${key.label}: saving the file updates it in ${key.connection.label}.`);
+    const text = pretty(Policy ?? '{}');
+    await writeFile(file.fsPath, text);
+    this.open.set(file.fsPath, { connection: key.connection, keyId: key.keyId, label: key.label, applied: text });
+    const editor = await vscode.window.showTextDocument(file, { preview: false });
+    if (arg && !('kind' in arg) && arg.statement !== undefined) highlightStatement(editor, arg.statement);
+    else void vscode.window.showInformationMessage(`Editing the key policy of ${key.label}: save it (Ctrl+S) to review the change and update it in ${key.connection.label}.`);
+    return editor;
   };
+
+  /**
+   * Opens a key's policy with proposed text in place of the current one (Share Key…): the user reviews it
+   * and saves to apply, through the same confirmation as any edit.
+   */
+  async propose(node: Node | KeyRef | undefined, text: string): Promise<vscode.TextEditor> {
+    const editor = await this.edit(node);
+    await editor.edit((b) => b.replace(new vscode.Range(0, 0, editor.document.lineCount, 0), text));
+    return editor;
+  }
 
   private async save(doc: vscode.TextDocument, target: OpenPolicy): Promise<void> {
     // Diagnostics can lag the text by the server's debounce: they only add a warning here; KMS itself
     // refuses malformed policies, with a message the user sees.
-    const lockout = vscode.languages.getDiagnostics(doc.uri).find((d) => d.source === DIAGNOSTIC_SOURCE && LOCKOUT_CODES.has(codeOf(d)));
-    if (lockout && !(await confirmLockout(target, lockout.message))) return;
+    const text = doc.getText();
+    const changes = whatChanges(target.applied, text);
+    const lockout = vscode.languages.getDiagnostics(doc.uri).find((d) => d.source === DIAGNOSTIC_SOURCE && LOCKOUT_CODES.has(codeOf(d)))?.message ?? (await localLockout(target, text));
+    if (lockout ? !(await confirmLockout(target, `${lockout}\n\n${changes}`)) : !(await confirm(target, `Update the key policy of ${target.label} in ${target.connection.label}?`, changes, 'Update Key Policy'))) return;
     const client = await target.connection.client();
-    const put = (bypass: boolean) => client.send(new PutKeyPolicyCommand({ KeyId: target.keyId, PolicyName: 'default', Policy: doc.getText(), BypassPolicyLockoutSafetyCheck: bypass }));
+    const put = (bypass: boolean) => client.send(new PutKeyPolicyCommand({ KeyId: target.keyId, PolicyName: 'default', Policy: text, BypassPolicyLockoutSafetyCheck: bypass }));
     let bypass = lockout !== undefined;
     try {
       await put(bypass);
@@ -64,24 +120,43 @@ export class PolicyEditor implements vscode.Disposable {
       bypass = true;
       await put(bypass);
     }
+    target.applied = text;
     log.info(`PutKeyPolicy on ${target.keyId} in ${target.connection.id}${bypass ? ' (lockout check bypassed after confirmation)' : ''}`);
     this.ctx.refresh(target.connection);
     void vscode.window.showInformationMessage(`Key policy of ${target.label} updated in ${target.connection.label}.`);
   }
 
   dispose(): void {
-    this.listener.dispose();
+    for (const l of this.listeners) l.dispose();
+    this.open.clear();
   }
 }
 
-async function confirm(target: OpenPolicy, message: string, detail: string): Promise<boolean> {
-  const choice = await vscode.window.showWarningMessage(message, { modal: true, detail }, 'Update Anyway');
-  if (choice !== 'Update Anyway') void vscode.window.showInformationMessage(`The key policy of ${target.label} was not changed in KMS.`);
-  return choice === 'Update Anyway';
+/**
+ * The lockout check for the local keyring, whose caller is known: decided here rather than waiting for
+ * the language server's diagnostics, which can lag the text. (On AWS, KMS's own check answers.)
+ */
+async function localLockout(target: OpenPolicy, text: string): Promise<string | undefined> {
+  if (!(target.connection instanceof LocalConnection)) return undefined;
+  const { kms } = await target.connection.handle();
+  const caller = kms.defaultCaller();
+  const keyArn = `arn:aws:kms:${kms.region}:${kms.accountId}:key/${target.keyId}`;
+  return lockoutRisk(text, caller, keyArn) ? `Under this policy ${caller.principal}, the local keyring's caller, could no longer call kms:PutKeyPolicy on the key.` : undefined;
+}
+
+/** The access diff and the statement diff, as the confirmation shows them. */
+function whatChanges(before: string, after: string): string {
+  return ['Who gains and who loses:', ...accessDiffLines(accessDiff(before, after)), '', 'Statements:', ...statementDiffLines(before, after)].join('\n');
+}
+
+async function confirm(target: OpenPolicy, message: string, detail: string, button: string): Promise<boolean> {
+  const choice = await vscode.window.showWarningMessage(message, { modal: true, detail }, button);
+  if (choice !== button) void vscode.window.showInformationMessage(`The key policy of ${target.label} was not changed in KMS.`);
+  return choice === button;
 }
 
 function confirmLockout(target: OpenPolicy, why: string): Promise<boolean> {
-  return confirm(target, `This policy could lock everyone out of ${target.label}.`, `${why}\n\nUpdating anyway bypasses the KMS lockout safety check: nobody may be able to change the policy again.`);
+  return confirm(target, `This policy could lock everyone out of ${target.label}.`, `${why}\n\nUpdating anyway bypasses the KMS lockout safety check: nobody may be able to change the policy again.`, 'Update Anyway');
 }
 
 function isLockoutRefusal(error: unknown): boolean {

@@ -9,7 +9,7 @@ import { silentLogger } from '../src-core/ports';
 import type { Caller } from '../src-core/kms/context';
 import { MemoryKeyringStore } from '../src-core/kms/memory-store';
 import { KmsService } from '../src-core/kms/service';
-import { createPolicyAuthorizer } from '../src-core/policy/authorizer';
+import { createPolicyAuthorizer, type Denial } from '../src-core/policy/authorizer';
 import { chainKey } from '../src-core/audit/chain';
 import { openFileAuditSink } from './audit/file-audit-sink';
 import { openFileKeyringStore } from './store/file-store';
@@ -30,6 +30,8 @@ export interface LocalKmsOptions {
   accountId?: string;
   region?: string;
   logger?: Logger;
+  /** Told of every request the key policy and grants refuse (the extension explains it to the user). */
+  onDeny?: (denial: Denial) => void;
   /** The wall clock; the keyring adds its simulated offset on top. */
   clock?: Clock;
 }
@@ -67,7 +69,7 @@ export async function openLocalKms(options: LocalKmsOptions = {}): Promise<Local
   };
   if (options.inMemory) {
     const store = new MemoryKeyringStore();
-    const service = new KmsService({ store, clock, random: nodeRandom, authorizer: createPolicyAuthorizer(), logger });
+    const service = new KmsService({ store, clock, random: nodeRandom, authorizer: createPolicyAuthorizer({ onDeny: options.onDeny }), logger });
     return { service, store, accountId, region, defaultCaller, reset: () => store.reset(), close: () => store.close() };
   }
   const dir = options.dataDir;
@@ -78,7 +80,7 @@ export async function openLocalKms(options: LocalKmsOptions = {}): Promise<Local
     await store.close();
     throw e;
   });
-  const service = new KmsService({ store, clock, random: nodeRandom, authorizer: createPolicyAuthorizer(), audit, logger });
+  const service = new KmsService({ store, clock, random: nodeRandom, authorizer: createPolicyAuthorizer({ onDeny: options.onDeny }), audit, logger });
   // A process killed between a commit and its audit append left the event in the keyring: append it now.
   await service.deliverCommittedEvents().catch((e: unknown) => logger.warn(`committed audit events still wait for the audit log: ${e instanceof Error ? e.message : String(e)}`));
   return {

@@ -4,6 +4,7 @@
  * `registerCommands` is the only place that calls `vscode.commands.registerCommand`.
  */
 import * as vscode from 'vscode';
+import { checkAccess } from '../access/checkAccess';
 import { exportAudit, openAuditPanel } from '../audit/commands';
 import type { Ctx } from '../ctx';
 import { runCommand } from '../errors';
@@ -77,6 +78,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   createCsr: { title: 'Create Certificate Signing Request', factory: createCsr },
   showKeyDetails: { title: 'Show Key Details', factory: showKeyDetails },
   editKeyPolicy: { title: 'Edit Key Policy', factory: (ctx) => ctx.policies.edit },
+  checkAccess: { title: 'Check Access', factory: checkAccess },
   openAuditPanel: { title: 'Open Audit Log', factory: openAuditPanel },
   exportAudit: { title: 'Export Audit Log', factory: exportAudit },
   restartLanguageServer: { title: 'Restart Language Server', factory: restartLanguageServer },

@@ -10,6 +10,7 @@ import { openLocalKms, type LocalKms } from '../../src-node/host';
 import { createLocalKmsClient } from '../../src-node/local-client';
 import { KEYRING_FILE } from '../../src-node/store/file-store';
 import { loadOrCreateRootKey, newRootKeyFor, ROOT_KEY_FILE } from '../../src-node/store/root-key';
+import { recordDenial } from '../access/denials';
 import { log } from '../log';
 import { EXTENSION_READS_AGENT, type KmsConnection } from './connection';
 
@@ -72,7 +73,7 @@ export class LocalConnection implements KmsConnection {
   private async open(): Promise<LocalHandle> {
     const { dataDir, accountId } = this.options;
     log.info(`opening local keyring in ${dataDir} (${this.region})`);
-    const kms = await openLocalKms({ dataDir, rootKey: await this.rootKey(), region: this.region, ...(accountId ? { accountId } : {}) });
+    const kms = await openLocalKms({ dataDir, rootKey: await this.rootKey(), region: this.region, ...(accountId ? { accountId } : {}), onDeny: (d) => recordDenial(this, d) });
     return { kms, client: createLocalKmsClient(kms), reads: createLocalKmsClient(kms, { caller: { userAgent: EXTENSION_READS_AGENT } }) };
   }
 

@@ -1,7 +1,8 @@
 /** The children under a key's folders, each read with one KMS list call when the folder opens. */
 import {
-  ListAliasesCommand, ListGrantsCommand, ListKeyRotationsCommand, ListResourceTagsCommand, type KMSClient,
+  ListAliasesCommand, ListKeyRotationsCommand, ListResourceTagsCommand, type KMSClient,
 } from '@aws-sdk/client-kms';
+import { listAllGrants, loadAccessDetails } from '../access/accessDetails';
 import type { KeyFolder } from './nodes';
 
 export interface Detail {
@@ -17,6 +18,7 @@ export const FOLDER_LABELS: Record<KeyFolder, string> = {
   rotations: 'Rotation history',
   tags: 'Tags',
   replicas: 'Replicas',
+  access: 'Access',
 };
 
 export const FOLDER_ICONS: Record<KeyFolder, string> = {
@@ -25,6 +27,7 @@ export const FOLDER_ICONS: Record<KeyFolder, string> = {
   rotations: 'history',
   tags: 'tag',
   replicas: 'globe',
+  access: 'key',
 };
 
 const date = (d: Date | undefined) => (d ? d.toISOString().replace('T', ' ').slice(0, 19) : '');
@@ -36,13 +39,7 @@ export async function loadDetails(client: KMSClient, keyId: string, folder: Excl
       return (out.Aliases ?? []).map((a) => ({ id: a.AliasName ?? '', label: a.AliasName ?? '', description: date(a.LastUpdatedDate) }));
     }
     case 'grants': {
-      const grants = [];
-      let Marker: string | undefined;
-      do {
-        const page = await client.send(new ListGrantsCommand({ KeyId: keyId, Limit: 100, Marker }));
-        grants.push(...(page.Grants ?? []));
-        Marker = page.Truncated ? page.NextMarker : undefined;
-      } while (Marker);
+      const grants = await listAllGrants(client, keyId);
       return grants.map((g) => ({
         id: g.GrantId ?? '',
         label: g.Name || (g.GrantId ?? '').slice(0, 12),
@@ -59,6 +56,7 @@ export async function loadDetails(client: KMSClient, keyId: string, folder: Excl
         tooltip: r.KeyMaterialId ? `Key material ${r.KeyMaterialId}` : undefined,
       }));
     }
+    case 'access': return loadAccessDetails(client, keyId);
     case 'tags': {
       const out = await client.send(new ListResourceTagsCommand({ KeyId: keyId, Limit: 50 }));
       return (out.Tags ?? []).map((t) => ({ id: t.TagKey ?? '', label: t.TagKey ?? '', description: t.TagValue }));

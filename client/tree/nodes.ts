@@ -3,7 +3,7 @@ import type { KmsConnection } from '../connections/connection';
 import type { KeyFamily } from './keyKind';
 import type { KeyEntry } from './keyList';
 
-export type KeyFolder = 'aliases' | 'grants' | 'rotations' | 'tags' | 'replicas';
+export type KeyFolder = 'aliases' | 'grants' | 'rotations' | 'tags' | 'replicas' | 'access';
 
 export type Node =
   | { kind: 'connection'; connection: KmsConnection }

@@ -140,6 +140,7 @@ export class KeyringTreeProvider implements vscode.TreeDataProvider<Node> {
     if (node.entry.metadata.KeySpec === 'SYMMETRIC_DEFAULT') folders.push('rotations');
     folders.push('tags');
     if (node.entry.metadata.MultiRegion) folders.push('replicas');
+    folders.push('access');
     const children: Node[] = folders.map((folder) => ({ kind: 'folder', connection: node.connection, key: node, folder, parent: node }));
     children.splice(2, 0, { kind: 'policy', connection: node.connection, key: node, parent: node });
     return children;

@@ -11,15 +11,28 @@
  *   a policy that names only specific principals is enforced.
  */
 import type { AuthorizationDecision, Authorizer } from '../kms/context';
+import type { GrantRecord } from '../kms/state';
 import { KMS_ACTIONS } from './data';
-import { evaluate, policyModel, requestFromCaller, type EvaluationOptions } from './evaluate';
+import { evaluate, policyModel, requestFromCaller, type EvaluationOptions, type EvaluationRequest } from './evaluate';
 import type { PolicyModel } from './model';
 
 export { explainAccess, explainDecision, type AccessEntry, type DecisionExplanation, type StatementTrace } from './explain';
 
 const CACHE_LIMIT = 256;
 
-export function createPolicyAuthorizer(options: EvaluationOptions = {}): Authorizer {
+/** A refused request with what decided it, for an explanation outside the AWS error (whose text stays AWS's). */
+export interface Denial {
+  request: EvaluationRequest;
+  policy: string;
+  grants: readonly GrantRecord[];
+}
+
+export interface PolicyAuthorizerOptions extends EvaluationOptions {
+  /** Told of every refusal, synchronously, before the AccessDeniedException is thrown. */
+  onDeny?: (denial: Denial) => void;
+}
+
+export function createPolicyAuthorizer(options: PolicyAuthorizerOptions = {}): Authorizer {
   // Key policies change rarely and requests are many: keep parsed policies by their text.
   const cache = new Map<string, PolicyModel | undefined>();
   const modelOf = (text: string) => {
@@ -32,7 +45,9 @@ export function createPolicyAuthorizer(options: EvaluationOptions = {}): Authori
   return {
     authorize({ caller, action, key, conditions, grantTokens }): AuthorizationDecision {
       if (!key || KMS_ACTIONS[action.replace(/^kms:/i, '')]?.effectiveIn === 'IAM') return { allowed: true, decidedBy: { kind: 'default' } };
-      const result = evaluate(modelOf(key.policy), key.grants, requestFromCaller(caller, action, key.arn, conditions, grantTokens), options);
+      const request = requestFromCaller(caller, action, key.arn, conditions, grantTokens);
+      const result = evaluate(modelOf(key.policy), key.grants, request, options);
+      if (!result.allowed) options.onDeny?.({ request, policy: key.policy, grants: key.grants.map((g) => ({ ...g })) });
       return { allowed: result.allowed, ...(result.decidedBy ? { decidedBy: result.decidedBy } : {}), ...(result.reason ? { reason: result.reason } : {}) };
     },
   };

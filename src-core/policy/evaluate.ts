@@ -1,16 +1,18 @@
 /**
- * The key-policy evaluator: given the policy, the key's grants and one request, answers Allow or Deny
- * with AWS's rules and names what decided.
+ * The key-policy evaluator: given the policy, the key's grants and one request, decides it with AWS's
+ * rules for KMS keys and names what decided (`decide`), and answers Allow or Deny for the engine
+ * (`evaluate`).
  *
  * Order (AWS's policy evaluation logic for a KMS key): an applicable Deny statement denies
- * (explicit deny wins over everything); otherwise an applicable Allow statement allows; otherwise a
- * grant for the operation allows; otherwise the request is denied because nothing allows it.
+ * (explicit deny wins over everything); otherwise an applicable Allow statement or a grant for the
+ * operation allows; otherwise the request is denied because nothing allows it.
  *
  * Account principals: a statement naming an account (`arn:aws:iam::111122223333:root` or
- * `111122223333`) delegates to that account's IAM policies. The local KMS has no IAM policies, so by
- * default such a statement applies to every principal of that account (`accountPrincipals:
- * 'every-principal'`): the default key policy then behaves as if IAM allowed everyone, while a policy that
- * names only specific users or roles is enforced exactly.
+ * `111122223333`) delegates to that account's IAM policies, and a principal of another account always
+ * needs its own IAM policy too: `decide` answers `iam` for both. The local KMS has no IAM policies, so
+ * `evaluate` allows what IAM would decide (by default such a statement applies to every principal of the
+ * account, `accountPrincipals: 'every-principal'`): the default key policy then behaves as if IAM allowed
+ * everyone, while a policy that names only specific users or roles is enforced exactly.
  *
  * Grants: local grants take effect at once (AWS's are eventually consistent), so grant tokens add
  * nothing beyond what the grants already allow; they are accepted and ignored.
@@ -18,7 +20,7 @@
 import type { Caller, ConditionValues } from '../kms/context';
 import type { GrantRecord } from '../kms/state';
 import { conditionHolds, requestValues, type RequestValues } from './conditions';
-import { KMS_ACTIONS, keySupportsAction, lookupConditionKey } from './data';
+import { KMS_ACTION_NAMES, KMS_ACTIONS, keySupportsAction, lookupConditionKey } from './data';
 import { arnMatch, wildcardMatch } from './match';
 import { buildModel, type ConditionRef, type PolicyModel, type PrincipalRef, type StatementModel } from './model';
 import { parseAwsPrincipal } from './principals';
@@ -150,46 +152,148 @@ export function valuesOf(req: EvaluationRequest): RequestValues {
   return requestValues(principalContext(req.principal, req.accountId), req.context ?? {});
 }
 
-const EC_PREFIX = 'kms:encryptioncontext:';
 
-/** The request's encryption context, from its `kms:EncryptionContext:<key>` values (key case preserved). */
-function encryptionContextOf(context: ConditionValues): Record<string, string> {
-  const out: Record<string, string> = {};
+/**
+ * What AWS makes of a request on a key, in the four outcomes that matter to whoever asks:
+ * - `allow`: the key policy or a grant alone lets the principal do it;
+ * - `iam`: the key policy lets it only through an account (the account's root ARN, or any principal of
+ *   another account, which always also needs its own IAM policy): the principal's IAM policies decide;
+ * - `explicit-deny`: a Deny statement applies (it wins over everything);
+ * - `implicit-deny`: nothing allows it.
+ */
+export type Decision = 'allow' | 'iam' | 'explicit-deny' | 'implicit-deny';
+
+export interface DecidingStatement {
+  index: number;
+  sid?: string;
+  /** 1-based line of the statement in the policy text (absent when evaluated from a parsed model only). */
+  line?: number;
+}
+
+/** One step of the evaluation as the user reads it: a statement, a grant, or a rule of KMS itself. */
+export type TraceEntry =
+  | { kind: 'statement'; index: number; sid?: string; line?: number; effect?: 'Allow' | 'Deny'; applies: boolean; throughIam?: boolean; because?: string; detail?: string }
+  | { kind: 'grant'; grantId: string; applies: boolean; throughIam?: boolean; because?: string }
+  | { kind: 'rule'; because: string };
+
+export interface AccessDecision {
+  decision: Decision;
+  /** The deciding statements: the Deny statements that apply, or the Allow statements that allow. */
+  statements: DecidingStatement[];
+  /** The grant that allows, when no statement does on its own. */
+  grant: string | null;
+  trace: TraceEntry[];
+}
+
+/** The account of a key ARN (`arn:aws:kms:REGION:ACCOUNT:key/…`). */
+function accountOfKey(keyArn: string): string | undefined {
+  return /^arn:[a-z-]+:kms:[^:]*:(\d{12}):/.exec(keyArn)?.[1];
+}
+
+/** The KMS action of a request, by its name in any case (`kms:decrypt` → `Decrypt`). */
+function actionName(action: string): string {
+  const bare = action.replace(/^kms:/i, '');
+  return KMS_ACTION_NAMES.find((a) => a.toLowerCase() === bare.toLowerCase()) ?? bare;
+}
+
+/** A caller of another account than the key's: whatever the key policy says, its own IAM policies must allow too. */
+function isCrossAccount(req: EvaluationRequest): boolean {
+  const keyAccount = accountOfKey(req.keyArn);
+  return req.accountId !== undefined && keyAccount !== undefined && req.accountId !== keyAccount;
+}
+
+/**
+ * How a statement (already known to apply) reaches the caller: directly (it names the caller, its role,
+ * `*`, or everyone but an exempted list) or only through an account, whose IAM policies then decide.
+ */
+function reachesDirectly(st: StatementModel, req: EvaluationRequest, options: EvaluationOptions): boolean {
+  if (isCrossAccount(req)) return false;
+  if (st.notPrincipal) return true;
+  const caller = parseAwsPrincipal(req.principal);
+  return st.principals.some((p) => {
+    if (!principalMatches(p, req, options)) return false;
+    const named = p.type === 'AWS' ? parseAwsPrincipal(p.value) : undefined;
+    return named?.kind !== 'account' || caller?.kind === 'account';
+  });
+}
+
+function lineAt(text: string | undefined, offset: number): number | undefined {
+  if (text === undefined) return undefined;
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+const listed = (values: readonly { value: string }[]) => values.map((v) => v.value).join(', ') || 'nothing';
+
+/** Why a statement does not apply, and the request's side of it, in words. */
+function mismatchWords(st: StatementModel, miss: Mismatch, req: EvaluationRequest, values: RequestValues): { because: string; detail?: string } {
+  switch (miss.part) {
+    case 'effect': return { because: 'it has no valid Effect' };
+    case 'principal': return {
+      because: 'the principal does not match',
+      detail: st.notPrincipal ? `it exempts ${listed(st.principals)}` : `it names ${listed(st.principals)}, not ${req.principal}`,
+    };
+    case 'action': return { because: 'the action does not match', detail: st.notAction ? `it excludes ${listed(st.actions)}` : `it covers ${listed(st.actions)}, not ${req.action}` };
+    case 'resource': return { because: 'the resource does not match', detail: `it ${st.notResource ? 'excludes' : 'covers'} ${listed(st.resources)}, not ${req.keyArn}` };
+    case 'condition': {
+      const c = miss.condition;
+      const got = values.get(c.key.toLowerCase());
+      const want = `${c.operator} ${c.values.map((v) => JSON.stringify(v.value)).join(' or ')}`;
+      return {
+        because: `the condition ${c.operator} ${c.key} is not met`,
+        detail: got === undefined ? `the request has no ${c.key} (wanted ${want})` : `${c.key} is ${got.map((v) => JSON.stringify(v)).join(', ')} (wanted ${want})`,
+      };
+    }
+  }
+}
+
+/** The encryption context of a request, from its `kms:EncryptionContext:<key>` values, keys in lower case. */
+function encryptionContextOf(context: ConditionValues): Map<string, string> {
+  const out = new Map<string, string>();
   for (const [k, v] of Object.entries(context)) {
-    if (k.toLowerCase().startsWith(EC_PREFIX) && typeof v === 'string') out[k.slice(EC_PREFIX.length)] = v;
+    if (k.toLowerCase().startsWith(EC_PREFIX) && typeof v === 'string') out.set(k.slice(EC_PREFIX.length).toLowerCase(), v);
   }
   return out;
 }
 
+const EC_PREFIX = 'kms:encryptioncontext:';
 const EC_KEY = lookupConditionKey('kms:EncryptionContextKeys')!;
+const pairs = (ec: Record<string, string>) => Object.entries(ec).map(([k, v]) => `${k}=${v}`).join(', ');
 
-function grantAllows(grant: GrantRecord, req: EvaluationRequest, options: EvaluationOptions): boolean {
-  const operation = req.action.replace(/^kms:/i, '');
-  if (!grant.operations.includes(operation)) return false;
+/**
+ * Why a grant does not allow the request, or undefined when it does. Encryption-context constraints
+ * bind only operations that take an encryption context; in them the key is case-insensitive and the
+ * value case-sensitive (GrantConstraints, AWS KMS API Reference).
+ */
+function grantMismatch(grant: GrantRecord, req: EvaluationRequest, operation: string, options: EvaluationOptions): string | undefined {
+  if (!grant.operations.includes(operation)) return `it allows ${grant.operations.join(', ')}, not ${operation}`;
   const grantee = grant.granteePrincipal
     ? principalMatches({ type: 'AWS', value: grant.granteePrincipal }, req, options)
     : grant.granteeServicePrincipal !== undefined && grant.granteeServicePrincipal.toLowerCase() === req.principal.toLowerCase();
-  if (!grantee) return false;
+  if (!grantee) return `its grantee is ${grant.granteePrincipal ?? grant.granteeServicePrincipal}, not ${req.principal}`;
   const c = grant.constraints;
-  if (!c) return true;
+  if (!c) return undefined;
   const context = req.context ?? {};
   if (c.SourceArn !== undefined) {
     const src = Object.entries(context).find(([k]) => k.toLowerCase() === 'aws:sourcearn')?.[1];
-    if (src !== c.SourceArn) return false;
+    if (src !== c.SourceArn) return `it requires the source ARN ${c.SourceArn}`;
   }
-  // Encryption-context constraints bind only operations that take an encryption context.
-  if (!keySupportsAction(EC_KEY, operation)) return true;
+  if (!keySupportsAction(EC_KEY, operation)) return undefined;
   const ec = encryptionContextOf(context);
+  const has = ([k, v]: [string, string]) => ec.get(k.toLowerCase()) === v;
   if (c.EncryptionContextEquals) {
     const want = Object.entries(c.EncryptionContextEquals);
-    if (want.length !== Object.keys(ec).length || !want.every(([k, v]) => ec[k] === v)) return false;
+    if (want.length !== ec.size || !want.every(has)) return `it requires exactly the encryption context ${pairs(c.EncryptionContextEquals)}`;
   }
-  if (c.EncryptionContextSubset && !Object.entries(c.EncryptionContextSubset).every(([k, v]) => ec[k] === v)) return false;
-  return true;
+  if (c.EncryptionContextSubset && !Object.entries(c.EncryptionContextSubset).every(has)) return `it requires the encryption context to include ${pairs(c.EncryptionContextSubset)}`;
+  return undefined;
 }
 
-function decidedByStatement(st: StatementModel): DecidedBy {
-  return { kind: 'policy', index: st.index, effect: st.effect!, ...(st.sid ? { sid: st.sid.value } : {}) };
+/** A grant to an account (its root ARN) reaches the account's other principals only through their IAM policies. */
+function grantThroughIam(grant: GrantRecord, req: EvaluationRequest): boolean {
+  const named = grant.granteePrincipal ? parseAwsPrincipal(grant.granteePrincipal) : undefined;
+  return named?.kind === 'account' && parseAwsPrincipal(req.principal)?.kind !== 'account';
 }
 
 /** Parses policy text for evaluation; undefined when it is not valid JSON (nothing is then allowed by it). */
@@ -198,17 +302,68 @@ export function policyModel(policy: string): PolicyModel | undefined {
   return root && problems.length === 0 ? buildModel(root) : undefined;
 }
 
-/** Evaluates one request against a key policy and the key's grants. */
-export function evaluate(policy: PolicyModel | string | undefined, grants: readonly GrantRecord[], req: EvaluationRequest, options: EvaluationOptions = {}): Evaluation {
+/**
+ * Decides one request against a key policy and the key's grants, with AWS's evaluation logic for KMS
+ * keys: an applicable Deny wins; then an Allow that reaches the caller directly or a grant allows; then
+ * an Allow that reaches it only through an account leaves it to IAM; otherwise nothing allows it.
+ * Account-level actions (CreateKey, ListKeys…) are decided by IAM alone, and actions KMS does not
+ * offer across accounts are refused to another account's principals whatever the policy says.
+ */
+export function decide(policy: PolicyModel | string | undefined, grants: readonly GrantRecord[], req: EvaluationRequest, options: EvaluationOptions = {}): AccessDecision {
+  const text = typeof policy === 'string' ? policy : undefined;
   const model = typeof policy === 'string' ? policyModel(policy) : policy;
+  const operation = actionName(req.action);
+  const info = KMS_ACTIONS[operation];
+  if (info?.effectiveIn === 'IAM') {
+    return { decision: 'iam', statements: [], grant: null, trace: [{ kind: 'rule', because: `kms:${operation} is an account-level action: only IAM policies can allow it, a key policy does not apply` }] };
+  }
+  if (info && !info.crossAccount && isCrossAccount(req)) {
+    return { decision: 'implicit-deny', statements: [], grant: null, trace: [{ kind: 'rule', because: `kms:${operation} cannot be used on a KMS key in another AWS account` }] };
+  }
   const values = valuesOf(req);
   const variables = model?.version === '2012-10-17';
-  const applicable = model ? model.statements.filter((st) => statementApplies(st, req, values, variables, options)) : [];
-  const deny = applicable.find((st) => st.effect === 'Deny');
-  if (deny) return { allowed: false, decidedBy: decidedByStatement(deny), reason: 'explicit-deny' };
-  const allow = applicable.find((st) => st.effect === 'Allow');
-  if (allow) return { allowed: true, decidedBy: decidedByStatement(allow) };
-  const grant = KMS_ACTIONS[req.action.replace(/^kms:/i, '')] ? grants.find((g) => grantAllows(g, req, options)) : undefined;
-  if (grant) return { allowed: true, decidedBy: { kind: 'grant', grantId: grant.grantId } };
-  return { allowed: false, reason: 'no-allow' };
+  const trace: TraceEntry[] = [];
+  if (text !== undefined && !model) trace.push({ kind: 'rule', because: 'the key policy is not valid JSON: no statement applies' });
+  const denies: DecidingStatement[] = [];
+  const direct: DecidingStatement[] = [];
+  const throughIam: DecidingStatement[] = [];
+  for (const st of model?.statements ?? []) {
+    const miss = statementMismatch(st, req, values, variables, options);
+    const at: DecidingStatement = { index: st.index, ...(st.sid ? { sid: st.sid.value } : {}), ...(text !== undefined ? { line: lineAt(text, st.node.offset) } : {}) };
+    const viaIam = !miss && st.effect === 'Allow' && !reachesDirectly(st, req, options);
+    if (!miss) (st.effect === 'Deny' ? denies : viaIam ? throughIam : direct).push(at);
+    trace.push({ kind: 'statement', ...at, ...(st.effect ? { effect: st.effect } : {}), applies: !miss, ...(viaIam ? { throughIam: true } : {}), ...(miss ? mismatchWords(st, miss, req, values) : {}) });
+  }
+  let grant: GrantRecord | undefined;
+  let grantViaIam: GrantRecord | undefined;
+  for (const g of grants) {
+    const because = grantMismatch(g, req, operation, options);
+    const viaIam = !because && grantThroughIam(g, req);
+    if (!because && !viaIam) grant ??= g;
+    if (viaIam) grantViaIam ??= g;
+    trace.push({ kind: 'grant', grantId: g.grantId, applies: !because, ...(viaIam ? { throughIam: true } : {}), ...(because ? { because } : {}) });
+  }
+  if (denies.length) return { decision: 'explicit-deny', statements: denies, grant: null, trace };
+  if (direct.length) return { decision: 'allow', statements: direct, grant: null, trace };
+  if (grant) return { decision: 'allow', statements: [], grant: grant.grantId, trace };
+  if (throughIam.length) return { decision: 'iam', statements: throughIam, grant: null, trace };
+  if (grantViaIam) return { decision: 'iam', statements: [], grant: grantViaIam.grantId, trace };
+  return { decision: 'implicit-deny', statements: [], grant: null, trace };
+}
+
+/** Allow or Deny, for the engine: with no IAM locally, what IAM would decide is allowed (see the header). */
+export function evaluate(policy: PolicyModel | string | undefined, grants: readonly GrantRecord[], req: EvaluationRequest, options: EvaluationOptions = {}): Evaluation {
+  return evaluationOf(decide(policy, grants, req, options));
+}
+
+/** The engine's Allow or Deny for a decision (`iam` is allowed: there are no IAM policies locally). */
+export function evaluationOf(d: AccessDecision): Evaluation {
+  if (d.decision === 'explicit-deny') return { allowed: false, decidedBy: decidedByStatement(d.statements[0], 'Deny'), reason: 'explicit-deny' };
+  if (d.decision === 'implicit-deny') return { allowed: false, reason: 'no-allow' };
+  if (d.statements.length) return { allowed: true, decidedBy: decidedByStatement(d.statements[0], 'Allow') };
+  return d.grant ? { allowed: true, decidedBy: { kind: 'grant', grantId: d.grant } } : { allowed: true };
+}
+
+function decidedByStatement(st: DecidingStatement, effect: 'Allow' | 'Deny'): DecidedBy {
+  return { kind: 'policy', index: st.index, effect, ...(st.sid !== undefined ? { sid: st.sid } : {}) };
 }

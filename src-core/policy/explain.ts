@@ -5,7 +5,10 @@
 import type { GrantRecord } from '../kms/state';
 import { statementActions } from './checks-elements';
 import { KMS_ACTIONS } from './data';
-import { evaluate, policyModel, statementMismatch, valuesOf, type DecidedBy, type Evaluation, type EvaluationOptions, type EvaluationRequest } from './evaluate';
+import {
+  decide, evaluationOf, policyModel, type AccessDecision, type DecidedBy, type Decision, type DecidingStatement, type Evaluation, type EvaluationOptions, type EvaluationRequest,
+  type TraceEntry,
+} from './evaluate';
 import type { PolicyModel, StatementModel } from './model';
 import { parseAwsPrincipal } from './principals';
 
@@ -68,42 +71,68 @@ export function explainAccess(policy: string | PolicyModel, grants: readonly Gra
 export interface StatementTrace {
   index: number;
   sid?: string;
+  line?: number;
   effect?: 'Allow' | 'Deny';
   applies: boolean;
+  /** It applies, but only through an account: the principal's IAM policies decide. */
+  throughIam?: boolean;
   /** Why it does not apply, in words (e.g. "the principal does not match"). */
   because?: string;
+  /** The request's side of it (e.g. "the request has no kms:ViaService (wanted StringEquals …)"). */
+  detail?: string;
 }
 
 export interface DecisionExplanation extends Evaluation {
+  decision: Decision;
   /** One sentence for the UI, e.g. 'Denied: statement "Deny outside" explicitly denies kms:Decrypt.' */
   summary: string;
+  /** What each statement made of the request, in policy order. */
   statements: StatementTrace[];
+  /** The deciding statements (AccessDecision's `statements`) and grant. */
+  deciding: DecidingStatement[];
+  grant: string | null;
+  trace: TraceEntry[];
 }
 
-function statementName(index: number, sid: string | undefined): string {
+/** "statement "Sid"" or "statement 3" (1-based, as people count). */
+export function statementName(index: number, sid: string | undefined): string {
   return sid ? `statement "${sid}"` : `statement ${index + 1}`;
+}
+
+function summaryOf(d: AccessDecision, req: EvaluationRequest): string {
+  const first = d.statements[0];
+  switch (d.decision) {
+    case 'explicit-deny': return `Denied: ${statementName(first.index, first.sid)} explicitly denies ${req.action}.`;
+    case 'allow': return first ? `Allowed by ${statementName(first.index, first.sid)}.` : `Allowed by grant ${d.grant}.`;
+    case 'iam': {
+      const rule = d.trace.find((t) => t.kind === 'rule');
+      if (rule) return `Decided by IAM policies: ${rule.because}.`;
+      const by = first ? statementName(first.index, first.sid) : `grant ${d.grant}`;
+      return `Allowed by the key policy only through the account (${by}): the IAM policies of ${req.principal} decide.`;
+    }
+    case 'implicit-deny': {
+      const rule = d.trace.find((t) => t.kind === 'rule');
+      if (rule) return `Denied: ${rule.because}.`;
+      return `Denied: no statement of the key policy and no grant allows ${req.action} for ${req.principal}.`;
+    }
+  }
 }
 
 /** "Why was this call denied (or allowed)": the decision, a sentence, and what each statement made of the request. */
 export function explainDecision(policy: string | PolicyModel, grants: readonly GrantRecord[], req: EvaluationRequest, options: EvaluationOptions = {}): DecisionExplanation {
-  const model = typeof policy === 'string' ? policyModel(policy) : policy;
-  const result = evaluate(model, grants, req, options);
-  const values = valuesOf(req);
-  const variables = model?.version === '2012-10-17';
-  const statements = (model?.statements ?? []).map((st): StatementTrace => {
-    const miss = statementMismatch(st, req, values, variables, options);
-    const because = !miss ? undefined
-      : miss.part === 'effect' ? 'it has no valid Effect'
-      : miss.part === 'condition' ? `the condition ${miss.condition.operator} ${miss.condition.key} is not met`
-      : `the ${miss.part} does not match`;
-    return { index: st.index, ...(st.sid ? { sid: st.sid.value } : {}), ...(st.effect ? { effect: st.effect } : {}), applies: !miss, ...(because ? { because } : {}) };
+  const d = decide(policy, grants, req, options);
+  const statements = d.trace.flatMap((t): StatementTrace[] => (t.kind === 'statement' ? [(({ kind: _, ...rest }) => rest)(t)] : []));
+  const summary = summaryOf(d, req);
+  return { ...evaluationOf(d), decision: d.decision, summary, statements, deciding: d.statements, grant: d.grant, trace: d.trace };
+}
+
+/** The trace as lines of text: each statement and grant, whether it applies, and why not. */
+export function traceLines(trace: readonly TraceEntry[]): string[] {
+  return trace.map((t) => {
+    if (t.kind === 'rule') return `- ${t.because}`;
+    const what = t.kind === 'grant' ? `grant ${t.grantId}` : `${statementName(t.index, t.sid)}${t.line ? ` (line ${t.line})` : ''}${t.effect ? ` ${t.effect}` : ''}`;
+    if (t.applies) return `- ${what}: applies${t.throughIam ? ', through the account: IAM policies decide' : ''}`;
+    const detail = t.kind === 'statement' && t.detail ? `: ${t.detail}` : '';
+    return `- ${what}: does not apply, because ${t.because}${detail}`;
   });
-  const by = result.decidedBy;
-  const summary = !model && typeof policy === 'string' && !result.allowed
-    ? `Denied: the key policy is not valid JSON and no grant allows ${req.action}.`
-    : by?.kind === 'grant' ? `Allowed by grant ${by.grantId}.`
-      : by?.kind === 'policy' && by.effect === 'Deny' ? `Denied: ${statementName(by.index, by.sid)} explicitly denies ${req.action}.`
-        : by?.kind === 'policy' ? `Allowed by ${statementName(by.index, by.sid)}.`
-          : `Denied: no statement of the key policy and no grant allows ${req.action} for ${req.principal}.`;
-  return { ...result, summary, statements };
 }

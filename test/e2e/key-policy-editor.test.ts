@@ -1,10 +1,11 @@
 /**
- * Editing a key's policy in a real VS Code: it opens from the tree as a checked document, a save updates
- * the key through PutKeyPolicy, and a policy that would lock everyone out needs a second yes (refused here).
+ * Editing a key's policy in a real VS Code: it opens from the tree as a checked document, an explicit save
+ * shows who gains and loses what and updates the key through PutKeyPolicy once confirmed, auto-save never
+ * does, and a policy that would lock everyone out needs a second yes (refused here).
  */
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { chooseMenuItem, createSymmetricKey, openWorkbench, treeRow, type Workbench, toast } from './workbench';
+import { chooseMenuItem, createSymmetricKey, openWorkbench, runCommand, treeRow, type Workbench, toast } from './workbench';
 
 const policy = (sid: string, principal: string) => JSON.stringify({
   Version: '2012-10-17',
@@ -45,6 +46,12 @@ describe('Key policy editor (code-server + Chromium)', { timeout: 15 * 60_000 },
     await wb.shot('policy-opened');
 
     await replaceAndSave(policy('Account root administers the key', 'arn:aws:iam::123456789012:root'), 'Account root administers');
+    // The save is deliberate: it asks first, showing what changes.
+    const confirm = page.locator('.monaco-dialog-box');
+    await confirm.waitFor({ timeout: 30_000 });
+    assert.match((await confirm.textContent()) ?? '', /Update the key policy of alias\/e2e-policy[\s\S]*statement "Account root administers the key" added/);
+    await wb.shot('policy-confirm');
+    await confirm.locator('.monaco-button', { hasText: 'Update Key Policy' }).click();
     await toast(wb, 'Key policy of alias/e2e-policy updated');
     await wb.shot('policy-saved');
 
@@ -55,5 +62,25 @@ describe('Key policy editor (code-server + Chromium)', { timeout: 15 * 60_000 },
     assert.match((await dialog.textContent()) ?? '', /lock everyone out/);
     await dialog.locator('.monaco-button', { hasText: 'Cancel' }).click();
     await toast(wb, 'was not changed');
+  });
+
+  it('auto-save keeps the policy on disk only: no PutKeyPolicy, and it says how to apply it', async () => {
+    const { page } = wb;
+    await page.keyboard.press('Escape');
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await runCommand(page, 'File: Toggle Auto Save');
+    try {
+      const lines = page.locator('.editor-instance .monaco-editor .view-lines').filter({ visible: true }).first();
+      await lines.click();
+      await page.keyboard.press('Control+A');
+      await page.keyboard.press('Delete');
+      await page.keyboard.insertText(policy('Typed while auto-saving', 'arn:aws:iam::123456789012:root'));
+      await toast(wb, 'Auto-save kept the key policy of alias/e2e-policy on disk only');
+      await wb.shot('auto-saved');
+      assert.equal(await page.locator('.monaco-dialog-box').count(), 0);
+      assert.equal(await page.locator('.notifications-toasts', { hasText: 'Key policy of alias/e2e-policy updated' }).count(), 0);
+    } finally {
+      await runCommand(page, 'File: Toggle Auto Save');
+    }
   });
 });

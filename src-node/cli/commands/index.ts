@@ -9,6 +9,7 @@ import { lintCommand } from './lint';
 import { listKeysCommand } from './list-keys';
 import { serveCommand } from './serve';
 import { sopsCommand } from './sops';
+import { simulateCommand } from './simulate';
 
 export const commands: CliCommand[] = [
   serveCommand,
@@ -20,4 +21,5 @@ export const commands: CliCommand[] = [
   auditCommand,
   lintCommand,
   sopsCommand,
+  simulateCommand,
 ];
