@@ -199,6 +199,9 @@ function redact(value: unknown, shapeName: string): unknown {
     }
     case 'list':
       return (value as unknown[]).map((v) => redact(v, s.member!.shape));
+    case 'map':
+      // A plain object for the event; fromEntries defines each key, so a "__proto__" key is recorded too.
+      return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, redact(v, s.value!.shape)]));
     default:
       return value;
   }

@@ -72,6 +72,26 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
+/** A refused body still on its way is read and dropped (to at most this much) before the answer, so the
+ * client sees the answer instead of a connection reset under its upload. */
+const MAX_DISCARDED_BYTES = 16 * 1024 * 1024;
+
+function discardBody(req: IncomingMessage): Promise<void> {
+  return new Promise((resolve) => {
+    if (req.complete) return resolve();
+    let size = 0;
+    req.removeAllListeners('data');
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_DISCARDED_BYTES) resolve();
+    });
+    req.once('end', resolve);
+    req.once('close', resolve);
+    req.once('error', () => resolve());
+    req.resume();
+  });
+}
+
 function send(res: ServerResponse, wire: WireResponse): void {
   const body = Buffer.from(wire.body, 'utf8');
   res.writeHead(wire.statusCode, { ...wire.headers, 'content-length': body.length });
@@ -147,8 +167,8 @@ export async function startKmsServer(options: KmsServerOptions): Promise<KmsServ
         }
         if (e instanceof BodyTooLarge) {
           const wire = errorResponse(new KmsError('ValidationException', `The request body exceeds ${limit} bytes.`, { httpStatus: 413 }));
-          // The rest of the body may still be on its way: do not read it as the next request.
-          send(res, { ...wire, headers: { ...wire.headers, connection: 'close' } });
+          // The rest of the body may still be on its way: drop it, never read it as the next request.
+          void discardBody(req).then(() => send(res, { ...wire, headers: { ...wire.headers, connection: 'close' } }));
           return;
         }
         if (!(e instanceof KmsError)) logger.error(`kmsw serve: unexpected failure: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
