@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Bundles the extension, the language server and the kmsw CLI with esbuild.
 // Usage: node scripts/build.mjs [--production] [--watch]
-import { chmodSync, copyFileSync, existsSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,6 +69,7 @@ function options(bundle) {
  * grammar, read only when a Terraform file is checked (src-node/terraform/hcl-parser.ts).
  */
 const wasmFiles = ['web-tree-sitter/tree-sitter.wasm', '@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm'];
+mkdirSync(join(root, 'dist'), { recursive: true }); // a fresh clone has no dist/ yet
 for (const specifier of wasmFiles) copyFileSync(resolvePackage(specifier), join(root, 'dist', specifier.split('/').pop()));
 
 const present = bundles.filter((b) => existsSync(resolve(root, b.entry)));
