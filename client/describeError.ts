@@ -215,6 +215,9 @@ export function explainError(error: unknown, action: string, subject: ErrorSubje
   if (error instanceof UserError) return { message: error.message, severity: 'warning', actions: error.actions };
   if (!(error instanceof Error)) return { message: `${action} failed: ${String(error)}`, severity: 'error', actions: [] };
   const file = subject.file ?? (error as { file?: string }).file;
+  // A file-format error that carries the KMS failure behind it (same name) is explained by that failure.
+  const inner = (error as { cause?: unknown }).cause;
+  if (inner instanceof Error && inner.name === error.name) return explainError(inner, action, { ...subject, ...(file ? { file } : {}) });
   const service = error.message.trim().replace(/\.$/, '');
   const keyArn = subject.key ?? firstKeyArn(error.message);
   const label = keyArn && subject.keyLabel?.(keyArn);

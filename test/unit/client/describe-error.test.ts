@@ -11,6 +11,7 @@ import { CreateKeyCommand, DecryptCommand, DisableKeyCommand, EncryptCommand, Sc
 import { aboutFile, ADVICE, explainError, UserError, CREATE_KEY_ACTION } from '../../../client/describeError';
 import { openLocalKms } from '../../../src-node/host';
 import { createLocalKmsClient } from '../../../src-node/local-client';
+import { EncryptedMessageError } from '../../../src-core/formats/errors';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 
@@ -80,6 +81,19 @@ describe('explainError', () => {
       severity: 'warning',
       actions: [{ title: 'Cancel Key Deletion', command: 'kmsWorkbench.cancelDeletion', args: [key.Arn] }],
     });
+  });
+
+  it('an encrypted file whose data key KMS refuses is explained by that refusal, not by the format error around it', async () => {
+    const client = await localClient();
+    const key = (await client.send(new CreateKeyCommand({}))).KeyMetadata!;
+    const blob = (await client.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: Buffer.from('hi') }))).CiphertextBlob;
+    await client.send(new ScheduleKeyDeletionCommand({ KeyId: key.KeyId, PendingWindowInDays: 7 }));
+    const refusal = (await caught(client.send(new DecryptCommand({ CiphertextBlob: blob })))) as Error;
+    // As the message reader reports it (src-core/formats/message.ts): the KMS failure is its cause.
+    const error = new EncryptedMessageError('key', `could not decrypt the data key under ${key.Arn}: the key is wrong or unavailable (${refusal.name}: ${refusal.message})`, { name: 'KMSInvalidStateException', cause: refusal });
+    const explained = explainError(error, 'Open Decrypted', { file: 'notes.txt.encrypted', keyLabel: (arn) => (arn === key.Arn ? 'alias/app' : undefined) });
+    assert.equal(explained.message, `Cannot decrypt notes.txt.encrypted: the key alias/app (${key.Arn}) is pending deletion. Cancel its deletion to use it again.`);
+    assert.deepEqual(explained.actions, [{ title: 'Cancel Key Deletion', command: 'kmsWorkbench.cancelDeletion', args: [key.Arn] }]);
   });
 
   it('a disabled key: [Enable Key] for that key, as a warning', async () => {
