@@ -86,9 +86,10 @@ export function checkAccess(ctx: Ctx) {
       const key = open ?? (await keyFromArgs(ctx, arg instanceof vscode.Uri ? undefined : arg, 'any', 'Check Access'));
       const client = await key.connection.client();
       keyArn = (await client.send(new DescribeKeyCommand({ KeyId: key.keyId }))).KeyMetadata?.Arn ?? '';
-      ({ policy, grants } = await readKeyAccess(client, key.keyId));
+      ({ grants } = await readKeyAccess(client, key.keyId));
       editor = open ? await vscode.window.showTextDocument(uri!, { preview: false }) : await ctx.policies.edit({ connection: key.connection, keyId: key.keyId, label: key.label });
-      policy = open ? editor.document.getText() : policy;
+      // Decided on the text shown (GetKeyPolicy's is compact JSON), so the lines named are the editor's.
+      policy = editor.document.getText();
     }
     const accountId = /:(\d{12}):key\//.exec(keyArn)?.[1];
     const principal = await askPrincipal(ctx, accountId, policy);

@@ -83,6 +83,7 @@ describe('Every message a way forward (code-server + Chromium)', { timeout: 20 *
     await wb.shot('error-with-action');
     await warning.locator('.monaco-button', { hasText: 'Cancel Key Deletion' }).click();
     await toast(wb, 'Deletion of alias/e2e-ux cancelled');
+    await openKeyringView(page); // the Explorer was in front for the file's menu
     await treeRow(page, /alias\/e2e-ux\s*disabled/).waitFor({ timeout: 30_000 });
     await wb.shot('deletion-cancelled');
   });
