@@ -108,6 +108,9 @@ describe('three processes sharing a keyring, one killed mid-transaction', () => 
         holder = undefined;
       }
     }
-    assert.equal(takenOver, 1, 'the killed holder\'s lock was taken over once');
+    // Taken over once, when another worker still had work after the kill; when the killed worker was the
+    // last to want the lock, nobody needed to take it over.
+    const killedLast = lines.at(-1) === `enter ${workers[2].fixture.child.pid}`;
+    assert.equal(takenOver, killedLast ? 0 : 1, 'the killed holder\'s lock was taken over once');
   });
 });
