@@ -28,10 +28,15 @@ export async function listAllGrants(client: KMSClient, keyId: string): Promise<G
   return listed;
 }
 
+/** The key's grants as the engine's records. */
+export async function readGrants(client: KMSClient, keyId: string): Promise<GrantRecord[]> {
+  return (await listAllGrants(client, keyId)).map((g) => grantFromListing(g));
+}
+
 /** The key's policy text and its grants as the engine's records. */
 export async function readKeyAccess(client: KMSClient, keyId: string): Promise<{ policy: string; grants: GrantRecord[] }> {
   const { Policy } = await client.send(new GetKeyPolicyCommand({ KeyId: keyId, PolicyName: 'default' }));
-  return { policy: Policy ?? '{}', grants: (await listAllGrants(client, keyId)).map((g) => grantFromListing(g)) };
+  return { policy: Policy ?? '{}', grants: await readGrants(client, keyId) };
 }
 
 const actionsText = (actions: string[]) => (actions.length > 8 ? `${actions.length} actions (${actions.slice(0, 4).join(', ')}, …)` : actions.join(', ') || 'no key-policy actions');

@@ -16,7 +16,7 @@ import type { Ctx } from '../ctx';
 import { required, UserError } from '../errors';
 import { keyFromArgs } from '../keyPicker';
 import type { Node } from '../tree/nodes';
-import { NOT_SEEN, readKeyAccess } from './accessDetails';
+import { NOT_SEEN, readGrants } from './accessDetails';
 import { highlightStatement } from './highlight';
 
 const RECENT_CALLERS = 'kmsWorkbench.access.recentCallers';
@@ -86,7 +86,7 @@ export function checkAccess(ctx: Ctx) {
       const key = open ?? (await keyFromArgs(ctx, arg instanceof vscode.Uri ? undefined : arg, 'any', 'Check Access'));
       const client = await key.connection.client();
       keyArn = (await client.send(new DescribeKeyCommand({ KeyId: key.keyId }))).KeyMetadata?.Arn ?? '';
-      ({ grants } = await readKeyAccess(client, key.keyId));
+      grants = await readGrants(client, key.keyId); // the policy is the editor's text, below
       editor = open ? await vscode.window.showTextDocument(uri!, { preview: false }) : await ctx.policies.edit({ connection: key.connection, keyId: key.keyId, label: key.label });
       // Decided on the text shown (GetKeyPolicy's is compact JSON), so the lines named are the editor's.
       policy = editor.document.getText();
