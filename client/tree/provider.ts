@@ -103,8 +103,10 @@ export class KeyringTreeProvider implements vscode.TreeDataProvider<Node> {
     const { connection } = node;
     const firstLoad = !this.lists.has(connection.id);
     const list = await this.ensureLoaded(connection);
-    // The connection's row (key count, filter) was drawn before its keys were known: redraw it once.
-    if (firstLoad) setTimeout(() => this.changed.fire(node), 0);
+    // The connection's row (key count, filter) was drawn before its keys were known: redraw once. The
+    // whole tree, not the connection's node: refreshing that node while VS Code was still resolving its
+    // children left "Customer managed keys" expanded and empty (3 of 3 runs in code-server).
+    if (firstLoad) setTimeout(() => this.changed.fire(undefined), 0);
     const error = this.errors.get(connection.id);
     if (error && list.entries.length === 0) return [{ kind: 'error', connection, message: error, parent: node }];
     if (list.entries.length === 0 && !list.hasMore && !this.filter(connection.id)) return welcome(node);
