@@ -1,0 +1,147 @@
+/**
+ * How the local keyring behaves as it grows (issue 12, goal 1): CreateKey, PutKeyPolicy, CreateGrant
+ * and Encrypt through the real KmsService, the first ListKeys page, open + first page, and the RSS of
+ * a `kmsw serve` process, at several keyring sizes. Each keyring is populated by writing its file
+ * directly (the measured calls go through KmsService). The file store is the reference: the ratio
+ * column is each figure against the same figure at the smallest size, so a store that scales shows
+ * ratios near 1. Sizes above FILE_STORE_MAX_KEYS are not run on the file store: every mutation
+ * re-encrypts the whole file (already about 0.1 s per call at 10,000 keys).
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { defaultKeyPolicy } from '../src-core/kms/default-policy';
+import { generateKeyMaterial } from '../src-core/kms/key-material';
+import { newKeyRecord } from '../src-core/kms/keys';
+import { emptyKeyring, regionState } from '../src-core/kms/state';
+import { uuid } from '../src-core/ids/random-ids';
+import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION, nodeRandom, openLocalKms, type LocalKms } from '../src-node/host';
+import { KEYRING_FILE } from '../src-node/store/file-store';
+import { encryptKeyring } from '../src-node/store/keyring-file';
+
+const SIZES = (process.env.KMSW_BENCH_SIZES ?? '100,1000,10000,100000').split(',').map(Number);
+const FILE_STORE_MAX_KEYS = 10_000;
+const MAIN = join(import.meta.dirname, '..', 'src-node', 'cli', 'main.ts');
+const POLICY = defaultKeyPolicy(DEFAULT_ACCOUNT_ID, DEFAULT_REGION);
+
+/** A keyring folder holding `count` symmetric keys, written as one file the way the file store keeps it. */
+async function populate(count: number, rootKey: Uint8Array): Promise<{ dir: string; keyIds: string[] }> {
+  const dir = await mkdtemp(join(tmpdir(), 'kmsw-scale-'));
+  const state = emptyKeyring();
+  const keys = regionState(state, DEFAULT_ACCOUNT_ID, DEFAULT_REGION).keys;
+  const now = Date.now();
+  const keyIds: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const keyId = uuid(nodeRandom);
+    const key = newKeyRecord({
+      keyId, accountId: DEFAULT_ACCOUNT_ID, region: DEFAULT_REGION, now, description: `bench key ${i}`,
+      spec: 'SYMMETRIC_DEFAULT', usage: 'ENCRYPT_DECRYPT', origin: 'AWS_KMS', manager: 'CUSTOMER', policy: POLICY,
+    });
+    key.materials.push(generateKeyMaterial('SYMMETRIC_DEFAULT', nodeRandom, now));
+    keys[keyId] = key;
+    keyIds.push(keyId);
+  }
+  await writeFile(join(dir, KEYRING_FILE), encryptKeyring(state, rootKey), { mode: 0o600 });
+  return { dir, keyIds };
+}
+
+const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))];
+
+async function timed(reps: number, call: (i: number) => Promise<unknown>): Promise<number[]> {
+  await call(-1);
+  const out: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const started = performance.now();
+    await call(i);
+    out.push(performance.now() - started);
+  }
+  return out;
+}
+
+/** RSS in MB of `kmsw serve --data DIR` once it listens and has answered nothing yet (the keyring is open). */
+async function serveRss(dir: string, rootKey: Uint8Array): Promise<number> {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--data', dir, '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, KMSW_ROOT_KEY: Buffer.from(rootKey).toString('base64') },
+  });
+  try {
+    let out = '';
+    for await (const chunk of child.stdout) {
+      out += String(chunk);
+      if (/listening on/.test(out)) break;
+    }
+    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+  } finally {
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+  }
+}
+
+interface Row {
+  name: string;
+  size: number;
+  median: number;
+  p95: number;
+}
+
+async function measure(size: number): Promise<Row[]> {
+  const rootKey = new Uint8Array(randomBytes(32));
+  const { dir, keyIds } = await populate(size, rootKey);
+  const reps = size >= 10_000 ? 10 : 30;
+  const rows: Row[] = [];
+  const add = (name: string, xs: number[]) => rows.push({ name, size, median: quantile(xs, 0.5), p95: quantile(xs, 0.95) });
+  try {
+    const openTimes: number[] = [];
+    let kms!: LocalKms;
+    for (let i = 0; i < 3; i++) {
+      const started = performance.now();
+      kms = await openLocalKms({ dataDir: dir, rootKey });
+      await kms.service.call('ListKeys', {}, kms.defaultCaller());
+      openTimes.push(performance.now() - started);
+      if (i < 2) await kms.close();
+    }
+    add('open + first ListKeys page', openTimes);
+    const caller = kms.defaultCaller();
+    const call = (op: string, body: unknown) => kms.service.call(op, body, caller);
+    const pick = (i: number) => keyIds[(i + 1) * 7919 % keyIds.length];
+    add('ListKeys first page', await timed(reps, () => call('ListKeys', {})));
+    add('CreateKey', await timed(reps, () => call('CreateKey', {})));
+    add('PutKeyPolicy', await timed(reps, (i) => call('PutKeyPolicy', { KeyId: pick(i), PolicyName: 'default', Policy: POLICY })));
+    add('CreateGrant', await timed(reps, (i) => call('CreateGrant', { KeyId: pick(i), GranteePrincipal: `arn:aws:iam::${DEFAULT_ACCOUNT_ID}:role/bench`, Operations: ['Encrypt', 'Decrypt'] })));
+    add('Encrypt (1 KB)', await timed(reps, (i) => call('Encrypt', { KeyId: pick(i), Plaintext: randomBytes(1024).toString('base64') })));
+    await kms.close();
+    const rss = await serveRss(dir, rootKey);
+    rows.push({ name: 'kmsw serve RSS after open (MB)', size, median: rss, p95: rss });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+async function main(): Promise<void> {
+  console.log('store: file (reference; the whole keyring re-encrypted per mutation). Times in ms; ratio = median against the smallest size.');
+  const all: Row[] = [];
+  for (const size of SIZES) {
+    if (size > FILE_STORE_MAX_KEYS) {
+      console.log(`file store at ${size} keys: not run (each mutation re-encrypts the whole keyring; see the figures at ${FILE_STORE_MAX_KEYS})`);
+      continue;
+    }
+    all.push(...(await measure(size)));
+  }
+  const base = new Map(all.filter((r) => r.size === SIZES[0]).map((r) => [r.name, r.median]));
+  for (const r of all) {
+    const ratio = r.median / (base.get(r.name) ?? r.median);
+    console.log(`file  ${String(r.size).padStart(6)} keys  ${r.name.padEnd(32)} median ${r.median.toFixed(2).padStart(9)}  p95 ${r.p95.toFixed(2).padStart(9)}  ratio ${ratio.toFixed(1).padStart(6)}x`);
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});
