@@ -112,28 +112,34 @@ async function runFileJob(input: string, output: string, options: FileJobOptions
  * A stream would allocate a fresh buffer per read: 256 MiB of external garbage per 256 MiB file, half
  * of what drives the job's GCs (the other half is the cipher's output, which node:crypto always
  * allocates). The rotation is long enough for the message reader's views (see ByteReader); the
- * encrypter copies the partial frame it keeps. The buffers are zeroed at the end: they held plaintext
- * on encrypt.
+ * encrypter copies the partial frame it keeps. The bytes read are zeroed at the end (they held
+ * plaintext on encrypt), and only those: wiping all 4 MiB touched every page of the buffers, which
+ * cost a small file's job more than its crypto.
  */
 async function* recycledChunks(path: string): AsyncGenerator<Buffer> {
   const file = await open(path, 'r');
   const buffers = Array.from({ length: RECYCLE_SAFE_BUFFERS }, () => Buffer.allocUnsafeSlow(IO_CHUNK));
+  const used = buffers.map(() => 0);
   let next = 0;
-  const readInto = (buffer: Buffer) => file.read(buffer, 0, IO_CHUNK, null);
-  let pending = readInto(buffers[next]);
+  const readInto = (index: number) =>
+    file.read(buffers[index], 0, IO_CHUNK, null).then((r) => {
+      used[index] = Math.max(used[index], r.bytesRead);
+      return r;
+    });
+  let pending = readInto(next);
   try {
     for (;;) {
       const buffer = buffers[next];
       const { bytesRead } = await pending;
       if (bytesRead === 0) return;
       next = (next + 1) % buffers.length;
-      pending = readInto(buffers[next]);
+      pending = readInto(next);
       yield buffer.subarray(0, bytesRead);
     }
   } finally {
     // The read ahead must land before the buffers are wiped and the file closed.
     await pending.catch(() => undefined);
-    for (const b of buffers) b.fill(0);
+    buffers.forEach((b, i) => b.fill(0, 0, used[i]));
     await file.close();
   }
 }
