@@ -22,6 +22,8 @@ export const DEFAULT_MAX_CONNECTIONS = 256;
 /** A request's headers must arrive within this, and the whole request within REQUEST_TIMEOUT_MS. */
 const HEADERS_TIMEOUT_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 30_000;
+/** SDK agents keep sockets for a while; outlive them so a reused socket is not closed under a request. */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 /** Host names that are this machine whatever address was bound. */
 const LOOPBACK_HOST = /^(localhost|[^:]*\.localhost|127\.\d+\.\d+\.\d+|\[::1\]|::1)$/i;
 const LOOPBACK_ADDRESS = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
@@ -35,6 +37,8 @@ export interface KmsServerOptions {
   credentials?: Map<string, KnownCredential>;
   maxBodyBytes?: number;
   maxConnections?: number;
+  /** Defaults: headers within 10 s, the whole request within 30 s, an idle keep-alive connection kept 65 s. */
+  timeouts?: { headersMs?: number; requestMs?: number; keepAliveMs?: number };
   logger?: Logger;
 }
 
@@ -156,7 +160,11 @@ export async function startKmsServer(options: KmsServerOptions): Promise<KmsServ
     return dispatchJson11(kms.service, { headers: req.headers, body }, caller);
   }
 
-  const server = createServer((req, res) => {
+  const headersTimeout = options.timeouts?.headersMs ?? HEADERS_TIMEOUT_MS;
+  const requestTimeout = options.timeouts?.requestMs ?? REQUEST_TIMEOUT_MS;
+  // Node checks the two timeouts on this interval (30 s by default, longer than the timeouts themselves).
+  const connectionsCheckingInterval = Math.max(10, Math.min(1000, Math.floor(Math.min(headersTimeout, requestTimeout) / 4)));
+  const server = createServer({ connectionsCheckingInterval }, (req, res) => {
     answer(req).then(
       (wire) => send(res, wire),
       (e: unknown) => {
@@ -178,10 +186,9 @@ export async function startKmsServer(options: KmsServerOptions): Promise<KmsServ
       },
     );
   });
-  // SDK agents keep sockets for a while; outlive them so a reused socket is not closed under a request.
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = HEADERS_TIMEOUT_MS;
-  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  server.keepAliveTimeout = options.timeouts?.keepAliveMs ?? KEEP_ALIVE_TIMEOUT_MS;
+  server.headersTimeout = headersTimeout;
+  server.requestTimeout = requestTimeout;
   server.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\ncontent-type: application/x-amz-json-1.1\r\ncontent-length: 71\r\nconnection: close\r\n\r\n{"__type":"SerializationException","message":"Malformed HTTP request."}');
