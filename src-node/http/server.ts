@@ -11,7 +11,7 @@ import { silentLogger } from '../../src-core/ports';
 import type { LocalKms } from '../host';
 import type { KnownCredential } from './credentials';
 import { dispatchJson11, errorResponse, header, type WireResponse } from './json-protocol';
-import { authenticate, checkRequestHeaders } from './sigv4';
+import { authenticate, authenticateHeaders } from './sigv4';
 
 /** How long `close` waits for clients to finish before it cuts their connections. */
 const CLOSE_GRACE_MS = 5000;
@@ -150,10 +150,11 @@ export async function startKmsServer(options: KmsServerOptions): Promise<KmsServ
     if (req.method !== 'POST' || path !== '/') {
       throw new KmsError('UnknownOperationException', `No route for ${req.method} ${path}: KMS requests are POST / with an X-Amz-Target header.`, { httpStatus: 404 });
     }
-    // Unsigned, stale or unknown-key requests are refused before their body is read.
-    checkRequestHeaders(req.headers, auth);
+    // Unsigned, stale or unknown-key requests, and forged ones whose payload hash is a signed header,
+    // are refused before their body is read.
+    const check = authenticateHeaders({ method: req.method, url: req.url ?? '/', headers: req.headers }, auth);
     const body = await readBody(req, limit);
-    const caller = await authenticate({ method: req.method, url: req.url ?? '/', headers: req.headers, body }, auth);
+    const caller = check.withBody(body);
     caller.sourceIp = req.socket.remoteAddress;
     const agent = header(req.headers, 'user-agent');
     if (agent) caller.userAgent = agent;
