@@ -15,7 +15,11 @@ import { authenticate, authenticateHeaders } from './sigv4';
 
 /** How long `close` waits for clients to finish before it cuts their connections. */
 const CLOSE_GRACE_MS = 5000;
-/** Far above any KMS request (the largest, a 32,768-character policy, is under 200 KB even JSON-escaped). */
+/**
+ * About 3x the largest valid KMS request: from the model's limits, a Decrypt or GenerateDataKey with a
+ * 262,144-byte Recipient AttestationDocument is ~350 KB of base64, and a CreateKey with a 131,072-character
+ * policy (the model's maximum; UTF-8 and escapes at most double it) and 50 tags ~330 KB.
+ */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /** Open connections at most: with the body limit, what idle or slow clients can pin is bounded (256 x 1 MiB). */
 export const DEFAULT_MAX_CONNECTIONS = 256;
