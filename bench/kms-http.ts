@@ -8,7 +8,10 @@
  * - raw keep-alive HTTP clients sending the same serialized, signed requests, which leave the
  *   machine to the servers and so compare the servers themselves.
  * Beside each rate, the server's own CPU time per request (from /proc): the cost of a request, which
- * other load on the machine does not change the way it changes the rate.
+ * other load on the machine does not change the way it changes the rate. Last, the floor of that cost
+ * on this machine in this run: a bare node:http server that answers every request with a canned body
+ * of an Encrypt answer's size (keep-alive, no work), driven by the same raw clients; issue 12's goal
+ * is 60 µs per Encrypt.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -67,6 +70,31 @@ async function startMoto(): Promise<Target> {
   const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
   await waitForOutput(child, /Running on (http:\/\/\S+)/, 'moto_server');
   return { name: 'moto_server', url: `http://127.0.0.1:${port}`, process: child };
+}
+
+/** node:http with nothing behind it: reads the body, parses it as JSON, answers a canned Encrypt-sized answer. */
+const FLOOR_SERVER = `
+const { createServer } = require('node:http');
+const { randomUUID } = require('node:crypto');
+const body = JSON.stringify({ KeyMetadata: { KeyId: 'k' }, KeyId: 'arn:aws:kms:us-east-1:123456789012:key/' + randomUUID(), CiphertextBlob: Buffer.alloc(400).toString('base64'), EncryptionAlgorithm: 'SYMMETRIC_DEFAULT' });
+const server = createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    JSON.parse(Buffer.concat(chunks).toString() || '{}');
+    res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': randomUUID(), 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  });
+});
+server.keepAliveTimeout = 65000;
+server.listen(0, '127.0.0.1', () => console.log('listening on http://127.0.0.1:' + server.address().port));
+process.on('SIGTERM', () => process.exit(0));
+`;
+
+async function startFloor(): Promise<Target> {
+  const child = spawn(process.execPath, ['-e', FLOOR_SERVER], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const url = await waitForOutput(child, /listening on (http:\/\/\S+)/, 'node:http floor');
+  return { name: 'node:http floor', url, process: child };
 }
 
 function client(url: string): KMSClient {
@@ -217,7 +245,15 @@ async function main(): Promise<void> {
   try {
     console.log(`${CLIENTS} concurrent clients on keep-alive connections, ${SECONDS} s per operation after ${WARMUP_SECONDS} s of warm-up each, 256-byte plaintext`);
     report('@aws-sdk/client-kms clients', await measure(ours, sdkOps), await measure(moto, sdkOps));
-    report('raw HTTP clients (pre-serialized requests)', await measure(ours, rawOps), await measure(moto, rawOps));
+    const raw = await measure(ours, rawOps);
+    report('raw HTTP clients (pre-serialized requests)', raw, await measure(moto, rawOps));
+    const floor = await startFloor();
+    try {
+      const bare = (await measure(floor, rawOps)).Encrypt.cpuMicros;
+      console.log(`\nserver CPU per Encrypt (raw clients): kmsw ${raw.Encrypt.cpuMicros.toFixed(0)} µs; bare node:http answering a canned body ${bare.toFixed(0)} µs (the floor on this machine now); kmsw above the floor ${(raw.Encrypt.cpuMicros - bare).toFixed(0)} µs; goal ≤ 60 µs`);
+    } finally {
+      await stop(floor);
+    }
   } finally {
     await stop(ours);
     await stop(moto);

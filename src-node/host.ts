@@ -3,7 +3,7 @@
  * engine wired to a keyring store, the wall clock, node:crypto randomness, the policy authorizer
  * and, when the keyring lives in a folder, the audit log beside it.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomFillSync } from 'node:crypto';
 import type { AuditSink, Clock, KeyringStore, Logger, Random } from '../src-core/ports';
 import { silentLogger } from '../src-core/ports';
 import type { Caller } from '../src-core/kms/context';
@@ -51,7 +51,28 @@ export interface LocalKms {
   close(): Promise<void>;
 }
 
-export const nodeRandom: Random = { bytes: (n) => new Uint8Array(randomBytes(n)) };
+/** Small draws (request and event IDs, IVs: public values) come from a pool refilled 4 KiB at a time:
+ * one call into OpenSSL per request each cost the endpoint more than the AES-GCM of the request.
+ * Secrets (key material) are drawn on their own, never kept in the pool. */
+const POOL_BYTES = 4096;
+const POOLED_AT_MOST = 16;
+let pool = Buffer.alloc(0);
+let poolOffset = 0;
+
+export const nodeRandom: Random = {
+  bytes(n) {
+    if (n > POOLED_AT_MOST) return new Uint8Array(randomBytes(n));
+    if (poolOffset + n > pool.length) {
+      pool = randomFillSync(Buffer.allocUnsafeSlow(POOL_BYTES));
+      poolOffset = 0;
+    }
+    const out = new Uint8Array(pool.subarray(poolOffset, poolOffset + n));
+    // Drawn bytes are not left behind for anyone else to read.
+    pool.fill(0, poolOffset, poolOffset + n);
+    poolOffset += n;
+    return out;
+  },
+};
 export const wallClock: Clock = { now: () => Date.now() };
 
 export function rootPrincipal(accountId: string): string {

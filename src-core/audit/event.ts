@@ -8,8 +8,10 @@ import { redactForAudit } from '../kms/wire';
 export interface CloudTrailEvent {
   eventVersion: string;
   userIdentity: {
-    type: 'Root' | 'IAMUser' | 'AssumedRole' | 'AWSService' | 'Unknown';
-    principalId: string;
+    /** Absent on service events, as in AWS's. */
+    type?: 'Root' | 'IAMUser' | 'AssumedRole' | 'AWSService' | 'Unknown';
+    principalId?: string;
+    /** On service events AWS has none; the local log writes invokedBy here, as the CloudTrail reader fills it, so every reader shows who acted. */
     arn: string;
     accountId: string;
     accessKeyId?: string;
@@ -33,6 +35,8 @@ export interface CloudTrailEvent {
   /** AwsServiceEvent: something KMS did on its own (a waiting period ended, an automatic rotation). */
   eventType: 'AwsApiCall' | 'AwsServiceEvent';
   additionalEventData?: Record<string, unknown>;
+  /** Service events: what the service did (automatic RotateKey: rotationType and keyId). */
+  serviceEventDetails?: Record<string, unknown>;
   managementEvent: true;
   recipientAccountId: string;
   eventCategory: 'Management';
@@ -112,28 +116,34 @@ export interface ServiceRecord {
   keyArn?: string;
   requestParameters?: Record<string, unknown>;
   additionalEventData?: Record<string, unknown>;
+  /** Service events: what the service did (automatic RotateKey: rotationType and keyId). */
+  serviceEventDetails?: Record<string, unknown>;
 }
 
 const KMS_SERVICE = 'kms.amazonaws.com';
+/** What CloudTrail's KMS service events (DeleteKey, automatic RotateKey) name as invokedBy, source IP and user agent. */
+const AWS_INTERNAL = 'AWS Internal';
 
 /**
- * CloudTrail's shape for service events: no caller, `invokedBy` the service, `AwsServiceEvent`, and
- * (since December 2022) the key ARN in responseElements.keyId. The identity keeps an `arn` naming
- * the service so every reader of `userIdentity.arn` shows who acted.
+ * CloudTrail's shape for KMS service events (AWS's DeleteKey and RotateKey examples): a userIdentity of
+ * only the account and `invokedBy: "AWS Internal"`, the same as source IP and user agent,
+ * `AwsServiceEvent`, and (since December 2022) the key ARN in responseElements.keyId. One addition:
+ * `userIdentity.arn` repeats invokedBy, so every reader of the local log shows who acted.
  */
 export function toServiceEvent(record: ServiceRecord): CloudTrailEvent {
   return {
     eventVersion: '1.11',
-    userIdentity: { type: 'AWSService', principalId: KMS_SERVICE, arn: KMS_SERVICE, accountId: record.accountId, invokedBy: KMS_SERVICE },
+    userIdentity: { accountId: record.accountId, invokedBy: AWS_INTERNAL, arn: AWS_INTERNAL },
     eventTime: eventTime(record.time),
     eventSource: KMS_SERVICE,
     eventName: record.eventName,
     awsRegion: record.region,
-    sourceIPAddress: KMS_SERVICE,
-    userAgent: KMS_SERVICE,
+    sourceIPAddress: AWS_INTERNAL,
+    userAgent: AWS_INTERNAL,
     requestParameters: record.requestParameters ?? null,
     responseElements: record.keyArn ? { keyId: record.keyArn } : null,
     ...(record.additionalEventData ? { additionalEventData: record.additionalEventData } : {}),
+    ...(record.serviceEventDetails ? { serviceEventDetails: record.serviceEventDetails } : {}),
     requestID: record.eventId,
     eventID: record.eventId,
     readOnly: false,

@@ -84,7 +84,9 @@ export class KmsService {
   private applyLifecycle(state: KeyringState, now: number): void {
     advanceLifecycle(state, now, this.options.random, (change) => {
       const eventId = uuid(this.options.random);
-      this.audited(state, toServiceEvent({ eventName: change.eventName, accountId: change.key.accountId, region: change.key.region, time: change.at, eventId, keyArn: change.key.arn }));
+      // AWS's automatic RotateKey event says what rotated and how.
+      const serviceEventDetails = change.eventName === 'RotateKey' ? { rotationType: 'AUTOMATIC', keyId: change.key.keyId } : undefined;
+      this.audited(state, toServiceEvent({ eventName: change.eventName, accountId: change.key.accountId, region: change.key.region, time: change.at, eventId, keyArn: change.key.arn, serviceEventDetails }));
     });
   }
 

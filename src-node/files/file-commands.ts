@@ -32,9 +32,10 @@ export function connectionFor(parsed: ParsedArgs, io: CliIo): Promise<KmsConnect
   return connectKms({ kind: 'local', dataDir: dataDirOf(parsed, io), accountId: accountIdOf(parsed), region, env: io.env });
 }
 
-/** `--context k=v` pairs; the first `=` splits, so values may contain `=`. */
+/** `--context k=v` pairs; the first `=` splits, so values may contain `=`. A map without a prototype, so a
+ * key such as `__proto__` stays a key (on a plain object it would set the prototype and be dropped). */
 export function contextOf(parsed: ParsedArgs): EncryptionContext {
-  const context: EncryptionContext = {};
+  const context: EncryptionContext = Object.create(null) as EncryptionContext;
   for (const pair of parsed.values('--context')) {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new UsageError(`--context takes key=value, not "${pair}"`);

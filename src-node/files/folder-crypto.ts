@@ -7,8 +7,8 @@
  * already in the state asked for (`.encrypted` files on encrypt, anything else on decrypt), so a
  * folder can be encrypted in place and decrypted back.
  */
-import { mkdir, readdir } from 'node:fs/promises';
-import { dirname, join, relative, resolve } from 'node:path';
+import { lstat, mkdir, readdir } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { decryptFile, encryptFile, type DecryptFileOptions, type EncryptFileOptions, type FileJobOptions, type FileJobResult, type FileProgress } from './file-crypto';
 import { removeAbandonedTempFiles, TEMP_FILE_PATTERN } from './staged-output';
 
@@ -68,6 +68,7 @@ async function runFolder(
     const output = rename(options.outputDir ? join(options.outputDir, relative(dir, input)) : input);
     options.onFile?.(input, index, todo.length);
     try {
+      await checkOutputPath(input, output, options.outputDir);
       if (options.outputDir) await mkdir(dirname(output), { recursive: true });
       // Each output folder once: a per-file sweep would read a folder of n files n times.
       if (!swept.has(dirname(output))) {
@@ -81,6 +82,38 @@ async function runFolder(
     }
   }
   return results;
+}
+
+async function lstatOrNone(path: string) {
+  return lstat(path).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return undefined;
+    throw e;
+  });
+}
+
+/**
+ * Refuses, in plain words, an output the file system would refuse with a bare ENOTDIR or EISDIR, or one
+ * that would land outside the output folder: a symbolic link among the folders below the output folder
+ * (mkdir and the write would follow it), a file where a folder is needed, a folder where the output goes,
+ * or a name that is only the suffix (`..encrypted` decrypts to the folder itself).
+ */
+async function checkOutputPath(input: string, output: string, outputDir: string | undefined): Promise<void> {
+  const name = basename(output);
+  if (name === '.' || name === '..' || name === '') {
+    throw new Error(`cannot decrypt ${input}: its name is only the ${ENCRYPTED_SUFFIX} suffix, so the output would be the folder itself; rename the file (e.g. to something${ENCRYPTED_SUFFIX})`);
+  }
+  if (outputDir) {
+    const root = resolve(outputDir);
+    let path = root;
+    for (const part of relative(root, dirname(resolve(output))).split(sep).filter(Boolean)) {
+      path = join(path, part);
+      const stats = await lstatOrNone(path);
+      if (!stats) break; // the rest is created below the output folder
+      if (stats.isSymbolicLink()) throw new Error(`cannot write ${output}: ${path} is a symbolic link, and writing through it would put the output outside the output folder; remove the link or pick another output folder`);
+      if (!stats.isDirectory()) throw new Error(`cannot write ${output}: ${path} is a file where the output needs a folder; move it or pick another output folder`);
+    }
+  }
+  if ((await lstatOrNone(output))?.isDirectory()) throw new Error(`cannot write ${output}: a folder of that name is in the way; rename the folder or pick an output folder with -o`);
 }
 
 type WalkEntry = { kind: 'file'; path: string } | { kind: 'skip'; path: string; reason: string };

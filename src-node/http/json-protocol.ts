@@ -26,7 +26,11 @@ export interface WireResponse {
 }
 
 export function header(headers: WireHeaders, name: string): string | undefined {
-  const value = headers[name] ?? Object.entries(headers).find(([k]) => k.toLowerCase() === name)?.[1];
+  let value = headers[name];
+  if (value === undefined) {
+    // Mixed-case names from other transports; a loop, not entries(): absent headers are looked up on every request.
+    for (const k in headers) if (k.toLowerCase() === name) value = headers[k];
+  }
   return Array.isArray(value) ? value.join(',') : value;
 }
 

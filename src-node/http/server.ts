@@ -11,17 +11,23 @@ import { silentLogger } from '../../src-core/ports';
 import type { LocalKms } from '../host';
 import type { KnownCredential } from './credentials';
 import { dispatchJson11, errorResponse, header, type WireResponse } from './json-protocol';
-import { authenticate, checkRequestHeaders } from './sigv4';
+import { authenticate, authenticateHeaders } from './sigv4';
 
 /** How long `close` waits for clients to finish before it cuts their connections. */
 const CLOSE_GRACE_MS = 5000;
-/** Far above any KMS request (the largest, a 32,768-character policy, is under 200 KB even JSON-escaped). */
+/**
+ * About 3x the largest valid KMS request: from the model's limits, a Decrypt or GenerateDataKey with a
+ * 262,144-byte Recipient AttestationDocument is ~350 KB of base64, and a CreateKey with a 131,072-character
+ * policy (the model's maximum; UTF-8 and escapes at most double it) and 50 tags ~330 KB.
+ */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /** Open connections at most: with the body limit, what idle or slow clients can pin is bounded (256 x 1 MiB). */
 export const DEFAULT_MAX_CONNECTIONS = 256;
 /** A request's headers must arrive within this, and the whole request within REQUEST_TIMEOUT_MS. */
 const HEADERS_TIMEOUT_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 30_000;
+/** SDK agents keep sockets for a while; outlive them so a reused socket is not closed under a request. */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 /** Host names that are this machine whatever address was bound. */
 const LOOPBACK_HOST = /^(localhost|[^:]*\.localhost|127\.\d+\.\d+\.\d+|\[::1\]|::1)$/i;
 const LOOPBACK_ADDRESS = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
@@ -35,6 +41,8 @@ export interface KmsServerOptions {
   credentials?: Map<string, KnownCredential>;
   maxBodyBytes?: number;
   maxConnections?: number;
+  /** Defaults: headers within 10 s, the whole request within 30 s, an idle keep-alive connection kept 65 s. */
+  timeouts?: { headersMs?: number; requestMs?: number; keepAliveMs?: number };
   logger?: Logger;
 }
 
@@ -93,9 +101,9 @@ function discardBody(req: IncomingMessage): Promise<void> {
 }
 
 function send(res: ServerResponse, wire: WireResponse): void {
-  const body = Buffer.from(wire.body, 'utf8');
-  res.writeHead(wire.statusCode, { ...wire.headers, 'content-length': body.length });
-  res.end(body);
+  res.writeHead(wire.statusCode, { ...wire.headers, 'content-length': Buffer.byteLength(wire.body) });
+  // A string body goes out with the headers in one write (a Buffer would be a second chunk of a writev).
+  res.end(wire.body);
 }
 
 export async function startKmsServer(options: KmsServerOptions): Promise<KmsServer> {
@@ -146,17 +154,22 @@ export async function startKmsServer(options: KmsServerOptions): Promise<KmsServ
     if (req.method !== 'POST' || path !== '/') {
       throw new KmsError('UnknownOperationException', `No route for ${req.method} ${path}: KMS requests are POST / with an X-Amz-Target header.`, { httpStatus: 404 });
     }
-    // Unsigned, stale or unknown-key requests are refused before their body is read.
-    checkRequestHeaders(req.headers, auth);
+    // Unsigned, stale or unknown-key requests, and forged ones whose payload hash is a signed header,
+    // are refused before their body is read.
+    const check = authenticateHeaders({ method: req.method, url: req.url ?? '/', headers: req.headers }, auth);
     const body = await readBody(req, limit);
-    const caller = await authenticate({ method: req.method, url: req.url ?? '/', headers: req.headers, body }, auth);
+    const caller = check.withBody(body);
     caller.sourceIp = req.socket.remoteAddress;
     const agent = header(req.headers, 'user-agent');
     if (agent) caller.userAgent = agent;
     return dispatchJson11(kms.service, { headers: req.headers, body }, caller);
   }
 
-  const server = createServer((req, res) => {
+  const headersTimeout = options.timeouts?.headersMs ?? HEADERS_TIMEOUT_MS;
+  const requestTimeout = options.timeouts?.requestMs ?? REQUEST_TIMEOUT_MS;
+  // Node checks the two timeouts on this interval (30 s by default, longer than the timeouts themselves).
+  const connectionsCheckingInterval = Math.max(10, Math.min(1000, Math.floor(Math.min(headersTimeout, requestTimeout) / 4)));
+  const server = createServer({ connectionsCheckingInterval }, (req, res) => {
     answer(req).then(
       (wire) => send(res, wire),
       (e: unknown) => {
@@ -178,10 +191,9 @@ export async function startKmsServer(options: KmsServerOptions): Promise<KmsServ
       },
     );
   });
-  // SDK agents keep sockets for a while; outlive them so a reused socket is not closed under a request.
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = HEADERS_TIMEOUT_MS;
-  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  server.keepAliveTimeout = options.timeouts?.keepAliveMs ?? KEEP_ALIVE_TIMEOUT_MS;
+  server.headersTimeout = headersTimeout;
+  server.requestTimeout = requestTimeout;
   server.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\ncontent-type: application/x-amz-json-1.1\r\ncontent-length: 71\r\nconnection: close\r\n\r\n{"__type":"SerializationException","message":"Malformed HTTP request."}');

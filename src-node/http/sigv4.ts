@@ -1,12 +1,10 @@
 /**
  * SigV4 authentication of `kmsw serve` requests. The Authorization header names the access key and
  * the credential scope (the Region of the request). With known credentials the signature is
- * recomputed with @smithy/signature-v4 and the access key maps to its principal; without them any
+ * recomputed (AWS's canonical request, with the day's signing key cached) and the access key maps to its principal; without them any
  * well-formed signature is the account root, and a 12-digit access key ID selects that account.
  */
-import { createHash, createHmac, timingSafeEqual, type Hash, type Hmac } from 'node:crypto';
-import { HttpRequest } from '@smithy/core/protocols';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { KmsError, type KmsErrorName } from '../../src-core/errors';
 import type { Caller } from '../../src-core/kms/context';
 import { rootPrincipal } from '../host';
@@ -14,6 +12,7 @@ import { header, type WireHeaders } from './json-protocol';
 import type { KnownCredential } from './credentials';
 
 const ALGORITHM = 'AWS4-HMAC-SHA256';
+const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 export interface Authorization {
@@ -68,21 +67,6 @@ export function parseAuthorization(value: string | undefined): Authorization {
   return { accessKeyId, date, region, service, signedHeaders: params.get('SignedHeaders')!.split(';'), signature };
 }
 
-/** node:crypto behind the checksum interface SignatureV4 expects (the pure-JS SHA-256 is far slower). */
-class NodeSha256 {
-  private readonly hash: Hash | Hmac;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    const key = secret === undefined || typeof secret === 'string' ? secret : ArrayBuffer.isView(secret) ? Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength) : Buffer.from(secret);
-    this.hash = key === undefined ? createHash('sha256') : createHmac('sha256', key);
-  }
-  update(data: Uint8Array): void {
-    this.hash.update(data);
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-}
-
 function signingDate(headers: WireHeaders): Date {
   const value = header(headers, 'x-amz-date');
   const m = value && /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
@@ -90,42 +74,70 @@ function signingDate(headers: WireHeaders): Date {
   return new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]));
 }
 
-async function verifySignature(request: SignedRequest, auth: Authorization, secretAccessKey: string): Promise<void> {
-  const date = signingDate(request.headers);
-  const mismatch = () => authError('InvalidSignatureException', 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.');
-  const declaredHash = header(request.headers, 'x-amz-content-sha256');
-  if (declaredHash && declaredHash !== 'UNSIGNED-PAYLOAD') {
-    const actual = request.body.length ? createHash('sha256').update(request.body).digest('hex') : EMPTY_SHA256;
-    if (actual !== declaredHash) throw authError('InvalidSignatureException', "The provided 'x-amz-content-sha256' header does not match what was computed.");
+function mismatch(): KmsError {
+  return authError('InvalidSignatureException', 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.');
+}
+
+/** RFC 3986 escaping as SigV4 wants it (encodeURIComponent leaves !'()* alone). */
+function escapeUri(text: string): string {
+  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+function canonicalQuery(search: string): string {
+  if (search === '') return '';
+  const pairs: string[] = [];
+  for (const [k, v] of new URLSearchParams(search)) pairs.push(`${escapeUri(k)}=${escapeUri(v)}`);
+  return pairs.sort().join('&');
+}
+
+/**
+ * Signing keys by secret, day, Region and service: four HMACs that every request of the day repeats.
+ * Bounded: a new day or a long list of access keys starts it afresh.
+ */
+const signingKeys = new Map<string, Buffer>();
+const SIGNING_KEYS_KEPT = 64;
+
+function signingKey(secret: string, date: string, region: string, service: string): Buffer {
+  const id = `${date}/${region}/${service}/${secret}`;
+  let key = signingKeys.get(id);
+  if (!key) {
+    key = createHmac('sha256', `AWS4${secret}`).update(date).digest();
+    for (const part of [region, service, 'aws4_request']) key = createHmac('sha256', key).update(part).digest();
+    if (signingKeys.size >= SIGNING_KEYS_KEPT) signingKeys.clear();
+    signingKeys.set(id, key);
   }
-  const [path, search = ''] = request.url.split(/\?(.*)/s, 2);
-  const query: Record<string, string | string[]> = {};
-  for (const [k, v] of new URLSearchParams(search)) {
-    const prior = query[k];
-    query[k] = prior === undefined ? v : [...(Array.isArray(prior) ? prior : [prior]), v];
-  }
-  const headers: Record<string, string> = {};
+  return key;
+}
+
+/** The payload hash the signature covers when the client signed it as a header: then the signature is checked before the body is read. */
+function signedPayloadHash(request: Omit<SignedRequest, 'body'>, auth: Authorization): string | undefined {
+  if (!auth.signedHeaders.includes('x-amz-content-sha256')) return undefined;
+  return header(request.headers, 'x-amz-content-sha256');
+}
+
+/** Recomputes the SigV4 signature of a request over `payloadHash` and compares it in constant time. */
+function verifySignature(request: Omit<SignedRequest, 'body'>, auth: Authorization, secretAccessKey: string, payloadHash: string): void {
+  const amzDate = header(request.headers, 'x-amz-date')!;
+  const q = request.url.indexOf('?');
+  const path = q < 0 ? request.url : request.url.slice(0, q);
+  const search = q < 0 ? '' : request.url.slice(q + 1);
+  let canonicalHeaders = '';
   for (const name of auth.signedHeaders) {
     const value = header(request.headers, name);
     if (value === undefined) throw mismatch();
-    headers[name] = value;
+    canonicalHeaders += `${name}:${value.trim().replace(/\s+/g, ' ')}\n`;
   }
-  const signer = new SignatureV4({
-    credentials: { accessKeyId: auth.accessKeyId, secretAccessKey, sessionToken: headers['x-amz-security-token'] },
-    region: auth.region,
-    service: auth.service,
-    sha256: NodeSha256,
-    applyChecksum: false,
-    // The client escaped the path as it sent it; do not escape it twice.
-    uriEscapePath: false,
-  });
-  const signed = await signer.sign(
-    new HttpRequest({ method: request.method, protocol: 'http:', hostname: headers.host ?? '', path, query, headers, body: request.body }),
-    { signingDate: date, signableHeaders: new Set(auth.signedHeaders) },
-  );
-  const expected = Buffer.from(/Signature=([0-9a-f]{64})/.exec(String(signed.headers.authorization))![1]);
-  const given = Buffer.from(auth.signature);
+  // The client escaped the path as it sent it; it is not escaped twice.
+  const canonicalRequest = `${request.method}\n${path || '/'}\n${canonicalQuery(search)}\n${canonicalHeaders}\n${auth.signedHeaders.join(';')}\n${payloadHash}`;
+  const scope = `${auth.date}/${auth.region}/${auth.service}/aws4_request`;
+  const stringToSign = `${ALGORITHM}\n${amzDate}\n${scope}\n${createHash('sha256').update(canonicalRequest).digest('hex')}`;
+  const expected = createHmac('sha256', signingKey(secretAccessKey, auth.date, auth.region, auth.service)).update(stringToSign).digest();
+  const given = Buffer.from(auth.signature, 'hex');
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw mismatch();
+}
+
+function bodyHash(body: Uint8Array): string {
+  return body.length ? createHash('sha256').update(body).digest('hex') : EMPTY_SHA256;
 }
 
 /** AWS refuses requests signed more than this far from its own (real) time: a captured request cannot be replayed later. */
@@ -157,15 +169,50 @@ export function checkRequestHeaders(headers: WireHeaders, options: AuthOptions, 
   return auth;
 }
 
-/** Establishes who made a request, or throws the AWS authentication error. */
-export async function authenticate(request: SignedRequest, options: AuthOptions): Promise<Caller> {
-  const auth = checkRequestHeaders(request.headers, options);
+/**
+ * What can be decided before the body is read, and what is left for the body: with known credentials
+ * and a signed `x-amz-content-sha256`, the signature itself is verified here (a forged request is
+ * refused before its body is buffered) and only the body's hash is left; otherwise the body is part
+ * of the signature.
+ */
+export interface HeaderCheck {
+  auth: Authorization;
+  /** Called with the body once read; throws the AWS authentication error, or returns the caller. */
+  withBody(body: Uint8Array): Caller;
+}
+
+export function authenticateHeaders(request: Omit<SignedRequest, 'body'>, options: AuthOptions, now = Date.now()): HeaderCheck {
+  const auth = checkRequestHeaders(request.headers, options, now);
   const context = { region: auth.region, accessKeyId: auth.accessKeyId };
   if (options.credentials) {
     const known = options.credentials.get(auth.accessKeyId)!;
-    await verifySignature(request, auth, known.secretAccessKey);
-    return { ...context, accountId: known.accountId, principal: known.principal };
+    const caller: Caller = { ...context, accountId: known.accountId, principal: known.principal };
+    const declared = signedPayloadHash(request, auth);
+    if (declared) {
+      verifySignature(request, auth, known.secretAccessKey, declared);
+      return {
+        auth,
+        withBody(body) {
+          // UNSIGNED-PAYLOAD (S3's) leaves the body out of the signature, as the SDK signer allows.
+          if (declared !== UNSIGNED_PAYLOAD && bodyHash(body) !== declared) throw authError('InvalidSignatureException', "The provided 'x-amz-content-sha256' header does not match what was computed.");
+          return { ...caller };
+        },
+      };
+    }
+    return {
+      auth,
+      withBody(body) {
+        // The hash of the body itself is signed.
+        verifySignature(request, auth, known.secretAccessKey, bodyHash(body));
+        return { ...caller };
+      },
+    };
   }
   const accountId = /^\d{12}$/.test(auth.accessKeyId) ? auth.accessKeyId : options.defaultAccountId;
-  return { ...context, accountId, principal: rootPrincipal(accountId) };
+  return { auth, withBody: () => ({ ...context, accountId, principal: rootPrincipal(accountId) }) };
+}
+
+/** Establishes who made a request, or throws the AWS authentication error. */
+export async function authenticate(request: SignedRequest, options: AuthOptions): Promise<Caller> {
+  return authenticateHeaders(request, options).withBody(request.body);
 }

@@ -7,6 +7,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/core/protocols';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -97,6 +100,32 @@ test('a body changed after signing fails verification', async () => {
   const tampered = await raw(server.url, { headers, body: '{"Limit": 6}' });
   assert.equal(tampered.status, 403);
   assert.equal(tampered.headers['x-amzn-errortype'], 'InvalidSignatureException');
+});
+
+test('with a signed x-amz-content-sha256, the signature is checked before the body is read; the body must then match the hash', async () => {
+  const url = new URL(server.url);
+  const body = '{"Limit": 5}';
+  const sign = (secretAccessKey: string, declared: string) =>
+    new SignatureV4({ credentials: { ...ALICE, secretAccessKey }, region: 'us-east-1', service: 'kms', sha256: Sha256 }).sign(new HttpRequest({
+      method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: '/',
+      headers: { host: url.host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'TrentService.DescribeCustomKeyStores', 'x-amz-content-sha256': declared },
+      body,
+    }));
+  const hash = createHash('sha256').update(body).digest('hex');
+  const good = (await sign(ALICE.secretAccessKey, hash)).headers as Record<string, string>;
+  assert.equal((await raw(server.url, { headers: good, body })).status, 200);
+  assert.equal((await raw(server.url, { headers: good, body: '{"Limit": 6}' })).status, 403, 'a body that is not the signed hash');
+  // A wrong secret announcing 100 KB that never comes: refused from its headers at once, the connection closed.
+  const forged = (await sign('not-alice', hash)).headers as Record<string, string>;
+  const socket = connect(Number(url.port), url.hostname);
+  await once(socket, 'connect');
+  let answer = '';
+  socket.setEncoding('utf8');
+  socket.on('data', (d: string) => (answer += d));
+  socket.write(`POST / HTTP/1.1\r\n${Object.entries({ ...forged, 'content-length': '100000' }).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`);
+  await once(socket, 'close');
+  assert.match(answer, /^HTTP\/1.1 403/);
+  assert.match(answer, /InvalidSignatureException/);
 });
 
 test('the AWS CLI signature verifies, and a wrong secret is refused', { skip: !hasAwsCli() && 'aws CLI not installed' }, () => {

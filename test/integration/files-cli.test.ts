@@ -107,6 +107,19 @@ test('wrong context, wrong key and a damaged file fail with a clear message and 
   assert.deepEqual((await readdir(dir)).sort(), ['a', 'a.encrypted']);
 });
 
+test('"__proto__" as a --context key is bound to the file like any other key', async () => {
+  const dir = join(root, 'proto-context');
+  await mkdir(dir);
+  await writeFile(join(dir, 'a'), 'alpha');
+  assert.equal((await kmsw(['encrypt-file', '--key', keyArn, '--context', '__proto__=x', join(dir, 'a')])).status, 0);
+  const wrong = await kmsw(['decrypt-file', join(dir, 'a.encrypted'), '-o', join(dir, 'out'), '--context', '__proto__=y']);
+  assert.equal(wrong.status, 1, wrong.stderr);
+  assert.match(wrong.stderr, /required pair "__proto__"/);
+  const right = await kmsw(['decrypt-file', join(dir, 'a.encrypted'), '-o', join(dir, 'out'), '--context', '__proto__=x']);
+  assert.equal(right.status, 0, right.stderr);
+  assert.equal(await readFile(join(dir, 'out'), 'utf8'), 'alpha');
+});
+
 test('usage errors exit 2 and say what to do', async () => {
   for (const [args, message] of [
     [['encrypt-file', 'x'], /--key is required/],

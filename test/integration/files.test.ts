@@ -177,6 +177,43 @@ test('folders: recursive, file by file, per-file results, links and temp files s
   assert.deepEqual(await names(join(out, 'a')), ['b']);
 });
 
+test('folders: a symlinked folder in the output tree is refused, nothing is written outside it', async (t) => {
+  const dir = await tempDir(t);
+  const kms = new FakeKms();
+  const src = join(dir, 'src');
+  const out = join(dir, 'out');
+  const elsewhere = join(dir, 'elsewhere');
+  await mkdir(join(src, 'sub'), { recursive: true });
+  await mkdir(out);
+  await mkdir(elsewhere);
+  await writeFile(join(src, 'sub', 'secret.txt'), 'secret');
+  await writeFile(join(src, 'top.txt'), 'top');
+  await symlink(elsewhere, join(out, 'sub'));
+  const results = await encryptFolder(src, { kms, keyId: KEY_A, outputDir: out });
+  const failed = results.filter((r) => r.status === 'failed');
+  assert.deepEqual(failed.map((r) => r.input), [join(src, 'sub', 'secret.txt')]);
+  assert.match(failed[0].status === 'failed' ? failed[0].error.message : '', /out\/sub is a symbolic link.*outside the output folder/);
+  assert.deepEqual(await names(elsewhere), []);
+  assert.deepEqual(await names(out), ['sub', 'top.txt.encrypted']);
+});
+
+test('folders: an output that would be a folder, or the folder itself, is refused in plain words', async (t) => {
+  const dir = await tempDir(t);
+  const kms = new FakeKms();
+  const src = join(dir, 'src');
+  await mkdir(src);
+  await writeFile(join(src, 'plain'), 'p');
+  await encryptFile(join(src, 'plain'), join(src, '..encrypted'), { kms, keyId: KEY_A });
+  await encryptFile(join(src, 'plain'), join(src, 'busy.encrypted'), { kms, keyId: KEY_A });
+  await mkdir(join(src, 'busy'));
+  const results = await decryptFolder(src, { kms });
+  const messages = Object.fromEntries(results.flatMap((r) => (r.status === 'failed' ? [[r.input, r.error.message]] : [])));
+  assert.match(messages[join(src, '..encrypted')], /^cannot decrypt .*\.\.encrypted: its name is only the \.encrypted suffix/);
+  assert.match(messages[join(src, 'busy.encrypted')], /^cannot write .*busy: a folder of that name is in the way/);
+  assert.deepEqual(await names(src), ['..encrypted', 'busy', 'busy.encrypted', 'plain']);
+  assert.deepEqual(await names(join(src, 'busy')), []);
+});
+
 test('default output names follow the AWS Encryption CLI', () => {
   assert.equal(encryptedName('/d/report.pdf'), '/d/report.pdf.encrypted');
   assert.equal(decryptedName('/d/report.pdf.encrypted'), '/d/report.pdf');

@@ -26,11 +26,16 @@ test('a deletion whose waiting period ended and an automatic rotation leave serv
     const e = byName[name];
     assert.ok(e, `${name} event`);
     assert.equal(e.eventType, 'AwsServiceEvent');
-    assert.deepEqual(e.userIdentity, { type: 'AWSService', principalId: 'kms.amazonaws.com', arn: 'kms.amazonaws.com', accountId: key.AWSAccountId, invokedBy: 'kms.amazonaws.com' });
+    // AWS's DeleteKey and RotateKey examples: only the account and invokedBy (arn repeats it for the local log's readers).
+    assert.deepEqual(e.userIdentity, { accountId: key.AWSAccountId, invokedBy: 'AWS Internal', arn: 'AWS Internal' });
+    assert.equal(e.sourceIPAddress, 'AWS Internal');
+    assert.equal(e.userAgent, 'AWS Internal');
     assert.deepEqual(e.resources, [{ accountId: key.AWSAccountId, type: 'AWS::KMS::Key', ARN: key.Arn }]);
     assert.deepEqual(e.responseElements, { keyId: key.Arn });
     assert.equal(e.requestParameters, null);
   }
+  assert.deepEqual(byName.RotateKey.serviceEventDetails, { rotationType: 'AUTOMATIC', keyId: rotating.KeyId });
+  assert.equal(byName.DeleteKey.serviceEventDetails, undefined);
   assert.equal(byName.DeleteKey.eventTime, new Date(Date.UTC(2026, 0, 1) + 7 * DAY).toISOString().replace('.000', ''), 'at the end of the waiting period');
 });
 
