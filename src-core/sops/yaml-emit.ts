@@ -10,6 +10,19 @@ export const METADATA_KEY = 'sops';
 /** sops's YAML store indents by 4 (stores/yaml IndentDefault). */
 const SOPS_INDENT = 4;
 
+/** A one-word plain scalar: no space, indicator or `.` first (`...` ends a document). */
+export const PLAIN_SOURCE = /^[A-Za-z0-9_/+=][\w./+=@%-]*$/;
+/** The core schema's int (yaml's schema/core/int.js). */
+export const INT = /^[-+]?[0-9]+$/;
+export const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
+/** Everything else the core schema reads as not a string (null, octal, hex, floats, inf, nan): left to the yaml library. */
+const OTHER_CORE = [/^(?:~|[Nn]ull|NULL)?$/, /^0o[0-7]+$/, /^0x[0-9a-fA-F]+$/, /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/, /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/, /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/];
+
+/** Whether the core schema reads a plain scalar as a string (neither int, bool, null, float, inf nor nan). */
+export function readsAsString(source: string): boolean {
+  return !INT.test(source) && !BOOL.test(source) && !OTHER_CORE.some((r) => r.test(source));
+}
+
 /** A YAML plain scalar that reads back as the same string; otherwise the style the yaml library would choose. */
 /** Words the YAML core schema reads as booleans or nulls (numbers cannot match SAFE_PLAIN's first character). */
 export const RESERVED_PLAIN = /^(true|false|null|y|n|yes|no|on|off)$/i;
@@ -19,6 +32,8 @@ export const SAFE_PLAIN = /^[A-Za-z_/][\w./+=@%-]*$/;
 export function stringStyle(text: string): Scalar.Type {
   if (text.startsWith('ENC[AES256_GCM,') && !/[\s#]/.test(text)) return 'PLAIN';
   if (SAFE_PLAIN.test(text) && !RESERVED_PLAIN.test(text)) return 'PLAIN';
+  // A digit, `+` or `.` first, but read back as a string: plain too (the yaml library agrees, see yaml-fast.test.ts).
+  if (PLAIN_SOURCE.test(text) && !RESERVED_PLAIN.test(text) && readsAsString(text)) return 'PLAIN';
   const out = stringify(text, { lineWidth: 0 });
   if (out.startsWith('"')) return 'QUOTE_DOUBLE';
   if (out.startsWith("'")) return 'QUOTE_SINGLE';

@@ -10,19 +10,12 @@ import { CST } from 'yaml';
 import type { RawMetadata, StoreDocument } from './store';
 import { walkTree, type MapEntry, type MapNode, type ScalarLeaf } from './tree';
 import { boolValue, type SopsValue } from './values';
-import { METADATA_KEY, RESERVED_PLAIN, metadataText, yamlSource } from './yaml-emit';
+import { BOOL, INT, METADATA_KEY, PLAIN_SOURCE, RESERVED_PLAIN, metadataText, readsAsString, yamlSource } from './yaml-emit';
 
 const KEY_LINE = /^( *)([A-Za-z_/][\w./+=@%-]*):(?: (.*))?$/;
 const ENC_SOURCE = /^ENC\[AES256_GCM,[^\s#]*$/;
-const PLAIN_SOURCE = /^[A-Za-z0-9_/+.=][\w./+=@%-]*$/;
 const DOUBLE_QUOTED = /^"[^"\\]*"$/;
 const SINGLE_QUOTED = /^'[^']*'$/;
-/** The core schema's int (yaml's schema/core/int.js). */
-const INT = /^[-+]?[0-9]+$/;
-const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
-/** Everything else the core schema reads as not a string (null, octal, hex, floats, inf, nan): left to the yaml library. */
-const OTHER_CORE = [/^(?:~|[Nn]ull|NULL)?$/, /^0o[0-7]+$/, /^0x[0-9a-fA-F]+$/, /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/, /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/, /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/];
-
 /** The value of a one-line scalar's source, or undefined when the yaml library must decide. */
 function scalarOf(source: string): SopsValue | undefined {
   if (ENC_SOURCE.test(source)) return { type: 'str', text: source };
@@ -30,8 +23,7 @@ function scalarOf(source: string): SopsValue | undefined {
   if (!PLAIN_SOURCE.test(source)) return undefined;
   if (INT.test(source)) return { type: 'int', text: BigInt(source).toString() };
   if (BOOL.test(source)) return boolValue(source[0] === 't' || source[0] === 'T');
-  if (OTHER_CORE.some((r) => r.test(source))) return undefined;
-  return { type: 'str', text: source };
+  return readsAsString(source) ? { type: 'str', text: source } : undefined;
 }
 
 interface FastLeaf extends ScalarLeaf {
@@ -46,6 +38,8 @@ interface FastLeaf extends ScalarLeaf {
 /** The source the yaml library writes for a value, if it fits on the scalar's line (as `CST.setScalarValue` makes it). */
 function oneLineSource(value: SopsValue, indent: number): string | undefined {
   const { source, type } = yamlSource(value);
+  // What stringStyle calls plain is written unchanged by the yaml library (the differential test checks it).
+  if (type === 'PLAIN' && value.type === 'str' && !source.includes('\n')) return source;
   const token: CST.FlowScalar = { type: 'scalar', offset: 0, indent, source: '', end: [] };
   CST.setScalarValue(token, source, { type, afterKey: true });
   return (token.type as string) === 'block-scalar' || token.source.includes('\n') ? undefined : token.source;

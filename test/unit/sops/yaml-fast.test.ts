@@ -7,6 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseYamlStore, parseYamlSyntaxTree } from '../../../src-core/sops/yaml-store';
 import { parseSimpleYaml } from '../../../src-core/sops/yaml-fast';
+import { stringStyle } from '../../../src-core/sops/yaml-emit';
+import { stringify } from 'yaml';
 import { walkTree, type MapNode } from '../../../src-core/sops/tree';
 import type { StoreDocument } from '../../../src-core/sops/store';
 import type { SopsValue } from '../../../src-core/sops/values';
@@ -23,6 +25,12 @@ function rng(seed: number): () => number {
 const SOURCES = ['abc', 'yes', '1_000', '1e5', 'Zq+/9=', '3abc', '+x', '/path/to', '42', '-7', '+8', '007', 'true', 'False', '"quoted #1"', "'single'", 'ENC[AES256_GCM,data:YQ==,iv:aXY=,tag:dGFn,type:str]', 'a.b-c@d%e', '_x'];
 const NEW_VALUES: SopsValue[] = [
   { type: 'str', text: 'plain' },
+  { type: 'str', text: '3abc' },
+  { type: 'str', text: '+x=' },
+  { type: 'str', text: 'a b' },
+  { type: 'str', text: 'x #y' },
+  { type: 'str', text: 'ends:' },
+  { type: 'str', text: '1.0' },
   { type: 'str', text: '0x1F' },
   { type: 'str', text: 'has: colon' },
   { type: 'str', text: 'yes' },
@@ -99,5 +107,15 @@ test('the fast path reads generated files as the syntax tree does and writes the
 test('forms outside the fast path are left to the syntax tree', () => {
   for (const text of ['a: 1\n# comment\n', 'a:\n    - x\n', 'a: &x 1\nb: *x\n', 'a: 1.5\n', 'a: null\n', '---\na: 1\n', 'a: 1\na: 2\n', 'a: 1', '"a": 1\n', 'a: x\n  b: y\n', 'sops:\n    version: 3\n']) {
     assert.equal(parseSimpleYaml(text, parseYamlSyntaxTree), undefined, text);
+  }
+});
+
+test('a value the writer calls plain without asking the yaml library is one the library writes plain', () => {
+  const r = rng(99);
+  const chars = 'aZ09+/=._-@%:#';
+  for (let n = 0; n < 5000; n++) {
+    const text = Array.from({ length: 1 + Math.floor(r() * 6) }, () => chars[Math.floor(r() * chars.length)]).join('');
+    const library = stringify(text, { lineWidth: 0 });
+    assert.equal(stringStyle(text) === 'PLAIN', !/^["'|>]/.test(library), text);
   }
 });
