@@ -33,8 +33,23 @@ function base64(text: string, what: string): Uint8Array {
   return Buffer.from(text, 'base64');
 }
 
+const PREFIX = 'ENC[AES256_GCM,data:';
+
+/** ENC_PATTERN's groups found by position when each separator occurs once (the usual case); otherwise by the pattern itself. */
+function encryptedParts(text: string): string[] | null {
+  const iv = text.indexOf(',iv:');
+  const tag = text.indexOf(',tag:');
+  const type = text.indexOf(',type:');
+  const end = text.length - 1;
+  const unique = text.indexOf(',iv:', iv + 1) < 0 && text.indexOf(',tag:', tag + 1) < 0 && text.indexOf(',type:', type + 1) < 0 && text.indexOf(']', type) === end;
+  if (text.startsWith(PREFIX) && iv > PREFIX.length && tag > iv + 4 && type > tag + 5 && end > type + 6 && unique && !text.includes('\n')) {
+    return [text, text.slice(PREFIX.length, iv), text.slice(iv + 4, tag), text.slice(tag + 5, type), text.slice(type + 6, end)];
+  }
+  return ENC_PATTERN.exec(text);
+}
+
 export function parseEncrypted(text: string): EncryptedValue {
-  const m = ENC_PATTERN.exec(text);
+  const m = encryptedParts(text);
   if (!m) throw new SopsError('malformed', 'a value is not in SOPS\'s ENC[AES256_GCM,…] form');
   return { data: base64(m[1], 'data'), iv: base64(m[2], 'iv'), tag: base64(m[3], 'tag'), type: m[4] };
 }

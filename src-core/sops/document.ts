@@ -72,9 +72,7 @@ export function isSopsText(text: string, format: SopsFormat): boolean {
 }
 
 export function readMetadata(text: string, format: SopsFormat): SopsMetadata {
-  const raw = parseStore(text, format).metadata;
-  if (!raw) throw new SopsError('malformed', 'sops metadata not found: this is not a SOPS file');
-  return parseMetadata(raw);
+  return openStore(text, format).metadata;
 }
 
 export interface DecryptOptions {
@@ -99,11 +97,13 @@ function writeEncrypted(doc: StoreDocument, meta: SopsMetadata, cipher: ValueCip
   return doc.toString();
 }
 
-/** Decrypts with a known data key (the KMS step is `decryptSops`; tests use it with other keys). */
-export function decryptWithDataKey(text: string, format: SopsFormat, dataKey: Uint8Array, env: { random: Random; clock: Clock }, options: DecryptOptions = {}): DecryptedSops {
+function openStore(text: string, format: SopsFormat): { doc: StoreDocument; metadata: SopsMetadata } {
   const doc = parseStore(text, format);
   if (!doc.metadata) throw new SopsError('malformed', 'sops metadata not found: this is not a SOPS file');
-  const metadata = parseMetadata(doc.metadata);
+  return { doc, metadata: parseMetadata(doc.metadata) };
+}
+
+function decryptStore(doc: StoreDocument, metadata: SopsMetadata, format: SopsFormat, dataKey: Uint8Array, env: { random: Random; clock: Clock }, options: DecryptOptions): DecryptedSops {
   const cipher = new ValueCipher(dataKey, env.random);
   const computed = decryptTree(doc.branches, metadata, cipher);
   if (!options.ignoreMac) {
@@ -120,9 +120,17 @@ export function decryptWithDataKey(text: string, format: SopsFormat, dataKey: Ui
   };
 }
 
+/** Decrypts with a known data key (the KMS step is `decryptSops`; tests use it with other keys). */
+export function decryptWithDataKey(text: string, format: SopsFormat, dataKey: Uint8Array, env: { random: Random; clock: Clock }, options: DecryptOptions = {}): DecryptedSops {
+  const { doc, metadata } = openStore(text, format);
+  return decryptStore(doc, metadata, format, dataKey, env, options);
+}
+
+/** The file is parsed once: its metadata gives the data key, its tree the values. */
 export async function decryptSops(text: string, format: SopsFormat, env: SopsEnvironment, options: DecryptOptions = {}): Promise<DecryptedSops> {
-  const dataKey = await recoverDataKey(readMetadata(text, format), env.kms);
-  return decryptWithDataKey(text, format, dataKey, env, options);
+  const { doc, metadata } = openStore(text, format);
+  const dataKey = await recoverDataKey(metadata, env.kms);
+  return decryptStore(doc, metadata, format, dataKey, env, options);
 }
 
 /** How a new file is encrypted: its KMS key groups and which values stay in the clear. */

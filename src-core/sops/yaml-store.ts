@@ -4,15 +4,14 @@
  * lines, key order) stays byte for byte. Comments belong to the map or list they are written in,
  * which gives their additional data as in SOPS (a comment's path is its collection's path).
  */
-import { Composer, CST, Parser, isAlias, isMap, isScalar, isSeq, stringify, type Node, type Pair, type Scalar } from 'yaml';
+import { Composer, CST, Parser, isAlias, isMap, isScalar, isSeq, type Node, type Pair, type Scalar } from 'yaml';
+import { METADATA_KEY, metadataText, yamlSource } from './yaml-emit';
+import { parseSimpleYaml } from './yaml-fast';
 import { SopsError } from './errors';
 import { boolValue, floatValue, type SopsValue } from './values';
 import type { CommentLeaf, ListNode, MapNode, ScalarLeaf, TreeNode } from './tree';
 import type { RawMetadata, StoreDocument } from './store';
 
-const METADATA_KEY = 'sops';
-/** sops's YAML store indents by 4 (stores/yaml IndentDefault). */
-const SOPS_INDENT = 4;
 
 function malformed(message: string): SopsError {
   return new SopsError('malformed', message);
@@ -34,38 +33,6 @@ function trailingComments(token: CST.Token | undefined): CommentLeaf[] {
   if (!token) return [];
   if (token.type === 'block-scalar') return commentLeaves(token.props.filter((t): t is CST.SourceToken => 'source' in t && t.type === 'comment'));
   return 'end' in token && token.type !== 'document' && token.type !== 'flow-collection' && token.type !== 'doc-end' ? commentLeaves(token.end) : [];
-}
-
-/** A YAML plain scalar that reads back as the same string; otherwise the style the yaml library would choose. */
-/** Words the YAML core schema reads as booleans or nulls (numbers cannot match SAFE_PLAIN's first character). */
-const RESERVED_PLAIN = /^(true|false|null|y|n|yes|no|on|off)$/i;
-/** Plain scalars that can only be strings: a letter, `_` or `/` first, then no indicator or space. Most values; no schema run needed. */
-const SAFE_PLAIN = /^[A-Za-z_/][\w./+=@%-]*$/;
-
-function stringStyle(text: string): Scalar.Type {
-  if (text.startsWith('ENC[AES256_GCM,') && !/[\s#]/.test(text)) return 'PLAIN';
-  if (SAFE_PLAIN.test(text) && !RESERVED_PLAIN.test(text)) return 'PLAIN';
-  const out = stringify(text, { lineWidth: 0 });
-  if (out.startsWith('"')) return 'QUOTE_DOUBLE';
-  if (out.startsWith("'")) return 'QUOTE_SINGLE';
-  if (out.startsWith('|') || out.startsWith('>')) return 'BLOCK_LITERAL';
-  return 'PLAIN';
-}
-
-function yamlSource(value: SopsValue): { source: string; type: Scalar.Type } {
-  switch (value.type) {
-    case 'int':
-      return { source: value.text, type: 'PLAIN' };
-    case 'float': {
-      const special: Record<string, string> = { '+Inf': '.inf', '-Inf': '-.inf', NaN: '.nan' };
-      const text = special[value.text] ?? (/^-?\d+$/.test(value.text) ? `${value.text}.0` : value.text);
-      return { source: text, type: 'PLAIN' };
-    }
-    case 'bool':
-      return { source: value.text === 'True' ? 'true' : 'false', type: 'PLAIN' };
-    default:
-      return { source: value.text, type: stringStyle(value.text) };
-  }
 }
 
 /** How SOPS types a plaintext YAML scalar (yaml.v3 decoding into interface{}). */
@@ -159,47 +126,13 @@ function metadataItem(d: ParsedDoc): CST.BlockMap['items'][number] | undefined {
   return rootItems(d)?.find((item) => item.key && CST.isScalar(item.key) && CST.resolveAsScalar(item.key)?.value === METADATA_KEY);
 }
 
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T/;
-
-function metadataScalar(value: unknown, indent: number): string {
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  const text = String(value);
-  if (text.includes('\n')) {
-    const body = text.endsWith('\n') ? text.slice(0, -1) : text;
-    const pad = ' '.repeat(indent);
-    return `${text.endsWith('\n') ? '|' : '|-'}\n${body.split('\n').map((l) => (l ? pad + l : '')).join('\n')}`;
-  }
-  if (TIMESTAMP.test(text) || text === '') return JSON.stringify(text);
-  return stringStyle(text) === 'PLAIN' ? text : JSON.stringify(text);
-}
-
-/**
- * The metadata block as sops 3.13 writes it (go.yaml.in/yaml/v3 with indent 4): lists indented under
- * their key, block scalars indented 4 from the line that holds them, timestamps double-quoted.
- */
-function metadataLines(map: RawMetadata, indent: number, listItem = false): string[] {
-  const lines: string[] = [];
-  // Block scalars sit 4 columns in from the line's collection: the dash for a map in a list.
-  const blockIndent = (listItem ? indent - 2 : indent) + SOPS_INDENT;
-  Object.entries(map).forEach(([key, value], i) => {
-    const lead = listItem && i === 0 ? `${' '.repeat(indent - 2)}- ` : ' '.repeat(indent);
-    if (Array.isArray(value)) {
-      if (!value.length) lines.push(`${lead}${key}: []`);
-      else lines.push(`${lead}${key}:`, ...value.flatMap((item) => metadataLines(item as RawMetadata, indent + SOPS_INDENT + 2, true)));
-    } else if (value && typeof value === 'object') {
-      lines.push(`${lead}${key}:`, ...metadataLines(value as RawMetadata, indent + SOPS_INDENT));
-    } else {
-      lines.push(`${lead}${key}: ${metadataScalar(value, blockIndent)}`);
-    }
-  });
-  return lines;
-}
-
-function metadataText(raw: RawMetadata): string {
-  return [`${METADATA_KEY}:`, ...metadataLines(raw, SOPS_INDENT), ''].join('\n');
-}
-
+/** The YAML store: the fast path when the file is of its simple form, the syntax tree otherwise. */
 export function parseYamlStore(text: string): StoreDocument {
+  return parseSimpleYaml(text, parseYamlSyntaxTree) ?? parseYamlSyntaxTree(text);
+}
+
+/** The store over the yaml library's concrete syntax tree: every YAML form sops accepts. */
+export function parseYamlSyntaxTree(text: string): StoreDocument {
   const tokens = [...new Parser().parse(text)];
   const docTokens = tokens.filter((t): t is CST.Document => t.type === 'document');
   const docs = [...new Composer({ keepSourceTokens: true, intAsBigInt: true, uniqueKeys: true }).compose(tokens)];
