@@ -7,8 +7,8 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding, LintOptions } from '../src-core/policy/lint';
 import { lintTerraform } from '../src-core/terraform/lint';
 import { findTerraformPolicies } from '../src-core/terraform/policies';
+import { loadHclParser, type ReadHclWasm } from '../src-core/terraform/parser';
 import type { HclParse } from '../src-core/terraform/syntax';
-import { loadHclParser } from '../src-node/terraform/hcl-parser';
 import type { PolicyRoot } from './policyDocuments';
 import { uriPath } from './uri';
 
@@ -25,13 +25,13 @@ export class TerraformSupport {
   #parse?: HclParse;
   #loading = false;
 
-  constructor(private readonly onReady: () => void, private readonly onError: (message: string) => void) {}
+  constructor(private readonly readWasm: ReadHclWasm, private readonly onReady: () => void, private readonly onError: (message: string) => void) {}
 
   /** The parser when loaded; otherwise starts loading it and answers undefined. */
   #parser(): HclParse | undefined {
     if (!this.#parse && !this.#loading) {
       this.#loading = true;
-      loadHclParser().then((parse) => {
+      loadHclParser(this.readWasm).then((parse) => {
         this.#parse = parse;
         this.onReady();
       }, (err: unknown) => this.onError(`loading the HCL parser: ${err instanceof Error ? err.message : String(err)}`));
