@@ -66,7 +66,7 @@ function options(bundle) {
 
 /**
  * WebAssembly the bundles load at run time from beside themselves: the tree-sitter runtime and the Terraform
- * grammar, read only when a Terraform file is checked (src-node/terraform/hcl-parser.ts).
+ * grammar, read only when a Terraform file is checked (src-core/terraform/parser.ts; read by src-node/terraform/hcl-parser.ts and server/server.ts).
  */
 const wasmFiles = ['web-tree-sitter/tree-sitter.wasm', '@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm'];
 mkdirSync(join(root, 'dist'), { recursive: true }); // a fresh clone has no dist/ yet

@@ -1,5 +1,20 @@
-/** Entry of the language server bundle (dist/server.js): the connection comes from the process arguments. */
+/**
+ * Entry of the language server bundle (dist/server.js): the connection comes from the process arguments, and
+ * the HCL parser's WebAssembly from beside the bundle (or node_modules when run from source).
+ */
+import { existsSync, realpathSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { ProposedFeatures, createConnection } from 'vscode-languageserver/node';
+import { HCL_WASM, type HclWasmFile } from '../src-core/terraform/parser';
 import { startSession } from './session';
 
-startSession(createConnection(ProposedFeatures.all));
+const script = typeof __filename === 'string' ? __filename : realpathSync(process.argv[1]);
+
+function readServerWasm(file: HclWasmFile): Promise<Uint8Array> {
+  const beside = join(dirname(script), file);
+  return readFile(existsSync(beside) ? beside : createRequire(script).resolve(HCL_WASM[file]));
+}
+
+startSession(createConnection(ProposedFeatures.all), readServerWasm);

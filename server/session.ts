@@ -9,6 +9,7 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { KeyringNotification, KeyringWantedNotification, type KeyringParams } from '../src-core/protocol';
+import type { ReadHclWasm } from '../src-core/terraform/parser';
 import { quickFixes } from './codeActions';
 import { policyCompletions } from './completion';
 import { identifierDiagnostics, identifierHover } from './identifiers';
@@ -21,7 +22,8 @@ import { isTerraform, TerraformSupport } from './terraform';
 import { policySymbols } from './symbols';
 import { Validator, type DiagnosticsProvider } from './validation';
 
-export function startSession(connection: Connection): void {
+/** `readHclWasm` reads the HCL parser's WebAssembly, loaded the first time a Terraform file is checked. */
+export function startSession(connection: Connection, readHclWasm: ReadHclWasm): void {
   const documents = new TextDocuments(TextDocument);
   const keyring = new Keyring(() => void connection.sendNotification(KeyringWantedNotification.method));
   const policies = new PolicyDocuments();
@@ -29,7 +31,7 @@ export function startSession(connection: Connection): void {
   let validator: Validator | undefined;
   let dynamicConfiguration = false;
 
-  const terraform = new TerraformSupport(() => validator?.scheduleAll(), (message) => connection.console.error(message));
+  const terraform = new TerraformSupport(readHclWasm, () => validator?.scheduleAll(), (message) => connection.console.error(message));
   const policy: DiagnosticsProvider = (doc, s) => policyDiagnostics(doc, s, keyring, terraform);
   const identifiers: DiagnosticsProvider = (doc, s) =>
     s.checkIdentifiers && doc.getText().length <= s.maxIdentifierScanBytes ? identifierDiagnostics(doc, keyring, s.disabledChecks) : [];

@@ -6,6 +6,7 @@ import { FindingList, type Finding } from '../policy/findings';
 import { finish, firstProblem, lintEmbedded, syntaxFindings, type LintOptions } from '../policy/lint';
 import { findTerraformPolicies } from './policies';
 import { syntaxErrors, type HclNode, type HclParse } from './syntax';
+import { parseTemplateJson, templateParts } from './template';
 
 export function lintTerraform(text: string, parse: HclParse, options: LintOptions = {}): Finding[] {
   return parse(text, (root) => lintModule(root, text, options));
@@ -24,5 +25,14 @@ function lintModule(root: HclNode, text: string, options: LintOptions): Finding[
     const inside = errors.filter((e) => e.offset >= tf.policy.offset && e.offset < tf.policy.offset + tf.policy.length);
     lintEmbedded(tf.policy, text, tf.format, options, findings, firstProblem([...inside, ...tf.problems]), tf.bypassLockoutCheck, 'bypass_policy_lockout_safety_check');
   }
+  return finish(findings, options);
+}
+
+/** A key-policy template (`templatefile("policy.json.tpl", …)`): JSON whose `${…}` and `%{…}` parts are unknowns. */
+export function lintPolicyTemplate(text: string, options: LintOptions = {}): Finding[] {
+  const findings = new FindingList();
+  const { policy, problems } = parseTemplateJson(text, templateParts(text));
+  syntaxFindings(findings, problems, 'json-syntax');
+  if (policy) lintEmbedded(policy, text, 'json', options, findings, firstProblem(problems), undefined);
   return finish(findings, options);
 }

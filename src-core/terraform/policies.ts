@@ -5,8 +5,9 @@
  * (`var.x`, `aws_iam_role.app.arn`, `"${…}"`) become dynamic nodes, which the checks treat as unknown.
  * Only documents that flow into one of the KMS key resources are returned: identity policies follow other rules.
  */
-import { parseJson, type PNode, type PProp, type SyntaxProblem } from '../policy/tree';
+import type { PNode, PProp, SyntaxProblem } from '../policy/tree';
 import { child, children, unwrap, type HclNode } from './syntax';
+import { parseTemplateJson } from './template';
 
 /** Resources whose `policy` argument is a KMS key policy. */
 export const KEY_POLICY_RESOURCES = ['aws_kms_key', 'aws_kms_key_policy', 'aws_kms_replica_key', 'aws_kms_external_key', 'aws_kms_replica_external_key'];
@@ -117,36 +118,13 @@ export function hclValue(expression: HclNode, text: string): PNode {
   }
 }
 
-/** A heredoc's JSON, parsed in place; `${…}` inside a JSON string makes that string dynamic. */
+/** A heredoc's JSON, parsed in place (offsets are the .tf file's). */
 function heredocPolicy(heredoc: HclNode, text: string): { policy?: PNode; problems: SyntaxProblem[] } {
   const ids = children(heredoc, 'heredoc_identifier');
   if (ids.length < 2) return { problems: [] };
   const start = ids[0].endIndex;
-  const end = ids[ids.length - 1].startIndex;
-  const interpolations = heredoc.namedChildren.filter((c) => c.type === 'template_interpolation' || c.type === 'template_directive');
-  // Interpolations outside JSON strings (`"Principal": ${jsonencode(…)}`) become a same-length JSON null.
-  let body = ' '.repeat(start) + text.slice(start, end);
-  const masked: HclNode[] = [];
-  for (const i of interpolations) {
-    const before = body.slice(0, i.startIndex).trimEnd().slice(-1);
-    if (before === ':' || before === '[' || before === ',') {
-      body = body.slice(0, i.startIndex) + 'null'.padEnd(i.endIndex - i.startIndex, ' ') + body.slice(i.endIndex);
-      masked.push(i);
-    }
-  }
-  const { root, problems } = parseJson(body);
-  const relevant = problems.filter((p) => p.offset >= start);
-  const mark = (node: PNode): PNode => {
-    const m = masked.find((i) => i.startIndex === node.offset);
-    if (m) return dynamic(m, text);
-    if (node.kind === 'string' && interpolations.some((i) => i.startIndex > node.offset && i.endIndex < node.offset + node.length)) {
-      return { kind: 'dynamic', fn: 'terraform', template: node.value, offset: node.offset, length: node.length };
-    }
-    if (node.kind === 'object') return { ...node, props: node.props.map((p) => ({ ...p, value: mark(p.value) })) };
-    if (node.kind === 'array') return { ...node, items: node.items.map(mark) };
-    return node;
-  };
-  return { policy: root ? mark(root) : undefined, problems: relevant };
+  const parts = heredoc.namedChildren.filter((c) => c.type === 'template_interpolation' || c.type === 'template_directive').map((c) => ({ start: c.startIndex, end: c.endIndex }));
+  return parseTemplateJson(' '.repeat(start) + text.slice(start, ids[ids.length - 1].startIndex), parts, start);
 }
 
 const STATEMENT_ATTRIBUTES: Record<string, string> = {

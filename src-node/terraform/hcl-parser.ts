@@ -1,40 +1,22 @@
 /**
- * Loads the HCL parser (web-tree-sitter and the Terraform grammar, both WebAssembly) the first time a
- * Terraform file is checked, for the CLI and the language server. In the bundles the .wasm files sit beside
- * the script (scripts/build.mjs copies them to dist/); from source they come from node_modules.
+ * The HCL parser for the CLI: the core's parser (src-core/terraform/parser.ts) with its WebAssembly read from
+ * beside the bundle (scripts/build.mjs copies the files to dist/), or from node_modules when run from source.
  */
 import { existsSync, realpathSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { HclNode, HclParse } from '../../src-core/terraform/syntax';
+import { HCL_WASM, loadHclParser as loadParser, type HclWasmFile } from '../../src-core/terraform/parser';
+import type { HclParse } from '../../src-core/terraform/syntax';
 
-// In a bundle __filename is the bundle (dist/server.js, dist/kmsw.js); from source (ES modules) the entry script.
+// In a bundle __filename is the bundle (dist/kmsw.js); from source (ES modules) the entry script.
 const script = typeof __filename === 'string' ? __filename : process.argv[1] ? realpathSync(process.argv[1]) : join(process.cwd(), 'x');
-const requireHere = createRequire(script);
 
-function locate(file: string, specifier: string): string {
+async function readHclWasm(file: HclWasmFile): Promise<Uint8Array> {
   const beside = join(dirname(script), file);
-  return existsSync(beside) ? beside : requireHere.resolve(specifier);
+  return readFile(existsSync(beside) ? beside : createRequire(script).resolve(HCL_WASM[file]));
 }
 
-let loading: Promise<HclParse> | undefined;
-
 export function loadHclParser(): Promise<HclParse> {
-  loading ??= (async () => {
-    const { Parser, Language } = await import('web-tree-sitter');
-    await Parser.init({ locateFile: () => locate('tree-sitter.wasm', 'web-tree-sitter/tree-sitter.wasm') });
-    const language = await Language.load(locate('tree-sitter-terraform.wasm', '@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm'));
-    const parser = new Parser();
-    parser.setLanguage(language);
-    return <T>(text: string, use: (root: HclNode) => T): T => {
-      const tree = parser.parse(text);
-      if (!tree) throw new Error('the HCL parser returned no tree');
-      try {
-        return use(tree.rootNode as unknown as HclNode);
-      } finally {
-        tree.delete(); // the tree lives in WebAssembly memory, which no garbage collector frees
-      }
-    };
-  })();
-  return loading;
+  return loadParser(readHclWasm);
 }

@@ -50,6 +50,18 @@ describe('language server on Terraform', () => {
     assert.match(hoverText(await client.hover(uri, positionOf(MAIN_TF, '"kms:ViaService"', 3))), /ViaService/);
   });
 
+  it('checks .tf.json files and .json.tpl policy templates as kmsw lint does', async () => {
+    for (const name of ['main.tf.json', 'policy.json.tpl']) {
+      const text = readFileSync(join(import.meta.dirname, '..', 'unit', 'policy', 'fixtures', 'terraform', name), 'utf8');
+      const diagnostics = await client.open(`file:///work/module/${name}`, 'json', text);
+      assert.deepEqual(
+        diagnostics.map((d) => `${d.code}@${d.range.start.line + 1}:${d.range.start.character + 1}`),
+        lintRecords(name, text).map((r) => `${r.code}@${r.line}:${r.column}`),
+      );
+      assert.equal(diagnostics.length, 2);
+    }
+  });
+
   it('leaves a module without KMS keys alone', async () => {
     const diagnostics = await client.open('file:///work/module/other.tf', 'terraform', 'resource "aws_s3_bucket" "b" {\n  bucket = "x"\n}\n');
     assert.deepEqual(diagnostics, []);

@@ -5,7 +5,8 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { CHECKS, isKeyPolicyDocument, lintDocument, type Finding, type LintOptions } from '../../../src-core/policy/lint';
-import { lintTerraform } from '../../../src-core/terraform/lint';
+import { lintTerraformJson } from '../../../src-core/terraform/json';
+import { lintPolicyTemplate, lintTerraform } from '../../../src-core/terraform/lint';
 import type { HclParse } from '../../../src-core/terraform/syntax';
 import { loadHclParser } from '../../terraform/hcl-parser';
 import { UsageError, type CliCommand, type CliIo } from '../command';
@@ -112,6 +113,8 @@ function positionFinder(text: string): (offset: number) => { line: number; colum
 }
 
 const TERRAFORM = /\.tf$/i;
+const TERRAFORM_JSON = /\.tf\.json$/i;
+const POLICY_TEMPLATE = /\.json\.tpl$/i;
 
 /** Findings of one file as records; a Terraform file needs the HCL parser (loadHclParser). */
 export function lintRecords(file: string, text: string, options: LintOptions = {}, hcl?: HclParse): LintRecord[] {
@@ -120,7 +123,9 @@ export function lintRecords(file: string, text: string, options: LintOptions = {
   if (TERRAFORM.test(file)) {
     if (!hcl) throw new Error('the HCL parser is needed for Terraform files');
     findings = lintTerraform(text, hcl, options);
-  } else findings = lintDocument(text, /\.ya?ml$/i.test(file) ? 'yaml' : 'json', options);
+  } else if (TERRAFORM_JSON.test(file)) findings = lintTerraformJson(text, options);
+  else if (POLICY_TEMPLATE.test(file)) findings = lintPolicyTemplate(text, options);
+  else findings = lintDocument(text, /\.ya?ml$/i.test(file) ? 'yaml' : 'json', options);
   return findings.map((f) => {
     const start = at(f.offset);
     const end = at(f.offset + f.length);
@@ -147,7 +152,7 @@ function sarif(records: LintRecord[]): unknown {
   };
 }
 
-const LINTABLE = /\.(json|ya?ml|template|tf)$/i;
+const LINTABLE = /\.(json|ya?ml|template|tf|json\.tpl)$/i;
 
 /** Files under a directory that may hold key policies, as paths relative to the working directory. */
 async function filesUnder(dir: string, cwd: string): Promise<string[]> {
@@ -162,7 +167,8 @@ async function filesUnder(dir: string, cwd: string): Promise<string[]> {
 
 /** A file found in a directory is linted only when it is a key policy or a template with KMS keys. */
 function worthLinting(text: string, file: string): boolean {
-  if (TERRAFORM.test(file)) return text.includes('aws_kms_');
+  if (TERRAFORM.test(file) || TERRAFORM_JSON.test(file)) return text.includes('aws_kms_');
+  if (POLICY_TEMPLATE.test(file)) return text.includes('kms:');
   if (text.includes('AWS::KMS::')) return true;
   return !/\.ya?ml$/i.test(file) && isKeyPolicyDocument(text);
 }
