@@ -5,6 +5,7 @@ import {
   GetKeyLastUsageCommand, ListGrantsCommand, ReplicateKeyCommand, RotateKeyOnDemandCommand, ScheduleKeyDeletionCommand,
   UpdateKeyDescriptionCommand, type KMSClient,
 } from '@aws-sdk/client-kms';
+import { REGION_PATTERN } from '../../src-core/ids/identifiers';
 import { setting } from '../config';
 import type { Ctx } from '../ctx';
 import { required, UserError } from '../errors';
@@ -106,7 +107,7 @@ export const replicateKey = keyAction('Replicate Key', async (c, k) => {
   if (k.metadata.MultiRegionConfiguration?.MultiRegionKeyType !== 'PRIMARY') throw new UserError('Only a multi-Region primary key can be replicated.');
   const region = required(await vscode.window.showInputBox({
     title: `Replicate ${k.label}`, prompt: 'Region for the replica (it is billed as another key)', placeHolder: 'eu-west-1',
-    validateInput: (v) => (/^[a-z]{2}(-[a-z]+)+-\d$/.test(v) ? undefined : 'A Region name such as eu-west-1.'),
+    validateInput: (v) => (REGION_PATTERN.test(v) ? undefined : 'A Region name such as eu-west-1.'),
   }));
   await c.send(new ReplicateKeyCommand({ KeyId: k.keyId, ReplicaRegion: region }));
   return `Replica of ${k.label} is being created in ${region}.`;

@@ -8,6 +8,7 @@ import { createHash, createHmac, timingSafeEqual, type Hash, type Hmac } from 'n
 import { HttpRequest } from '@smithy/core/protocols';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { KmsError, type KmsErrorName } from '../../src-core/errors';
+import { ACCOUNT_ID_PATTERN } from '../../src-core/ids/identifiers';
 import type { Caller } from '../../src-core/kms/context';
 import { rootPrincipal } from '../host';
 import { header, type WireHeaders } from './json-protocol';
@@ -166,6 +167,6 @@ export async function authenticate(request: SignedRequest, options: AuthOptions)
     await verifySignature(request, auth, known.secretAccessKey);
     return { ...context, accountId: known.accountId, principal: known.principal };
   }
-  const accountId = /^\d{12}$/.test(auth.accessKeyId) ? auth.accessKeyId : options.defaultAccountId;
+  const accountId = ACCOUNT_ID_PATTERN.test(auth.accessKeyId) ? auth.accessKeyId : options.defaultAccountId;
   return { ...context, accountId, principal: rootPrincipal(accountId) };
 }

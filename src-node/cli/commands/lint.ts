@@ -4,6 +4,7 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
+import { ACCOUNT_ID_PATTERN } from '../../../src-core/ids/identifiers';
 import { CHECKS, isKeyPolicyDocument, lintDocument, type Finding, type LintOptions } from '../../../src-core/policy/lint';
 import { lintTerraform } from '../../../src-core/terraform/lint';
 import type { HclParse } from '../../../src-core/terraform/syntax';
@@ -75,7 +76,7 @@ function parseArgs(args: string[]): { format: Format; failOn: FailOn; accounts: 
       failOn = v as FailOn;
     } else if (name === '--account') {
       const v = value();
-      if (!/^\d{12}$/.test(v)) throw new UsageError(`--account takes a 12-digit account ID, not "${v}"`);
+      if (!ACCOUNT_ID_PATTERN.test(v)) throw new UsageError(`--account takes a 12-digit account ID, not "${v}"`);
       accounts.push(v);
     } else if (name === '--disable') {
       for (const code of value().split(',').map((c) => c.trim()).filter(Boolean)) {
