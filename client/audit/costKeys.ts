@@ -3,7 +3,7 @@
  * DescribeKey for creation, state and deletion date, ListKeyRotations for the dates new material
  * started to be billed. Also the alias each key is best known by, for the cost table's labels.
  */
-import { ListKeyRotationsCommand, type KMSClient, type KeyMetadata } from '@aws-sdk/client-kms';
+import { paginateListKeyRotations, type KMSClient, type KeyMetadata } from '@aws-sdk/client-kms';
 import type { CostKey } from '../../src-core/audit/cost';
 import type { CloudTrailEvent } from '../../src-core/audit/event';
 import type { KeySpec } from '../../src-core/kms/state';
@@ -62,12 +62,9 @@ function billedRotations(m: KeyMetadata): boolean {
 
 async function rotationDates(client: KMSClient, keyId: string): Promise<number[]> {
   const dates: number[] = [];
-  let Marker: string | undefined;
-  do {
-    const page = await client.send(new ListKeyRotationsCommand({ KeyId: keyId, Limit: 1000, Marker }));
+  for await (const page of paginateListKeyRotations({ client, pageSize: 1000 }, { KeyId: keyId })) {
     for (const r of page.Rotations ?? []) if (r.RotationDate) dates.push(r.RotationDate.getTime());
-    Marker = page.Truncated ? page.NextMarker : undefined;
-  } while (Marker);
+  }
   return dates;
 }
 
