@@ -8,22 +8,25 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import ts from 'typescript';
+import { DELETION_WINDOW_DAYS } from '../../../src-core/kms/limits';
 import { DEFAULT_SERVER_SETTINGS, SERVER_SETTINGS_SECTION } from '../../../src-core/protocol';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const PREFIX = 'kmsWorkbench.';
 
+interface Property { type: string | string[]; default?: unknown; minimum?: number; maximum?: number }
+
 interface Manifest {
   contributes: {
     commands: { command: string; title: string }[];
     menus: Record<string, { command?: string; submenu?: string }[]>;
-    configuration: { properties: Record<string, { type: string | string[]; default?: unknown }> } | { properties: Record<string, { type: string | string[]; default?: unknown }> }[];
+    configuration: { properties: Record<string, Property> } | { properties: Record<string, Property> }[];
   };
 }
 
 const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Manifest;
 const titles = new Map(manifest.contributes.commands.map((c) => [c.command, c.title]));
-const properties = Object.assign({}, ...[manifest.contributes.configuration].flat().map((c) => c.properties)) as Record<string, { type: string | string[]; default?: unknown }>;
+const properties = Object.assign({}, ...[manifest.contributes.configuration].flat().map((c) => c.properties)) as Record<string, Property>;
 
 function sourceFile(path: string): ts.SourceFile {
   return ts.createSourceFile(path, readFileSync(join(ROOT, path), 'utf8'), ts.ScriptTarget.ES2022, true);
@@ -115,4 +118,9 @@ test('every setting of package.json is typed in client/config.ts or the server p
   for (const [key, value] of Object.entries(DEFAULT_SERVER_SETTINGS)) {
     assert.deepEqual(properties[`${SERVER_SETTINGS_SECTION}.${key}`].default, value, `the default of ${SERVER_SETTINGS_SECTION}.${key}`);
   }
+});
+
+test("the deletion setting's range and default are the engine's waiting period", () => {
+  const { minimum, maximum, default: value } = properties['kmsWorkbench.deletion.defaultWaitingPeriodDays'];
+  assert.deepEqual({ min: minimum, max: maximum, default: value }, DELETION_WINDOW_DAYS);
 });
