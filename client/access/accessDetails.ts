@@ -2,7 +2,7 @@
  * The Access folder under a key: who can do what, in words, from the key policy and grants (GetKeyPolicy
  * and ListGrants, evaluated here for local and AWS keys alike).
  */
-import { GetKeyPolicyCommand, ListGrantsCommand, type GrantListEntry, type KMSClient } from '@aws-sdk/client-kms';
+import { GetKeyPolicyCommand, paginateListGrants, type GrantListEntry, type KMSClient } from '@aws-sdk/client-kms';
 import { grantFromListing } from '../../src-core/policy/access-grants';
 import { explainAccess } from '../../src-core/policy/explain';
 import type { GrantRecord } from '../../src-core/kms/state';
@@ -19,12 +19,7 @@ export interface AccessDetail {
 /** Every grant of a key, page by page. */
 export async function listAllGrants(client: KMSClient, keyId: string): Promise<GrantListEntry[]> {
   const listed: GrantListEntry[] = [];
-  let Marker: string | undefined;
-  do {
-    const page = await client.send(new ListGrantsCommand({ KeyId: keyId, Limit: 100, Marker }));
-    listed.push(...(page.Grants ?? []));
-    Marker = page.Truncated ? page.NextMarker : undefined;
-  } while (Marker);
+  for await (const page of paginateListGrants({ client, pageSize: 100 }, { KeyId: keyId })) listed.push(...(page.Grants ?? []));
   return listed;
 }
 

@@ -11,7 +11,8 @@ import type { GrantRecord } from '../../src-core/kms/state';
 import { KMS_ACTIONS, KMS_ACTION_NAMES } from '../../src-core/policy/data';
 import { explainDecision, traceLines } from '../../src-core/policy/explain';
 import { isKeyPolicyDocument } from '../../src-core/policy/lint';
-import { accountOfPrincipal, isServicePrincipal, parseAwsPrincipal } from '../../src-core/policy/principals';
+import { accountOfKeyArn } from '../../src-core/ids/identifiers';
+import { accountOfPrincipal, isCallerPrincipal, isServicePrincipal, parseAwsPrincipal } from '../../src-core/policy/principals';
 import type { Ctx } from '../ctx';
 import { required, UserError } from '../errors';
 import { keyFromArgs } from '../keyPicker';
@@ -22,7 +23,7 @@ import { highlightStatement } from './highlight';
 const RECENT_CALLERS = 'kmsWorkbench.access.recentCallers';
 
 async function askPrincipal(ctx: Ctx, accountId: string | undefined, policy: string): Promise<string> {
-  const named = [...policy.matchAll(/"(arn:aws[a-z-]*:(?:iam|sts)::\d{12}:[^"]+)"/g)].map((m) => m[1]);
+  const named = [...policy.matchAll(/"(arn:[^"]+)"/g)].map((m) => m[1]).filter(isCallerPrincipal);
   const recent = ctx.extension.globalState.get<string[]>(RECENT_CALLERS, []);
   const offered = [...new Set([...(accountId ? [`arn:aws:iam::${accountId}:root`] : []), ...recent, ...named])];
   const items: (vscode.QuickPickItem & { value?: string })[] = [
@@ -81,7 +82,7 @@ export function checkAccess(ctx: Ctx) {
       editor = await vscode.window.showTextDocument(uri, { preview: false });
       policy = editor.document.getText();
       if (!isKeyPolicyDocument(policy)) throw new UserError('This document is not a key policy.');
-      keyArn = required(await vscode.window.showInputBox({ title: 'Check Access: the key this policy is for', prompt: 'Key ARN (its account decides what is cross-account)', value: 'arn:aws:kms:us-east-1:111122223333:key/', validateInput: (v) => (/^arn:[a-z-]+:kms:[a-z0-9-]+:\d{12}:key\/\S+$/.test(v) ? undefined : 'arn:aws:kms:REGION:ACCOUNT:key/ID') }));
+      keyArn = required(await vscode.window.showInputBox({ title: 'Check Access: the key this policy is for', prompt: 'Key ARN (its account decides what is cross-account)', value: 'arn:aws:kms:us-east-1:111122223333:key/', validateInput: (v) => (accountOfKeyArn(v) ? undefined : 'arn:aws:kms:REGION:ACCOUNT:key/ID') }));
     } else {
       const key = open ?? (await keyFromArgs(ctx, arg instanceof vscode.Uri ? undefined : arg, 'any', 'Check Access'));
       const client = await key.connection.client();
@@ -91,7 +92,7 @@ export function checkAccess(ctx: Ctx) {
       // Decided on the text shown (GetKeyPolicy's is compact JSON), so the lines named are the editor's.
       policy = editor.document.getText();
     }
-    const accountId = /:(\d{12}):key\//.exec(keyArn)?.[1];
+    const accountId = accountOfKeyArn(keyArn);
     const principal = await askPrincipal(ctx, accountId, policy);
     const action = await askAction();
     const context = await askConditions();

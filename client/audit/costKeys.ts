@@ -3,7 +3,8 @@
  * DescribeKey for creation, state and deletion date, ListKeyRotations for the dates new material
  * started to be billed. Also the alias each key is best known by, for the cost table's labels.
  */
-import { ListKeyRotationsCommand, type KMSClient, type KeyMetadata } from '@aws-sdk/client-kms';
+import { DELETION_WINDOW_DAYS } from '../../src-core/kms/limits';
+import { paginateListKeyRotations, type KMSClient, type KeyMetadata } from '@aws-sdk/client-kms';
 import type { CostKey } from '../../src-core/audit/cost';
 import type { CloudTrailEvent } from '../../src-core/audit/event';
 import type { KeySpec } from '../../src-core/kms/state';
@@ -19,8 +20,6 @@ export interface CostKeys {
 
 /** ListKeys accepts at most 1000 per page. */
 const PAGE_SIZE = 1000;
-/** ScheduleKeyDeletion's waiting period when the request names none. */
-const AWS_DEFAULT_WINDOW_DAYS = 30;
 
 export async function listCostKeys(client: KMSClient): Promise<CostKeys> {
   const list = new KeyList();
@@ -62,12 +61,9 @@ function billedRotations(m: KeyMetadata): boolean {
 
 async function rotationDates(client: KMSClient, keyId: string): Promise<number[]> {
   const dates: number[] = [];
-  let Marker: string | undefined;
-  do {
-    const page = await client.send(new ListKeyRotationsCommand({ KeyId: keyId, Limit: 1000, Marker }));
+  for await (const page of paginateListKeyRotations({ client, pageSize: 1000 }, { KeyId: keyId })) {
     for (const r of page.Rotations ?? []) if (r.RotationDate) dates.push(r.RotationDate.getTime());
-    Marker = page.Truncated ? page.NextMarker : undefined;
-  } while (Marker);
+  }
   return dates;
 }
 
@@ -81,7 +77,7 @@ export function withDeletionWindows(keys: readonly CostKey[], events: readonly C
   for (const e of events) {
     if (e.eventName !== 'ScheduleKeyDeletion' || e.errorCode !== undefined) continue;
     const days = e.requestParameters?.pendingWindowInDays;
-    for (const r of e.resources) windows.set(r.ARN, typeof days === 'number' ? days : AWS_DEFAULT_WINDOW_DAYS);
+    for (const r of e.resources) windows.set(r.ARN, typeof days === 'number' ? days : DELETION_WINDOW_DAYS.default);
   }
   return keys.map((k) => {
     const days = windows.get(k.arn);

@@ -1,18 +1,18 @@
 /** Connection set-up: add an AWS connection to the settings, and share the local keyring with `kmsw serve`. */
 import * as vscode from 'vscode';
+import { REGION_PATTERN } from '../../src-core/ids/identifiers';
 import { setting, updateSetting, type AwsConnectionSetting } from '../config';
 import { LocalConnection } from '../connections/local';
 import type { Ctx } from '../ctx';
 import { required, UserError } from '../errors';
 
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 export const addAwsConnection = (ctx: Ctx) => async () => {
   const profile = required(await vscode.window.showInputBox({
     title: 'Add AWS connection (1/3): profile', prompt: 'A profile from ~/.aws/config (SSO included); empty for the default credential chain', placeHolder: 'default',
   })).trim();
   const region = required(await vscode.window.showInputBox({
-    title: 'Add AWS connection (2/3): Region', value: 'us-east-1', validateInput: (v) => (REGION.test(v.trim()) ? undefined : 'A Region name such as eu-west-1.'),
+    title: 'Add AWS connection (2/3): Region', value: 'us-east-1', validateInput: (v) => (REGION_PATTERN.test(v.trim()) ? undefined : 'A Region name such as eu-west-1.'),
   })).trim();
   const endpoint = required(await vscode.window.showInputBox({
     title: 'Add AWS connection (3/3): endpoint', prompt: 'Empty for AWS itself; or a KMS-compatible endpoint, e.g. http://127.0.0.1:4599 for kmsw serve',

@@ -7,6 +7,7 @@ import {
   CreateAliasCommand, CreateGrantCommand, DeleteAliasCommand, RetireGrantCommand, RevokeGrantCommand, TagResourceCommand,
   UntagResourceCommand, UpdateAliasCommand, type GrantOperation,
 } from '@aws-sdk/client-kms';
+import { isGranteePrincipal } from '../../src-core/policy/principals';
 import type { Ctx } from '../ctx';
 import { required, UserError } from '../errors';
 import { keyFromArgs, pickKey } from '../keyPicker';
@@ -58,7 +59,7 @@ export const createGrant = (ctx: Ctx) => async (node?: Node) => {
   const key = await keyFromArgs(ctx, node, 'any', 'Create Grant');
   const grantee = required(await vscode.window.showInputBox({
     title: `Grant on ${key.label} (1/3): grantee`, prompt: 'The principal ARN that may use the key', placeHolder: 'arn:aws:iam::111122223333:role/app',
-    validateInput: (v) => (/^arn:[a-z-]+:iam::\d{12}:.+|^[a-z0-9.-]+\.amazonaws\.com$/.test(v.trim()) ? undefined : 'An IAM principal ARN or a service principal.'),
+    validateInput: (v) => (isGranteePrincipal(v.trim()) ? undefined : 'An IAM principal ARN or a service principal.'),
   })).trim();
   const operations = required(await vscode.window.showQuickPick(GRANT_OPERATIONS.map((op) => ({ label: op, picked: op === 'Decrypt' || op === 'Encrypt' })), {
     title: `Grant on ${key.label} (2/3): operations`, canPickMany: true,

@@ -5,6 +5,8 @@ import {
   GetKeyLastUsageCommand, ListGrantsCommand, ReplicateKeyCommand, RotateKeyOnDemandCommand, ScheduleKeyDeletionCommand,
   UpdateKeyDescriptionCommand, type KMSClient,
 } from '@aws-sdk/client-kms';
+import { REGION_PATTERN } from '../../src-core/ids/identifiers';
+import { DELETION_WINDOW_DAYS, ROTATION_PERIOD_DAYS } from '../../src-core/kms/limits';
 import { setting } from '../config';
 import type { Ctx } from '../ctx';
 import { required, UserError } from '../errors';
@@ -36,9 +38,10 @@ export const disableKey = keyAction('Disable Key', async (c, k) => {
 });
 
 export const enableRotation = keyAction('Enable Automatic Rotation', async (c, k) => {
+  const { min, max } = ROTATION_PERIOD_DAYS;
   const days = required(await vscode.window.showInputBox({
-    title: `Rotation period for ${k.label}`, value: '365', prompt: 'Days between automatic rotations (90–2560)',
-    validateInput: (v) => (/^\d+$/.test(v) && +v >= 90 && +v <= 2560 ? undefined : 'A whole number of days from 90 to 2560.'),
+    title: `Rotation period for ${k.label}`, value: String(ROTATION_PERIOD_DAYS.default), prompt: `Days between automatic rotations (${min}–${max})`,
+    validateInput: (v) => (/^\d+$/.test(v) && +v >= min && +v <= max ? undefined : `A whole number of days from ${min} to ${max}.`),
   }));
   await c.send(new EnableKeyRotationCommand({ KeyId: k.keyId, RotationPeriodInDays: Number(days) }));
   return `${k.label} now rotates every ${days} days.`;
@@ -73,9 +76,9 @@ export const scheduleDeletion = keyAction('Schedule Key Deletion', async (c, k) 
   });
   if (typed !== k.label) throw new vscode.CancellationError();
   const days = required(await vscode.window.showInputBox({
-    title: 'Waiting period', prompt: 'Days before the key is deleted (7–30); you can cancel until then.',
+    title: 'Waiting period', prompt: `Days before the key is deleted (${DELETION_WINDOW_DAYS.min}–${DELETION_WINDOW_DAYS.max}); you can cancel until then.`,
     value: String(setting('deletion.defaultWaitingPeriodDays')),
-    validateInput: (v) => (/^\d+$/.test(v) && +v >= 7 && +v <= 30 ? undefined : 'A whole number from 7 to 30.'),
+    validateInput: (v) => (/^\d+$/.test(v) && +v >= DELETION_WINDOW_DAYS.min && +v <= DELETION_WINDOW_DAYS.max ? undefined : `A whole number from ${DELETION_WINDOW_DAYS.min} to ${DELETION_WINDOW_DAYS.max}.`),
   }));
   const out = await c.send(new ScheduleKeyDeletionCommand({ KeyId: k.keyId, PendingWindowInDays: Number(days) }));
   return `${k.label} will be deleted on ${out.DeletionDate?.toISOString().slice(0, 10)}. Cancel deletion before then to keep it.`;
@@ -106,7 +109,7 @@ export const replicateKey = keyAction('Replicate Key', async (c, k) => {
   if (k.metadata.MultiRegionConfiguration?.MultiRegionKeyType !== 'PRIMARY') throw new UserError('Only a multi-Region primary key can be replicated.');
   const region = required(await vscode.window.showInputBox({
     title: `Replicate ${k.label}`, prompt: 'Region for the replica (it is billed as another key)', placeHolder: 'eu-west-1',
-    validateInput: (v) => (/^[a-z]{2}(-[a-z]+)+-\d$/.test(v) ? undefined : 'A Region name such as eu-west-1.'),
+    validateInput: (v) => (REGION_PATTERN.test(v) ? undefined : 'A Region name such as eu-west-1.'),
   }));
   await c.send(new ReplicateKeyCommand({ KeyId: k.keyId, ReplicaRegion: region }));
   return `Replica of ${k.label} is being created in ${region}.`;

@@ -4,7 +4,7 @@
  * One key that cannot be described (on AWS, typically a key policy that denies you) is kept with what
  * ListKeys said (ID, ARN) and the reason; the rest of the page loads as usual.
  */
-import { DescribeKeyCommand, ListAliasesCommand, ListKeysCommand, type AliasListEntry, type KeyListEntry, type KeyMetadata, type KMSClient } from '@aws-sdk/client-kms';
+import { DescribeKeyCommand, ListKeysCommand, paginateListAliases, type AliasListEntry, type KeyListEntry, type KeyMetadata, type KMSClient } from '@aws-sdk/client-kms';
 import { describeError } from '../describeError';
 
 export interface KeyEntry {
@@ -80,15 +80,12 @@ async function describe(client: KMSClient, listed: KeyListEntry & { KeyId: strin
 
 async function listAliases(client: KMSClient): Promise<Map<string, string[]>> {
   const byKey = new Map<string, string[]>();
-  let Marker: string | undefined;
-  do {
-    const page = await client.send(new ListAliasesCommand({ Limit: 100, Marker }));
+  for await (const page of paginateListAliases({ client, pageSize: 100 }, {})) {
     for (const a of page.Aliases ?? ([] as AliasListEntry[])) {
       if (!a.TargetKeyId || !a.AliasName) continue;
       byKey.set(a.TargetKeyId, [...(byKey.get(a.TargetKeyId) ?? []), a.AliasName]);
     }
-    Marker = page.Truncated ? page.NextMarker : undefined;
-  } while (Marker);
+  }
   return byKey;
 }
 

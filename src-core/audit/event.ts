@@ -2,7 +2,7 @@
  * CloudTrail-format records of KMS calls, shaped like the events AWS writes for kms.amazonaws.com,
  * so the audit panel, `kmsw audit export` and users' own CloudTrail tooling read them alike.
  */
-import type { Caller } from '../kms/context';
+import type { Caller } from '../caller';
 import { redactForAudit } from '../kms/wire';
 
 export interface CloudTrailEvent {

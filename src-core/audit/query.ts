@@ -2,6 +2,7 @@
  * Filters over audit events, for `kmsw audit list`, the audit panel and the HTTP host. Every field
  * given must match (they combine with AND); an absent field matches everything.
  */
+import { accountOfKeyArn } from '../ids/identifiers';
 import type { CloudTrailEvent } from './event';
 
 export interface AuditFilter {
@@ -45,7 +46,7 @@ export function filterEvents(events: readonly CloudTrailEvent[], filter: AuditFi
 
 /** The key ID of a key ARN (`arn:aws:kms:R:A:key/ID`), or undefined for any other text. */
 export function keyIdOfArn(arn: string): string | undefined {
-  return /^arn:aws[a-z-]*:kms:[^:]*:\d{12}:key\/(.+)$/.exec(arn)?.[1];
+  return accountOfKeyArn(arn) ? arn.slice(arn.indexOf(':key/') + ':key/'.length) : undefined;
 }
 
 /**

@@ -3,7 +3,7 @@
  * with their offsets and what is wrong with their shape. Pure and linear: one regex pass over the text,
  * capped, so the language server can run it on every open file without stalling on a large one.
  */
-import { ALIAS_NAME_PATTERN, MRK_ID_PATTERN, REGION_PATTERN, parseKeyIdentifier, partitionOf, type KeyIdentifier } from './identifiers';
+import { ACCOUNT_ID_PATTERN, ALIAS_NAME_PATTERN, MRK_ID_PATTERN, PARTITIONS, REGION_PATTERN, parseKeyIdentifier, partitionOf, type KeyIdentifier } from './identifiers';
 
 export type IdentifierKind = 'keyArn' | 'aliasArn' | 'keyId' | 'mrkId' | 'aliasName';
 
@@ -58,7 +58,7 @@ function checkArn(text: string, kind: 'keyArn' | 'aliasArn'): { parsed?: KeyIden
   if (!parsed || parsed.kind !== kind) {
     const what = kind === 'keyArn' ? 'key ARN' : 'alias ARN';
     const shape = kind === 'keyArn' ? 'arn:PARTITION:kms:REGION:ACCOUNT:key/KEY_ID' : 'arn:PARTITION:kms:REGION:ACCOUNT:alias/NAME';
-    const detail = !/^\d{12}$/.test(account) ? 'the account must be 12 digits' : !region ? 'the Region is missing' : kind === 'keyArn' ? 'the key ID must be a lowercase UUID or mrk- followed by 32 hex digits' : 'the alias name may contain only letters, digits, /, _ and -';
+    const detail = !(PARTITIONS as readonly string[]).includes(partition) ? `the partition must be one of ${PARTITIONS.join(', ')}` : !ACCOUNT_ID_PATTERN.test(account) ? 'the account must be 12 digits' : !region ? 'the Region is missing' : kind === 'keyArn' ? 'the key ID must be a lowercase UUID or mrk- followed by 32 hex digits' : 'the alias name may contain only letters, digits, /, _ and -';
     return { problem: { code: kind === 'keyArn' ? 'malformed-key-arn' : 'malformed-alias-arn', message: `Malformed KMS ${what}: ${detail} (${shape}).` } };
   }
   if (!REGION_PATTERN.test(region)) return { parsed, problem: { code: 'unknown-region', message: `"${region}" is not an AWS Region name.` } };

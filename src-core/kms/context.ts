@@ -2,21 +2,11 @@
  * What an operation handler sees: the state to read or change, who is calling, the keyring's time,
  * randomness, and the authorization seam. Handlers never reach for I/O or the wall clock.
  */
+import type { Caller } from '../caller';
 import type { Logger, Random } from '../ports';
 import type { KeyRecord, KeyringState } from './state';
 
-/** The principal making a request, as the HTTP endpoint or an in-process host established it. */
-export interface Caller {
-  accountId: string;
-  region: string;
-  /** IAM principal ARN, e.g. arn:aws:iam::123456789012:root or …:user/alice. */
-  principal: string;
-  accessKeyId?: string;
-  sourceIp?: string;
-  userAgent?: string;
-  /** Set when an AWS service calls on the user's behalf (kms:ViaService). */
-  viaService?: string;
-}
+export type { Caller };
 
 /** Values of condition keys for this request, e.g. `kms:EncryptionContext:tenant` → "a". */
 export type ConditionValues = Record<string, string | string[] | boolean | number | undefined>;

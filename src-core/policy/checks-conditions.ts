@@ -2,7 +2,7 @@
  * The Condition block: operators, keys, qualifiers, value types and formats, and whether the key is
  * ever present in the requests the statement covers.
  */
-import { REGION_PATTERN } from '../ids/identifiers';
+import { ACCOUNT_ID_PATTERN, REGION_PATTERN } from '../ids/identifiers';
 import { renameFix, type CheckContext } from './context';
 import { CONDITION_KEYS, keySupportsAction, lookupConditionKey, OPERATORS, parseOperator, type ConditionKeyInfo, type ConditionType, type OperatorFamily } from './data';
 import { statementActions } from './checks-elements';
@@ -75,7 +75,7 @@ function formatProblem(info: ConditionKeyInfo, value: string, wildcards: boolean
   }
   switch (info.format) {
     case 'account':
-      return !hasWild && !/^\d{12}$/.test(value) ? `${info.name} is a 12-digit account ID` : undefined;
+      return !hasWild && !ACCOUNT_ID_PATTERN.test(value) ? `${info.name} is a 12-digit account ID` : undefined;
     case 'alias':
       if (value.startsWith('arn:')) return `${info.name} holds alias names ("alias/name"), not alias ARNs`;
       return !value.startsWith('alias/') && !hasWild ? `${info.name} holds alias names that start with "alias/"` : undefined;

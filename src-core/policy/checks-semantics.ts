@@ -9,7 +9,7 @@ import { statementAnchor } from './checks-structure';
 import { keySpan, spanOf, type Finding } from './findings';
 import { lockoutRiskFor } from './lockout';
 import type { ConditionRef, StatementModel } from './model';
-import { accountOfPrincipal } from './principals';
+import { accountOfPrincipal, parseAwsPrincipal } from './principals';
 import { comparableText, getProp } from './tree';
 
 /** Conditions that restrict WHO the caller is: they turn a "*" principal into a bounded set. */
@@ -119,7 +119,7 @@ function addConditionFix(ctx: CheckContext, st: StatementModel, operator: string
 const GRANT_GUARDS = new Set(['kms:grantisforawsresource', 'kms:grantoperations', 'kms:granteeprincipal', 'kms:granteeserviceprincipal', 'kms:viaservice']);
 
 function isAccountRoot(value: string): boolean {
-  return /^\d{12}$/.test(value) || /^arn:[a-z-]+:iam::\d{12}:root$/.test(value);
+  return parseAwsPrincipal(value)?.kind === 'account';
 }
 
 function checkGrants(ctx: CheckContext, st: StatementModel): void {

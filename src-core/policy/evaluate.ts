@@ -17,6 +17,7 @@
  * Grants: local grants take effect at once (AWS's are eventually consistent), so grant tokens add
  * nothing beyond what the grants already allow; they are accepted and ignored.
  */
+import { accountOfKeyArn } from '../ids/identifiers';
 import type { Caller, ConditionValues } from '../kms/context';
 import type { GrantRecord } from '../kms/state';
 import { conditionHolds, requestValues, type RequestValues } from './conditions';
@@ -185,10 +186,6 @@ export interface AccessDecision {
   trace: TraceEntry[];
 }
 
-/** The account of a key ARN (`arn:aws:kms:REGION:ACCOUNT:key/…`). */
-function accountOfKey(keyArn: string): string | undefined {
-  return /^arn:[a-z-]+:kms:[^:]*:(\d{12}):/.exec(keyArn)?.[1];
-}
 
 /** The KMS action of a request, by its name in any case (`kms:decrypt` → `Decrypt`). */
 function actionName(action: string): string {
@@ -198,7 +195,7 @@ function actionName(action: string): string {
 
 /** A caller of another account than the key's: whatever the key policy says, its own IAM policies must allow too. */
 function isCrossAccount(req: EvaluationRequest): boolean {
-  const keyAccount = accountOfKey(req.keyArn);
+  const keyAccount = accountOfKeyArn(req.keyArn);
   return req.accountId !== undefined && keyAccount !== undefined && req.accountId !== keyAccount;
 }
 

@@ -2,9 +2,8 @@
  * Principal values of the policy language: what a string in `"AWS": …` means, shared by the
  * checks (is it well formed?) and the evaluator (does it name this caller?).
  */
+import { ACCOUNT_ID_PATTERN, PARTITION_SOURCE } from '../ids/identifiers';
 import { SERVICE_PRINCIPAL_PATTERN } from './data';
-
-export const PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f', 'aws-eusc'];
 
 export type AwsPrincipal =
   | { kind: 'everyone' }
@@ -14,19 +13,18 @@ export type AwsPrincipal =
   | { kind: 'federated-user'; partition: string; accountId: string; name: string }
   | { kind: 'unique-id'; id: string };
 
-const IAM_ARN = /^arn:([a-z-]+):iam::(\d{12}):(root|user|role|group)(\/.*)?$/;
-const STS_ARN = /^arn:([a-z-]+):sts::(\d{12}):(assumed-role|federated-user)\/(.+)$/;
+const IAM_ARN = new RegExp(`^arn:(${PARTITION_SOURCE}):iam::(\\d{12}):(root|user|role|group)(\\/.*)?$`);
+const STS_ARN = new RegExp(`^arn:(${PARTITION_SOURCE}):sts::(\\d{12}):(assumed-role|federated-user)\\/(.+)$`);
 const UNIQUE_ID = /^(AIDA|AROA|AGPA|ANPA|ANVA|ASIA|AKIA)[A-Z0-9]{12,}$/;
 
 /** Parses an `AWS` principal value; undefined when it is not a valid form. */
 export function parseAwsPrincipal(text: string): AwsPrincipal | undefined {
   if (text === '*') return { kind: 'everyone' };
-  if (/^\d{12}$/.test(text)) return { kind: 'account', accountId: text };
+  if (ACCOUNT_ID_PATTERN.test(text)) return { kind: 'account', accountId: text };
   if (UNIQUE_ID.test(text)) return { kind: 'unique-id', id: text };
   const iam = IAM_ARN.exec(text);
   if (iam) {
     const [, partition, accountId, type, rest] = iam;
-    if (!PARTITIONS.includes(partition)) return undefined;
     if (type === 'root') return rest ? undefined : { kind: 'account', accountId, partition };
     if (!rest || rest.length < 2) return undefined;
     const segments = rest.slice(1).split('/');
@@ -37,7 +35,6 @@ export function parseAwsPrincipal(text: string): AwsPrincipal | undefined {
   const sts = STS_ARN.exec(text);
   if (sts) {
     const [, partition, accountId, type, rest] = sts;
-    if (!PARTITIONS.includes(partition)) return undefined;
     if (type === 'federated-user') return { kind: 'federated-user', partition, accountId, name: rest };
     const slash = rest.indexOf('/');
     if (slash <= 0 || slash === rest.length - 1) return undefined;
@@ -48,6 +45,20 @@ export function parseAwsPrincipal(text: string): AwsPrincipal | undefined {
 
 export function isServicePrincipal(text: string): boolean {
   return SERVICE_PRINCIPAL_PATTERN.test(text);
+}
+
+/**
+ * A principal that can call KMS or be named by a grant: an account, an IAM user or role, an
+ * assumed-role session or a federated user (not a group, not `*`, not a unique ID).
+ */
+export function isCallerPrincipal(text: string): boolean {
+  const kind = parseAwsPrincipal(text)?.kind;
+  return kind === 'account' || kind === 'user' || kind === 'role' || kind === 'assumed-role' || kind === 'federated-user';
+}
+
+/** A grantee or retiring principal CreateGrant accepts: a caller principal or a service principal. */
+export function isGranteePrincipal(text: string): boolean {
+  return isCallerPrincipal(text) || isServicePrincipal(text);
 }
 
 /** The account a principal value belongs to, when it names one. */

@@ -5,6 +5,7 @@
  */
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
+import { ACCOUNT_ID_PATTERN, REGION_PATTERN } from '../../src-core/ids/identifiers';
 import type { CliIo } from './command';
 import { UsageError } from './command';
 
@@ -70,13 +71,13 @@ export function dataDirOf(parsed: ParsedArgs, io: CliIo): string {
 
 export function accountIdOf(parsed: ParsedArgs): string | undefined {
   const id = parsed.value('--account-id');
-  if (id !== undefined && !/^\d{12}$/.test(id)) throw new UsageError(`--account-id takes a 12-digit AWS account ID, not "${id}"`);
+  if (id !== undefined && !ACCOUNT_ID_PATTERN.test(id)) throw new UsageError(`--account-id takes a 12-digit AWS account ID, not "${id}"`);
   return id;
 }
 
 export function regionOf(parsed: ParsedArgs): string | undefined {
   const region = parsed.value('--region');
-  if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw new UsageError(`--region takes an AWS Region such as us-east-1, not "${region}"`);
+  if (region !== undefined && !REGION_PATTERN.test(region)) throw new UsageError(`--region takes an AWS Region such as us-east-1, not "${region}"`);
   return region;
 }
 

@@ -3,6 +3,7 @@
  * so that signatures are verified and each access key acts as its own IAM principal.
  */
 import { readFile } from 'node:fs/promises';
+import { accountOfPrincipal, isCallerPrincipal } from '../../src-core/policy/principals';
 
 export interface KnownCredential {
   accessKeyId: string;
@@ -12,8 +13,6 @@ export interface KnownCredential {
   /** The account of the principal ARN. */
   accountId: string;
 }
-
-const PRINCIPAL = /^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):(?:root|user\/.+|role\/.+|assumed-role\/.+)$/;
 
 /** Validates the parsed file; the message names the entry and what to fix (never the secret). */
 export function parseCredentials(data: unknown, source: string): Map<string, KnownCredential> {
@@ -27,10 +26,10 @@ export function parseCredentials(data: unknown, source: string): Map<string, Kno
     }
     const accessKeyId = e.accessKeyId as string;
     const principal = e.principal as string;
-    const account = PRINCIPAL.exec(principal);
-    if (!account) throw new Error(`${where}: "principal" must be an IAM ARN such as arn:aws:iam::111122223333:user/alice, not "${principal}"`);
+    const accountId = principal.startsWith('arn:') && isCallerPrincipal(principal) ? accountOfPrincipal(principal) : undefined;
+    if (!accountId) throw new Error(`${where}: "principal" must be an IAM ARN such as arn:aws:iam::111122223333:user/alice, not "${principal}"`);
     if (map.has(accessKeyId)) throw new Error(`${where}: access key ${accessKeyId} appears twice`);
-    map.set(accessKeyId, { accessKeyId, secretAccessKey: e.secretAccessKey as string, principal, accountId: account[1] });
+    map.set(accessKeyId, { accessKeyId, secretAccessKey: e.secretAccessKey as string, principal, accountId });
   });
   return map;
 }

@@ -106,6 +106,9 @@ function send(res: ServerResponse, wire: WireResponse): void {
   res.end(wire.body);
 }
 
+/** The answer to a request Node cannot parse; its length is computed so that editing the text cannot break the framing. */
+const MALFORMED_BODY = '{"__type":"SerializationException","message":"Malformed HTTP request."}';
+
 export async function startKmsServer(options: KmsServerOptions): Promise<KmsServer> {
   const { kms } = options;
   const host = options.host ?? '127.0.0.1';
@@ -196,7 +199,7 @@ export async function startKmsServer(options: KmsServerOptions): Promise<KmsServ
   server.requestTimeout = requestTimeout;
   server.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
   server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\ncontent-type: application/x-amz-json-1.1\r\ncontent-length: 71\r\nconnection: close\r\n\r\n{"__type":"SerializationException","message":"Malformed HTTP request."}');
+    if (socket.writable) socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/x-amz-json-1.1\r\ncontent-length: ${Buffer.byteLength(MALFORMED_BODY)}\r\nconnection: close\r\n\r\n${MALFORMED_BODY}`);
     else socket.destroy();
   });
 

@@ -6,6 +6,7 @@
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { KmsError, type KmsErrorName } from '../../src-core/errors';
+import { ACCOUNT_ID_PATTERN } from '../../src-core/ids/identifiers';
 import type { Caller } from '../../src-core/kms/context';
 import { rootPrincipal } from '../host';
 import { header, type WireHeaders } from './json-protocol';
@@ -208,7 +209,7 @@ export function authenticateHeaders(request: Omit<SignedRequest, 'body'>, option
       },
     };
   }
-  const accountId = /^\d{12}$/.test(auth.accessKeyId) ? auth.accessKeyId : options.defaultAccountId;
+  const accountId = ACCOUNT_ID_PATTERN.test(auth.accessKeyId) ? auth.accessKeyId : options.defaultAccountId;
   return { auth, withBody: () => ({ ...context, accountId, principal: rootPrincipal(accountId) }) };
 }
 

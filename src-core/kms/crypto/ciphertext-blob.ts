@@ -11,6 +11,7 @@
  */
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { isKmsError, KmsError } from '../../errors';
+import { ACCOUNT_ID_PATTERN } from '../../ids/identifiers';
 import { serializeEncryptionContext } from '../../formats/encryption-context';
 import type { Random } from '../../ports';
 
@@ -52,7 +53,7 @@ export function parseBlob(blob: Uint8Array): ParsedBlob | undefined {
   const accountId = b.toString('ascii', MAGIC.length + 1, MAGIC.length + 1 + ACCOUNT_LENGTH);
   const keyIdLength = b[fixed - 1];
   const headerLength = fixed + keyIdLength + MATERIAL_ID_LENGTH;
-  if (!/^\d{12}$/.test(accountId) || b.length < headerLength + IV_LENGTH + TAG_LENGTH) return undefined;
+  if (!ACCOUNT_ID_PATTERN.test(accountId) || b.length < headerLength + IV_LENGTH + TAG_LENGTH) return undefined;
   return {
     accountId,
     keyId: b.toString('ascii', fixed, fixed + keyIdLength),

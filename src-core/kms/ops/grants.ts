@@ -7,6 +7,7 @@
 import { KmsError } from '../../errors';
 import { accountRootArn, partitionOf } from '../../ids/identifiers';
 import { hex } from '../../ids/random-ids';
+import { isGranteePrincipal } from '../../policy/principals';
 import type { OperationContext } from '../context';
 import { assertKeyState } from '../key-state';
 import { authorizeOnKey, resolveKey } from '../keys';
@@ -48,11 +49,8 @@ const CONTEXT_OPERATIONS = new Set([
   'GenerateDataKeyPair', 'GenerateDataKeyPairWithoutPlaintext', 'CreateGrant', 'RetireGrant', 'DescribeKey',
 ]);
 
-const PRINCIPAL_PATTERN =
-  /^(\d{12}|arn:aws[a-z-]*:iam::\d{12}:(root|user\/.+|role\/.+)|arn:aws[a-z-]*:sts::\d{12}:(assumed-role|federated-user)\/.+|[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?)$/;
-
 function assertPrincipal(value: string, member: string): void {
-  if (!PRINCIPAL_PATTERN.test(value)) {
+  if (!isGranteePrincipal(value)) {
     throw new KmsError('ValidationException', `${member} ${value} is not a valid principal: use an account ID, an IAM user or role ARN, an assumed-role ARN or a service principal.`);
   }
 }

@@ -9,11 +9,12 @@ import { assertKeyState } from '../key-state';
 import { authorizeOnKey, DAY_MS, resolveKey } from '../keys';
 import { defineOperation, type OperationDefinition } from '../operation';
 import { paginate } from '../paging';
+import { ROTATION_PERIOD_DAYS } from '../limits';
 import { installMaterial, rotateKey, rotationPeriodMs, syncReplicas } from '../rotation';
 import type { KeyRecord } from '../state';
 import { assertListLimit } from './list-limits';
 
-const DEFAULT_PERIOD_DAYS = 365;
+const DEFAULT_PERIOD_DAYS = ROTATION_PERIOD_DAYS.default;
 /** On-demand rotations per key (AWS quota, not adjustable). */
 const ON_DEMAND_LIMIT = 25;
 /** RotateKeyOnDemand is refused while an automatic rotation is due this soon. */

@@ -7,11 +7,11 @@ import type { OperationContext } from '../context';
 import { assertKeyState } from '../key-state';
 import { authorizeOnKey, DAY_MS, resolveKey } from '../keys';
 import { defineOperation, type OperationDefinition } from '../operation';
+import { DELETION_WINDOW_DAYS } from '../limits';
 import { rotateKey, rotationPeriodMs, syncReplicas } from '../rotation';
 import { peekRegionState, type KeyRecord, type KeyState } from '../state';
 
-const MIN_WINDOW_DAYS = 7;
-const MAX_WINDOW_DAYS = 30;
+const { min: MIN_WINDOW_DAYS, max: MAX_WINDOW_DAYS } = DELETION_WINDOW_DAYS;
 
 /** AWS managed keys belong to the service that uses them: the account cannot change their state. */
 function assertCustomerManaged(key: KeyRecord, operation: string): void {
@@ -60,9 +60,8 @@ const disableKey = defineOperation(true, (input: { KeyId: string }, ctx) => {
 
 const scheduleKeyDeletion = defineOperation(true, (input: { KeyId: string; PendingWindowInDays?: number }, ctx) => {
   const key = resolveKey(ctx, input.KeyId, { allowAlias: false });
-  const days = input.PendingWindowInDays ?? MAX_WINDOW_DAYS;
+  const days = input.PendingWindowInDays ?? DELETION_WINDOW_DAYS.default;
   authorizeOnKey(ctx, 'kms:ScheduleKeyDeletion', key, input.KeyId, { 'kms:ScheduleKeyDeletionPendingWindowInDays': days });
-  // The model allows 1–365; KMS itself accepts 7–30 days.
   if (days < MIN_WINDOW_DAYS || days > MAX_WINDOW_DAYS) {
     const bound = days < MIN_WINDOW_DAYS ? `greater than or equal to ${MIN_WINDOW_DAYS}` : `less than or equal to ${MAX_WINDOW_DAYS}`;
     throw new KmsError('ValidationException', `1 validation error detected: Value '${days}' at 'pendingWindowInDays' failed to satisfy constraint: Member must have value ${bound}`);

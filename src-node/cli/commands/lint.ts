@@ -4,11 +4,13 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
+import { ACCOUNT_ID_PATTERN } from '../../../src-core/ids/identifiers';
 import { CHECKS, isKeyPolicyDocument, lintDocument, type Finding, type LintOptions } from '../../../src-core/policy/lint';
 import { lintTerraformJson } from '../../../src-core/terraform/json';
 import { lintPolicyTemplate, lintTerraform } from '../../../src-core/terraform/lint';
 import type { HclParse } from '../../../src-core/terraform/syntax';
 import { loadHclParser } from '../../terraform/hcl-parser';
+import { parseArgs } from '../args';
 import { UsageError, type CliCommand, type CliIo } from '../command';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
@@ -52,48 +54,18 @@ Options:
 Exit status: 0 nothing at or above --fail-on found, 1 something was, 2 usage problem, unreadable
 file or internal error, 130 interrupted (SIGINT/SIGTERM).`;
 
-function parseArgs(args: string[]): { format: Format; failOn: FailOn; accounts: string[]; disabled: string[]; files: string[] } {
-  let format: Format = 'text';
-  let failOn: FailOn = 'error';
-  const accounts: string[] = [];
-  const disabled: string[] = [];
-  const files: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    const [name, inline] = arg.startsWith('--') ? arg.split(/=(.*)/s, 2) : [arg, undefined];
-    const value = () => {
-      const v = inline ?? args[++i];
-      if (v === undefined) throw new UsageError(`${name} needs a value`);
-      return v;
-    };
-    if (name === '--format') {
-      const v = value();
-      if (!(FORMATS as readonly string[]).includes(v)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${v}"`);
-      format = v as Format;
-    } else if (name === '--fail-on') {
-      const v = value();
-      if (!(FAIL_ON as readonly string[]).includes(v)) throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(', ')}, not "${v}"`);
-      failOn = v as FailOn;
-    } else if (name === '--account') {
-      const v = value();
-      if (!/^\d{12}$/.test(v)) throw new UsageError(`--account takes a 12-digit account ID, not "${v}"`);
-      accounts.push(v);
-    } else if (name === '--disable') {
-      for (const code of value().split(',').map((c) => c.trim()).filter(Boolean)) {
-        if (!Object.hasOwn(CHECKS, code)) throw new UsageError(`--disable: "${code}" is not a finding code`);
-        disabled.push(code);
-      }
-    } else if (arg === '--') {
-      files.push(...args.slice(i + 1));
-      break;
-    } else if (arg.startsWith('-') && arg !== '-') {
-      throw new UsageError(`unknown option ${arg}`);
-    } else {
-      files.push(arg);
-    }
-  }
-  if (files.length === 0) throw new UsageError('name at least one file to lint');
-  return { format, failOn, accounts, disabled, files };
+function parseLintArgs(args: string[]): { format: Format; failOn: FailOn; accounts: string[]; disabled: string[]; files: string[] } {
+  const parsed = parseArgs(args, { values: ['--format', '--fail-on'], repeatable: ['--account', '--disable'] });
+  const format = parsed.value('--format') ?? 'text';
+  if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${format}"`);
+  const failOn = parsed.value('--fail-on') ?? 'error';
+  if (!(FAIL_ON as readonly string[]).includes(failOn)) throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(', ')}, not "${failOn}"`);
+  const accounts = parsed.values('--account');
+  for (const v of accounts) if (!ACCOUNT_ID_PATTERN.test(v)) throw new UsageError(`--account takes a 12-digit account ID, not "${v}"`);
+  const disabled = parsed.values('--disable').flatMap((v) => v.split(',').map((c) => c.trim()).filter(Boolean));
+  for (const code of disabled) if (!Object.hasOwn(CHECKS, code)) throw new UsageError(`--disable: "${code}" is not a finding code`);
+  if (parsed.positionals.length === 0) throw new UsageError('name at least one file to lint');
+  return { format: format as Format, failOn: failOn as FailOn, accounts, disabled, files: parsed.positionals };
 }
 
 /** 0-based UTF-16 offset → 1-based line and column (columns count UTF-16 code units, as LSP and SARIF do). */
@@ -177,7 +149,7 @@ function worthLinting(text: string, file: string): boolean {
 const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 async function run(args: string[], io: CliIo): Promise<number> {
-  const { format, failOn, accounts, disabled, files: named } = parseArgs(args);
+  const { format, failOn, accounts, disabled, files: named } = parseLintArgs(args);
   const options: LintOptions = { ...(accounts.length ? { accountIds: accounts } : {}), ...(disabled.length ? { disabled } : {}) };
   const records: LintRecord[] = [];
   let unreadable = false;

@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
+import { accountOfKeyArn } from '../../../src-core/ids/identifiers';
 import type { ConditionValues } from '../../../src-core/kms/context';
 import { encryptionContextConditions } from '../../../src-core/kms/ops/crypto-common';
 import type { GrantRecord } from '../../../src-core/kms/state';
@@ -66,7 +67,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
   const format = parsed.value('--format') ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not "${format}"`);
   const keyArn = required(parsed.value('--key-arn'), '--key-arn');
-  if (!/^arn:[a-z-]+:kms:[a-z0-9-]+:\d{12}:key\/\S+$/.test(keyArn)) throw new UsageError(`--key-arn takes a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID), not "${keyArn}"`);
+  if (!accountOfKeyArn(keyArn)) throw new UsageError(`--key-arn takes a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID), not "${keyArn}"`);
   const principal = required(parsed.value('--principal'), '--principal');
   if (!isServicePrincipal(principal) && (!parseAwsPrincipal(principal) || !principal.startsWith('arn:'))) {
     throw new UsageError(`--principal takes an IAM principal ARN or a service principal, not "${principal}"`);
