@@ -76,7 +76,9 @@ export class PolicyEditor implements vscode.Disposable {
   }
 
   /** The `kmsWorkbench.editKeyPolicy` command body. */
-  edit = async (arg?: Node | KeyRef): Promise<vscode.TextEditor> => {
+  edit = (arg?: Node | KeyRef): Promise<vscode.TextEditor> => this.openPolicy(arg, true);
+
+  private async openPolicy(arg: Node | KeyRef | undefined, tellHowToApply: boolean): Promise<vscode.TextEditor> {
     const key = arg && !('kind' in arg) ? arg : await keyFromArgs(this.ctx, arg, 'any', 'Edit Key Policy');
     const client = await key.connection.client();
     const { Policy } = await client.send(new GetKeyPolicyCommand({ KeyId: key.keyId, PolicyName: 'default' }));
@@ -88,16 +90,16 @@ export class PolicyEditor implements vscode.Disposable {
     this.open.set(file.fsPath, { connection: key.connection, keyId: key.keyId, label: key.label, applied: text });
     const editor = await vscode.window.showTextDocument(file, { preview: false });
     if (arg && !('kind' in arg) && arg.statement !== undefined) highlightStatement(editor, arg.statement);
-    else void vscode.window.showInformationMessage(`Editing the key policy of ${key.label}: save it (Ctrl+S) to review the change and update it in ${key.connection.label}.`);
+    else if (tellHowToApply) void vscode.window.showInformationMessage(`Editing the key policy of ${key.label}: save it (Ctrl+S) to review the change and update it in ${key.connection.label}.`);
     return editor;
-  };
+  }
 
   /**
    * Opens a key's policy with proposed text in place of the current one (Share Key…): the user reviews it
    * and saves to apply, through the same confirmation as any edit.
    */
   async propose(node: Node | KeyRef | undefined, text: string): Promise<vscode.TextEditor> {
-    const editor = await this.edit(node);
+    const editor = await this.openPolicy(node, false);
     await editor.edit((b) => b.replace(new vscode.Range(0, 0, editor.document.lineCount, 0), text));
     return editor;
   }
