@@ -39,6 +39,8 @@ interface OpenPolicy {
   applied: string;
   /** Why the file is being saved: set by onWillSave, read by onDidSave. */
   reason?: vscode.TextDocumentSaveReason;
+  /** The document version propose() saves and applies itself: the save listener leaves that save alone. */
+  appliedVersion?: number;
   /** Told once that auto-save keeps the file on disk only. */
   toldAboutAutoSave?: boolean;
 }
@@ -55,7 +57,7 @@ export class PolicyEditor implements vscode.Disposable {
       }),
       vscode.workspace.onDidSaveTextDocument((doc) => {
         const target = this.open.get(doc.uri.fsPath);
-        if (!target) return;
+        if (!target || doc.version === target.appliedVersion) return;
         if (target.reason !== vscode.TextDocumentSaveReason.Manual) return this.keptOnDisk(target);
         void this.save(doc, target).catch((error: unknown) => showError(`Save key policy of ${target.label}`, error));
       }),
@@ -95,13 +97,17 @@ export class PolicyEditor implements vscode.Disposable {
   }
 
   /**
-   * Opens a key's policy with proposed text in place of the current one (Share Key…): the user reviews it
-   * and saves to apply, through the same confirmation as any edit.
+   * Opens a key's policy with proposed text in place of the current one (Share Key…), saves the file and
+   * asks, as an explicit save does, before updating the key: the user sees who gains what and decides.
    */
-  async propose(node: Node | KeyRef | undefined, text: string): Promise<vscode.TextEditor> {
+  async propose(node: Node | KeyRef | undefined, text: string): Promise<void> {
     const editor = await this.openPolicy(node, false);
     await editor.edit((b) => b.replace(new vscode.Range(0, 0, editor.document.lineCount, 0), text));
-    return editor;
+    const target = this.open.get(editor.document.uri.fsPath);
+    if (!target) return;
+    target.appliedVersion = editor.document.version;
+    await editor.document.save();
+    await this.save(editor.document, target);
   }
 
   private async save(doc: vscode.TextDocument, target: OpenPolicy): Promise<void> {

@@ -1,7 +1,7 @@
 /**
  * Share Key with Another Account…: asks for the account and what it may do, writes AWS's documented
  * cross-account statements into the key's policy (src-core/policy/share.ts) in the policy editor, and
- * saves it there, so the change goes through the editor's one confirmation: the access diff naming the
+ * applies it there, through the editor's one confirmation: the access diff naming the
  * new account, the statement diff and the lockout check, before any PutKeyPolicy.
  */
 import * as vscode from 'vscode';
@@ -34,7 +34,6 @@ export const shareKey = (ctx: Ctx) => async (node?: Node) => {
   const client = await key.connection.client();
   const { Policy } = await client.send(new GetKeyPolicyCommand({ KeyId: key.keyId, PolicyName: 'default' }));
   const text = sharePolicy(Policy ?? '{}', { keyArn, keyUsage: key.metadata.KeyUsage ?? 'ENCRYPT_DECRYPT' }, accountId, presets.map((p) => p.preset));
-  const editor = await ctx.policies.propose(key, text);
-  // An explicit save: the policy editor asks, showing who gains what, before anything reaches KMS.
-  await editor.document.save();
+  // The policy editor asks, showing who gains what, before anything reaches KMS.
+  await ctx.policies.propose(key, text);
 };
