@@ -14,6 +14,7 @@ import { createLogger, log } from './log';
 import { registerSops } from './sops/register';
 import { ConnectionStatus } from './statusBar';
 import { KeyringTreeProvider } from './tree/provider';
+import { watchPolicyChecks } from './walkthrough';
 
 let stopLanguageClient: (() => Promise<void>) | undefined;
 
@@ -43,6 +44,7 @@ export async function activate(extension: vscode.ExtensionContext): Promise<void
   registerSops(ctx);
   registerAuditPanel(ctx);
   registerAccess(ctx);
+  watchPolicyChecks(ctx);
   log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
   // The language server is not needed for the view to work: load and start it without holding activation up.
   // On the next turn of the event loop, not in a microtask: those run before VS Code sees activate() settle,

@@ -39,6 +39,8 @@ interface OpenPolicy {
   applied: string;
   /** Why the file is being saved: set by onWillSave, read by onDidSave. */
   reason?: vscode.TextDocumentSaveReason;
+  /** The document version propose() saves and applies itself: the save listener leaves that save alone. */
+  appliedVersion?: number;
   /** Told once that auto-save keeps the file on disk only. */
   toldAboutAutoSave?: boolean;
 }
@@ -55,7 +57,7 @@ export class PolicyEditor implements vscode.Disposable {
       }),
       vscode.workspace.onDidSaveTextDocument((doc) => {
         const target = this.open.get(doc.uri.fsPath);
-        if (!target) return;
+        if (!target || doc.version === target.appliedVersion) return;
         if (target.reason !== vscode.TextDocumentSaveReason.Manual) return this.keptOnDisk(target);
         void this.save(doc, target).catch((error: unknown) => showError(`Save key policy of ${target.label}`, error));
       }),
@@ -76,7 +78,9 @@ export class PolicyEditor implements vscode.Disposable {
   }
 
   /** The `kmsWorkbench.editKeyPolicy` command body. */
-  edit = async (arg?: Node | KeyRef): Promise<vscode.TextEditor> => {
+  edit = (arg?: Node | KeyRef): Promise<vscode.TextEditor> => this.openPolicy(arg, true);
+
+  private async openPolicy(arg: Node | KeyRef | undefined, tellHowToApply: boolean): Promise<vscode.TextEditor> {
     const key = arg && !('kind' in arg) ? arg : await keyFromArgs(this.ctx, arg, 'any', 'Edit Key Policy');
     const client = await key.connection.client();
     const { Policy } = await client.send(new GetKeyPolicyCommand({ KeyId: key.keyId, PolicyName: 'default' }));
@@ -88,18 +92,22 @@ export class PolicyEditor implements vscode.Disposable {
     this.open.set(file.fsPath, { connection: key.connection, keyId: key.keyId, label: key.label, applied: text });
     const editor = await vscode.window.showTextDocument(file, { preview: false });
     if (arg && !('kind' in arg) && arg.statement !== undefined) highlightStatement(editor, arg.statement);
-    else void vscode.window.showInformationMessage(`Editing the key policy of ${key.label}: save it (Ctrl+S) to review the change and update it in ${key.connection.label}.`);
+    else if (tellHowToApply) void vscode.window.showInformationMessage(`Editing the key policy of ${key.label}: save it (Ctrl+S) to review the change and update it in ${key.connection.label}.`);
     return editor;
-  };
+  }
 
   /**
-   * Opens a key's policy with proposed text in place of the current one (Share Key…): the user reviews it
-   * and saves to apply, through the same confirmation as any edit.
+   * Opens a key's policy with proposed text in place of the current one (Share Key…), saves the file and
+   * asks, as an explicit save does, before updating the key: the user sees who gains what and decides.
    */
-  async propose(node: Node | KeyRef | undefined, text: string): Promise<vscode.TextEditor> {
-    const editor = await this.edit(node);
+  async propose(node: Node | KeyRef | undefined, text: string): Promise<void> {
+    const editor = await this.openPolicy(node, false);
     await editor.edit((b) => b.replace(new vscode.Range(0, 0, editor.document.lineCount, 0), text));
-    return editor;
+    const target = this.open.get(editor.document.uri.fsPath);
+    if (!target) return;
+    target.appliedVersion = editor.document.version;
+    await editor.document.save();
+    await this.save(editor.document, target);
   }
 
   private async save(doc: vscode.TextDocument, target: OpenPolicy): Promise<void> {

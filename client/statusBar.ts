@@ -21,6 +21,8 @@ export class ConnectionStatus implements vscode.Disposable {
     }
     this.#item.text = `$(${active.kind === 'local' ? 'vm' : 'cloud'}) KMS: ${active.label}`;
     this.#item.tooltip = `KMS commands outside the Keyring view use ${active.label} (${active.region}). Click to switch.`;
+    // Screen readers read words, not the icon's name.
+    this.#item.accessibilityInformation = { label: `KMS connection: ${active.label}, ${active.region}. Switch connection.`, role: 'button' };
     this.#item.show();
   }
 

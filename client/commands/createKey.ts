@@ -12,10 +12,10 @@ import type { Node } from '../tree/nodes';
 
 const SPECS: { spec: KeySpec; family: string; detail: string; usages: KeyUsageType[] }[] = [
   { spec: 'SYMMETRIC_DEFAULT', family: 'Symmetric', detail: 'AES-256-GCM: encrypt, decrypt, data keys', usages: ['ENCRYPT_DECRYPT'] },
+  { spec: 'HMAC_224', family: 'HMAC', detail: 'Generate and verify MACs', usages: ['GENERATE_VERIFY_MAC'] },
   { spec: 'HMAC_256', family: 'HMAC', detail: 'Generate and verify MACs', usages: ['GENERATE_VERIFY_MAC'] },
   { spec: 'HMAC_384', family: 'HMAC', detail: 'Generate and verify MACs', usages: ['GENERATE_VERIFY_MAC'] },
   { spec: 'HMAC_512', family: 'HMAC', detail: 'Generate and verify MACs', usages: ['GENERATE_VERIFY_MAC'] },
-  { spec: 'HMAC_224', family: 'HMAC', detail: 'Generate and verify MACs', usages: ['GENERATE_VERIFY_MAC'] },
   { spec: 'RSA_2048', family: 'RSA', detail: 'Sign/verify or encrypt/decrypt', usages: ['SIGN_VERIFY', 'ENCRYPT_DECRYPT'] },
   { spec: 'RSA_3072', family: 'RSA', detail: 'Sign/verify or encrypt/decrypt', usages: ['SIGN_VERIFY', 'ENCRYPT_DECRYPT'] },
   { spec: 'RSA_4096', family: 'RSA', detail: 'Sign/verify or encrypt/decrypt', usages: ['SIGN_VERIFY', 'ENCRYPT_DECRYPT'] },
@@ -36,12 +36,16 @@ const USAGE_LABELS: Record<string, string> = {
 
 type Item<T> = vscode.QuickPickItem & { value: T };
 
-async function pick<T>(title: string, step: number, items: Item<T>[]): Promise<T> {
-  return required(await vscode.window.showQuickPick(items, { title: `Create Key (${step}/7): ${title}`, ignoreFocusOut: true })).value;
+/** "Create Key (3/6)": steps count up by one even when a step is skipped (a spec with one usage has 6). */
+interface Steps { at: number; total: number }
+const counter = (steps: Steps) => `Create Key (${++steps.at}/${steps.total})`;
+
+async function pick<T>(title: string, steps: Steps, items: Item<T>[]): Promise<T> {
+  return required(await vscode.window.showQuickPick(items, { title: `${counter(steps)}: ${title}`, ignoreFocusOut: true })).value;
 }
 
-async function input(title: string, step: number, prompt: string, validate?: (v: string) => string | undefined): Promise<string> {
-  return required(await vscode.window.showInputBox({ title: `Create Key (${step}/7): ${title}`, prompt, ignoreFocusOut: true, validateInput: validate })).trim();
+async function input(title: string, steps: Steps, prompt: string, validate?: (v: string) => string | undefined): Promise<string> {
+  return required(await vscode.window.showInputBox({ title: `${counter(steps)}: ${title}`, prompt, ignoreFocusOut: true, validateInput: validate })).trim();
 }
 
 export function validateAlias(value: string): string | undefined {
@@ -69,19 +73,21 @@ export const createKey = (ctx: Ctx) => async (node?: Node) => {
     family = s.family;
     specItems.push({ label: s.spec, detail: s.detail, value: s });
   }
-  const spec = await pick('Key spec', 1, specItems);
-  const usage = spec.usages.length === 1 ? spec.usages[0] : await pick('Key usage', 2, spec.usages.map((u) => ({ label: USAGE_LABELS[u], description: u, value: u })));
-  const origin = await pick<OriginType>('Key material origin', 3, [
+  const steps: Steps = { at: 0, total: 7 };
+  const spec = await pick('Key spec', steps, specItems);
+  if (spec.usages.length === 1) steps.total = 6;
+  const usage = spec.usages.length === 1 ? spec.usages[0] : await pick('Key usage', steps, spec.usages.map((u) => ({ label: USAGE_LABELS[u], description: u, value: u })));
+  const origin = await pick<OriginType>('Key material origin', steps, [
     { label: 'KMS', description: 'AWS_KMS', detail: 'KMS generates the key material', value: 'AWS_KMS' },
     { label: 'External', description: 'EXTERNAL', detail: 'You import key material later', value: 'EXTERNAL' },
   ]);
-  const multiRegion = await pick('Regionality', 4, [
+  const multiRegion = await pick('Regionality', steps, [
     { label: 'Single-Region key', value: false },
     { label: 'Multi-Region primary key', detail: 'Can be replicated to other Regions (each replica is billed as a key)', value: true },
   ]);
-  const aliasText = await input('Alias', 5, 'Optional alias, e.g. my-app (alias/ is added)', validateAlias);
-  const description = await input('Description', 6, 'Optional description');
-  const tags = parseTags(await input('Tags', 7, 'Optional tags: key=value, key2=value2'));
+  const aliasText = await input('Alias', steps, 'Optional alias, e.g. my-app (alias/ is added)', validateAlias);
+  const description = await input('Description', steps, 'Optional description');
+  const tags = parseTags(await input('Tags', steps, 'Optional tags: key=value, key2=value2'));
 
   const client = await connection.client();
   const created = await client.send(new CreateKeyCommand({
@@ -93,5 +99,11 @@ export const createKey = (ctx: Ctx) => async (node?: Node) => {
   if (alias) await client.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: keyId }));
   await rememberKey(ctx, connection.id, keyId);
   ctx.refresh(connection);
-  void vscode.window.showInformationMessage(`Created ${alias ?? keyId} (${spec.spec}) in ${connection.label}.`);
+  const name = alias ?? keyId;
+  // Not awaited: the command has succeeded whether or not the user follows up.
+  const next = spec.spec === 'SYMMETRIC_DEFAULT' ? ['Encrypt a File…', 'Show Key Details'] : ['Show Key Details'];
+  void vscode.window.showInformationMessage(`Created ${name} (${spec.spec}) in ${connection.label}.`, ...next).then((choice) => {
+    if (choice === 'Encrypt a File…') void vscode.commands.executeCommand('kmsWorkbench.encryptFile');
+    else if (choice === 'Show Key Details') void vscode.commands.executeCommand('kmsWorkbench.showKeyDetails', keyId);
+  });
 };

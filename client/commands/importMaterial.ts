@@ -135,20 +135,20 @@ async function saveParameters(k: PickedKey, p: Parameters): Promise<void> {
   );
 }
 
-/** What to do after the import-specific refusals, which the shared error handling does not know. */
-const IMPORT_NEXT_STEPS: Record<string, string> = {
-  ExpiredImportTokenException: 'Import tokens last 24 hours: run Import Key Material again for a new wrapping key and token.',
-  InvalidImportTokenException: 'Use the import token saved with the wrapping public key, for this same key.',
-  InvalidCiphertextException: 'The material was not wrapped with this token\'s wrapping public key and algorithm: wrap it again with them.',
-  IncorrectKeyMaterialException: 'A key takes only the material imported into it first: import that same material.',
+/** The import-specific refusals, which the shared error handling does not know: the cause in words, then the fix. */
+const IMPORT_REFUSALS: Record<string, string> = {
+  ExpiredImportTokenException: 'The import token has expired: tokens last 24 hours. Run Import Key Material again for a new wrapping key and token.',
+  InvalidImportTokenException: 'KMS does not accept this import token for this key. Use the token saved with the wrapping public key, for this same key.',
+  InvalidCiphertextException: 'KMS could not unwrap the material: it was not wrapped with this token\'s wrapping public key and algorithm. Wrap it again with them.',
+  IncorrectKeyMaterialException: 'This is not the material the key was created with: a key takes only the material imported into it first. Import that same material.',
 };
 
 async function sendImport(c: KMSClient, input: ImportKeyMaterialCommandInput): Promise<void> {
   try {
     await c.send(new ImportKeyMaterialCommand(input));
   } catch (error) {
-    const next = error instanceof Error ? IMPORT_NEXT_STEPS[error.name] : undefined;
-    if (next) throw new UserError(`${error instanceof Error ? `${error.name}: ${error.message}` : ''} ${next}`);
+    const sentence = error instanceof Error ? IMPORT_REFUSALS[error.name] : undefined;
+    if (sentence) throw new UserError(sentence);
     throw error;
   }
 }

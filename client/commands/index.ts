@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { checkAccess } from '../access/checkAccess';
+import { shareKey } from '../access/shareKey';
 import { exportAudit, openAuditPanel } from '../audit/commands';
 import type { Ctx } from '../ctx';
 import { runCommand } from '../errors';
@@ -22,6 +23,7 @@ import {
 import { addTags, createAlias, createGrant, deleteAlias, removeTag, retireGrant, revokeGrant, updateAlias } from './keyParts';
 import { sopsEditDecrypted, sopsEncrypt } from '../sops/commands';
 import { decryptSelection, encryptSelection } from './text';
+import { commandSucceeded, openSample } from '../walkthrough';
 import { advanceClock, clearFilter, filterKeys, loadMoreKeys, refresh, restartLanguageServer, selectConnection, showLogs } from './view';
 
 // Command arguments come from VS Code (tree nodes, URIs, menu contexts), untyped at this boundary.
@@ -79,14 +81,18 @@ export const COMMANDS: Record<string, CommandSpec> = {
   showKeyDetails: { title: 'Show Key Details', factory: showKeyDetails },
   editKeyPolicy: { title: 'Edit Key Policy', factory: (ctx) => ctx.policies.edit },
   checkAccess: { title: 'Check Access', factory: checkAccess },
+  shareKey: { title: 'Share Key with Another Account', factory: shareKey },
   openAuditPanel: { title: 'Open Audit Log', factory: openAuditPanel },
   exportAudit: { title: 'Export Audit Log', factory: exportAudit },
   restartLanguageServer: { title: 'Restart Language Server', factory: restartLanguageServer },
+  openSample: { title: 'Open Sample', factory: openSample },
 };
 
 export function registerCommands(ctx: Ctx): void {
   for (const [name, spec] of Object.entries(COMMANDS)) {
     const keyLabel = (key: string) => { const active = ctx.connections.active(); return active && ctx.tree.labelOf(active.id, key); };
-    ctx.pushExtCleanup(vscode.commands.registerCommand(`kmsWorkbench.${name}`, runCommand(spec.title, spec.factory(ctx), { keyLabel })));
+    const body = spec.factory(ctx);
+    const completing = async (...args: unknown[]) => { await body(...args); commandSucceeded(name); };
+    ctx.pushExtCleanup(vscode.commands.registerCommand(`kmsWorkbench.${name}`, runCommand(spec.title, completing, { keyLabel })));
   }
 }

@@ -29,11 +29,20 @@ export const clearFilter = (ctx: Ctx) => async (node?: Node) => {
 };
 
 export const selectConnection = (ctx: Ctx) => async (node?: Node) => {
-  const chosen = node?.connection ?? required(await vscode.window.showQuickPick(
-    ctx.connections.all().map((c) => ({ label: c.label, description: `${c.kind === 'local' ? 'embedded' : 'AWS'} · ${c.region}`, connection: c })),
-    { title: 'Active KMS connection', placeHolder: 'Commands outside the tree act on this connection' },
-  )).connection;
-  await ctx.connections.setActive(chosen.id);
+  if (node?.connection) return ctx.connections.setActive(node.connection.id);
+  type Item = vscode.QuickPickItem & { run: () => Thenable<unknown> };
+  const active = ctx.connections.active()?.id;
+  const items: Item[] = [
+    ...ctx.connections.all().map((c) => ({
+      label: c.label,
+      description: `${c.kind === 'local' ? 'embedded' : 'AWS'} · ${c.region}${c.id === active ? ' · active' : ''}`,
+      run: () => ctx.connections.setActive(c.id),
+    })),
+    { label: '', kind: vscode.QuickPickItemKind.Separator, run: async () => undefined },
+    { label: '$(add) Add AWS Connection…', run: () => vscode.commands.executeCommand('kmsWorkbench.addAwsConnection') },
+    { label: '$(gear) Configure…', detail: 'The local keyring and AWS connections in Settings', run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'kmsWorkbench') },
+  ];
+  await required(await vscode.window.showQuickPick(items, { title: 'Active KMS connection', placeHolder: 'Commands outside the tree act on this connection' })).run();
 };
 
 export const showLogs = () => async () => {
