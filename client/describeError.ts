@@ -238,10 +238,9 @@ export function explainError(error: unknown, action: string, subject: ErrorSubje
   return { message: `${sentence} ${fix}`, severity: advice.severity ?? 'error', actions };
 }
 
-/** "Open Decrypted" → "open" as in "Cannot open notes.txt.encrypted"; other titles read as their verb. */
+/** "Open Decrypted (Read-Only)" reads as "Cannot decrypt notes.txt.encrypted"; other titles read as their verb. */
 function verbOf(action: string): string {
-  const verb = action.split(' ')[0].toLowerCase();
-  return action === 'Open Decrypted' ? 'decrypt' : verb;
+  return action.startsWith('Open Decrypted') ? 'decrypt' : action.split(' ')[0].toLowerCase();
 }
 
 /**

@@ -51,9 +51,9 @@ export interface LocalKms {
   close(): Promise<void>;
 }
 
-/** Small draws (request and event IDs, IVs: public values) come from a pool refilled 4 KiB at a time:
- * one call into OpenSSL per request each cost the endpoint more than the AES-GCM of the request.
- * Secrets (key material) are drawn on their own, never kept in the pool. */
+/** Draws of up to 16 bytes (request and event IDs, IVs, 128-bit data keys) come from a pool refilled 4 KiB
+ * at a time: one call into OpenSSL per draw cost the endpoint more than the AES-GCM of the request. Each
+ * draw is zeroed in the pool as it is handed out; longer draws (most key material) bypass the pool. */
 const POOL_BYTES = 4096;
 const POOLED_AT_MOST = 16;
 let pool = Buffer.alloc(0);

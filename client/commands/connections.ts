@@ -6,7 +6,6 @@ import { LocalConnection } from '../connections/local';
 import type { Ctx } from '../ctx';
 import { required, UserError } from '../errors';
 
-
 export const addAwsConnection = (ctx: Ctx) => async () => {
   const profile = required(await vscode.window.showInputBox({
     title: 'Add AWS connection (1/3): profile', prompt: 'A profile from ~/.aws/config (SSO included); empty for the default credential chain', placeHolder: 'default',

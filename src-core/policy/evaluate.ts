@@ -153,7 +153,6 @@ export function valuesOf(req: EvaluationRequest): RequestValues {
   return requestValues(principalContext(req.principal, req.accountId), req.context ?? {});
 }
 
-
 /**
  * What AWS makes of a request on a key, in the four outcomes that matter to whoever asks:
  * - `allow`: the key policy or a grant alone lets the principal do it;
@@ -185,7 +184,6 @@ export interface AccessDecision {
   grant: string | null;
   trace: TraceEntry[];
 }
-
 
 /** The KMS action of a request, by its name in any case (`kms:decrypt` → `Decrypt`). */
 function actionName(action: string): string {

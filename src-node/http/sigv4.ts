@@ -154,7 +154,7 @@ function amzDate(date: Date): string {
  * clock), and, with known credentials, the access key. An unsigned or stale request is refused
  * without reading its body.
  */
-export function checkRequestHeaders(headers: WireHeaders, options: AuthOptions, now = Date.now()): Authorization {
+function checkRequestHeaders(headers: WireHeaders, options: AuthOptions, now = Date.now()): Authorization {
   const auth = parseAuthorization(header(headers, 'authorization'));
   const date = signingDate(headers).getTime();
   const skewed = (text: string) => new KmsError('InvalidSignatureException', text, { httpStatus: 400 });

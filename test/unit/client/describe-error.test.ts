@@ -75,7 +75,7 @@ describe('explainError', () => {
     const blob = (await client.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: Buffer.from('hi') }))).CiphertextBlob;
     await client.send(new ScheduleKeyDeletionCommand({ KeyId: key.KeyId, PendingWindowInDays: 7 }));
     const error = await caught(aboutFile('notes.txt.encrypted', client.send(new DecryptCommand({ CiphertextBlob: blob }))));
-    const explained = explainError(error, 'Open Decrypted', { keyLabel: (arn) => (arn === key.Arn ? 'alias/app' : undefined) });
+    const explained = explainError(error, 'Open Decrypted (Read-Only)', { keyLabel: (arn) => (arn === key.Arn ? 'alias/app' : undefined) });
     assert.deepEqual(explained, {
       message: `Cannot decrypt notes.txt.encrypted: the key alias/app (${key.Arn}) is pending deletion. Cancel its deletion to use it again.`,
       severity: 'warning',
@@ -91,7 +91,7 @@ describe('explainError', () => {
     const refusal = (await caught(client.send(new DecryptCommand({ CiphertextBlob: blob })))) as Error;
     // As the message reader reports it (src-core/formats/message.ts): the KMS failure is its cause.
     const error = new EncryptedMessageError('key', `could not decrypt the data key under ${key.Arn}: the key is wrong or unavailable (${refusal.name}: ${refusal.message})`, { name: 'KMSInvalidStateException', cause: refusal });
-    const explained = explainError(error, 'Open Decrypted', { file: 'notes.txt.encrypted', keyLabel: (arn) => (arn === key.Arn ? 'alias/app' : undefined) });
+    const explained = explainError(error, 'Open Decrypted (Read-Only)', { file: 'notes.txt.encrypted', keyLabel: (arn) => (arn === key.Arn ? 'alias/app' : undefined) });
     assert.equal(explained.message, `Cannot decrypt notes.txt.encrypted: the key alias/app (${key.Arn}) is pending deletion. Cancel its deletion to use it again.`);
     assert.deepEqual(explained.actions, [{ title: 'Cancel Key Deletion', command: 'kmsWorkbench.cancelDeletion', args: [key.Arn] }]);
   });
