@@ -85,7 +85,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   openAuditPanel: { title: 'Open Audit Log', factory: openAuditPanel },
   exportAudit: { title: 'Export Audit Log', factory: exportAudit },
   restartLanguageServer: { title: 'Restart Language Server', factory: restartLanguageServer },
-  openSample: { title: 'Open Sample', factory: openSample },
+  openSample: { title: 'Open Walkthrough Sample', factory: openSample },
 };
 
 export function registerCommands(ctx: Ctx): void {

@@ -1,11 +1,13 @@
 /**
  * Who can use a key, and why, in a real VS Code: the Access folder under a key says who may do what from
  * the key policy and grants, and Check Access… answers one request with the deciding statement highlighted
- * in the policy editor and what each statement made of the request.
+ * in the policy editor and what each statement made of the request. Share Key with Another Account… shows
+ * the access diff naming the new account before it applies the policy, and a local call the key policy
+ * denies says which statement denied it, with a button that opens the policy.
  */
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { answerInput, chooseMenuItem, createSymmetricKey, openWorkbench, pickItem, treeRow, type Workbench } from './workbench';
+import { answerInput, chooseMenuItem, createSymmetricKey, openFile, openWorkbench, pickItem, runCommand, selectLine, toast, treeRow, type Workbench } from './workbench';
 
 describe('Access (code-server + Chromium)', { timeout: 15 * 60_000 }, () => {
   let wb: Workbench;
@@ -50,5 +52,66 @@ describe('Access (code-server + Chromium)', { timeout: 15 * 60_000 }, () => {
     await page.locator('.tabs-container .tab.active', { hasText: '.kms-policy.json' }).waitFor();
     await page.locator('.statusbar-item', { hasText: `Ln ${line}, Col ` }).first().waitFor();
     await wb.shot('deciding-statement');
+  });
+
+  it('shares a key with another account: the confirmation names the account and what it gains', async () => {
+    const { page } = wb;
+    await treeRow(page, 'alias/e2e-access').click({ button: 'right' });
+    await chooseMenuItem(page, 'Share Key with Another Account…', 'alias/e2e-access');
+    const input = page.locator('.quick-input-widget input');
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: /Share Key with Another Account \(1\/2\)/ }).waitFor();
+    await input.fill('4444');
+    await page.locator('.quick-input-widget', { hasText: 'An AWS account ID is 12 digits' }).waitFor();
+    await wb.shot('share-account-invalid');
+    await answerInput(page, '444455556666', /Share Key with Another Account \(1\/2\)/);
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: /\(2\/2\): what may account 444455556666 do\?/ }).waitFor();
+    await wb.shot('share-presets');
+    await page.keyboard.press('Enter'); // "Use the key" is ticked
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 30_000 });
+    const text = (await dialog.textContent()) ?? '';
+    assert.match(text, /every principal of account 444455556666[^+]* gains: [^\n]*Decrypt/);
+    assert.match(text, /statement "Allow use of the key \(account 444455556666\)" added/);
+    await wb.shot('share-access-diff');
+    await dialog.locator('.monaco-button', { hasText: 'Update Key Policy' }).click();
+    await toast(wb, 'Key policy of alias/e2e-access updated');
+  });
+
+  it('a local call the key policy denies says which statement denied it, and opens the policy', async () => {
+    const { page } = wb;
+    const denied = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Sid: 'Enable IAM User Permissions', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:root' }, Action: 'kms:*', Resource: '*' },
+        { Sid: 'No encryption here', Effect: 'Deny', Principal: { AWS: '*' }, Action: 'kms:Encrypt', Resource: '*' },
+      ],
+    }, null, 2);
+    await treeRow(page, 'alias/e2e-access').click({ button: 'right' });
+    await chooseMenuItem(page, 'Edit Key Policy', 'alias/e2e-access');
+    await page.locator('.tabs-container .tab.active', { hasText: '.kms-policy.json' }).waitFor();
+    await page.locator('.monaco-editor .view-lines', { hasText: 'Allow use of the key (account 444455556666)' }).filter({ visible: true }).waitFor();
+    const lines = page.locator('.editor-instance .monaco-editor .view-lines').filter({ visible: true }).first();
+    await lines.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Delete');
+    await page.keyboard.insertText(denied);
+    await lines.filter({ hasText: 'No encryption here' }).waitFor();
+    await page.keyboard.press('Control+S');
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 30_000 });
+    await dialog.locator('.monaco-button', { hasText: 'Update Key Policy' }).click();
+    await toast(wb, 'Key policy of alias/e2e-access updated');
+
+    await openFile(page, 'app.env');
+    await selectLine(page, 2);
+    await runCommand(page, 'KMS: Encrypt Selection');
+    await pickItem(page, 'alias/e2e-access');
+    const error = await toast(wb, 'Encrypt Selection failed');
+    assert.match((await error.textContent()) ?? '', /Local keyring: Denied: statement "No encryption here"[^.]* explicitly denies kms:Encrypt/);
+    await wb.shot('denied-with-open-policy');
+    await error.locator('.monaco-button', { hasText: 'Open Key Policy' }).click();
+    await page.locator('.tabs-container .tab.active', { hasText: '.kms-policy.json' }).waitFor();
+    await page.locator('.monaco-editor .view-lines', { hasText: 'No encryption here' }).filter({ visible: true }).waitFor();
+    await wb.shot('denied-policy-opened');
   });
 });
