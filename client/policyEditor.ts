@@ -57,8 +57,14 @@ export class PolicyEditor implements vscode.Disposable {
       }),
       vscode.workspace.onDidSaveTextDocument((doc) => {
         const target = this.open.get(doc.uri.fsPath);
-        if (!target || doc.version === target.appliedVersion) return;
-        if (target.reason !== vscode.TextDocumentSaveReason.Manual) return this.keptOnDisk(target);
+        if (!target) return;
+        // Each reason serves one save: a save whose will-save event never came (VS Code skips it for
+        // Save without Formatting, and drops it when the extension host answers late) must not pass
+        // as explicit on the strength of an earlier Ctrl+S.
+        const reason = target.reason;
+        target.reason = undefined;
+        if (doc.version === target.appliedVersion) return;
+        if (reason !== vscode.TextDocumentSaveReason.Manual) return this.keptOnDisk(target, reason);
         void this.save(doc, target).catch((error: unknown) => showError(`Save key policy of ${target.label}`, error));
       }),
       vscode.workspace.onDidCloseTextDocument((doc) => void this.open.delete(doc.uri.fsPath)),
@@ -70,11 +76,12 @@ export class PolicyEditor implements vscode.Disposable {
     return this.open.get(fsPath);
   }
 
-  private keptOnDisk(target: OpenPolicy): void {
-    log.info(`key policy of ${target.keyId} saved without an explicit save (reason ${target.reason}): kept on disk only`);
+  private keptOnDisk(target: OpenPolicy, reason: vscode.TextDocumentSaveReason | undefined): void {
+    log.info(`key policy of ${target.keyId} saved without an explicit save (reason ${reason ?? 'unknown'}): kept on disk only`);
     if (target.toldAboutAutoSave) return;
     target.toldAboutAutoSave = true;
-    void vscode.window.showInformationMessage(`Auto-save kept the key policy of ${target.label} on disk only: save it yourself (Ctrl+S) to update it in ${target.connection.label}.`);
+    const how = reason === undefined ? 'This save' : 'Auto-save';
+    void vscode.window.showInformationMessage(`${how} kept the key policy of ${target.label} on disk only: save it yourself (Ctrl+S) to update it in ${target.connection.label}.`);
   }
 
   /** The `kmsWorkbench.editKeyPolicy` command body. */
