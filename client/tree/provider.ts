@@ -19,6 +19,8 @@ const FILTERS_KEY = 'kmsWorkbench.filters';
 export class KeyringTreeProvider implements vscode.TreeDataProvider<Node> {
   private readonly lists = new Map<string, KeyList>();
   private readonly errors = new Map<string, string>();
+  /** Connections whose keys are being listed again after a refresh: the latest refresh's number. */
+  private readonly reloads = new Map<string, number>();
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
 
@@ -31,16 +33,29 @@ export class KeyringTreeProvider implements vscode.TreeDataProvider<Node> {
     this.changed.dispose();
   }
 
-  /** Drops cached keys (of one connection, or all) and redraws. */
+  /**
+   * Drops cached keys (of one connection, or all) and redraws. A connection already shown lists its keys
+   * again first and then redraws once: dropping its list redrew the tree twice (once empty-counted, once
+   * after the listing), and a command chosen from a key's context menu during the second redraw ran
+   * without its key (VS Code had let go of the row), asking for one instead.
+   */
   refresh(connection?: KmsConnection): void {
-    if (connection) {
-      this.lists.delete(connection.id);
-      this.errors.delete(connection.id);
-    } else {
+    if (!connection) {
       this.lists.clear();
       this.errors.clear();
     }
-    this.changed.fire(undefined);
+    if (!connection || !this.lists.has(connection.id)) {
+      this.changed.fire(undefined);
+      return;
+    }
+    const reload = (this.reloads.get(connection.id) ?? 0) + 1;
+    this.reloads.set(connection.id, reload);
+    void this.listKeys(connection, new KeyList()).then((list) => {
+      if (this.reloads.get(connection.id) !== reload) return; // a later refresh replaces this one
+      this.reloads.delete(connection.id);
+      this.lists.set(connection.id, list);
+      this.changed.fire(undefined);
+    });
   }
 
   filter(connectionId: string): string {
@@ -52,9 +67,9 @@ export class KeyringTreeProvider implements vscode.TreeDataProvider<Node> {
     this.refresh(connection);
   }
 
-  /** The keys already loaded for a connection (the key picker offers these first). */
+  /** The keys already loaded for a connection (the key picker offers these first); none while they are listed again after a change. */
   loadedKeys(connectionId: string): readonly KeyEntry[] {
-    return this.lists.get(connectionId)?.entries ?? [];
+    return this.reloads.has(connectionId) ? [] : this.lists.get(connectionId)?.entries ?? [];
   }
 
   /** What the user calls a loaded key (its first alias), by key ID or ARN; undefined when not loaded. */
@@ -89,6 +104,11 @@ export class KeyringTreeProvider implements vscode.TreeDataProvider<Node> {
     if (list && !more) return list;
     list ??= new KeyList();
     this.lists.set(connection.id, list);
+    return this.listKeys(connection, list);
+  }
+
+  /** Loads the next page into `list`; a failure is kept to be shown in the tree. */
+  private async listKeys(connection: KmsConnection, list: KeyList): Promise<KeyList> {
     try {
       await list.loadMore(await readsClient(connection), setting('keys.pageSize'), this.filter(connection.id));
       this.errors.delete(connection.id);
