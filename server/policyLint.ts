@@ -6,7 +6,7 @@
 import type { Diagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { isKeyPolicyDocument, lintDocument, lintPolicyText, type Finding, type LintOptions } from '../src-core/policy/lint';
-import type { ServerSettings } from '../src-core/protocol';
+import type { ServerSettings } from '../protocol/settings';
 import type { Keyring } from './keyring';
 import { toDiagnostic } from './policyDiagnostics';
 import { languageOf, matchesPolicyGlobs, mentionsKms } from './policyDocuments';

@@ -8,7 +8,7 @@ import {
   type Connection, type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { KeyringNotification, KeyringWantedNotification, type KeyringParams } from '../src-core/protocol';
+import { KeyringNotification, KeyringWantedNotification } from '../protocol/messages';
 import type { ReadHclWasm } from '../src-core/terraform/parser';
 import { quickFixes } from './codeActions';
 import { policyCompletions } from './completion';
@@ -25,7 +25,7 @@ import { Validator, type DiagnosticsProvider } from './validation';
 /** `readHclWasm` reads the HCL parser's WebAssembly, loaded the first time a Terraform file is checked. */
 export function startSession(connection: Connection, readHclWasm: ReadHclWasm): void {
   const documents = new TextDocuments(TextDocument);
-  const keyring = new Keyring(() => void connection.sendNotification(KeyringWantedNotification.method));
+  const keyring = new Keyring(() => void connection.sendNotification(KeyringWantedNotification));
   const policies = new PolicyDocuments();
   let settings = new SettingsCache(connection, false);
   let validator: Validator | undefined;
@@ -62,7 +62,7 @@ export function startSession(connection: Connection, readHclWasm: ReadHclWasm): 
     validator?.scheduleAll();
   });
 
-  connection.onNotification(KeyringNotification.method, (params: KeyringParams) => {
+  connection.onNotification(KeyringNotification, (params) => {
     keyring.update(params);
     validator?.scheduleAll();
   });

@@ -5,7 +5,7 @@
  */
 import type { Connection, Diagnostic, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { ServerSettings } from '../src-core/protocol';
+import type { ServerSettings } from '../protocol/settings';
 import type { SettingsCache } from './settings';
 
 export type DiagnosticsProvider = (doc: TextDocument, settings: ServerSettings) => Diagnostic[];
