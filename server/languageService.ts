@@ -54,6 +54,7 @@ export function getLanguageService({ keyring, terraform, onError }: LanguageServ
         try {
           return check(doc, settings);
         } catch (err) {
+          // One failing check must not take the others (or the server) down with it.
           onError(`checking ${doc.uri}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
           return [];
         }
