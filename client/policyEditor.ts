@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import { GetKeyPolicyCommand, PutKeyPolicyCommand } from '@aws-sdk/client-kms';
 import { accessDiff, accessDiffLines, statementDiffLines } from '../src-core/policy/access-diff';
 import { lockoutRisk } from '../src-core/policy/lockout';
-import { DIAGNOSTIC_SOURCE } from '../src-core/protocol';
+import { DIAGNOSTIC_SOURCE } from '../protocol/diagnostics';
 import type { KmsConnection } from './connections/connection';
 import { LocalConnection } from './connections/local';
 import type { Ctx } from './ctx';

@@ -7,7 +7,7 @@
  */
 import * as vscode from 'vscode';
 import { isKeyPolicyDocument } from '../src-core/policy/lint';
-import { DIAGNOSTIC_SOURCE } from '../src-core/protocol';
+import { DIAGNOSTIC_SOURCE } from '../protocol/diagnostics';
 import type { Ctx } from './ctx';
 
 /** The commands whose success completes a step, and the context key each sets (package.json's completionEvents). */

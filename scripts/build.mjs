@@ -21,12 +21,20 @@ const watch = process.argv.includes('--watch');
 const lazyPackages = ['vscode-languageclient/node', 'node-forge', '@aws-sdk/client-cloudtrail'];
 const vendorFile = (pkg) => `vendor/${pkg.replace(/^@/, '').replace(/\//g, '-')}.js`;
 
-/** Rewrites an import of a lazy package into a require of its own bundle beside extension.js. */
+/**
+ * Packages the extension takes from a lazy package's bundle, which re-exports them: the message types of
+ * protocol/messages.ts must come from the copy of vscode-jsonrpc the language client's connection uses,
+ * which compares a message's parameter structure by identity.
+ */
+const reexportedBy = { 'vscode-languageserver-protocol': 'vscode-languageclient/node' };
+
+/** Rewrites an import of a lazy package (or one it re-exports) into a require of its own bundle beside extension.js. */
 const lazyPackagesPlugin = {
   name: 'lazy-packages',
   setup(build) {
-    const filter = new RegExp(`^(${lazyPackages.join('|')})$`); // names hold no regex metacharacters
-    build.onResolve({ filter }, (args) => ({ path: `./${vendorFile(args.path)}`, external: true }));
+    const names = [...lazyPackages, ...Object.keys(reexportedBy)];
+    const filter = new RegExp(`^(${names.join('|')})$`); // names hold no regex metacharacters
+    build.onResolve({ filter }, (args) => ({ path: `./${vendorFile(reexportedBy[args.path] ?? args.path)}`, external: true }));
   },
 };
 

@@ -6,7 +6,7 @@
 import { CodeActionKind, type CodeAction, type CodeActionParams, type TextEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding } from '../src-core/policy/findings';
-import { DIAGNOSTIC_SOURCE } from '../src-core/protocol';
+import { DIAGNOSTIC_SOURCE } from '../protocol/diagnostics';
 
 export interface FixData {
   version: number;

@@ -5,7 +5,8 @@
 import { DiagnosticSeverity, type Diagnostic, type Hover, type Position } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { scanIdentifiers, type IdentifierMatch } from '../src-core/ids/scan';
-import { DIAGNOSTIC_SOURCE, type KeyringKey } from '../src-core/protocol';
+import { DIAGNOSTIC_SOURCE } from '../protocol/diagnostics';
+import type { KeyringKey } from '../protocol/messages';
 import { partitionOf } from '../src-core/ids/identifiers';
 import type { Keyring } from './keyring';
 import type { FixData } from './codeActions';

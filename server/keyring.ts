@@ -3,7 +3,7 @@
  * identifier checks, hovers and completion make on every keystroke.
  */
 import { partitionOf } from '../src-core/ids/identifiers';
-import type { KeyringKey, KeyringParams, KeyringScope } from '../src-core/protocol';
+import type { KeyringKey, KeyringParams, KeyringScope } from '../protocol/messages';
 
 function scopeKey(accountId: string, region: string): string {
   return `${accountId}/${region}`;

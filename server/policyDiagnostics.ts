@@ -2,7 +2,7 @@
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding } from '../src-core/policy/findings';
-import { DIAGNOSTIC_SOURCE } from '../src-core/protocol';
+import { DIAGNOSTIC_SOURCE } from '../protocol/diagnostics';
 import type { FixData } from './codeActions';
 
 const SEVERITY: Record<Finding['severity'], DiagnosticSeverity> = {

@@ -6,7 +6,7 @@
 import type { Diagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { isKeyPolicyDocument, lintDocument, lintPolicyText, type Finding, type LintOptions } from '../src-core/policy/lint';
-import type { ServerSettings } from '../src-core/protocol';
+import type { ServerSettings } from '../protocol/settings';
 import type { Keyring } from './keyring';
 import { toDiagnostic } from './policyDiagnostics';
 import { languageOf, matchesPolicyGlobs, mentionsKms } from './policyDocuments';
@@ -29,8 +29,8 @@ function looksLikeTemplate(text: string): boolean {
   return text.includes('AWS::KMS::') && /["']?Resources["']?\s*:/.test(text);
 }
 
-export function policyFindings(doc: TextDocument, settings: ServerSettings, keyring: Keyring, terraform: TerraformSupport): Finding[] {
-  if (isTerraform(doc)) return terraform.findings(doc, lintOptions(doc.getText(), keyring, settings));
+export function policyFindings(doc: TextDocument, settings: ServerSettings, keyring: Keyring, terraform?: TerraformSupport): Finding[] {
+  if (isTerraform(doc)) return terraform?.findings(doc, lintOptions(doc.getText(), keyring, settings)) ?? [];
   const language = languageOf(doc);
   if (!language) return [];
   const text = doc.getText();
@@ -42,6 +42,6 @@ export function policyFindings(doc: TextDocument, settings: ServerSettings, keyr
   return [];
 }
 
-export function policyDiagnostics(doc: TextDocument, settings: ServerSettings, keyring: Keyring, terraform: TerraformSupport): Diagnostic[] {
+export function policyDiagnostics(doc: TextDocument, settings: ServerSettings, keyring: Keyring, terraform?: TerraformSupport): Diagnostic[] {
   return policyFindings(doc, settings, keyring, terraform).map((f) => toDiagnostic(doc, f));
 }

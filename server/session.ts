@@ -1,6 +1,7 @@
 /**
- * Wires one language-server session: documents (incremental sync), settings, the keyring feed, and the
- * handlers for diagnostics, completion, hover, quick fixes and symbols. server.ts only supplies the
+ * Wires one language-server session, a thin adapter of the protocol to the language service
+ * (languageService.ts): documents (incremental sync), settings pulled per document, the keyring feed, and
+ * the requests for diagnostics, completion, hover, quick fixes and symbols. server.ts only supplies the
  * connection, so tests and other hosts can run the same session over any stream.
  */
 import {
@@ -8,39 +9,31 @@ import {
   type Connection, type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { KeyringNotification, KeyringWantedNotification, type KeyringParams } from '../src-core/protocol';
+import { KeyringNotification, KeyringWantedNotification } from '../protocol/messages';
 import type { ReadHclWasm } from '../src-core/terraform/parser';
-import { quickFixes } from './codeActions';
-import { policyCompletions } from './completion';
-import { identifierDiagnostics, identifierHover } from './identifiers';
 import { Keyring } from './keyring';
-import { policyHover } from './policyHover';
-import { policyDiagnostics } from './policyLint';
-import { PolicyDocuments, languageOf } from './policyDocuments';
+import { getLanguageService } from './languageService';
 import { SettingsCache } from './settings';
-import { isTerraform, TerraformSupport } from './terraform';
-import { policySymbols } from './symbols';
-import { Validator, type DiagnosticsProvider } from './validation';
+import { TerraformSupport } from './terraform';
+import { Validator } from './validation';
 
 /** `readHclWasm` reads the HCL parser's WebAssembly, loaded the first time a Terraform file is checked. */
 export function startSession(connection: Connection, readHclWasm: ReadHclWasm): void {
   const documents = new TextDocuments(TextDocument);
-  const keyring = new Keyring(() => void connection.sendNotification(KeyringWantedNotification.method));
-  const policies = new PolicyDocuments();
+  const keyring = new Keyring(() => void connection.sendNotification(KeyringWantedNotification));
   let settings = new SettingsCache(connection, false);
   let validator: Validator | undefined;
   let dynamicConfiguration = false;
 
-  const terraform = new TerraformSupport(readHclWasm, () => validator?.scheduleAll(), (message) => connection.console.error(message));
-  const policy: DiagnosticsProvider = (doc, s) => policyDiagnostics(doc, s, keyring, terraform);
-  const identifiers: DiagnosticsProvider = (doc, s) =>
-    s.checkIdentifiers && doc.getText().length <= s.maxIdentifierScanBytes ? identifierDiagnostics(doc, keyring, s.disabledChecks) : [];
+  const onError = (message: string) => connection.console.error(message);
+  const terraform = new TerraformSupport(readHclWasm, () => validator?.scheduleAll(), onError);
+  const service = getLanguageService({ keyring, terraform, onError });
 
   connection.onInitialize((params): InitializeResult => {
     const workspace = params.capabilities.workspace;
     settings = new SettingsCache(connection, Boolean(workspace?.configuration));
     dynamicConfiguration = Boolean(workspace?.didChangeConfiguration?.dynamicRegistration);
-    validator = new Validator(connection, documents, settings, [policy, identifiers]);
+    validator = new Validator(connection, documents, settings, service.doValidation);
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -62,7 +55,7 @@ export function startSession(connection: Connection, readHclWasm: ReadHclWasm): 
     validator?.scheduleAll();
   });
 
-  connection.onNotification(KeyringNotification.method, (params: KeyringParams) => {
+  connection.onNotification(KeyringNotification, (params) => {
     keyring.update(params);
     validator?.scheduleAll();
   });
@@ -70,43 +63,28 @@ export function startSession(connection: Connection, readHclWasm: ReadHclWasm): 
   documents.onDidChangeContent((e) => validator?.schedule(e.document));
   documents.onDidClose((e) => {
     validator?.close(e.document.uri);
-    policies.forget(e.document.uri);
+    service.forget(e.document.uri);
     settings.forget(e.document.uri);
   });
 
   connection.onCompletion(async ({ textDocument, position }) => {
     const doc = documents.get(textDocument.uri);
-    const format = doc && languageOf(doc);
-    if (!doc || !format) return [];
-    const { policyFiles } = await settings.get(doc.uri);
-    const policy = policies.get(doc, policyFiles);
-    // YAML is completed only inside CloudFormation templates with KMS keys; JSON wherever a Statement is.
-    if (format === 'yaml' && !policy) return [];
-    return policyCompletions({ doc, position, format, isPolicyFile: policy?.isPolicyFile ?? false, keyring });
+    return doc ? service.doComplete(doc, position, await settings.get(doc.uri)) : [];
   });
 
   connection.onHover(async ({ textDocument, position }) => {
     const doc = documents.get(textDocument.uri);
-    if (!doc) return null;
-    const found = identifierHover(doc, position, keyring);
-    if (found) return found;
-    if (isTerraform(doc)) return policyHover(doc, doc.offsetAt(position), terraform.roots(doc)) ?? null;
-    const { policyFiles } = await settings.get(doc.uri);
-    const policy = policies.get(doc, policyFiles);
-    return (policy && policyHover(doc, doc.offsetAt(position), policy.roots)) ?? null;
+    return doc ? service.doHover(doc, position, await settings.get(doc.uri)) : null;
   });
 
   connection.onCodeAction((params) => {
     const doc = documents.get(params.textDocument.uri);
-    return doc ? quickFixes(doc, params) : [];
+    return doc ? service.doCodeActions(doc, params) : [];
   });
 
   connection.onDocumentSymbol(async ({ textDocument }) => {
     const doc = documents.get(textDocument.uri);
-    if (!doc) return [];
-    const { policyFiles } = await settings.get(doc.uri);
-    const policy = policies.get(doc, policyFiles);
-    return policy ? policySymbols(doc, policy.roots) : [];
+    return doc ? service.findDocumentSymbols(doc, await settings.get(doc.uri)) : [];
   });
 
   documents.listen(connection);

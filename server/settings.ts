@@ -3,7 +3,7 @@
  * client says they changed. A client without the capability gets the defaults.
  */
 import type { Connection } from 'vscode-languageserver';
-import { DEFAULT_SERVER_SETTINGS, SERVER_SETTINGS_SECTION, type ServerSettings } from '../src-core/protocol';
+import { DEFAULT_SERVER_SETTINGS, SERVER_SETTINGS_SECTION, type ServerSettings } from '../protocol/settings';
 
 /** Keeps only well-typed values from whatever the client sent; anything else falls back to the default. */
 export function normalizeSettings(raw: unknown): ServerSettings {

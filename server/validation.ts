@@ -5,7 +5,7 @@
  */
 import type { Connection, Diagnostic, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { ServerSettings } from '../src-core/protocol';
+import type { ServerSettings } from '../protocol/settings';
 import type { SettingsCache } from './settings';
 
 export type DiagnosticsProvider = (doc: TextDocument, settings: ServerSettings) => Diagnostic[];
@@ -19,7 +19,7 @@ export class Validator {
     private readonly connection: Connection,
     private readonly documents: TextDocuments<TextDocument>,
     private readonly settings: SettingsCache,
-    private readonly providers: readonly DiagnosticsProvider[],
+    private readonly validate: DiagnosticsProvider,
   ) {}
 
   schedule(doc: TextDocument): void {
@@ -53,15 +53,6 @@ export class Validator {
     this.#timers.delete(uri);
     const doc = this.documents.get(uri);
     if (!doc || doc.version !== version) return;
-    const diagnostics: Diagnostic[] = [];
-    for (const provide of this.providers) {
-      try {
-        diagnostics.push(...provide(doc, settings));
-      } catch (err) {
-        // One failing check must not take the others (or the server) down with it.
-        this.connection.console.error(`checking ${uri}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-      }
-    }
-    void this.connection.sendDiagnostics({ uri, version, diagnostics });
+    void this.connection.sendDiagnostics({ uri, version, diagnostics: this.validate(doc, settings) });
   }
 }

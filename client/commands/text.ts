@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { decryptText, encryptText } from '../../src-core/formats/text';
 import { kmsFromClient } from '../../src-node/files/kms-adapter';
+import { nodeRandom } from '../../src-node/host';
 import type { Ctx } from '../ctx';
 import { UserError } from '../errors';
 import { pickKey } from '../keyPicker';
@@ -36,7 +37,7 @@ export const encryptSelection = (ctx: Ctx) => async () => {
   if (plaintexts.every((t) => t.length === 0)) throw new UserError('There is no text to encrypt.');
   const key = await pickKey(ctx, 'encrypt', 'Encrypt Selection');
   const kms = kmsFromClient(await key.connection.client());
-  const ciphertexts = await Promise.all(plaintexts.map((plaintext) => encryptText(kms, { keyId: key.keyId, plaintext })));
+  const ciphertexts = await Promise.all(plaintexts.map((plaintext) => encryptText(kms, { keyId: key.keyId, plaintext, random: nodeRandom })));
   await replaceAll(editor, ranges, ciphertexts);
   log.info(`encrypted ${ranges.length} selection(s) under ${key.keyId} in ${key.connection.id}`);
 };

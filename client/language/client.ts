@@ -4,7 +4,8 @@
  * process knows nothing, and re-collected whenever the connections change or the tree says keys did.
  */
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { KeyringNotification, KeyringWantedNotification, SERVER_SETTINGS_SECTION, type KeyringParams } from '../../src-core/protocol';
+import { KeyringNotification, KeyringWantedNotification, type KeyringParams } from '../../protocol/messages';
+import { SERVER_SETTINGS_SECTION } from '../../protocol/settings';
 import type { Ctx } from '../ctx';
 import { log } from '../log';
 import { collectKeyring } from './keyringFeed';
@@ -41,7 +42,7 @@ export async function startLanguageClient(ctx: Ctx): Promise<LanguageClientHandl
     client.onDidChangeState((e) => {
       if (e.newState === State.Running) void feed.resend();
     }),
-    client.onNotification(KeyringWantedNotification.method, () => void feed.want()),
+    client.onNotification(KeyringWantedNotification, () => void feed.want()),
     ctx.connections.onDidChange(() => void feed.refresh()),
     { dispose: () => void client.dispose() },
   );
@@ -77,7 +78,7 @@ class KeyringFeed {
   async send(params: KeyringParams): Promise<void> {
     this.last = params;
     if (!this.client.isRunning()) return; // sent by resend() once the server is up
-    await this.client.sendNotification(KeyringNotification.method, params);
+    await this.client.sendNotification(KeyringNotification, params);
   }
 
   async resend(): Promise<void> {

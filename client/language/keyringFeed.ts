@@ -7,7 +7,7 @@
 import type { KeyMetadata } from '@aws-sdk/client-kms';
 import { parseKeyIdentifier } from '../../src-core/ids/identifiers';
 import type { KeyState } from '../../src-core/kms/state';
-import type { KeyringKey, KeyringParams, KeyringScope } from '../../src-core/protocol';
+import type { KeyringKey, KeyringParams, KeyringScope } from '../../protocol/messages';
 import { readsClient, type KmsConnection } from '../connections/connection';
 import { KeyList, type KeyEntry } from '../tree/keyList';
 

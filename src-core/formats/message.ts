@@ -7,14 +7,14 @@
 import {
   createCipheriv,
   createDecipheriv,
+  createECDH,
+  createPrivateKey,
   createPublicKey,
   createSecretKey,
   createSign,
   createVerify,
   ECDH,
-  generateKeyPairSync,
   hkdfSync,
-  randomBytes,
   timingSafeEqual,
   type KeyObject,
   type Sign,
@@ -27,6 +27,7 @@ import { CONTENT_FRAMED, readHeader, serializeHeaderV2, type MessageHeader } fro
 import { KMS_PROVIDER_ID, type EncryptionContext, type KmsCrypto } from './key-provider';
 import { DEFAULT_SUITE, IV_LENGTH, TAG_LENGTH, WRITABLE_SUITES, suiteByName, type Suite, type SuiteName } from './suites';
 import { isKmsError, type KmsErrorName } from '../errors';
+import type { Random } from '../ports';
 
 /**
  * 64 KiB frames for files: a new GCM context per frame costs a fixed few microseconds, so 4 KiB
@@ -52,6 +53,8 @@ const FINAL_FRAME_MARKER = 0xffffffff;
 
 export interface EncryptOptions {
   kms: KmsCrypto;
+  /** The message ID and the signing key (signed suites) are drawn from it. */
+  random: Random;
   keyId: string;
   encryptionContext?: EncryptionContext;
   suite?: SuiteName;
@@ -127,15 +130,15 @@ export async function* encryptBatches(source: AsyncIterable<Uint8Array>, options
   let signer: Sign | undefined;
   let signingKey: KeyObject | undefined;
   if (suite.signature) {
-    const pair = generateKeyPairSync('ec', { namedCurve: suite.signature.curve });
+    const pair = signingKeyPair(suite.signature, options.random);
     signingKey = pair.privateKey;
-    encryptionContext[PUBLIC_KEY_CONTEXT_KEY] = compressPublicKey(pair.publicKey).toString('base64');
+    encryptionContext[PUBLIC_KEY_CONTEXT_KEY] = pair.compressedPublicKey.toString('base64');
     signer = createSign(suite.signature.hash);
   }
 
   // KMS binds the same context the header stores (public key included), as the SDK's KMS keyring does.
   const dataKey = await options.kms.generateDataKey(options.keyId, encryptionContext);
-  const messageId = randomBytes(32);
+  const messageId = Buffer.from(options.random.bytes(32));
   let keys: DerivedKeys;
   try {
     if (dataKey.plaintextKey.length !== suite.keyLength) throw messageError('key', `KMS returned a ${dataKey.plaintextKey.length}-byte data key; ${suite.keyLength} bytes are needed`);
@@ -525,12 +528,40 @@ class FrameOpener {
   }
 }
 
-/** SEC1 compressed point, the form the SDKs store in the encryption context. */
-function compressPublicKey(publicKey: KeyObject): Buffer {
-  const jwk = publicKey.export({ format: 'jwk' });
-  const x = Buffer.from(jwk.x ?? '', 'base64url');
-  const y = Buffer.from(jwk.y ?? '', 'base64url');
-  return Buffer.concat([Buffer.from([y[y.length - 1] & 1 ? 3 : 2]), x]);
+const SCALAR_BYTES = { prime256v1: 32, secp384r1: 48 } as const;
+/** Draws whose scalar is 0 or not below the group order (odds under 2^-190 on these curves) are drawn again. */
+const SIGNING_KEY_DRAWS = 8;
+
+/**
+ * The message's one-time signing key, its private scalar drawn from `random`; the public key comes
+ * back as the SEC1 compressed point the SDKs store in the encryption context.
+ */
+function signingKeyPair(sig: NonNullable<Suite['signature']>, random: Random): { privateKey: KeyObject; compressedPublicKey: Buffer } {
+  const ecdh = createECDH(sig.curve);
+  for (let draw = 0; draw < SIGNING_KEY_DRAWS; draw++) {
+    const scalar = Buffer.from(random.bytes(SCALAR_BYTES[sig.curve]));
+    try {
+      ecdh.setPrivateKey(scalar); // refuses a scalar outside [1, order - 1]
+    } catch {
+      scalar.fill(0);
+      continue;
+    }
+    const point = ecdh.getPublicKey();
+    const size = (point.length - 1) / 2;
+    const privateKey = createPrivateKey({
+      key: {
+        kty: 'EC',
+        crv: sig.jwkCurve,
+        d: scalar.toString('base64url'),
+        x: point.subarray(1, 1 + size).toString('base64url'),
+        y: point.subarray(1 + size).toString('base64url'),
+      },
+      format: 'jwk',
+    });
+    scalar.fill(0);
+    return { privateKey, compressedPublicKey: ecdh.getPublicKey(null, 'compressed') };
+  }
+  throw new Error(`the random source gave no valid ${sig.curve} scalar in ${SIGNING_KEY_DRAWS} draws`);
 }
 
 function decompressPublicKey(compressed: Buffer, suite: Suite): KeyObject {

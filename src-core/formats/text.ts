@@ -14,11 +14,14 @@ import { KMS_ENCRYPT_LIMIT, type EncryptionContext, type KmsCrypto } from './key
 import { collect, decryptStream, encryptStream, fromBytes, type MessageInfo } from './message';
 import { PUBLIC_KEY_CONTEXT_KEY } from './encryption-context';
 import { suiteById, type SuiteName } from './suites';
+import type { Random } from '../ports';
 
 export interface EncryptTextOptions {
   keyId: string;
   plaintext: string;
   context?: EncryptionContext;
+  /** For the envelope form's message ID and signing key. */
+  random: Random;
   /** Suite of the envelope form (default: the non-signing committed suite). */
   suite?: SuiteName;
 }
@@ -54,7 +57,7 @@ export async function encryptText(kms: KmsCrypto, options: EncryptTextOptions): 
     }
   }
   try {
-    const message = await collect(encryptStream(fromBytes(bytes), { kms, keyId: options.keyId, encryptionContext: context, suite: options.suite }));
+    const message = await collect(encryptStream(fromBytes(bytes), { kms, random: options.random, keyId: options.keyId, encryptionContext: context, suite: options.suite }));
     return message.toString('base64');
   } finally {
     bytes.fill(0);

@@ -14,6 +14,7 @@ import { dirname, resolve } from 'node:path';
 import { KmsError } from '../../src-core/errors';
 import { RECYCLE_SAFE_BUFFERS } from '../../src-core/formats/byte-reader';
 import { decryptBatches, encryptBatches, type DecryptOptions, type EncryptOptions, type MessageInfo } from '../../src-core/formats/message';
+import { nodeRandom } from '../host';
 import { discard, exists, publish, removeAbandonedTempFiles, targetExistsError, tempPathFor } from './staged-output';
 
 const IO_CHUNK = 1024 * 1024;
@@ -36,7 +37,8 @@ export interface FileJobOptions {
   onProgress?(progress: FileProgress): void;
 }
 
-export type EncryptFileOptions = FileJobOptions & EncryptOptions;
+/** The message's randomness is this host's (nodeRandom). */
+export type EncryptFileOptions = FileJobOptions & Omit<EncryptOptions, 'random'>;
 export type DecryptFileOptions = FileJobOptions & DecryptOptions;
 
 export interface FileJobResult {
@@ -57,7 +59,7 @@ type Transform = (source: AsyncIterable<Uint8Array>, onHeader: (info: MessageInf
  * passes false and sweeps each folder once instead.
  */
 export function encryptFile(input: string, output: string, options: EncryptFileOptions, sweep = true): Promise<FileJobResult> {
-  return runFileJob(input, output, options, sweep, (source, onHeader) => encryptBatches(source, { ...options, onHeader }));
+  return runFileJob(input, output, options, sweep, (source, onHeader) => encryptBatches(source, { ...options, random: nodeRandom, onHeader }));
 }
 
 export function decryptFile(input: string, output: string, options: DecryptFileOptions, sweep = true): Promise<FileJobResult> {

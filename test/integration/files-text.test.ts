@@ -11,6 +11,7 @@ import { CreateKeyCommand } from '@aws-sdk/client-kms';
 import { decryptText, encryptText } from '../../src-core/formats/text';
 import { kmsFromClient } from '../../src-node/files/kms-adapter';
 import { awsCli, hasAwsCli, sdkClient, serve } from './serve';
+import { nodeRandom } from '../../src-node/host';
 
 test('short text is an aws kms encrypt blob both ways; long text is an envelope message', { skip: !hasAwsCli() && 'AWS CLI v2 not installed' }, async (t) => {
   const served = await serve(['--in-memory']);
@@ -23,7 +24,7 @@ test('short text is an aws kms encrypt blob both ways; long text is an envelope 
   const keyArn = KeyMetadata!.Arn!;
 
   const text = 'db_password = "correct horse battery staple" ✓';
-  const ours = await encryptText(kms, { keyId: keyArn, plaintext: text });
+  const ours = await encryptText(kms, { keyId: keyArn, random: nodeRandom, plaintext: text });
   await writeFile(join(dir, 'blob'), Buffer.from(ours, 'base64'));
   const byCli = awsCli(served.url, ['decrypt', '--ciphertext-blob', `fileb://${join(dir, 'blob')}`]);
   assert.equal(byCli.status, 0, byCli.stderr);
@@ -36,7 +37,7 @@ test('short text is an aws kms encrypt blob both ways; long text is an envelope 
   assert.deepEqual(await decryptText(kms, fromCli.json!.CiphertextBlob as string), { plaintext: text, form: 'kms-ciphertext', keyArn, encryptionContext: {} });
 
   const long = 'line of a long secret file\n'.repeat(400);
-  const envelope = await encryptText(kms, { keyId: keyArn, plaintext: long, context: { file: 'settings.env' } });
+  const envelope = await encryptText(kms, { keyId: keyArn, random: nodeRandom, plaintext: long, context: { file: 'settings.env' } });
   const back = await decryptText(kms, envelope);
   assert.equal(back.plaintext, long);
   assert.equal(back.form, 'encryption-sdk');

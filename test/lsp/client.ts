@@ -12,7 +12,8 @@ import {
   type CodeAction, type CompletionItem, type CompletionList, type Diagnostic, type DocumentSymbol, type Hover, type InitializeResult,
   type Position, type ProtocolConnection, type PublishDiagnosticsParams, type Range, type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol/node';
-import { KeyringNotification, KeyringWantedNotification, type KeyringParams, type ServerSettings } from '../../src-core/protocol';
+import { KeyringNotification, KeyringWantedNotification, type KeyringParams } from '../../protocol/messages';
+import type { ServerSettings } from '../../protocol/settings';
 
 export class LspTestClient {
   readonly #child: ChildProcess;
@@ -35,7 +36,7 @@ export class LspTestClient {
     this.#connection.onNotification(LogMessageNotification.type, (m) => {
       if (m.type === MessageType.Error) this.loggedErrors.push(m.message);
     });
-    this.#connection.onNotification(KeyringWantedNotification.method, () => {
+    this.#connection.onNotification(KeyringWantedNotification, () => {
       this.keyringWanted += 1;
     });
     this.#connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => this.settings));
@@ -92,7 +93,7 @@ export class LspTestClient {
   }
 
   async sendKeyring(params: KeyringParams): Promise<void> {
-    await this.#connection.sendNotification(KeyringNotification.method, params);
+    await this.#connection.sendNotification(KeyringNotification, params);
   }
 
   async changeSettings(settings: Partial<ServerSettings>): Promise<void> {

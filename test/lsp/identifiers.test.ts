@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { LspTestClient, hoverText, messageOf, positionOf } from './client';
-import type { KeyringKey, KeyringParams } from '../../src-core/protocol';
+import type { KeyringKey, KeyringParams } from '../../protocol/messages';
 
 const ACCOUNT = '111122223333';
 const ENABLED_ID = '1234abcd-12ab-34cd-56ef-1234567890ab';

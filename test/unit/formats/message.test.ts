@@ -5,6 +5,7 @@ import { AlgorithmSuiteIdentifier, buildClient, CommitmentPolicy, KmsKeyringNode
 import { RECYCLE_SAFE_BUFFERS } from '../../../src-core/formats/byte-reader';
 import { EncryptedMessageError, type MessageErrorReason } from '../../../src-core/formats/errors';
 import { collect, decryptBatches, decryptStream, encryptBatches, encryptStream, fromBytes, type DecryptOptions, type EncryptOptions } from '../../../src-core/formats/message';
+import { nodeRandom } from '../../../src-node/host';
 import { FakeKms, KEY_A, KEY_B } from './fake-kms';
 
 const SUITES = ['AES256_GCM_HKDF_SHA512_COMMIT_KEY', 'AES256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384'] as const;
@@ -19,8 +20,8 @@ async function* chunked(bytes: Buffer, size: number): AsyncGenerator<Uint8Array>
   for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
 }
 
-function encrypt(plaintext: Buffer, options: Omit<EncryptOptions, 'kms' | 'keyId'> & { kms: FakeKms; keyId?: string }, chunk = 1 << 20) {
-  return collect(encryptStream(chunked(plaintext, chunk), { keyId: KEY_A, ...options }));
+function encrypt(plaintext: Buffer, options: Omit<EncryptOptions, 'kms' | 'keyId' | 'random'> & { kms: FakeKms; keyId?: string }, chunk = 1 << 20) {
+  return collect(encryptStream(chunked(plaintext, chunk), { keyId: KEY_A, random: nodeRandom, ...options }));
 }
 
 function decrypt(message: Buffer, options: Omit<DecryptOptions, 'kms'> & { kms: FakeKms }, chunk = 1 << 20) {
@@ -207,14 +208,14 @@ test('decryption is correct from a source that recycles its buffers, frames shor
       const plaintext = randomBytes(size);
       const message = await encrypt(plaintext, { kms, suite, frameLength, encryptionContext: { purpose: 'recycled' } });
       assert.deepEqual(await collect(decryptStream(recycled(message, chunk), { kms })), plaintext, `${suite}, frame ${frameLength}, chunk ${chunk}`);
-      assert.deepEqual(await collect(encryptStream(recycled(plaintext, chunk), { kms, keyId: KEY_A, suite, frameLength })).then((m) => decrypt(m, { kms })), plaintext);
+      assert.deepEqual(await collect(encryptStream(recycled(plaintext, chunk), { kms, random: nodeRandom, keyId: KEY_A, suite, frameLength })).then((m) => decrypt(m, { kms })), plaintext);
     }
   }
 });
 
 test('fromBytes and collect carry one buffer through', async () => {
   const kms = new FakeKms();
-  const message = await collect(encryptStream(fromBytes(Buffer.from('hello')), { kms, keyId: KEY_A }));
+  const message = await collect(encryptStream(fromBytes(Buffer.from('hello')), { kms, random: nodeRandom, keyId: KEY_A }));
   assert.equal((await collect(decryptStream(fromBytes(message), { kms }))).toString(), 'hello');
 });
 
@@ -223,7 +224,7 @@ test('1-byte frames: batches stay bounded in buffers both ways, so the work per 
   const plaintext = randomBytes(5_000);
   const batchSizes: number[] = [];
   const parts: Buffer[] = [];
-  for await (const batch of encryptBatches(chunked(plaintext, 1 << 20), { kms, keyId: KEY_A, frameLength: 1 })) {
+  for await (const batch of encryptBatches(chunked(plaintext, 1 << 20), { kms, random: nodeRandom, keyId: KEY_A, frameLength: 1 })) {
     batchSizes.push(batch.length);
     parts.push(...batch);
   }

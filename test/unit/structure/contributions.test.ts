@@ -9,7 +9,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import ts from 'typescript';
 import { DELETION_WINDOW_DAYS } from '../../../src-core/kms/limits';
-import { DEFAULT_SERVER_SETTINGS, SERVER_SETTINGS_SECTION } from '../../../src-core/protocol';
+import { DEFAULT_SERVER_SETTINGS, SERVER_SETTINGS_SECTION } from '../../../protocol/settings';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const PREFIX = 'kmsWorkbench.';
@@ -110,7 +110,7 @@ test("the tree's item commands use the commands' titles", () => {
 test('every setting of package.json is typed in client/config.ts or the server protocol, with the same type and default', () => {
   const typed = new Map<string, string>();
   for (const [key, type] of members('client/config.ts', 'Settings')) typed.set(`${PREFIX}${key}`, schemaType(type));
-  for (const [key, type] of members('src-core/protocol.ts', 'ServerSettings')) typed.set(`${SERVER_SETTINGS_SECTION}.${key}`, schemaType(type));
+  for (const [key, type] of members('protocol/settings.ts', 'ServerSettings')) typed.set(`${SERVER_SETTINGS_SECTION}.${key}`, schemaType(type));
   // Read by the language client library itself (vscode-languageclient's trace setting), not by our code.
   typed.set(`${SERVER_SETTINGS_SECTION}.trace.server`, 'string');
   assert.deepEqual([...typed.keys()].sort(), Object.keys(properties).sort());
