@@ -277,6 +277,9 @@ export async function exportAuditEvents(events: readonly CloudTrailEvent[], form
   const text = format === 'json' ? toCloudTrailJson(events) : toCsv(events);
   await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
   log.info(`audit: exported ${events.length} events as ${format} to ${target.fsPath}`);
-  void vscode.window.showInformationMessage(`Exported ${events.length} audit events to ${vscode.workspace.asRelativePath(target)}.`);
+  // Not awaited: the export is done whether or not the user opens it.
+  void vscode.window.showInformationMessage(`Exported ${events.length} audit events to ${vscode.workspace.asRelativePath(target)}.`, 'Open File').then((choice) => {
+    if (choice === 'Open File') void vscode.commands.executeCommand('vscode.open', target);
+  });
   return true;
 }
