@@ -1,6 +1,6 @@
 /**
- * Picking a key outside the tree (palette, editor and explorer menus): keys of the active connection,
- * the ones this user picked last first, filtered to those that can do the operation.
+ * Picking a key outside the tree (palette, editor and explorer menus): keys of the active connection
+ * that can do the operation, those this user picked for an operation lately first, under their own heading.
  */
 import * as vscode from 'vscode';
 import { DescribeKeyCommand, type KeyMetadata } from '@aws-sdk/client-kms';
@@ -8,12 +8,12 @@ import { readsClient, type KmsConnection } from './connections/connection';
 import type { Ctx } from './ctx';
 import { CREATE_KEY_ACTION } from './describeError';
 import { required, UserError } from './errors';
+import { byRecentUse, withRecent } from './recentKeys';
 import { KeyList, type KeyEntry } from './tree/keyList';
 import { keyLabel } from './tree/keyKind';
 import { keyIdOf, type KeyNode, type Node } from './tree/nodes';
 
 const RECENT_KEY = 'kmsWorkbench.recentKeys';
-const RECENT_LIMIT = 10;
 
 export interface PickedKey {
   connection: KmsConnection;
@@ -61,17 +61,22 @@ export async function pickKey(ctx: Ctx, purpose: KeyPurpose, title: string): Pro
     await list.loadMore(await readsClient(connection), 1000, '');
     entries = list.entries;
   }
-  const recent = recentKeys(ctx, connection.id);
-  const rank = (e: KeyEntry) => { const i = recent.indexOf(e.metadata.KeyId ?? ''); return i < 0 ? RECENT_LIMIT : i; };
-  const candidates = entries.filter((e) => fits(e.metadata, purpose)).sort((a, b) => rank(a) - rank(b) || keyLabel(a).localeCompare(keyLabel(b)));
+  const candidates = entries.filter((e) => fits(e.metadata, purpose));
   if (candidates.length === 0) throw new UserError(`No ${purpose === 'any' ? '' : `enabled ${purpose === 'encrypt' ? 'symmetric encryption' : 'signing'} `}keys in ${connection.label}. Create one first.`, [CREATE_KEY_ACTION]);
-  const items = candidates.map((e) => ({
+  const groups = byRecentUse(candidates, recentKeys(ctx, connection.id));
+  const item = (e: KeyEntry) => ({
     label: keyLabel(e),
-    description: `${e.metadata.KeySpec} · ${e.metadata.KeyState}${rank(e) < RECENT_LIMIT ? ' · recently used' : ''}`,
+    description: `${e.metadata.KeySpec} · ${e.metadata.KeyState}`,
     detail: e.metadata.Description || e.metadata.KeyId,
     entry: e,
-  }));
+  });
+  const heading = (label: string) => ({ label, kind: vscode.QuickPickItemKind.Separator });
+  // Headings only when there is a recent key: a lone "other keys" heading says nothing.
+  const items = groups.recent.length
+    ? [heading('recently used'), ...groups.recent.map(item), ...(groups.others.length ? [heading('other keys'), ...groups.others.map(item)] : [])]
+    : groups.others.map(item);
   const picked = required(await vscode.window.showQuickPick(items, { title: `${title} (${connection.label})`, placeHolder: 'Pick a key', matchOnDetail: true }));
+  if (!('entry' in picked)) throw new vscode.CancellationError();
   await rememberKey(ctx, connection.id, picked.entry.metadata.KeyId ?? '');
   return { connection, keyId: picked.entry.metadata.KeyId ?? '', metadata: picked.entry.metadata, label: picked.label };
 }
@@ -80,8 +85,7 @@ function recentKeys(ctx: Ctx, connectionId: string): string[] {
   return ctx.extension.globalState.get<Record<string, string[]>>(RECENT_KEY, {})[connectionId] ?? [];
 }
 
-export async function rememberKey(ctx: Ctx, connectionId: string, keyId: string): Promise<void> {
+async function rememberKey(ctx: Ctx, connectionId: string, keyId: string): Promise<void> {
   const all = ctx.extension.globalState.get<Record<string, string[]>>(RECENT_KEY, {});
-  const list = [keyId, ...(all[connectionId] ?? []).filter((k) => k !== keyId)].slice(0, RECENT_LIMIT);
-  await ctx.extension.globalState.update(RECENT_KEY, { ...all, [connectionId]: list });
+  await ctx.extension.globalState.update(RECENT_KEY, { ...all, [connectionId]: withRecent(all[connectionId] ?? [], keyId) });
 }

@@ -40,8 +40,8 @@ export function auditPageHtml(r: AuditPageResources): string {
   </div>
 </header>
 <form id="filters" aria-label="Filters">
-  <div class="field"><label for="filter-from">From (UTC)</label><input id="filter-from" name="from" type="datetime-local"></div>
-  <div class="field"><label for="filter-to">To (UTC)</label><input id="filter-to" name="to" type="datetime-local"></div>
+  <div class="field"><label for="filter-from">From (UTC)</label><input id="filter-from" name="from" class="date" placeholder="YYYY-MM-DD hh:mm" autocomplete="off" aria-describedby="date-format"></div>
+  <div class="field"><label for="filter-to">To (UTC)</label><input id="filter-to" name="to" class="date" placeholder="YYYY-MM-DD hh:mm" autocomplete="off" aria-describedby="date-format"></div>
   <div class="field"><label for="filter-key">Key</label><input id="filter-key" name="key" list="choices-keys" placeholder="Key ID, ARN or alias" autocomplete="off"></div>
   <div class="field"><label for="filter-operation">Operation</label><select id="filter-operation" name="operation"><option value="">Any</option></select></div>
   <div class="field"><label for="filter-caller">Caller</label><input id="filter-caller" name="caller" list="choices-callers" placeholder="Principal ARN or access key ID" autocomplete="off"></div>
@@ -49,6 +49,7 @@ export function auditPageHtml(r: AuditPageResources): string {
   <div class="field"><label for="filter-access">Access</label><select id="filter-access" name="access"><option value="">Any</option><option value="read">Read-only</option><option value="write">Changes</option></select></div>
   <div class="field own"><input id="filter-own" name="own" type="checkbox" value="show"><label for="filter-own" id="filter-own-label">Show the extension's own reads</label></div>
   <div class="field buttons"><button type="button" id="filter-clear">Clear filters</button></div>
+  <p id="date-format" class="hint" hidden>Dates are YYYY-MM-DD, optionally with hh:mm (24-hour), in UTC.</p>
   <datalist id="choices-keys"></datalist>
   <datalist id="choices-callers"></datalist>
 </form>
@@ -69,7 +70,7 @@ export function auditPageHtml(r: AuditPageResources): string {
       <thead><tr><th scope="col">Time (UTC)</th><th scope="col">Operation</th><th scope="col">Key</th><th scope="col">Caller</th><th scope="col">Region</th><th scope="col">Result</th></tr></thead>
       <tbody id="events-body"></tbody>
     </table>
-    <p id="table-help" class="hint">Arrow keys move between events; Enter shows an event's details.</p>
+    <p id="table-help" class="hint">The table is one Tab stop: arrow keys, Home, End, Page Up and Page Down move between events; Enter shows an event's details.</p>
   </div>
   <section id="details" aria-labelledby="details-heading" hidden>
     <div class="details-head"><h2 id="details-heading">Event details</h2><button type="button" id="details-close">Close</button></div>
@@ -89,7 +90,7 @@ export function auditPageHtml(r: AuditPageResources): string {
       <tbody></tbody>
     </table>
   </div>
-  <p class="hint">US East list prices, before the 20,000 free requests a month; successful calls only.</p>
+  <p class="hint">The whole log, whatever the filters above select. US East list prices, before the 20,000 free requests a month; successful calls only.</p>
 </section>
 <script nonce="${r.nonce}" src="${r.scriptUri}"></script>
 </body>

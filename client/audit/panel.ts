@@ -52,6 +52,8 @@ export class AuditPanel implements vscode.Disposable {
   private chain: ChainStatus | undefined;
   private badEntry: string | undefined;
   private costKeys: Promise<CostKeys> | undefined;
+  /** Key ID → alias, from the cost estimate's listing, for the Key column. */
+  private aliases: ReadonlyMap<string, string> = new Map();
   private filter: PanelFilter = EMPTY_FILTER;
   private page = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -190,7 +192,7 @@ export class AuditPanel implements vscode.Disposable {
   }
 
   private postView(): void {
-    const view = buildAuditView(this.events, this.filter, this.page);
+    const view = buildAuditView(this.events, this.filter, this.page, this.aliases);
     this.page = view.page;
     const message: PanelMessage = { type: 'view', source: `${this.target.connection.label} · ${this.source.location}`, view };
     const notice = [this.target.notice, this.loadNotice].filter(Boolean).join(' ');
@@ -204,6 +206,11 @@ export class AuditPanel implements vscode.Disposable {
     try {
       this.costKeys ??= readsClient(this.target.connection).then(listCostKeys);
       const { keys, labels } = await this.costKeys;
+      const aliases = new Map([...labels].map(([arn, alias]) => [arn.slice(arn.lastIndexOf('/') + 1), alias]));
+      if ([...aliases].some(([id, alias]) => this.aliases.get(id) !== alias) || aliases.size !== this.aliases.size) {
+        this.aliases = aliases;
+        this.postView();
+      }
       const now = Date.now();
       const own = this.events.filter(isExtensionRead);
       const users = own.length ? this.events.filter((e) => !isExtensionRead(e)) : this.events;
@@ -277,6 +284,9 @@ export async function exportAuditEvents(events: readonly CloudTrailEvent[], form
   const text = format === 'json' ? toCloudTrailJson(events) : toCsv(events);
   await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
   log.info(`audit: exported ${events.length} events as ${format} to ${target.fsPath}`);
-  void vscode.window.showInformationMessage(`Exported ${events.length} audit events to ${vscode.workspace.asRelativePath(target)}.`);
+  // Not awaited: the export is done whether or not the user opens it.
+  void vscode.window.showInformationMessage(`Exported ${events.length} audit events to ${vscode.workspace.asRelativePath(target)}.`, 'Open File').then((choice) => {
+    if (choice === 'Open File') void vscode.commands.executeCommand('vscode.open', target);
+  });
   return true;
 }

@@ -18,7 +18,7 @@ const MAX_COST_LINES = 50;
 
 /** The filter form exactly as the webview sends it: every field is text, empty means "any". */
 export interface PanelFilter {
-  /** `YYYY-MM-DDTHH:MM` (a datetime-local value), read as UTC like the table's times. */
+  /** `YYYY-MM-DD`, `YYYY-MM-DD hh:mm` or `YYYY-MM-DDThh:mm`, read as UTC like the table's times. */
   from: string;
   to: string;
   /** Key ID, key ARN or alias name. */
@@ -100,10 +100,10 @@ export function toAuditFilter(form: Partial<PanelFilter>): { filter: AuditFilter
 function parseUtc(text: string, field: string, problems: string[]): number | undefined {
   const value = text.trim();
   if (!value) return undefined;
-  const match = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?$/.exec(value);
-  const ms = match ? Date.parse(match[1] ? `${value}Z` : `${value}T00:00Z`) : NaN;
+  const match = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?))?$/.exec(value);
+  const ms = match ? Date.parse(`${match[1]}T${match[2] ?? '00:00'}Z`) : NaN;
   if (Number.isNaN(ms)) {
-    problems.push(`${field} is not a date and time (YYYY-MM-DDTHH:MM, UTC).`);
+    problems.push(`${field} is not a date and time (YYYY-MM-DD hh:mm, UTC).`);
     return undefined;
   }
   return ms;
@@ -114,8 +114,11 @@ export function selectEvents(events: readonly CloudTrailEvent[], form: Partial<P
   return filterEvents(shownEvents(events, form), toAuditFilter(form).filter);
 }
 
-/** One page of the filtered log, newest first. `events` are in log order. */
-export function buildAuditView(events: readonly CloudTrailEvent[], form: Partial<PanelFilter>, page: number): AuditView {
+/**
+ * One page of the filtered log, newest first. `events` are in log order. `aliases` (key ID → alias) names
+ * the keys in the Key column beside their IDs, as the cost table names them.
+ */
+export function buildAuditView(events: readonly CloudTrailEvent[], form: Partial<PanelFilter>, page: number, aliases: ReadonlyMap<string, string> = new Map()): AuditView {
   const { filter, problems } = toAuditFilter(form);
   const shown = shownEvents(events, form);
   const matched = filterEvents(shown, filter);
@@ -123,17 +126,19 @@ export function buildAuditView(events: readonly CloudTrailEvent[], form: Partial
   const current = Math.min(Math.max(0, Math.trunc(page) || 0), pageCount - 1);
   // Newest first: page 0 ends at the log's end.
   const end = matched.length - current * PAGE_SIZE;
-  const rows = matched.slice(Math.max(0, end - PAGE_SIZE), end).reverse().map(toRow);
+  const rows = matched.slice(Math.max(0, end - PAGE_SIZE), end).reverse().map((e) => toRow(e, aliases));
   const ownReads = form.own === 'show' ? events.filter(isExtensionRead).length : events.length - shown.length;
   return { rows, matched: matched.length, total: events.length, ownReads, page: current, pageCount, pageSize: PAGE_SIZE, problems, choices: choicesOf(events) };
 }
 
-function toRow(event: CloudTrailEvent): AuditRow {
+function toRow(event: CloudTrailEvent, aliases: ReadonlyMap<string, string>): AuditRow {
+  const key = keyOf(event);
+  const alias = aliases.get(keyIdOfArn(key) ?? key);
   return {
     id: event.eventID,
     time: event.eventTime,
     operation: event.eventName,
-    key: keyOf(event),
+    key: alias ? `${alias} (${key})` : key,
     caller: event.userIdentity.arn,
     region: event.awsRegion,
     result: event.errorCode ?? 'OK',

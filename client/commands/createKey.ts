@@ -7,7 +7,6 @@ import { CreateAliasCommand, CreateKeyCommand, type KeySpec, type KeyUsageType, 
 import type { Ctx } from '../ctx';
 import { required } from '../errors';
 import { log } from '../log';
-import { rememberKey } from '../keyPicker';
 import type { Node } from '../tree/nodes';
 
 const SPECS: { spec: KeySpec; family: string; detail: string; usages: KeyUsageType[] }[] = [
@@ -97,7 +96,6 @@ export const createKey = (ctx: Ctx) => async (node?: Node) => {
   log.info(`created key ${keyId} (${spec.spec}, ${usage}) in ${connection.id}`);
   const alias = aliasText ? (aliasText.startsWith('alias/') ? aliasText : `alias/${aliasText}`) : undefined;
   if (alias) await client.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: keyId }));
-  await rememberKey(ctx, connection.id, keyId);
   ctx.refresh(connection);
   const name = alias ?? keyId;
   // Not awaited: the command has succeeded whether or not the user follows up.

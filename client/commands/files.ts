@@ -51,6 +51,7 @@ function fileCommand(direction: Direction) {
     const connection = key?.connection ?? ctx.connectionFor();
     const kms = kmsFromClient(await connection.client());
     const messages: string[] = [];
+    const outputs: string[] = [];
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: direction === 'encrypt' ? 'Encrypting' : 'Decrypting', cancellable: true },
       async (progress, token) => {
@@ -74,6 +75,7 @@ function fileCommand(direction: Direction) {
               ? encryptFile(path, output, { ...common, force, kms, keyId: key?.keyId ?? '' })
               : decryptFile(path, output, { ...common, force, kms }));
             messages.push(`${direction === 'encrypt' ? 'Encrypted' : 'Decrypted'} ${basename(path)} → ${basename(result.output)}.`);
+            outputs.push(result.output);
           }
         } finally {
           cancel.dispose();
@@ -81,8 +83,25 @@ function fileCommand(direction: Direction) {
       },
     );
     log.info(`${direction} ${targets.length} item(s) in ${connection.id}${key ? ` under ${key.keyId}` : ''}`);
-    void vscode.window.showInformationMessage(messages.join(' '));
+    followUp(direction, messages.join(' '), outputs);
   };
+}
+
+/**
+ * The message after a run, with the way to what it wrote when that is one file: [Reveal] in the Explorer,
+ * and [Open], the decrypted view for an encrypted file (its bytes are not text), the file itself otherwise.
+ */
+function followUp(direction: Direction, message: string, outputs: string[]): void {
+  if (outputs.length !== 1) {
+    void vscode.window.showInformationMessage(message);
+    return;
+  }
+  const output = vscode.Uri.file(outputs[0]);
+  // Not awaited: the files are written whether or not the user follows up.
+  void vscode.window.showInformationMessage(message, 'Reveal', 'Open').then((choice) => {
+    if (choice === 'Reveal') void vscode.commands.executeCommand('revealInExplorer', output);
+    else if (choice === 'Open') void vscode.commands.executeCommand(direction === 'encrypt' ? 'kmsWorkbench.openDecrypted' : 'vscode.open', output);
+  });
 }
 
 function percent(p: { bytesDone: number; totalBytes: number }): string {

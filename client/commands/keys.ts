@@ -14,16 +14,27 @@ import { keyFromArgs, type PickedKey } from '../keyPicker';
 import { log } from '../log';
 import type { Node } from '../tree/nodes';
 
-type KeyAction = (client: KMSClient, key: PickedKey) => Promise<string>;
+/** What happened, and for a step that can be undone, the button that undoes it (a command run on the key). */
+type Outcome = string | { message: string; undo: { label: string; command: string } };
+type KeyAction = (client: KMSClient, key: PickedKey) => Promise<Outcome>;
 
 /** Runs one SDK call on a key, logs it, refreshes the connection and says what happened. */
 function keyAction(title: string, action: KeyAction) {
   return (ctx: Ctx) => async (node?: Node) => {
     const key = await keyFromArgs(ctx, node, 'any', title);
-    const message = await action(await key.connection.client(), key);
+    const outcome = await action(await key.connection.client(), key);
     log.info(`${title}: ${key.keyId} in ${key.connection.id}`);
     ctx.refresh(key.connection);
-    void vscode.window.showInformationMessage(message);
+    if (typeof outcome === 'string') {
+      void vscode.window.showInformationMessage(outcome);
+      return;
+    }
+    // Not awaited: the command has succeeded whether or not the user undoes it. The key goes by its ARN
+    // (the tree row may have been redrawn by then).
+    const { message, undo } = outcome;
+    void vscode.window.showInformationMessage(message, undo.label).then((choice) => {
+      if (choice === undo.label) void vscode.commands.executeCommand(undo.command, key.metadata.Arn ?? key.keyId);
+    });
   };
 }
 
@@ -81,7 +92,10 @@ export const scheduleDeletion = keyAction('Schedule Key Deletion', async (c, k) 
     validateInput: (v) => (/^\d+$/.test(v) && +v >= DELETION_WINDOW_DAYS.min && +v <= DELETION_WINDOW_DAYS.max ? undefined : `A whole number from ${DELETION_WINDOW_DAYS.min} to ${DELETION_WINDOW_DAYS.max}.`),
   }));
   const out = await c.send(new ScheduleKeyDeletionCommand({ KeyId: k.keyId, PendingWindowInDays: Number(days) }));
-  return `${k.label} will be deleted on ${out.DeletionDate?.toISOString().slice(0, 10)}. Cancel deletion before then to keep it.`;
+  return {
+    message: `${k.label} will be deleted on ${out.DeletionDate?.toISOString().slice(0, 10)}. Cancel deletion before then to keep it.`,
+    undo: { label: 'Cancel Deletion', command: 'kmsWorkbench.cancelDeletion' },
+  };
 });
 
 async function deletionEvidence(c: KMSClient, k: PickedKey): Promise<string> {

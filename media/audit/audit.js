@@ -58,7 +58,7 @@
   // Filters: text fields wait for a pause in typing; pickers apply at once.
   for (const field of FIELDS) {
     const element = input(`filter-${field}`);
-    const isText = element instanceof HTMLInputElement && element.type !== 'datetime-local';
+    const isText = element instanceof HTMLInputElement;
     element.addEventListener(isText ? 'input' : 'change', () => queryFromFirstPage(isText ? TEXT_DEBOUNCE_MS : 0));
   }
   $('filter-own').addEventListener('change', () => queryFromFirstPage());
@@ -89,12 +89,21 @@
   $('chain-show').addEventListener('click', () => vscode.postMessage({ type: 'chainEntry' }));
   $('details-close').addEventListener('click', closeDetails);
 
-  // The table: rows are focusable; arrows move, Enter or Space (or a click) opens the details.
+  // The table: one Tab stop (roving tabindex: the row last focused, or the selected, or the first, has
+  // tabindex 0, the others -1); arrows move, Enter or Space (or a click) opens the details.
   const body = /** @type {HTMLTableSectionElement} */ ($('events-body'));
   body.addEventListener('click', (e) => {
     const row = /** @type {HTMLElement} */ (e.target).closest('tr[data-event-id]');
     if (row instanceof HTMLTableRowElement) openDetails(row);
   });
+  body.addEventListener('focusin', (e) => {
+    const row = /** @type {HTMLElement} */ (e.target).closest('tr[data-event-id]');
+    if (row instanceof HTMLTableRowElement) makeTabStop(row);
+  });
+  /** @param {HTMLTableRowElement | undefined} row */
+  function makeTabStop(row) {
+    for (const r of Array.from(body.rows)) r.tabIndex = r === row ? 0 : -1;
+  }
   body.addEventListener('keydown', (e) => {
     const row = /** @type {HTMLElement} */ (e.target).closest('tr[data-event-id]');
     if (!(row instanceof HTMLTableRowElement)) return;
@@ -187,16 +196,16 @@
       row.append(cell);
       body.append(row);
     }
-    if (focusedId) {
-      const again = body.querySelector(`tr[data-event-id="${CSS.escape(focusedId)}"]`);
-      if (again instanceof HTMLElement) again.focus();
-    }
+    const again = focusedId ? body.querySelector(`tr[data-event-id="${CSS.escape(focusedId)}"]`) : null;
+    const stop = again ?? body.querySelector('tr[aria-current]') ?? body.querySelector('tr[data-event-id]');
+    if (stop instanceof HTMLTableRowElement) makeTabStop(stop);
+    if (again instanceof HTMLElement) again.focus();
   }
 
   /** @param {any} r */
   function rowOf(r) {
     const row = element('tr');
-    row.tabIndex = 0;
+    row.tabIndex = -1;
     row.dataset.eventId = r.id;
     if (r.failed) row.classList.add('failed');
     if (r.id === detailsId) row.setAttribute('aria-current', 'true');

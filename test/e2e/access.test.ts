@@ -7,7 +7,7 @@
  */
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { answerInput, chooseMenuItem, createSymmetricKey, openFile, openWorkbench, pickItem, runCommand, selectLine, toast, treeRow, type Workbench } from './workbench';
+import { answerInput, chooseMenuItem, createSymmetricKey, openFile, openKeyringView, openWorkbench, pickItem, runCommand, selectLine, toast, treeRow, type Workbench } from './workbench';
 
 describe('Access (code-server + Chromium)', { timeout: 15 * 60_000 }, () => {
   let wb: Workbench;
@@ -75,6 +75,9 @@ describe('Access (code-server + Chromium)', { timeout: 15 * 60_000 }, () => {
     await wb.shot('share-access-diff');
     await dialog.locator('.monaco-button', { hasText: 'Update Key Policy' }).click();
     await toast(wb, 'Key policy of alias/e2e-access updated');
+    // The key's Access folder (open since the first step) names the new account once the tree has redrawn;
+    // the next step's right-click must not land while it redraws.
+    await treeRow(page, 'every principal of account 444455556666').waitFor({ timeout: 30_000 });
   });
 
   it('a local call the key policy denies says which statement denied it, and opens the policy', async () => {
@@ -113,5 +116,28 @@ describe('Access (code-server + Chromium)', { timeout: 15 * 60_000 }, () => {
     await page.locator('.tabs-container .tab.active', { hasText: '.kms-policy.json' }).waitFor();
     await page.locator('.monaco-editor .view-lines', { hasText: 'No encryption here' }).filter({ visible: true }).waitFor();
     await wb.shot('denied-policy-opened');
+  });
+  it('gives a role of another account temporary access through a grant, with no policy change', async () => {
+    const { page } = wb;
+    await openKeyringView(page);
+    await treeRow(page, 'alias/e2e-access').click({ button: 'right' });
+    await chooseMenuItem(page, 'Share Key with Another Account…', 'alias/e2e-access');
+    await answerInput(page, '444455556666', /Share Key with Another Account \(1\/2\)/);
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: /\(2\/2\)/ }).waitFor();
+    const row = (text: string) => page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
+    await row('Use the key').click(); // ticked by default: this share is the grant alone
+    await row('Temporary access through a grant').click();
+    await wb.shot('share-temporary-grant');
+    await page.locator('.quick-input-widget .monaco-button', { hasText: 'OK' }).click();
+    await answerInput(page, 'Reader', /role of account 444455556666/);
+    await answerInput(page, 'project=alpha', /encryption context the grant requires/);
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 30_000 });
+    const text = (await dialog.textContent()) ?? '';
+    assert.match(text, /arn:aws:iam::444455556666:role\/Reader may call Decrypt and DescribeKey when the encryption context includes project=alpha/);
+    await wb.shot('share-temporary-grant-confirm');
+    await dialog.locator('.monaco-button', { hasText: 'Create Grant' }).click();
+    await toast(wb, 'lets role Reader of account 444455556666 decrypt with alias/e2e-access until it is retired or revoked');
+    await wb.shot('share-temporary-grant-created');
   });
 });

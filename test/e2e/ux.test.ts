@@ -2,10 +2,13 @@
  * Every message a way forward, as a new user meets it in a real VS Code: the welcome of an empty keyring,
  * key rows that say what matters, a decrypted view titled apart from the real file, an error that names its
  * cause and fixes it with one button, and an audit log that hides the extension's own reads behind a toggle.
+ * Success messages carry their follow-up ([Reveal]/[Open], [Cancel Deletion]), the key picker lists only keys
+ * actually used as "recently used", and the audit panel reads unambiguous dates and is one Tab stop.
  * The last step takes the same views again in a light theme.
  */
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import type { Locator } from 'playwright-core';
 import { answerInput, chooseMenuItem, createSymmetricKey, openKeyringView, openWorkbench, pickItem, runCommand, toast, treeRow, type Workbench } from './workbench';
 
 describe('Every message a way forward (code-server + Chromium)', { timeout: 20 * 60_000 }, () => {
@@ -22,6 +25,17 @@ describe('Every message a way forward (code-server + Chromium)', { timeout: 20 *
 
   const explorerRow = (name: string) => wb.page.locator('.explorer-folders-view .monaco-list-row', { hasText: new RegExp(`^${name.replace(/\./g, '\\.')}$`) }).first();
   const auditPanel = () => wb.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+  /** Waits until `part` is painted on a light background (the sum of its RGB channels above 600). */
+  const paintedLight = async (part: Locator, timeout = 30_000) => {
+    const deadline = Date.now() + timeout;
+    let background = '';
+    while (Date.now() < deadline) {
+      background = await part.evaluate((el) => getComputedStyle(el).backgroundColor);
+      if ((background.match(/\d+/g) ?? []).slice(0, 3).reduce((sum, c) => sum + Number(c), 0) > 600) return;
+      await wb.page.waitForTimeout(250);
+    }
+    throw new Error(`still painted ${background} after ${timeout} ms`);
+  };
 
   it('welcomes an empty keyring with its first steps', async () => {
     const { page } = wb;
@@ -51,7 +65,14 @@ describe('Every message a way forward (code-server + Chromium)', { timeout: 20 *
     await page.keyboard.press('Control+Shift+E');
     await explorerRow('notes.txt').click({ button: 'right' });
     await chooseMenuItem(page, 'Encrypt File');
+    // A key that was only created is not "recently used".
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'alias/e2e-ux' }).first().waitFor();
+    assert.doesNotMatch((await page.locator('.quick-input-list').textContent()) ?? '', /recently used/);
     await pickItem(page, 'alias/e2e-ux');
+    const encrypted = await toast(wb, 'Encrypted notes.txt → notes.txt.encrypted.');
+    await encrypted.locator('.monaco-button', { hasText: /^Reveal$/ }).waitFor();
+    await encrypted.locator('.monaco-button', { hasText: /^Open$/ }).waitFor();
+    await wb.shot('encrypted-follow-ups');
     await explorerRow('notes.txt.encrypted').waitFor({ timeout: 30_000 });
     await explorerRow('notes.txt.encrypted').click({ button: 'right' });
     await chooseMenuItem(page, 'Open Decrypted (Read-Only)');
@@ -63,6 +84,24 @@ describe('Every message a way forward (code-server + Chromium)', { timeout: 20 *
     await wb.shot('decrypted-tab');
   });
 
+  it('offers the key it used under "recently used", and [Open] shows the new file decrypted', async () => {
+    const { page } = wb;
+    await page.keyboard.press('Control+Shift+E');
+    await explorerRow('README.md').click({ button: 'right' });
+    await chooseMenuItem(page, 'Encrypt File');
+    // The heading is drawn on the first row of its group.
+    const first = page.locator('.quick-input-list .monaco-list-row').filter({ visible: true }).first();
+    await first.filter({ hasText: 'recently used' }).waitFor();
+    assert.match((await first.textContent()) ?? '', /alias\/e2e-ux/);
+    await wb.shot('picker-recently-used');
+    await pickItem(page, 'alias/e2e-ux');
+    await toast(wb, 'Encrypted README.md → README.md.encrypted.');
+    // toast() gives all the toasts; the earlier file's is still there, with its own buttons.
+    await page.locator('.notification-toast', { hasText: 'Encrypted README.md' }).locator('.monaco-button', { hasText: /^Open$/ }).click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'README.md.encrypted (decrypted)' }).waitFor({ timeout: 30_000 });
+    await wb.shot('opened-from-follow-up');
+  });
+
   it('says why a file cannot be decrypted, and fixes it with one button', async () => {
     const { page } = wb;
     // Key actions are on the key's context menu (the palette hides them: they need a key).
@@ -71,7 +110,9 @@ describe('Every message a way forward (code-server + Chromium)', { timeout: 20 *
     await chooseMenuItem(page, 'Schedule Key Deletion…', 'alias/e2e-ux');
     await answerInput(page, 'alias/e2e-ux', /Schedule deletion of alias\/e2e-ux/);
     await answerInput(page, '7', /Waiting period/);
-    await toast(wb, 'alias/e2e-ux will be deleted on');
+    const scheduled = await toast(wb, 'alias/e2e-ux will be deleted on');
+    await scheduled.locator('.monaco-button', { hasText: 'Cancel Deletion' }).waitFor();
+    await wb.shot('deletion-scheduled-with-undo');
 
     await page.keyboard.press('Control+Shift+E');
     await explorerRow('notes.txt.encrypted').click({ button: 'right' });
@@ -105,17 +146,57 @@ describe('Every message a way forward (code-server + Chromium)', { timeout: 20 *
     await wb.shot('audit-own-reads-shown');
   });
 
+  it('reads dates as YYYY-MM-DD hh:mm, names keys by alias and ID, and is one Tab stop', async () => {
+    const panel = auditPanel();
+    // The alias comes from the cost estimate's key listing: the view is redrawn with it.
+    await panel.locator('#events-body tr', { hasText: /CreateKey.*alias\/e2e-ux \([0-9a-f-]{36}\)/ }).first().waitFor({ timeout: 30_000 });
+    assert.equal(await panel.locator('#filter-from').getAttribute('placeholder'), 'YYYY-MM-DD hh:mm');
+    await panel.locator('#filter-from').fill('2000-01-01 00:00');
+    await panel.locator('#summary', { hasText: /^\d+ events$/ }).waitFor();
+    assert.equal(await panel.locator('#problems li').count(), 0);
+    await panel.locator('#filter-to').fill('01/02/2026');
+    await panel.locator('#problems li', { hasText: 'To is not a date and time (YYYY-MM-DD hh:mm, UTC).' }).waitFor();
+    await wb.shot('audit-dates-dark');
+    await panel.locator('#filter-to').fill('');
+    await panel.locator('#problems li').first().waitFor({ state: 'detached' });
+    assert.equal(await panel.locator('#events-body tr[tabindex="0"]').count(), 1, 'one row is the table\'s Tab stop');
+    // Tab into the table lands on its one stop; the next Tab leaves the table.
+    await panel.locator('#refresh').focus();
+    await wb.page.keyboard.press('Tab');
+    const first = panel.locator('#events-body tr').first();
+    assert.equal(await first.evaluate((el) => el === document.activeElement), true);
+    await wb.page.keyboard.press('ArrowDown');
+    const second = panel.locator('#events-body tr').nth(1);
+    assert.equal(await second.evaluate((el) => el === document.activeElement && el.getAttribute('tabindex') === '0'), true);
+    await wb.page.keyboard.press('Tab');
+    assert.equal(await panel.locator('#events-body').evaluate((body) => body.contains(document.activeElement)), false);
+    await panel.locator('#cost .hint', { hasText: 'The whole log, whatever the filters above select.' }).waitFor();
+    await wb.shot('audit-table-one-tab-stop');
+  });
+
   it('reads alike in a light theme', async () => {
     const { page } = wb;
     // Ctrl+K Ctrl+T opens the installed themes (typing the command's name can land on the Marketplace's).
     await page.keyboard.press('Control+K');
     await page.keyboard.press('Control+T');
     await pickItem(page, 'Light Modern');
-    await page.locator('.monaco-workbench.vs').waitFor();
+    // The picker previews a theme while open: the choice holds once it has closed.
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    await page.locator('.tabs-container .tab', { hasText: 'KMS Audit Log' }).click();
+    await auditPanel().locator('#filter-to').fill('01/02/2026');
+    await auditPanel().locator('#problems li').first().waitFor();
+    // The theme's class comes before its colours (its extension activates first): wait for light pixels,
+    // in the workbench and in the panel's webview, before the screenshot.
+    await paintedLight(page.locator('.part.sidebar'));
+    await paintedLight(auditPanel().locator('body'));
+    // The styles are light, but the page's last composited frame can still be dark: let it paint anew.
+    await page.mouse.move(700, 450);
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
     await wb.shot('light-audit');
-    await page.locator('.tabs-container .tab', { hasText: 'notes.txt.encrypted (decrypted)' }).click();
+    await page.locator('.tabs-container .tab', { hasText: '(decrypted)' }).first().click();
     await openKeyringView(page);
     await treeRow(page, 'alias/e2e-ux').waitFor();
+    await paintedLight(page.locator('.part.sidebar'));
     await wb.shot('light-tree-and-decrypted');
   });
 });

@@ -112,7 +112,9 @@ export async function pickItem(page: Page, label: string): Promise<void> {
   await input.waitFor();
   await input.fill(label);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().waitFor();
-  await page.keyboard.press('Enter');
+  // Enter on the input itself: an open walkthrough takes the focus back as one quick pick closes and the
+  // next opens (both stay open with ignoreFocusOut), and a keypress sent to the page would go to it.
+  await input.press('Enter');
 }
 
 /** Answers the open input box with `text` (possibly empty) and Enter. */
@@ -120,7 +122,7 @@ export async function answerInput(page: Page, text: string, title: string | RegE
   await page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor();
   const input = page.locator('.quick-input-widget input');
   await input.fill(text);
-  await page.keyboard.press('Enter');
+  await input.press('Enter');
 }
 
 /** The row of the Keyring tree whose label contains `text`. */

@@ -33,9 +33,17 @@ describe('audit filter form', () => {
   });
 
   it('names unreadable dates and a reversed range, and leaves those bounds out', () => {
-    assert.deepEqual(toAuditFilter({ from: 'yesterday', key: KEY_A }), { filter: { key: KEY_A }, problems: ['From is not a date and time (YYYY-MM-DDTHH:MM, UTC).'] });
-    assert.deepEqual(toAuditFilter({ to: '2026-02-30T25:00' }).problems, ['To is not a date and time (YYYY-MM-DDTHH:MM, UTC).']);
+    assert.deepEqual(toAuditFilter({ from: 'yesterday', key: KEY_A }), { filter: { key: KEY_A }, problems: ['From is not a date and time (YYYY-MM-DD hh:mm, UTC).'] });
+    assert.deepEqual(toAuditFilter({ to: '2026-02-30T25:00' }).problems, ['To is not a date and time (YYYY-MM-DD hh:mm, UTC).']);
     assert.deepEqual(toAuditFilter({ from: '2026-01-02', to: '2026-01-01' }), { filter: {}, problems: ['From must be before To.'] });
+  });
+
+  it('reads dates as the fields show them, YYYY-MM-DD with an optional hh:mm, in UTC', () => {
+    const at = (from: string) => toAuditFilter({ from }).filter;
+    assert.deepEqual(at('2026-01-02 10:30'), at('2026-01-02T10:30'));
+    assert.deepEqual(at('2026-01-02'), at('2026-01-02 00:00'));
+    assert.notDeepEqual(at('2026-01-02 10:30'), at('2026-01-02'));
+    assert.deepEqual(toAuditFilter({ from: '01/02/2026' }).problems, ['From is not a date and time (YYYY-MM-DD hh:mm, UTC).']);
   });
 
   it('selects the events of several fields combined, in log order', () => {
@@ -62,6 +70,12 @@ describe('audit table view', () => {
   it('shows the key a CreateKey made', () => {
     const created = auditEvent({ operation: 'CreateKey', readOnly: false, output: { KeyMetadata: { KeyId: KEY_A, Arn: arnOf(KEY_A) } }, eventId: 'c1' });
     assert.equal(buildAuditView([created], {}, 0).rows[0].key, KEY_A);
+  });
+
+  it('names a key by its alias and its ID in the Key column when the alias is known', () => {
+    const created = auditEvent({ operation: 'CreateKey', readOnly: false, output: { KeyMetadata: { KeyId: KEY_A, Arn: arnOf(KEY_A) } }, eventId: 'c1' });
+    assert.equal(buildAuditView([created], {}, 0, new Map([[KEY_A, 'alias/app']])).rows[0].key, `alias/app (${KEY_A})`);
+    assert.equal(buildAuditView([created], {}, 0, new Map([[KEY_B, 'alias/other']])).rows[0].key, KEY_A);
   });
 
   it('offers the operations, keys, callers and error codes of the whole log, whatever the filter', () => {
