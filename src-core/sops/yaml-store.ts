@@ -175,7 +175,11 @@ export function parseYamlSyntaxTree(text: string): StoreDocument {
     for (const d of parsed) {
       const items = rootItems(d);
       const item = metadataItem(d);
-      if (items && item) items.splice(items.indexOf(item), 1);
+      if (!items || !item) continue;
+      // Comments written just before `sops:` are the top level's in sops (the key's head comment
+      // stays in the branch when stores.ExtractMetadata takes the metadata item out): they stay.
+      const keep = item.start.some((t) => t.type === 'comment') ? [{ start: item.start }] : [];
+      items.splice(items.indexOf(item), 1, ...keep);
     }
   };
   let appended: string | undefined;

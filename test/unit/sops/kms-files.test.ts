@@ -70,6 +70,16 @@ test('saving an edit keeps the ciphertext of every unchanged value', async () =>
   assert.match((await decryptSops(saved, 'yaml', env(kms))).plaintext, /password: correct horse # rotate monthly/);
 });
 
+test('a comment at the end of the file, just before sops:, is kept as sops keeps it (the sops key\'s head comment stays in the tree)', async () => {
+  const kms = new FakeKms();
+  const plain = 'a: 1\n\n# last words\n';
+  const encrypted = await encryptSops(plain, 'yaml', { keyGroups: [[{ arn: KEY_A }]] }, env(kms));
+  assert.match(encrypted, /^a: ENC\[.*\n\n#ENC\[AES256_GCM,.*type:comment\]\nsops:\n/);
+  const opened = await decryptSops(encrypted, 'yaml', env(kms));
+  assert.equal(opened.plaintext, plain);
+  assert.equal((await decryptSops(opened.encrypt(opened.plaintext), 'yaml', env(kms))).plaintext, plain);
+});
+
 test('rotate gives a new data key: every value and the KMS entry change, the plaintext does not', async () => {
   const kms = new FakeKms();
   const encrypted = await encryptSops(PLAIN, 'yaml', { keyGroups: [[{ arn: KEY_A }, { arn: KEY_B }]] }, env(kms));
