@@ -5,10 +5,9 @@
  * saving it back keeps the ciphertext of every value whose plaintext did not change.
  */
 import type { Clock, Random } from '../ports';
-import type { KmsCrypto } from '../formats/key-provider';
 import { ValueCipher } from './cipher';
 import { SopsError } from './errors';
-import { protectDataKey, recoverDataKey, sopsTime, type KmsRecipient } from './keys';
+import { protectDataKey, recoverDataKey, sopsTime, type KmsRecipient, type SopsKms } from './keys';
 import { DEFAULT_UNENCRYPTED_SUFFIX, SOPS_FORMAT_VERSION, parseMetadata, rfc3339, serializeMetadata, type SopsMetadata } from './metadata';
 import type { SopsFormat, StoreDocument } from './store';
 import { decryptTree, encryptTree, type EncryptionRules } from './tree';
@@ -19,7 +18,7 @@ import { parseDotenvStore } from './dotenv-store';
 import { parseIniStore } from './ini-store';
 
 export interface SopsEnvironment {
-  kms: KmsCrypto;
+  kms: SopsKms;
   random: Random;
   clock: Clock;
 }

@@ -9,6 +9,33 @@ import { SopsError } from './errors';
 import type { KmsEntry, MasterKey, SopsMetadata } from './metadata';
 import { combineShares, splitSecret } from './shamir';
 
+/** Where sops makes one entry's KMS calls (kms/keysource.go `createKMSConfig`): its ARN's Region, through its role. */
+export interface KmsCallTarget {
+  region?: string;
+  /** The IAM role to assume first (sops: STS AssumeRole, session name `sops@<hostname>`). */
+  role?: string;
+}
+
+/**
+ * KMS for SOPS files. Hosts that can call another Region or assume a role give `forKey`; without it
+ * every call goes through this connection and an entry with a role cannot be used.
+ */
+export interface SopsKms extends KmsCrypto {
+  forKey?(target: KmsCallTarget): KmsCrypto | Promise<KmsCrypto>;
+}
+
+/** kms/keysource.go `arnRegex`: the Region of a KMS key or alias ARN (undefined for a bare key id or alias name). */
+export function regionOfArn(arn: string): string | undefined {
+  return /^arn:aws[\w-]*:kms:(.+):[0-9]+:(?:key|alias)\/.+$/.exec(arn)?.[1];
+}
+
+/** The KMS that makes an entry's calls, in its ARN's Region and through its role, as sops does. */
+async function kmsForEntry(kms: SopsKms, arn: string, role: string | undefined): Promise<KmsCrypto> {
+  if (kms.forKey) return kms.forKey({ region: regionOfArn(arn), ...(role ? { role } : {}) });
+  if (role) throw new SopsError('unsupported', `KMS key ${arn} is used through role ${role}, which this connection cannot assume`, { name: 'AccessDeniedException' });
+  return kms;
+}
+
 /** A KMS key to protect a new data key with (`.sops.yaml` or `--kms`). */
 export interface KmsRecipient {
   arn: string;
@@ -29,20 +56,17 @@ function reason(e: unknown): string {
   return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
 }
 
-async function decryptGroup(group: MasterKey[], kms: KmsCrypto): Promise<{ part?: Uint8Array; failures: string[] }> {
+async function decryptGroup(group: MasterKey[], kms: SopsKms): Promise<{ part?: Uint8Array; failures: string[] }> {
   const failures: string[] = [];
   for (const key of group) {
     if (key.kind !== 'kms') {
       failures.push(`${describeKey(key)} (only KMS keys are used here)`);
       continue;
     }
-    if (key.entry.role) {
-      failures.push(`${describeKey(key)} (assumes role ${key.entry.role}, which is not supported here)`);
-      continue;
-    }
     try {
       const blob = Buffer.from(key.entry.enc, 'base64');
-      return { part: (await kms.decrypt(blob, key.entry.context ?? {}, key.entry.arn)).plaintext, failures };
+      const entryKms = await kmsForEntry(kms, key.entry.arn, key.entry.role);
+      return { part: (await entryKms.decrypt(blob, key.entry.context ?? {}, key.entry.arn)).plaintext, failures };
     } catch (e) {
       failures.push(`${describeKey(key)} (${reason(e)})`);
     }
@@ -51,7 +75,7 @@ async function decryptGroup(group: MasterKey[], kms: KmsCrypto): Promise<{ part?
 }
 
 /** The data key, from the first usable KMS entry of each group; with several groups, from enough Shamir shares. */
-export async function recoverDataKey(meta: SopsMetadata, kms: KmsCrypto): Promise<Uint8Array> {
+export async function recoverDataKey(meta: SopsMetadata, kms: SopsKms): Promise<Uint8Array> {
   const results = [];
   for (const group of meta.keyGroups) results.push(await decryptGroup(group, kms));
   const parts = results.flatMap((r) => (r.part ? [r.part] : []));
@@ -80,7 +104,7 @@ export async function protectDataKey(
   dataKey: Uint8Array,
   groups: KmsRecipient[][],
   shamirThreshold: number | undefined,
-  env: { kms: KmsCrypto; random: Random; clock: Clock },
+  env: { kms: SopsKms; random: Random; clock: Clock },
 ): Promise<{ keyGroups: MasterKey[][]; shamirThreshold?: number }> {
   if (!groups.length || groups.some((g) => !g.length)) throw new SopsError('config', 'every key group needs at least one KMS key');
   const threshold = groups.length > 1 ? (shamirThreshold ?? groups.length) : undefined;
@@ -90,9 +114,10 @@ export async function protectDataKey(
   for (const [i, group] of groups.entries()) {
     const entries: MasterKey[] = [];
     for (const r of group) {
-      if (r.role) throw new SopsError('config', `KMS key ${r.arn} asks to assume role ${r.role}, which is not supported here`);
-      const { ciphertextBlob } = await env.kms.encrypt(r.arn, shares[i], r.context ?? {});
+      const entryKms = await kmsForEntry(env.kms, r.arn, r.role);
+      const { ciphertextBlob } = await entryKms.encrypt(r.arn, shares[i], r.context ?? {});
       const entry: KmsEntry = { arn: r.arn, created_at: createdAt, enc: Buffer.from(ciphertextBlob).toString('base64'), aws_profile: r.awsProfile ?? '' };
+      if (r.role) entry.role = r.role;
       if (r.context && Object.keys(r.context).length) entry.context = r.context;
       entries.push({ kind: 'kms', entry });
     }

@@ -4,7 +4,7 @@
  * lines, key order) stays byte for byte. Comments belong to the map or list they are written in,
  * which gives their additional data as in SOPS (a comment's path is its collection's path).
  */
-import { Composer, CST, Parser, isAlias, isMap, isScalar, isSeq, type Node, type Pair, type Scalar } from 'yaml';
+import { Composer, CST, Parser, isAlias, isMap, isScalar, isSeq, parseAllDocuments, visit, type Node, type Pair, type Scalar } from 'yaml';
 import { METADATA_KEY, metadataText, yamlSource } from './yaml-emit';
 import { parseSimpleYaml } from './yaml-fast';
 import { SopsError } from './errors';
@@ -46,7 +46,8 @@ function scalarValue(node: Scalar): SopsValue | null {
   throw new SopsError('unsupported', 'a YAML value of an unsupported type');
 }
 
-function scalarLeaf(node: Node | null, afterKey: boolean): ScalarLeaf {
+/** `inFlow`: the scalar is an item of a flow collection, where a plain `ENC[…,…]` would end at its first comma. */
+function scalarLeaf(node: Node | null, afterKey: boolean, inFlow: boolean): ScalarLeaf {
   if (!isScalar(node)) throw malformed('a YAML value is neither a scalar nor a collection');
   const token = node.srcToken;
   return {
@@ -56,16 +57,15 @@ function scalarLeaf(node: Node | null, afterKey: boolean): ScalarLeaf {
       this.value = value;
       if (!token) throw malformed('a YAML value without source');
       const { source, type } = yamlSource(value);
-      CST.setScalarValue(token, source, { type, afterKey });
+      CST.setScalarValue(token, source, { type, afterKey, inFlow });
     },
   };
 }
 
-function treeOf(node: Node | null, afterKey: boolean): TreeNode {
-  if (isAlias(node) || (node && (node as { anchor?: string }).anchor)) throw new SopsError('unsupported', 'YAML anchors and aliases are not supported in SOPS files here');
+function treeOf(node: Node | null, afterKey: boolean, inFlow: boolean): TreeNode {
   if (isMap(node)) return mapOf(node.items as Pair<Node, Node | null>[], node.srcToken as CST.BlockMap | CST.FlowCollection | undefined);
   if (isSeq(node)) return listOf(node.items as Array<Node | null>, node.srcToken as CST.BlockSequence | CST.FlowCollection | undefined);
-  return scalarLeaf(node, afterKey);
+  return scalarLeaf(node, afterKey, inFlow);
 }
 
 function keyText(pair: Pair<Node, Node | null>): string {
@@ -86,7 +86,7 @@ function mapOf(pairs: Pair<Node, Node | null>[], token: CST.BlockMap | CST.FlowC
     if (key === skip) continue;
     const value = pair.value;
     if (isScalar(value) || value === null) map.items.push(...trailingComments(item.value));
-    map.items.push({ kind: 'entry', key, value: treeOf(value, true) });
+    map.items.push({ kind: 'entry', key, value: treeOf(value, true, token?.type === 'flow-collection') });
   }
   return map;
 }
@@ -99,7 +99,7 @@ function listOf(values: Array<Node | null>, token: CST.BlockSequence | CST.FlowC
     if (!item.value) continue;
     const value = values[index++];
     if (isScalar(value) || value === null) list.items.push(...trailingComments(item.value));
-    list.items.push(treeOf(value, false));
+    list.items.push(treeOf(value, false, token?.type === 'flow-collection'));
   }
   return list;
 }
@@ -131,8 +131,48 @@ export function parseYamlStore(text: string): StoreDocument {
   return parseSimpleYaml(text, parseYamlSyntaxTree) ?? parseYamlSyntaxTree(text);
 }
 
+/**
+ * The text as sops has it after decoding YAML into its tree (stores/yaml `nodeToTreeValue` and
+ * `appendYamlNodeToTreeBranch`): an alias is a copy of its anchor's node, anchors are gone, and a
+ * merge key `<<` is a key like any other, which yaml.v3 writes quoted. sops writes the whole file
+ * again from that tree (4-space indent), so a file with anchors is too; any other file is untouched.
+ */
+function withoutAliases(text: string): string {
+  if (!/[&*]/.test(text)) return text;
+  const docs = parseAllDocuments(text, { uniqueKeys: false });
+  if (!Array.isArray(docs) || docs.some((d) => d.errors.length)) return text;
+  let found = false;
+  for (const doc of docs) {
+    visit(doc, {
+      Alias(_, alias) {
+        found = true;
+        const target = alias.resolve(doc);
+        if (!target) throw malformed(`the YAML alias *${alias.source} has no anchor`);
+        return target.clone() as Node;
+      },
+    });
+    visit(doc, {
+      Node(_, node) {
+        if (isAlias(node) || !node.anchor) return;
+        found = true;
+        delete node.anchor;
+      },
+    });
+  }
+  if (!found) return text;
+  for (const doc of docs) {
+    visit(doc, {
+      Pair(_, pair) {
+        if (isScalar(pair.key) && pair.key.value === '<<') pair.key.type = 'QUOTE_DOUBLE';
+      },
+    });
+  }
+  return docs.map((d) => d.toString({ indent: 4 })).join('');
+}
+
 /** The store over the yaml library's concrete syntax tree: every YAML form sops accepts. */
-export function parseYamlSyntaxTree(text: string): StoreDocument {
+export function parseYamlSyntaxTree(source: string): StoreDocument {
+  const text = withoutAliases(source);
   const tokens = [...new Parser().parse(text)];
   const docTokens = tokens.filter((t): t is CST.Document => t.type === 'document');
   const docs = [...new Composer({ keepSourceTokens: true, intAsBigInt: true, uniqueKeys: true }).compose(tokens)];
@@ -175,7 +215,11 @@ export function parseYamlSyntaxTree(text: string): StoreDocument {
     for (const d of parsed) {
       const items = rootItems(d);
       const item = metadataItem(d);
-      if (items && item) items.splice(items.indexOf(item), 1);
+      if (!items || !item) continue;
+      // Comments written just before `sops:` are the top level's in sops (the key's head comment
+      // stays in the branch when stores.ExtractMetadata takes the metadata item out): they stay.
+      const keep = item.start.some((t) => t.type === 'comment') ? [{ start: item.start }] : [];
+      items.splice(items.indexOf(item), 1, ...keep);
     }
   };
   let appended: string | undefined;

@@ -3,7 +3,8 @@
  * or an endpoint (`kmsw serve`, LocalStack) or real AWS through the SDK's usual credential chain.
  */
 import { KMSClient } from '@aws-sdk/client-kms';
-import type { KmsCrypto } from '../../src-core/formats/key-provider';
+import { KmsError } from '../../src-core/errors';
+import type { KmsCallTarget, SopsKms } from '../../src-core/sops/keys';
 import { openLocalKms } from '../host';
 import { createLocalKmsClient } from '../local-client';
 import { kmsFromClient } from './kms-adapter';
@@ -13,7 +14,8 @@ export type KmsTarget =
   | { kind: 'remote'; endpointUrl?: string; profile?: string; region?: string };
 
 export interface KmsConnection {
-  kms: KmsCrypto;
+  /** KMS through this connection; `forKey` makes a SOPS entry's calls in its ARN's Region. */
+  kms: SopsKms;
   /** Where the calls go, for messages: the keyring folder or the endpoint/profile. */
   description: string;
   close(): Promise<void>;
@@ -23,20 +25,49 @@ export async function connectKms(target: KmsTarget): Promise<KmsConnection> {
   if (target.kind === 'local') {
     const local = await openLocalKms({ dataDir: target.dataDir, accountId: target.accountId, region: target.region, env: target.env });
     const client = createLocalKmsClient(local);
+    const regions = new Map<string, KMSClient>();
+    // The keyring answers each Region as its own caller, as AWS does. A role is not assumed: the
+    // local keyring has no STS and its one caller is the account root, which any role would only
+    // narrow; the entry keeps its role so the file still works with sops against AWS.
+    const forKey = ({ region }: KmsCallTarget) => {
+      if (!region || region === local.region) return kmsFromClient(client);
+      let other = regions.get(region);
+      if (!other) regions.set(region, (other = createLocalKmsClient(local, { caller: { region } })));
+      return kmsFromClient(other);
+    };
     return {
-      kms: kmsFromClient(client),
+      kms: { ...kmsFromClient(client), forKey },
       description: `local keyring ${target.dataDir}`,
       close: async () => {
         client.destroy();
+        for (const other of regions.values()) other.destroy();
         await local.close();
       },
     };
   }
-  const client = new KMSClient({
-    ...(target.endpointUrl ? { endpoint: target.endpointUrl } : {}),
-    ...(target.profile ? { profile: target.profile } : {}),
-    ...(target.region ? { region: target.region } : {}),
-  });
+  const clientIn = (region: string | undefined) =>
+    new KMSClient({
+      ...(target.endpointUrl ? { endpoint: target.endpointUrl } : {}),
+      ...(target.profile ? { profile: target.profile } : {}),
+      ...(region ? { region } : {}),
+    });
+  const client = clientIn(target.region);
+  const regions = new Map<string, KMSClient>();
+  // sops calls each key in its ARN's Region (kms/keysource.go createKMSConfig), whatever the profile's Region is.
+  const forKey = async ({ region, role }: KmsCallTarget) => {
+    if (role) throw new KmsError('AccessDeniedException', `assuming role ${role} needs AWS STS AssumeRole, as sops does; kmsw has no STS client (@aws-sdk/client-sts). Use a profile whose credentials are that role's`);
+    if (!region || region === (await client.config.region())) return kmsFromClient(client);
+    let other = regions.get(region);
+    if (!other) regions.set(region, (other = clientIn(region)));
+    return kmsFromClient(other);
+  };
   const where = [target.endpointUrl, target.profile && `profile ${target.profile}`].filter(Boolean).join(', ');
-  return { kms: kmsFromClient(client), description: where || 'AWS KMS', close: async () => client.destroy() };
+  return {
+    kms: { ...kmsFromClient(client), forKey },
+    description: where || 'AWS KMS',
+    close: async () => {
+      client.destroy();
+      for (const other of regions.values()) other.destroy();
+    },
+  };
 }

@@ -23,6 +23,7 @@ let root: string;
 let data: string;
 let keyArn: string;
 let otherArn: string;
+let euArn: string;
 
 const PLAIN = `# service settings
 db:
@@ -40,6 +41,7 @@ before(async () => {
   const arnOf = async () => ((await kms.service.call('CreateKey', {}, caller)).output as { KeyMetadata: { Arn: string } }).KeyMetadata.Arn;
   keyArn = await arnOf();
   otherArn = await arnOf();
+  euArn = ((await kms.service.call('CreateKey', {}, kms.defaultCaller({ region: 'eu-west-1' }))).output as { KeyMetadata: { Arn: string } }).KeyMetadata.Arn;
   await kms.close();
 });
 after(() => rm(root, { recursive: true, force: true }));
@@ -148,4 +150,47 @@ test('kmsw serve as the KMS of sops: files written through AWS_ENDPOINT_URL_KMS 
   if (entry.kind !== 'kms') return;
   const out = await client.send(new DecryptCommand({ KeyId: entry.entry.arn, CiphertextBlob: Buffer.from(entry.entry.enc, 'base64'), EncryptionContext: entry.entry.context }));
   assert.equal(decryptWithDataKey(text, 'yaml', out.Plaintext!, env).plaintext, PLAIN);
+});
+
+test('an entry with a role and a key in another Region: the local keyring calls the key in its ARN\'s Region and records the role', async () => {
+  const dir = join(root, 'roles');
+  await mkdir(dir, { recursive: true });
+  const role = 'arn:aws:iam::111122223333:role/sops-ops';
+  await writeFile(join(dir, '.sops.yaml'), `creation_rules:\n  - kms: ${euArn}+${role}\n`);
+  await writeFile(join(dir, 'r.yaml'), PLAIN);
+  const enc = await kmsw(['sops', 'encrypt', join(dir, 'r.yaml'), '-o', join(dir, 'r.enc.yaml')]);
+  assert.equal(enc.status, 0, enc.stderr);
+  const encrypted = await readFile(join(dir, 'r.enc.yaml'), 'utf8');
+  assert.match(encrypted, new RegExp(`- arn: ${euArn}\\n(?: {10}.*\\n)* {10}role: ${role}\\n`));
+  assert.ok(euArn.includes(':eu-west-1:'));
+  const dec = await kmsw(['sops', 'decrypt', join(dir, 'r.enc.yaml')]);
+  assert.equal(dec.status, 0, dec.stderr);
+  assert.equal(dec.stdout, PLAIN);
+});
+
+test('through an endpoint, a key of another Region is called in its own Region; a role is refused with what it needs', async (t) => {
+  const served = await serve(['--in-memory']);
+  t.after(() => served.stop());
+  const eu = sdkClient(served.url, { region: 'eu-west-1' });
+  t.after(() => eu.destroy());
+  const arn = (await eu.send(new CreateKeyCommand({}))).KeyMetadata!.Arn!;
+  const saved = { ...process.env };
+  Object.assign(process.env, awsEnv());
+  t.after(() => {
+    for (const k of Object.keys(awsEnv())) if (saved[k] === undefined) delete process.env[k];
+    Object.assign(process.env, saved);
+  });
+  await writeFile(join(root, 'eu.yaml'), PLAIN);
+  const remote = ['--endpoint-url', served.url, '--region', 'us-east-1'];
+  const enc = await kmsw(['sops', 'encrypt', 'eu.yaml', '--kms', arn, ...remote, '-o', 'eu.enc.yaml']);
+  assert.equal(enc.status, 0, enc.stderr);
+  const dec = await kmsw(['sops', 'decrypt', 'eu.enc.yaml', ...remote]);
+  assert.equal(dec.status, 0, dec.stderr);
+  assert.equal(dec.stdout, PLAIN);
+
+  const encrypted = await readFile(join(root, 'eu.enc.yaml'), 'utf8');
+  await writeFile(join(root, 'eu-role.enc.yaml'), encrypted.replace(/^( {10})aws_profile: ""\n/m, '$1aws_profile: ""\n$1role: arn:aws:iam::111122223333:role/ops\n'));
+  const refused = await kmsw(['sops', 'decrypt', 'eu-role.enc.yaml', ...remote, '--ignore-mac']);
+  assert.equal(refused.status, 1);
+  assert.match(refused.stderr, /assuming role arn:aws:iam::111122223333:role\/ops needs AWS STS AssumeRole/);
 });

@@ -70,6 +70,61 @@ test('saving an edit keeps the ciphertext of every unchanged value', async () =>
   assert.match((await decryptSops(saved, 'yaml', env(kms))).plaintext, /password: correct horse # rotate monthly/);
 });
 
+test('a comment at the end of the file, just before sops:, is kept as sops keeps it (the sops key\'s head comment stays in the tree)', async () => {
+  const kms = new FakeKms();
+  const plain = 'a: 1\n\n# last words\n';
+  const encrypted = await encryptSops(plain, 'yaml', { keyGroups: [[{ arn: KEY_A }]] }, env(kms));
+  assert.match(encrypted, /^a: ENC\[.*\n\n#ENC\[AES256_GCM,.*type:comment\]\nsops:\n/);
+  const opened = await decryptSops(encrypted, 'yaml', env(kms));
+  assert.equal(opened.plaintext, plain);
+  assert.equal((await decryptSops(opened.encrypt(opened.plaintext), 'yaml', env(kms))).plaintext, plain);
+});
+
+test('YAML flow collections: encrypted items are quoted, so the file reads back', async () => {
+  const kms = new FakeKms();
+  const plain = 'hosts: [a, b]\nlimits: {cpu: 2, mem: 4Gi}\n';
+  const encrypted = await encryptSops(plain, 'yaml', { keyGroups: [[{ arn: KEY_A }]] }, env(kms));
+  assert.match(encrypted, /^hosts: \["ENC\[AES256_GCM,[^"]*type:str\]", "ENC\[[^"]*\]"\]\nlimits: \{cpu: "ENC\[[^"]*type:int\]", mem: "ENC\[[^"]*\]"\}\n/);
+  assert.equal((await decryptSops(encrypted, 'yaml', env(kms))).plaintext, plain);
+});
+
+test('YAML anchors, aliases and merge keys are read as sops reads them: each alias a copy of its anchor\'s node, << a key of its own', async () => {
+  const kms = new FakeKms();
+  const plain = `base: &base
+  user: admin
+  port: 5432
+hosts: &hosts [a, b]
+name: &name app
+prod:
+  <<: *base
+  port: 6543
+label: *name
+replicas: *hosts
+`;
+  // What sops decrypt prints for it: no anchors, every alias expanded, "<<" quoted as yaml.v3 writes it.
+  const expected = `base:
+    user: admin
+    port: 5432
+hosts: [ a, b ]
+name: app
+prod:
+    "<<":
+        user: admin
+        port: 5432
+    port: 6543
+label: app
+replicas: [ a, b ]
+`;
+  const encrypted = await encryptSops(plain, 'yaml', { keyGroups: [[{ arn: KEY_A }]] }, env(kms));
+  assert.ok(!/[&*]|admin|5432/.test(encrypted.split('sops:')[0]), 'no anchor, alias or plaintext is left');
+  assert.match(encrypted, /^prod:\n {4}"<<":\n {8}user: ENC\[/m);
+  assert.equal((await decryptSops(encrypted, 'yaml', env(kms))).plaintext, expected);
+  // The copies are values of their own, each under its own path's additional data.
+  const ciphertexts = [...encrypted.matchAll(/user: (ENC\[[^\]]*\])/g)].map((m) => m[1]);
+  assert.equal(ciphertexts.length, 2);
+  assert.notEqual(ciphertexts[0], ciphertexts[1]);
+});
+
 test('rotate gives a new data key: every value and the KMS entry change, the plaintext does not', async () => {
   const kms = new FakeKms();
   const encrypted = await encryptSops(PLAIN, 'yaml', { keyGroups: [[{ arn: KEY_A }, { arn: KEY_B }]] }, env(kms));

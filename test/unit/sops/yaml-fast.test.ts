@@ -110,6 +110,16 @@ test('forms outside the fast path are left to the syntax tree', () => {
   }
 });
 
+test('anchors and aliases go to the syntax tree, which gives each alias a copy of its anchor\'s values', () => {
+  const doc = parseYamlStore('a: &x one\nb: *x\nc: &m\n    k: v\nd:\n    <<: *m\n');
+  const values: string[] = [];
+  walkTree(doc.branches, (leaf, path) => {
+    if (leaf.kind === 'scalar') values.push(`${path.join('.')}=${leaf.value?.text ?? ''}`);
+  });
+  assert.deepEqual(values, ['a=one', 'b=one', 'c.k=v', 'd.<<.k=v']);
+  assert.equal(doc.toString(), 'a: one\nb: one\nc:\n    k: v\nd:\n    "<<":\n        k: v\n');
+});
+
 test('a value the writer calls plain without asking the yaml library is one the library writes plain', () => {
   const r = rng(99);
   const chars = 'aZ09+/=._-@%:#';
