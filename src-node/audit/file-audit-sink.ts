@@ -27,6 +27,7 @@ import { chainAfter } from '../../src-core/audit/digest';
 import { matchesFilter, type AuditFilter } from '../../src-core/audit/query';
 import { withFileLock } from '../store/file-lock';
 import { StoreError } from '../store/store-error';
+import { pruneSegments, type PruneResult } from './prune';
 import { checkSealed, type SealedCheck } from './sealed-check';
 import { lastLines, listSegments, newestSegment, parseEntry, scanLines, sealActive, type SealedSegment } from './segments';
 
@@ -201,6 +202,22 @@ export class FileAuditSink implements AuditSink {
     const notes = [...sealed.notes, ...(verdict.notes ?? [])];
     if (this.sealError) notes.push(`the active segment could not be sealed (${String(this.sealError)})`);
     return { ...verdict, notes, sealed };
+  }
+
+  /** The sealed segments, oldest first (pruned ones included, as `present: false`). */
+  segments(): SealedSegment[] {
+    return listSegments(this.dir);
+  }
+
+  /**
+   * Removes the oldest sealed segments whose newest event is before `before` (epoch ms), after copying
+   * them with their digests to `exportDir` (unless undefined: discarded). See prune.ts.
+   */
+  async prune(options: { before: number; exportDir?: string }): Promise<PruneResult> {
+    return withFileLock(this.lockPath, async (held) => {
+      held.assertHeld();
+      return pruneSegments(this.dir, listSegments(this.dir), { ...options, chainKey: this.chainKey, now: Date.now() });
+    });
   }
 
   /** Waits for appends in flight. */
