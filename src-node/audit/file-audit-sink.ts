@@ -140,7 +140,7 @@ export class FileAuditSink implements AuditSink {
       const segments = listSegments(this.dir);
       const base = segments.at(-1);
       const sealedThrough = base?.digest.lastSeq ?? 0;
-      const entries = this.entriesOf(lastLines(this.path, limit), this.path).filter((e) => e.seq > sealedThrough);
+      const entries = (await this.newestActive(limit)).filter((e) => e.seq > sealedThrough);
       for (let i = segments.length - 1; i >= 0 && entries.length < limit && segments[i].present; i--) {
         entries.unshift(...this.entriesOf(lastLines(segments[i].path, limit - entries.length), segments[i].path));
       }
@@ -148,6 +148,14 @@ export class FileAuditSink implements AuditSink {
       if (newestSegment(this.dir)?.digest.lastSeq !== base?.digest.lastSeq && attempt < 3) continue;
       return { events: entries.map((e) => e.event), total: entries.at(-1)?.seq ?? sealedThrough };
     }
+  }
+
+  /** The active file's last `limit` entries; a damaged line is named by its line number, as `read` names it. */
+  private async newestActive(limit: number): Promise<AuditEntry[]> {
+    const lines = lastLines(this.path, limit);
+    if (lines.every((line) => parseEntry(line))) return lines.map((line) => parseEntry(line)!);
+    const { bad } = await this.readActive({ skipPartialLast: true });
+    throw new StoreError('damaged-audit-log', `${this.path}: ${bad?.reason ?? 'a line is not a complete audit entry'}. Run 'kmsw audit verify' to check the whole log.`);
   }
 
   private entriesOf(lines: string[], path: string): AuditEntry[] {
