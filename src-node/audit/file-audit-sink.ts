@@ -152,8 +152,8 @@ export class FileAuditSink implements AuditSink {
 
   /** The active file's last `limit` entries; a damaged line is named by its line number, as `read` names it. */
   private async newestActive(limit: number): Promise<AuditEntry[]> {
-    const lines = lastLines(this.path, limit);
-    if (lines.every((line) => parseEntry(line))) return lines.map((line) => parseEntry(line)!);
+    const entries = lastLines(this.path, limit).map(parseEntry);
+    if (entries.every((entry) => entry !== undefined)) return entries;
     const { bad } = await this.readActive({ skipPartialLast: true });
     throw new StoreError('damaged-audit-log', `${this.path}: ${bad?.reason ?? 'a line is not a complete audit entry'}. Run 'kmsw audit verify' to check the whole log.`);
   }
