@@ -309,7 +309,9 @@ export class FileAuditSink implements AuditSink {
     }
     try {
       const { size, ino } = fstatSync(fd);
-      if (this.last && this.last.size === size && this.last.ino === ino) return this.last;
+      // A seal removes the active file, and a new one may reuse its inode and reach the same size: the
+      // head, which every append moves, tells whether anyone wrote since.
+      if (this.last && this.last.size === size && this.last.ino === ino && sameHead(this.readHead(), this.last.head)) return this.last;
       const base = newestSegment(this.dir);
       if (size === 0) return this.sealedHead(base);
       const last = lastEntry(fd, size);
@@ -434,6 +436,8 @@ export class FileAuditSink implements AuditSink {
     return { entries, lines };
   }
 }
+
+const sameHead = (a: AuditHead | undefined, b: AuditHead) => a?.seq === b.seq && a.hash === b.hash;
 
 /** Adds to `found` those of `ids` that appear in the file, reading back from its end in growing chunks until all are found or the file is read. */
 function searchBackwards(path: string, ids: string[], found: Set<string>): void {
