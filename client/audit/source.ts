@@ -1,6 +1,7 @@
 /**
  * Where the panel's events come from (`AuditSource`), and the local keyring's CloudTrail-format log,
- * read through the store's file audit sink (`AuditLogSource`). Its `changed()` compares the log's size
+ * read through the store's file audit sink (`AuditLogSource`): the newest events, and the newest segment's
+ * chain with the digests of the sealed ones. Its `changed()` compares the log's size
  * and modification time, so a visible panel can poll cheaply and re-read only when something was
  * appended (by this window, another one or `kmsw serve`).
  */
@@ -8,6 +9,9 @@ import { stat } from 'node:fs/promises';
 import type { ChainVerdict } from '../../src-core/audit/chain';
 import type { CloudTrailEvent } from '../../src-core/audit/event';
 import { openFileAuditSink, type FileAuditSink } from '../../src-node/audit/file-audit-sink';
+
+/** How many of the newest events the panel reads from the local log. */
+const NEWEST_EVENTS = 10_000;
 
 export interface LogSnapshot {
   /** Oldest first, as a log is written. */
@@ -54,7 +58,10 @@ export class AuditLogSource implements AuditSource {
     const sink = await this.open();
     this.seen = await this.fingerprint(sink);
     try {
-      return { events: await sink.read() };
+      // The newest events only: a log of a million entries reads as fast as a small one.
+      const { events, total } = await sink.readNewest(NEWEST_EVENTS);
+      if (total <= events.length) return { events };
+      return { events, notice: `Showing the newest ${events.length.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} calls; 'kmsw audit export' writes them all.` };
     } catch (error) {
       return { events: [], error };
     }

@@ -49,57 +49,106 @@ export function appendEntry(prev: AuditHead | undefined, event: CloudTrailEvent,
   return key ? { seq, prevHash, hash: entryHash(prevHash, seq, event, key), keyed: true, event } : { seq, prevHash, hash: entryHash(prevHash, seq, event), event };
 }
 
+/** Where a part of the chain starts: the entry before its first (seq 0 and the genesis hash for a whole log), and whether that entry was keyed. */
+export interface ChainStart extends AuditHead {
+  keyed?: boolean;
+}
+
+export const CHAIN_GENESIS: ChainStart = { seq: 0, hash: GENESIS_HASH };
+
+type LinkFault = { index: number; reason: string };
+
 /**
- * Checks every link. `index` is the position of the first entry that does not fit (entries.length
- * when the log stops short of its head).
+ * Checks entries one at a time, so a log of any length is walked without holding it: each entry must
+ * follow the one before (from `start`), and no unkeyed entry may follow a keyed one. `index` in a
+ * fault is the entry's place in the whole log (seq - 1).
  */
-export function verifyChain(entries: readonly AuditEntry[], head?: AuditHead, trust?: ChainTrust): ChainVerdict {
-  let prevHash = GENESIS_HASH;
-  let firstKeyed: number | undefined;
-  for (let index = 0; index < entries.length; index++) {
-    const entry = entries[index];
-    if (entry.keyed) firstKeyed ??= index;
-    else if (firstKeyed !== undefined) {
-      return { ok: false, index, reason: `entry ${index + 1} is unkeyed after keyed entries: the chain was rewritten without the root key` };
+export class ChainWalk {
+  private prev: ChainStart;
+  /** Seq of the first keyed entry walked, when the walk did not start after a keyed one. */
+  firstKeyed: number | undefined;
+  readonly start: ChainStart;
+
+  constructor(
+    start: ChainStart = CHAIN_GENESIS,
+    private readonly key?: Uint8Array,
+  ) {
+    this.start = start;
+    this.prev = start;
+  }
+
+  get last(): ChainStart {
+    return this.prev;
+  }
+
+  get count(): number {
+    return this.prev.seq - this.start.seq;
+  }
+
+  add(entry: AuditEntry): LinkFault | undefined {
+    const seq = this.prev.seq + 1;
+    const index = seq - 1;
+    if (entry.keyed) {
+      if (!this.prev.keyed) this.firstKeyed ??= seq;
+    } else if (this.prev.keyed) {
+      return { index, reason: `entry ${seq} is unkeyed after keyed entries: the chain was rewritten without the root key` };
     }
-    if (entry.seq !== index + 1) {
-      return { ok: false, index, reason: `entry ${index + 1} has sequence number ${entry.seq}: an entry was removed, inserted or moved here` };
+    if (entry.seq !== seq) {
+      return { index, reason: `entry ${seq} has sequence number ${entry.seq}: an entry was removed, inserted or moved here` };
     }
-    if (entry.prevHash !== prevHash) {
-      return { ok: false, index, reason: `entry ${entry.seq} does not follow the entry before it: an entry was removed, inserted or moved here` };
+    if (entry.prevHash !== this.prev.hash) {
+      return { index, reason: `entry ${entry.seq} does not follow the entry before it: an entry was removed, inserted or moved here` };
     }
     // Without the key a keyed entry can only be checked for its place in the chain.
-    const expected = entry.keyed ? (trust?.key ? entryHash(entry.prevHash, entry.seq, entry.event, trust.key) : entry.hash) : entryHash(entry.prevHash, entry.seq, entry.event);
+    const expected = entry.keyed ? (this.key ? entryHash(entry.prevHash, entry.seq, entry.event, this.key) : entry.hash) : entryHash(entry.prevHash, entry.seq, entry.event);
     if (entry.hash !== expected) {
-      return { ok: false, index, reason: `entry ${entry.seq} was changed after it was written` };
+      return { index, reason: `entry ${entry.seq} was changed after it was written` };
     }
-    prevHash = entry.hash;
+    this.prev = { seq: entry.seq, hash: entry.hash, keyed: entry.keyed === true };
+    return undefined;
   }
+}
+
+/**
+ * Checks every link. `index` is the position in the whole log of the first entry that does not fit
+ * (the last seq + 1 - 1 when the log stops short of its head). `start` is where `entries` begin when
+ * they are the newest part of a segmented log; the head and anchor may then lie before them.
+ */
+export function verifyChain(entries: readonly AuditEntry[], head?: AuditHead, trust?: ChainTrust, start: ChainStart = CHAIN_GENESIS): ChainVerdict {
+  const walk = new ChainWalk(start, trust?.key);
+  for (const entry of entries) {
+    const fault = walk.add(entry);
+    if (fault) return { ok: false, ...fault };
+  }
+  const end = walk.last.seq;
+  const hashAt = (seq: number) => (seq === start.seq ? start.hash : entries[seq - start.seq - 1]?.hash);
   if (head) {
     // A crash between appending an entry and updating the head leaves the head behind the log, never ahead.
     if (!Number.isInteger(head.seq) || head.seq < 1 || typeof head.hash !== 'string') {
-      return { ok: false, index: entries.length, reason: 'the head kept beside the log is damaged, so a cut at the end cannot be ruled out' };
+      return { ok: false, index: end, reason: 'the head kept beside the log is damaged, so a cut at the end cannot be ruled out' };
     }
-    const atHead = entries[head.seq - 1];
-    if (!atHead) {
-      return { ok: false, index: entries.length, reason: `the log ends at entry ${entries.length} but its head records entry ${head.seq}: entries were removed from the end` };
+    if (head.seq > end) {
+      return { ok: false, index: end, reason: `the log ends at entry ${end} but its head records entry ${head.seq}: entries were removed from the end` };
     }
-    if (atHead.hash !== head.hash) {
+    const atHead = hashAt(head.seq);
+    if (atHead !== undefined && atHead !== head.hash) {
       return { ok: false, index: head.seq - 1, reason: `entry ${head.seq} differs from the one the head records: the log was rewritten` };
     }
   }
   if (!trust) return { ok: true, count: entries.length };
   const anchor = trust.anchor;
   if (anchor) {
-    const atAnchor = entries[anchor.seq - 1];
-    if (!atAnchor) return { ok: false, index: entries.length, reason: `the keyring records entry ${anchor.seq} of the log, which ends at entry ${entries.length}: entries were removed (with the head beside the log)` };
-    if (atAnchor.hash !== anchor.hash) return { ok: false, index: anchor.seq - 1, reason: `entry ${anchor.seq} differs from the one the keyring records: the log was rewritten` };
+    if (anchor.seq > end) return { ok: false, index: end, reason: `the keyring records entry ${anchor.seq} of the log, which ends at entry ${end}: entries were removed (with the head beside the log)` };
+    const atAnchor = hashAt(anchor.seq);
+    if (atAnchor !== undefined && atAnchor !== anchor.hash) return { ok: false, index: anchor.seq - 1, reason: `entry ${anchor.seq} differs from the one the keyring records: the log was rewritten` };
   }
   const notes: string[] = [];
-  const unkeyed = firstKeyed ?? entries.length;
-  if (unkeyed > 0) notes.push(`entries 1–${unkeyed} are unkeyed, written before KMS Workbench keyed its audit chain: they show accidental damage, not tampering`);
-  if (firstKeyed !== undefined) notes.push(trust.key ? `entries ${firstKeyed + 1}–${entries.length} are keyed and were checked with the root key` : `entries ${firstKeyed + 1}–${entries.length} are keyed; without the root key only their order was checked`);
-  if (anchor) notes.push(`the keyring anchors the log at entry ${anchor.seq}`);
+  const first = start.seq + 1;
+  const unkeyedEnd = start.keyed ? start.seq : (walk.firstKeyed ?? end + 1) - 1;
+  if (unkeyedEnd >= first) notes.push(`entries ${first}–${unkeyedEnd} are unkeyed, written before KMS Workbench keyed its audit chain: they show accidental damage, not tampering`);
+  const keyedFrom = Math.max(first, unkeyedEnd + 1);
+  if (keyedFrom <= end) notes.push(trust.key ? `entries ${keyedFrom}–${end} are keyed and were checked with the root key` : `entries ${keyedFrom}–${end} are keyed; without the root key only their order was checked`);
+  if (anchor && anchor.seq >= start.seq) notes.push(`the keyring anchors the log at entry ${anchor.seq}`);
   return notes.length ? { ok: true, count: entries.length, notes } : { ok: true, count: entries.length };
 }
 
@@ -109,7 +158,7 @@ function entryHash(prevHash: string, seq: number, event: CloudTrailEvent, key?: 
 }
 
 /** JSON with object keys sorted, so a hash does not depend on the order members were written in. */
-function canonicalJson(value: unknown): string {
+export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
   if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
   const members = Object.keys(value)

@@ -110,8 +110,8 @@ describe('kmsw audit', () => {
     assert.equal(help.code, 0);
     assert.match(help.stdout, /^Usage: kmsw audit list/);
     const cases: [string[], RegExp][] = [
-      [['audit'], /name what to do: list, verify or export/],
-      [['audit', 'show'], /unknown subcommand "show"; use list, verify or export/],
+      [['audit'], /name what to do: list, verify, export, segments or prune/],
+      [['audit', 'show'], /unknown subcommand "show"; use list, verify, export, segments or prune/],
       [['audit', 'list', '--since', 'yesterday'], /--since takes an ISO 8601 time such as 2026-01-31/],
       [['audit', 'export', '--format', 'xml'], /--format must be json or csv, not "xml"/],
       [['audit', 'verify', '--json'], /unknown option --json/],

@@ -5,6 +5,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuditLogSource } from '../../../client/audit/source';
+import { appendEntry, type AuditHead } from '../../../src-core/audit/chain';
 import { AUDIT_LOG_FILE, openFileAuditSink } from '../../../src-node/audit/file-audit-sink';
 import { arnOf, auditEvent, KEY_A } from '../audit/events';
 
@@ -48,5 +49,22 @@ describe('audit log source', () => {
     const snapshot = await new AuditLogSource(dir).load();
     assert.deepEqual(snapshot.events, []);
     assert.match(String(snapshot.error), /line 2 is not a complete audit entry/);
+  });
+
+  it('loads only the newest 10,000 events of a longer log, and says so', async () => {
+    const dir = await tempDir();
+    let head: AuditHead | undefined;
+    let text = '';
+    for (let i = 0; i < 10_050; i++) {
+      const entry = appendEntry(head, auditEvent({ operation: 'Decrypt', eventId: `n${i}` }));
+      text += `${JSON.stringify(entry)}\n`;
+      head = { seq: entry.seq, hash: entry.hash };
+    }
+    await writeFile(join(dir, AUDIT_LOG_FILE), text);
+    const snapshot = await new AuditLogSource(dir).load();
+    assert.equal(snapshot.events.length, 10_000);
+    assert.equal(snapshot.events[0].eventID, 'n50');
+    assert.equal(snapshot.events.at(-1)!.eventID, 'n10049');
+    assert.equal(snapshot.notice, "Showing the newest 10,000 of 10,050 calls; 'kmsw audit export' writes them all.");
   });
 });
