@@ -15,6 +15,7 @@ import { policyCompletions } from './completion';
 import { identifierDiagnostics, identifierHover } from './identifiers';
 import { Keyring } from './keyring';
 import { policyHover } from './policyHover';
+import { toDiagnostic } from './policyDiagnostics';
 import { policyDiagnostics } from './policyLint';
 import { PolicyDocuments, languageOf } from './policyDocuments';
 import { SettingsCache } from './settings';
@@ -22,8 +23,11 @@ import { isTerraform, TerraformSupport } from './terraform';
 import { policySymbols } from './symbols';
 import { Validator, type DiagnosticsProvider } from './validation';
 
-/** `readHclWasm` reads the HCL parser's WebAssembly, loaded the first time a Terraform file is checked. */
-export function startSession(connection: Connection, readHclWasm: ReadHclWasm): void {
+/**
+ * `readHclWasm` reads the HCL parser's WebAssembly, loaded the first time a Terraform file is checked;
+ * `readFile` a file that is not open (a key policy a .tf file names), undefined when there is none.
+ */
+export function startSession(connection: Connection, readHclWasm: ReadHclWasm, readFile: (uri: string) => string | undefined): void {
   const documents = new TextDocuments(TextDocument);
   const keyring = new Keyring(() => void connection.sendNotification(KeyringWantedNotification.method));
   const policies = new PolicyDocuments();
@@ -31,7 +35,21 @@ export function startSession(connection: Connection, readHclWasm: ReadHclWasm): 
   let validator: Validator | undefined;
   let dynamicConfiguration = false;
 
-  const terraform = new TerraformSupport(readHclWasm, () => validator?.scheduleAll(), (message) => connection.console.error(message));
+  const terraform = new TerraformSupport({
+    readWasm: readHclWasm,
+    readFile: (uri) => documents.get(uri)?.getText() ?? readFile(uri),
+    isOpen: (uri) => documents.get(uri) !== undefined,
+    recheck: (uri) => {
+      const doc = documents.get(uri);
+      if (doc) validator?.schedule(doc);
+    },
+    publish: (uri, text, findings) => {
+      const doc = TextDocument.create(uri, 'json', 0, text);
+      void connection.sendDiagnostics({ uri, diagnostics: findings.map((f) => toDiagnostic(doc, f)) });
+    },
+    onReady: () => validator?.scheduleAll(),
+    onError: (message) => connection.console.error(message),
+  });
   const policy: DiagnosticsProvider = (doc, s) => policyDiagnostics(doc, s, keyring, terraform);
   const identifiers: DiagnosticsProvider = (doc, s) =>
     s.checkIdentifiers && doc.getText().length <= s.maxIdentifierScanBytes ? identifierDiagnostics(doc, keyring, s.disabledChecks) : [];
@@ -70,6 +88,7 @@ export function startSession(connection: Connection, readHclWasm: ReadHclWasm): 
   documents.onDidChangeContent((e) => validator?.schedule(e.document));
   documents.onDidClose((e) => {
     validator?.close(e.document.uri);
+    terraform.forget(e.document.uri);
     policies.forget(e.document.uri);
     settings.forget(e.document.uri);
   });
