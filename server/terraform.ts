@@ -54,6 +54,7 @@ export interface TerraformHost {
 export class TerraformSupport {
   #parse?: HclParse;
   #loading = false;
+  #failureReported = false;
   /** Per .tf document, the policy files it names (URI → read by templatefile()). */
   #policyFiles = new Map<string, Map<string, boolean>>();
 
@@ -78,14 +79,23 @@ export class TerraformSupport {
     else this.host.publish(uri, '', []);
   }
 
-  /** The parser when loaded; otherwise starts loading it and answers undefined. */
+  /**
+   * The parser when loaded; otherwise starts loading it and answers undefined. A failed load is tried again on
+   * the next request (the file may have been mid-install); the failure is reported once, not per keystroke.
+   */
   #parser(): HclParse | undefined {
     if (!this.#parse && !this.#loading) {
       this.#loading = true;
       loadHclParser(this.host.readWasm).then((parse) => {
         this.#parse = parse;
+        this.#loading = false;
         this.host.onReady();
-      }, (err: unknown) => this.host.onError(`loading the HCL parser: ${err instanceof Error ? err.message : String(err)}`));
+      }, (err: unknown) => {
+        this.#loading = false;
+        if (this.#failureReported) return;
+        this.#failureReported = true;
+        this.host.onError(`Terraform files are not checked: loading the HCL parser failed (${err instanceof Error ? err.message : String(err)}); it is tried again on the next check.`);
+      });
     }
     return this.#parse;
   }
