@@ -86,6 +86,7 @@ export function getLanguageService({ keyring, terraform, onError }: LanguageServ
 
     forget(uri) {
       policies.forget(uri);
+      terraform?.forget(uri);
     },
   };
 }

@@ -30,7 +30,7 @@ function looksLikeTemplate(text: string): boolean {
 }
 
 export function policyFindings(doc: TextDocument, settings: ServerSettings, keyring: Keyring, terraform?: TerraformSupport): Finding[] {
-  if (isTerraform(doc)) return terraform?.findings(doc, lintOptions(doc.getText(), keyring, settings)) ?? [];
+  if (isTerraform(doc) || terraform?.policyFile(doc.uri) !== undefined) return terraform?.findings(doc, lintOptions(doc.getText(), keyring, settings)) ?? [];
   const language = languageOf(doc);
   if (!language) return [];
   const text = doc.getText();

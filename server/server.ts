@@ -2,10 +2,11 @@
  * Entry of the language server bundle (dist/server.js): the connection comes from the process arguments, and
  * the HCL parser's WebAssembly from beside the bundle (or node_modules when run from source).
  */
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ProposedFeatures, createConnection } from 'vscode-languageserver/node';
 import { HCL_WASM, type HclWasmFile } from '../src-core/terraform/parser';
 import { startSession } from './session';
@@ -17,4 +18,13 @@ function readServerWasm(file: HclWasmFile): Promise<Uint8Array> {
   return readFile(existsSync(beside) ? beside : createRequire(script).resolve(HCL_WASM[file]));
 }
 
-startSession(createConnection(ProposedFeatures.all), readServerWasm);
+/** A file on disk by its URI (a key policy a .tf file names); undefined when it is missing or not a file: URI. */
+function readDiskFile(uri: string): string | undefined {
+  try {
+    return readFileSync(fileURLToPath(uri), 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+startSession(createConnection(ProposedFeatures.all), readServerWasm, readDiskFile);

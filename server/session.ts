@@ -13,12 +13,16 @@ import { KeyringNotification, KeyringWantedNotification } from '../protocol/mess
 import type { ReadHclWasm } from '../src-core/terraform/parser';
 import { Keyring } from './keyring';
 import { getLanguageService } from './languageService';
+import { toDiagnostic } from './policyDiagnostics';
 import { SettingsCache } from './settings';
 import { TerraformSupport } from './terraform';
 import { Validator } from './validation';
 
-/** `readHclWasm` reads the HCL parser's WebAssembly, loaded the first time a Terraform file is checked. */
-export function startSession(connection: Connection, readHclWasm: ReadHclWasm): void {
+/**
+ * `readHclWasm` reads the HCL parser's WebAssembly, loaded the first time a Terraform file is checked;
+ * `readFile` a file that is not open (a key policy a .tf file names), undefined when there is none.
+ */
+export function startSession(connection: Connection, readHclWasm: ReadHclWasm, readFile: (uri: string) => string | undefined): void {
   const documents = new TextDocuments(TextDocument);
   const keyring = new Keyring(() => void connection.sendNotification(KeyringWantedNotification));
   let settings = new SettingsCache(connection, false);
@@ -26,7 +30,21 @@ export function startSession(connection: Connection, readHclWasm: ReadHclWasm): 
   let dynamicConfiguration = false;
 
   const onError = (message: string) => connection.console.error(message);
-  const terraform = new TerraformSupport(readHclWasm, () => validator?.scheduleAll(), onError);
+  const terraform = new TerraformSupport({
+    readWasm: readHclWasm,
+    readFile: (uri) => documents.get(uri)?.getText() ?? readFile(uri),
+    isOpen: (uri) => documents.get(uri) !== undefined,
+    recheck: (uri) => {
+      const doc = documents.get(uri);
+      if (doc) validator?.schedule(doc);
+    },
+    publish: (uri, text, findings) => {
+      const doc = TextDocument.create(uri, 'json', 0, text);
+      void connection.sendDiagnostics({ uri, diagnostics: findings.map((f) => toDiagnostic(doc, f)) });
+    },
+    onReady: () => validator?.scheduleAll(),
+    onError,
+  });
   const service = getLanguageService({ keyring, terraform, onError });
 
   connection.onInitialize((params): InitializeResult => {

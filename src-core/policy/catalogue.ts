@@ -8,6 +8,7 @@ export const CHECKS = {
   'json-syntax': 'The text is not valid JSON.',
   'yaml-syntax': 'The template is not valid YAML.',
   'hcl-syntax': 'The Terraform file is not valid HCL.',
+  'policy-file-missing': 'A Terraform key policy is read (templatefile(), file()) from a file the module does not have.',
   'invalid-type': 'An element has the wrong JSON type.',
   'duplicate-key': 'The same key appears twice in one object; only the last counts.',
   'unknown-element': 'An element the policy grammar does not have (names are case-sensitive).',

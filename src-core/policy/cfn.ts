@@ -37,14 +37,34 @@ function ifBranches(fn: string, arg: PNode): { branches?: PNode[] } {
   return (fn === 'Fn::If' || fn === 'If') && arg.kind === 'array' && arg.items.length === 3 ? { branches: arg.items.slice(1) } : {};
 }
 
+/** Intrinsics that make a string whose literal parts are known: their `template` has each deploy-time part as `${…}`. */
+const STRING_BUILDERS = new Set(['Sub', 'Fn::Sub', 'Join', 'Fn::Join']);
+
+/** The string an Fn::Sub or Fn::Join makes, deploy-time parts as `${…}`; undefined for any other value. */
+export function substitutionTemplate(node: PNode): string | undefined {
+  return node.kind === 'dynamic' && STRING_BUILDERS.has(node.fn) ? node.template : undefined;
+}
+
+/**
+ * The text of an intrinsic's argument: Fn::Sub's string (its `${…}` are the deploy-time parts), Fn::Join's list
+ * joined by its delimiter with every intrinsic item as `${…}`; for the others, the first string (a name).
+ */
+function templateOf(fn: string, arg: PNode): string | undefined {
+  if (fn === 'Join' || fn === 'Fn::Join') {
+    const [delimiter, list] = arg.kind === 'array' ? arg.items : [];
+    if (delimiter?.kind !== 'string' || list?.kind !== 'array') return undefined;
+    return list.items.map((item) => (item.kind === 'string' ? item.value : '${…}')).join(delimiter.value);
+  }
+  return arg.kind === 'string' ? arg.value : arg.kind === 'array' && arg.items[0]?.kind === 'string' ? arg.items[0].value : undefined;
+}
+
 /** CloudFormation intrinsics in long form ({"Fn::Sub": …}) become dynamic nodes; the rest is kept. */
 function markIntrinsics(node: PNode): PNode {
   if (node.kind === 'object') {
     if (node.props.length === 1 && INTRINSIC.test(node.props[0].key) && node.props[0].key !== 'Condition') {
-      const arg = node.props[0].value;
-      const template = arg.kind === 'string' ? arg.value : arg.kind === 'array' && arg.items[0]?.kind === 'string' ? arg.items[0].value : undefined;
       const fn = node.props[0].key;
-      return { kind: 'dynamic', fn, template, offset: node.offset, length: node.length, ...ifBranches(fn, markIntrinsics(arg)) };
+      const arg = markIntrinsics(node.props[0].value);
+      return { kind: 'dynamic', fn, template: templateOf(fn, arg), offset: node.offset, length: node.length, ...ifBranches(fn, arg) };
     }
     return { ...node, props: node.props.map((p) => ({ ...p, value: markIntrinsics(p.value) })) };
   }
@@ -66,10 +86,10 @@ function fromYaml(node: YamlNode | null | undefined, text: string, fallbackOffse
     // The tag itself precedes the node's range; include it so the finding covers `!Sub …`.
     const tagStart = text.lastIndexOf(node.tag, s.offset);
     const offset = tagStart >= 0 ? tagStart : s.offset;
-    const template = isScalar(node) && typeof node.value === 'string' ? node.value : isSeq(node) && isScalar(node.items[0]) && typeof node.items[0].value === 'string' ? node.items[0].value : undefined;
     const fn = node.tag.slice(1);
-    const branches = fn === 'If' && isSeq(node) ? ifBranches(fn, { kind: 'array', items: node.items.map((n) => fromYaml(n as YamlNode, text, s.offset)), ...s }) : {};
-    return { kind: 'dynamic', fn, template, offset, length: s.offset + s.length - offset, ...branches };
+    const arg: PNode = isScalar(node) && typeof node.value === 'string' ? { kind: 'string', value: node.value, ...s }
+      : isSeq(node) ? { kind: 'array', items: node.items.map((n) => fromYaml(n as YamlNode, text, s.offset)), ...s } : { kind: 'null', ...s };
+    return { kind: 'dynamic', fn, template: templateOf(fn, arg), offset, length: s.offset + s.length - offset, ...ifBranches(fn, arg) };
   }
   if (isMap(node)) {
     const props: PProp[] = [];

@@ -3,10 +3,11 @@
  * ever present in the requests the statement covers.
  */
 import { ACCOUNT_ID_PATTERN, REGION_PATTERN } from '../ids/identifiers';
+import { substitutionTemplate } from './cfn';
 import { renameFix, type CheckContext } from './context';
 import { CONDITION_KEYS, keySupportsAction, lookupConditionKey, OPERATORS, parseOperator, type ConditionKeyInfo, type ConditionType, type OperatorFamily } from './data';
 import { statementActions } from './checks-elements';
-import { closest, keySpan, replaceFix, spanOf } from './findings';
+import { closest, keySpan, replaceFix, spanOf, type Span } from './findings';
 import { ipInRange, isBase64, parseCidr, parseDate, parseNumber } from './match';
 import type { ConditionRef, StatementModel } from './model';
 import { isServicePrincipal, parseAwsPrincipal } from './principals';
@@ -115,9 +116,23 @@ function checkVariables(ctx: CheckContext, c: ConditionRef, family: OperatorFami
   }
 }
 
+function wildcardWithoutLike(ctx: CheckContext, st: StatementModel, c: ConditionRef, at: Span): void {
+  const base = c.parsed!.base.name;
+  const likeOp = base.startsWith('StringNot') ? 'StringNotLike' : base.startsWith('String') ? 'StringLike' : undefined;
+  const fixed = likeOp ? c.operator.replace(base, likeOp) : undefined;
+  ctx.findings.add('wildcard-without-like', 'warning', `${c.operator} compares "*" and "?" literally${likeOp ? `; use ${likeOp} for wildcards` : ''}.`, at, fixed ? operatorFix(ctx, st, c, fixed) : undefined);
+}
+
 function checkValues(ctx: CheckContext, st: StatementModel, c: ConditionRef, family: OperatorFamily, info: ConditionKeyInfo | undefined): void {
   const f = ctx.findings;
   const like = c.parsed?.base.wildcards ?? false;
+  // An Fn::Sub/Fn::Join value: its literal parts are known, and a wildcard there is compared literally too.
+  if (!like && c.parsed && c.hasDynamic) {
+    for (const item of c.valueNode.kind === 'array' ? c.valueNode.items : [c.valueNode]) {
+      const template = substitutionTemplate(item);
+      if (template !== undefined && /[*?]/.test(template.replace(/\$\{[^}]*\}/g, ''))) wildcardWithoutLike(ctx, st, c, spanOf(item));
+    }
+  }
   if (c.valueNode.kind === 'array' && c.valueNode.items.length === 0) f.add('empty-value', 'warning', `No values for ${c.key}: the condition never matches.`, spanOf(c.valueNode));
   const seen = new Set<string>();
   for (const v of c.values) {
@@ -160,10 +175,7 @@ function checkValues(ctx: CheckContext, st: StatementModel, c: ConditionRef, fam
       continue;
     }
     if (!like && /[*?]/.test(text) && c.parsed) {
-      const base = c.parsed.base.name;
-      const likeOp = base.startsWith('StringNot') ? 'StringNotLike' : base.startsWith('String') ? 'StringLike' : undefined;
-      const fixed = likeOp ? c.operator.replace(base, likeOp) : undefined;
-      f.add('wildcard-without-like', 'warning', `${c.operator} compares "*" and "?" literally${likeOp ? `; use ${likeOp} for wildcards` : ''}.`, at, fixed ? operatorFix(ctx, st, c, fixed) : undefined);
+      wildcardWithoutLike(ctx, st, c, at);
       continue;
     }
     if (info && family === 'String') {

@@ -1,6 +1,7 @@
 /**
  * Principal, Action and Resource values: well-formed, known, and meaningful in a key policy.
  */
+import { substitutionTemplate } from './cfn';
 import type { CheckContext } from './context';
 import { canonicalAction, KMS_ACTION_NAMES, KMS_ACTIONS } from './data';
 import { closest, keySpan, replaceFix, spanOf } from './findings';
@@ -33,7 +34,11 @@ function checkPrincipals(ctx: CheckContext, st: StatementModel): void {
       const items = p.value.kind === 'array' ? p.value.items : [p.value];
       if (p.value.kind === 'array' && items.length === 0) f.add('empty-value', 'warning', `${p.key} is an empty array: it names no principal.`, spanOf(p.value));
       for (const item of items) {
-        if (item.kind === 'dynamic') continue;
+        if (item.kind === 'dynamic') {
+          const template = p.key === 'AWS' ? substitutionTemplate(item) : undefined;
+          if (template !== undefined) checkAwsPrincipal(ctx, template, spanOf(item), items.length, true);
+          continue;
+        }
         if (item.kind !== 'string') {
           f.add('invalid-type', 'error', 'A principal must be a string.', spanOf(item));
         } else if (p.key === 'AWS') {
@@ -67,10 +72,20 @@ function notPrincipalRewrite(ctx: CheckContext, st: StatementModel): ReturnType<
   return replaceFix('Deny "*" unless aws:PrincipalArn is exempted', span, `"Principal": "*", "Condition": ${condition}`);
 }
 
-function checkAwsPrincipal(ctx: CheckContext, text: string, at: { offset: number; length: number }, siblings: number): void {
+/**
+ * Deploy-time parts of an Fn::Sub/Fn::Join as stand-ins that are valid where they sit (`aws` as the partition,
+ * 12 digits elsewhere: an account ID or a name), so only the literal parts are judged.
+ */
+const withStandIns = (template: string) => template.replace(/^arn:\$\{[^}]*\}:/, 'arn:aws:').replace(/\$\{[^}]*\}/g, '000000000000');
+
+/**
+ * One AWS principal: a string, or with `template` the string an Fn::Sub/Fn::Join makes (its `${…}` known only at
+ * deploy time), whose literal parts are checked (the quick fix then edits the intrinsic's own text).
+ */
+function checkAwsPrincipal(ctx: CheckContext, text: string, at: { offset: number; length: number }, siblings: number, template = false): void {
   const f = ctx.findings;
-  if (text.includes('${')) return;
-  const p = parseAwsPrincipal(text);
+  if (!template && text.includes('${')) return;
+  const p = parseAwsPrincipal(template ? withStandIns(text) : text);
   if (!p) {
     const why = /\*|\?/.test(text) ? 'wildcards are not allowed inside a principal ARN (use "*" with a condition on aws:PrincipalArn)' : 'expected "*", a 12-digit account ID, or an IAM user, role, account-root or STS session ARN';
     f.add('invalid-principal', 'error', `"${text}" is not a valid principal: ${why}. KMS rejects the policy.`, at);
@@ -78,11 +93,18 @@ function checkAwsPrincipal(ctx: CheckContext, text: string, at: { offset: number
   }
   if (p.kind === 'group') f.add('invalid-principal', 'error', 'IAM groups cannot be principals in a key policy; name the account, users or roles (or attach an IAM policy to the group).', at);
   else if (p.kind === 'user' && p.name === 'root' && p.path === '/') {
-    const root = `arn:${p.partition}:iam::${p.accountId}:root`;
-    f.add('invalid-principal', 'warning', `"${text}" names an IAM user called "root", not the account; the account principal is "${root}". KMS rejects the policy unless such a user exists.`, at, replaceFix(`Use "${root}"`, at, JSON.stringify(root)));
+    const root = template ? text.replace(/:user\/root$/, ':root') : `arn:${p.partition}:iam::${p.accountId}:root`;
+    f.add('invalid-principal', 'warning', `"${text}" names an IAM user called "root", not the account; the account principal is "${root}". KMS rejects the policy unless such a user exists.`, at, template ? userRootFix(ctx, at) : replaceFix(`Use "${root}"`, at, JSON.stringify(root)));
   } else if (p.kind === 'unique-id') f.add('deleted-principal', 'warning', `"${text}" is a unique ID: IAM shows this when the principal it named was deleted. Replace it with the principal's ARN.`, at);
   else if (p.kind === 'everyone' && siblings > 1) f.add('redundant-principal', 'info', '"*" already names every principal; the other entries add nothing.', at);
   else if (p.kind === 'assumed-role' && /[*?]/.test(p.session)) f.add('invalid-principal', 'error', 'The session name of an assumed-role principal cannot contain wildcards.', at);
+}
+
+/** `user/root` → `root` inside an intrinsic's text, when it is written there once. */
+function userRootFix(ctx: CheckContext, at: { offset: number; length: number }): ReturnType<typeof replaceFix> {
+  const source = ctx.text.slice(at.offset, at.offset + at.length);
+  const i = source.indexOf('user/root');
+  return i >= 0 && source.indexOf('user/root', i + 1) < 0 ? replaceFix('Name the account (:root)', { offset: at.offset + i, length: 'user/root'.length }, 'root') : undefined;
 }
 
 const expansions = new Map<string, readonly string[]>();

@@ -240,26 +240,77 @@ function documentReference(expression: HclNode, text: string): string | undefine
   return m?.[1];
 }
 
-/** Every key policy of the file's KMS key resources. */
-export function findTerraformPolicies(root: HclNode, text: string): TerraformPolicy[] {
-  const body = child(root, 'body');
-  const documents = new Map<string, HclNode>();
-  for (const d of blocksOf(body, 'data', text)) {
-    const [type, name] = labels(d, text);
-    if (type === 'aws_iam_policy_document' && name) documents.set(name, d);
-  }
-  const out: TerraformPolicy[] = [];
-  for (const r of blocksOf(body, 'resource', text)) {
+/**
+ * A key policy kept in a file of its own: `templatefile("policy.json.tpl", …)` (a template) or `file("policy.json")`,
+ * the path relative to the module's folder (`${path.module}/` understood). The range is the path argument's.
+ */
+export interface TerraformPolicyFile {
+  address: string;
+  path: string;
+  template: boolean;
+  offset: number;
+  length: number;
+}
+
+interface KeyPolicyAttribute {
+  address: string;
+  expression: HclNode;
+  bypass?: HclNode;
+}
+
+/** The `policy` argument of every KMS key resource of the file. */
+function keyPolicyAttributes(root: HclNode, text: string): KeyPolicyAttribute[] {
+  const out: KeyPolicyAttribute[] = [];
+  for (const r of blocksOf(child(root, 'body'), 'resource', text)) {
     const [type, name] = labels(r, text);
     if (!KEY_POLICY_RESOURCES.includes(type)) continue;
     const attrs = attributes(blockBody(r), text);
     const expression = attributeValue(attrs.get('policy'));
-    if (!expression) continue;
-    const bypass = attributeValue(attrs.get('bypass_policy_lockout_safety_check'));
-    const base = { address: `${type}.${name}`, ...(bypass ? { bypassLockoutCheck: hclValue(bypass, text) } : {}) };
+    if (expression) out.push({ address: `${type}.${name}`, expression, bypass: attributeValue(attrs.get('bypass_policy_lockout_safety_check')) });
+  }
+  return out;
+}
+
+function functionName(call: HclNode, text: string): string | undefined {
+  const id = child(call, 'identifier');
+  return id && text.slice(id.startIndex, id.endIndex);
+}
+
+/** The path a templatefile()/file() call reads, when it is known before plan time. */
+function policyFileOf(value: HclNode, text: string): Omit<TerraformPolicyFile, 'address'> | undefined {
+  if (value.type !== 'function_call') return undefined;
+  const fn = functionName(value, text);
+  if (fn !== 'templatefile' && fn !== 'file') return undefined;
+  const arg = child(child(value, 'function_arguments'), 'expression');
+  const literal = unwrap(arg);
+  if (!arg || !literal || (literal.type !== 'template_expr' && literal.type !== 'string_lit')) return undefined;
+  const path = text.slice(literal.startIndex + 1, literal.endIndex - 1).replace(/^\$\{\s*path\.module\s*\}\//, '').replace(/^\.\//, '');
+  // Any other interpolation (var.dir, path.root) names a file only known at plan time.
+  if (path.includes('${') || !path) return undefined;
+  return { path, template: fn === 'templatefile', ...span(literal) };
+}
+
+/** The key policies kept in files of their own (templatefile(), file()), to be read by the host. */
+export function findTerraformPolicyFiles(root: HclNode, text: string): TerraformPolicyFile[] {
+  return keyPolicyAttributes(root, text).flatMap(({ address, expression }) => {
+    const file = policyFileOf(unwrap(expression)!, text);
+    return file ? [{ address, ...file }] : [];
+  });
+}
+
+/** Every key policy of the file's KMS key resources. */
+export function findTerraformPolicies(root: HclNode, text: string): TerraformPolicy[] {
+  const documents = new Map<string, HclNode>();
+  for (const d of blocksOf(child(root, 'body'), 'data', text)) {
+    const [type, name] = labels(d, text);
+    if (type === 'aws_iam_policy_document' && name) documents.set(name, d);
+  }
+  const out: TerraformPolicy[] = [];
+  for (const { address, expression, bypass } of keyPolicyAttributes(root, text)) {
+    const base = { address, ...(bypass ? { bypassLockoutCheck: hclValue(bypass, text) } : {}) };
     const value = unwrap(expression)!;
     const heredoc = value.type === 'template_expr' ? child(value, 'heredoc_template') : undefined;
-    if (value.type === 'function_call' && text.slice(value.startIndex, value.endIndex).startsWith('jsonencode')) {
+    if (value.type === 'function_call' && functionName(value, text) === 'jsonencode') {
       const arg = child(child(value, 'function_arguments'), 'expression');
       if (arg) out.push({ ...base, policy: hclValue(arg, text), format: 'hcl', problems: [] });
     } else if (heredoc) {

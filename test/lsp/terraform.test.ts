@@ -1,7 +1,9 @@
 /** Terraform files over a real LSP connection: findings at HCL ranges (as kmsw lint prints them), quick fixes, hover. */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { lintRecords } from '../../src-node/cli/commands/lint';
@@ -59,6 +61,28 @@ describe('language server on Terraform', () => {
         lintRecords(name, text).map((r) => `${r.code}@${r.line}:${r.column}`),
       );
       assert.equal(diagnostics.length, 2);
+    }
+  });
+
+  it('checks the key policy a templatefile() or file() names in its own file; a missing one is a finding at its name', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kmsw-tf-'));
+    try {
+      cpSync(join(import.meta.dirname, '..', 'unit', 'policy', 'fixtures', 'terraform', 'templated'), dir, { recursive: true });
+      const uri = (name: string) => pathToFileURL(join(dir, name)).href;
+      const text = readFileSync(join(dir, 'main.tf'), 'utf8');
+      const template = client.nextDiagnostics(uri('policies/key.json.tpl'));
+      const signing = client.nextDiagnostics(uri('signing.json'));
+      const diagnostics = await openTerraform(uri('main.tf'), text);
+      const where = (ds: Diagnostic[]) => ds.map((d) => `${d.code}@${d.range.start.line + 1}:${d.range.start.character + 1}`);
+      assert.deepEqual(where(diagnostics), ['policy-file-missing@22:25']);
+      assert.deepEqual(where((await template).diagnostics), ['unknown-action@27:33', 'unknown-condition-operator@29:22']);
+      assert.deepEqual(where((await signing).diagnostics), ['unknown-action@15:30']);
+      // Opened (whatever its language), the file is checked as the key policy main.tf reads, with the same findings.
+      const opened = await client.open(uri('signing.json'), 'plaintext', readFileSync(join(dir, 'signing.json'), 'utf8'));
+      assert.deepEqual(where(opened), ['unknown-action@15:30']);
+      assert.deepEqual(client.loggedErrors, []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -2,12 +2,13 @@
  * `kmsw lint`: the key-policy checks of the editor, for CI. Lints key-policy JSON files,
  * CloudFormation templates (JSON or YAML) and Terraform files, and prints the findings as text, JSON or SARIF.
  */
+import { readFileSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { ACCOUNT_ID_PATTERN } from '../../../src-core/ids/identifiers';
 import { CHECKS, isKeyPolicyDocument, lintDocument, type Finding, type LintOptions } from '../../../src-core/policy/lint';
 import { lintTerraformJson } from '../../../src-core/terraform/json';
-import { lintPolicyTemplate, lintTerraform } from '../../../src-core/terraform/lint';
+import { lintPolicyTemplate, lintTerraform, lintTerraformModule } from '../../../src-core/terraform/lint';
 import type { HclParse } from '../../../src-core/terraform/syntax';
 import { loadHclParser } from '../../terraform/hcl-parser';
 import { parseArgs } from '../args';
@@ -36,7 +37,7 @@ const HELP = `Usage: kmsw lint [--format text|json|sarif] [--fail-on error|warni
 Checks KMS key policies: *.json key-policy documents, CloudFormation templates (JSON or YAML;
 the KeyPolicy of every AWS::KMS::Key and AWS::KMS::ReplicaKey) and Terraform files (.tf: the policy
 of every aws_kms_key, aws_kms_key_policy and replica/external key, as jsonencode, heredoc or
-aws_iam_policy_document). A directory is searched for .json, .yaml, .yml, .template and .tf
+aws_iam_policy_document; a policy read by templatefile() or file() is checked in its own file). A directory is searched for .json, .yaml, .yml, .template and .tf
 files that are key policies, templates with KMS keys or modules with KMS keys
 (node_modules and dot-directories are skipped); files named on the command line are always linted.
 
@@ -90,7 +91,6 @@ const POLICY_TEMPLATE = /\.json\.tpl$/i;
 
 /** Findings of one file as records; a Terraform file needs the HCL parser (loadHclParser). */
 export function lintRecords(file: string, text: string, options: LintOptions = {}, hcl?: HclParse): LintRecord[] {
-  const at = positionFinder(text);
   let findings: Finding[];
   if (TERRAFORM.test(file)) {
     if (!hcl) throw new Error('the HCL parser is needed for Terraform files');
@@ -98,6 +98,11 @@ export function lintRecords(file: string, text: string, options: LintOptions = {
   } else if (TERRAFORM_JSON.test(file)) findings = lintTerraformJson(text, options);
   else if (POLICY_TEMPLATE.test(file)) findings = lintPolicyTemplate(text, options);
   else findings = lintDocument(text, /\.ya?ml$/i.test(file) ? 'yaml' : 'json', options);
+  return toRecords(file, text, findings);
+}
+
+function toRecords(file: string, text: string, findings: Finding[]): LintRecord[] {
+  const at = positionFinder(text);
   return findings.map((f) => {
     const start = at(f.offset);
     const end = at(f.offset + f.length);
@@ -145,6 +150,31 @@ function worthLinting(text: string, file: string): boolean {
   return !/\.ya?ml$/i.test(file) && isKeyPolicyDocument(text);
 }
 
+/**
+ * A .tf file's records and those of the key-policy files it names (templatefile(), file()), which are read
+ * relative to its folder and named like `file` (relative or absolute); `linted` holds what is done already.
+ */
+function terraformRecords(file: string, path: string, text: string, options: LintOptions, hcl: HclParse, cwd: string, linted: Set<string>): LintRecord[] {
+  const read = new Map<string, string>();
+  const { findings, files } = lintTerraformModule(text, hcl, options, (p) => {
+    const at = resolve(dirname(path), p);
+    try {
+      read.set(at, readFileSync(at, 'utf8'));
+      return read.get(at);
+    } catch {
+      return undefined;
+    }
+  });
+  const records = toRecords(file, text, findings);
+  for (const { file: policyFile, findings: found } of files) {
+    const at = resolve(dirname(path), policyFile.path);
+    if (!found || linted.has(at)) continue;
+    linted.add(at);
+    records.push(...toRecords(isAbsolute(file) ? at : relative(cwd, at), read.get(at)!, found));
+  }
+  return records;
+}
+
 /** Lets a pending SIGINT/SIGTERM be delivered between files (each file is checked synchronously). */
 const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -157,7 +187,8 @@ async function run(args: string[], io: CliIo): Promise<number> {
     io.stderr(`kmsw lint: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
     unreadable = true;
   };
-  let files = 0;
+  // Absolute paths of the files checked: a policy file named by a .tf file and found in a folder is checked once.
+  const linted = new Set<string>();
   for (const arg of named) {
     const path = isAbsolute(arg) ? arg : resolve(io.cwd, arg);
     let found: { file: string; explicit: boolean }[];
@@ -173,18 +204,20 @@ async function run(args: string[], io: CliIo): Promise<number> {
         io.stderr('kmsw lint: interrupted\n');
         return 130;
       }
+      const at = isAbsolute(file) ? file : resolve(io.cwd, file);
+      if (linted.has(at)) continue;
       let text: string;
       try {
-        text = await readFile(isAbsolute(file) ? file : resolve(io.cwd, file), 'utf8');
+        text = await readFile(at, 'utf8');
       } catch (e) {
         cannotRead(file, e);
         continue;
       }
       if (!explicit && !worthLinting(text, file)) continue;
-      files++;
+      linted.add(at);
       try {
-        const hcl = TERRAFORM.test(file) ? await loadHclParser() : undefined;
-        records.push(...lintRecords(file, text, options, hcl));
+        if (TERRAFORM.test(file)) records.push(...terraformRecords(file, at, text, options, await loadHclParser(), io.cwd, linted));
+        else records.push(...lintRecords(file, text, options));
       } catch (e) {
         // A bug of ours, not a finding: say so and exit 2, so CI never mistakes it for "policy has errors".
         io.stderr(`kmsw lint: internal error while checking ${file}: ${e instanceof Error ? e.message : String(e)}\n`);
@@ -198,7 +231,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     for (const r of records) io.stdout(`${r.file}:${r.line}:${r.column}: ${r.severity} ${r.code}: ${r.message}\n`);
     const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
     const of = (s: Finding['severity']) => records.filter((r) => r.severity === s).length;
-    io.stdout(`${count(files, 'file')}: ${count(of('error'), 'error')}, ${count(of('warning'), 'warning')}, ${count(of('info'), 'note')}\n`);
+    io.stdout(`${count(linted.size, 'file')}: ${count(of('error'), 'error')}, ${count(of('warning'), 'warning')}, ${count(of('info'), 'note')}\n`);
   }
   if (unreadable) return 2;
   return failOn !== 'none' && records.some((r) => RANK[r.severity] <= RANK[failOn]) ? 1 : 0;

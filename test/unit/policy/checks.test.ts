@@ -401,8 +401,8 @@ test('bypass-lockout-check stays quiet when the template does not set it (or set
 });
 
 test('every code of the catalogue has a firing case and a quiet case', () => {
-  // These are shown firing and quiet by the dedicated tests above (size, YAML, bypass) and in terraform.test.ts (HCL).
-  const dedicated = ['policy-too-large', 'policy-near-limit', 'yaml-syntax', 'bypass-lockout-check', 'hcl-syntax'];
+  // These are shown firing and quiet by the dedicated tests above (size, YAML, bypass) and in terraform.test.ts (HCL, policy files).
+  const dedicated = ['policy-too-large', 'policy-near-limit', 'yaml-syntax', 'bypass-lockout-check', 'hcl-syntax', 'policy-file-missing'];
   const fired = new Set([...fires.map((c) => c.code), ...dedicated]);
   const quieted = new Set([...quiet.map((c) => c.code), ...dedicated]);
   assert.deepEqual(Object.keys(CHECKS).filter((code) => !fired.has(code)), []);

@@ -170,3 +170,20 @@ test('Terraform: .tf files in a folder are linted, findings at their HCL lines',
     `${join('module', 'main.tf')}:70:18:unknown-condition-operator`,
   ]);
 });
+
+test('Terraform: a policy file named by templatefile() or file() is checked in its own file, once; a missing one at its name', async () => {
+  const tree = join(dir, 'templated');
+  mkdirSync(join(tree, 'policies'), { recursive: true });
+  for (const name of ['main.tf', 'signing.json', 'policies/key.json.tpl']) writeFileSync(join(tree, name), fixture(`terraform/templated/${name}`));
+  const { code, out } = await run('--format', 'json', 'templated');
+  assert.equal(code, 1);
+  assert.deepEqual((JSON.parse(out) as LintRecord[]).map((r) => `${r.file}:${r.line}:${r.column}:${r.code}`), [
+    `${join('templated', 'main.tf')}:22:25:policy-file-missing`,
+    `${join('templated', 'policies', 'key.json.tpl')}:27:33:unknown-action`,
+    `${join('templated', 'policies', 'key.json.tpl')}:29:22:unknown-condition-operator`,
+    `${join('templated', 'signing.json')}:15:30:unknown-action`,
+  ]);
+  const named = await run(join(tree, 'main.tf'));
+  assert.match(named.out, new RegExp(`${join(tree, 'signing.json').replace(/[.\\/]/g, '\\$&')}:15:30: error unknown-action`));
+  assert.match(named.out, /3 files: 4 errors/);
+});

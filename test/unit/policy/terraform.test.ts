@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import type { Finding } from '../../../src-core/policy/lint';
-import { lintTerraform } from '../../../src-core/terraform/lint';
+import { lintTerraform, lintTerraformModule } from '../../../src-core/terraform/lint';
 import type { HclParse } from '../../../src-core/terraform/syntax';
 import { loadHclParser } from '../../../src-node/terraform/hcl-parser';
 import { fixture } from './helpers';
@@ -137,4 +137,26 @@ test('HCL syntax errors: one finding each, nothing made up from the damaged poli
   assert.ok(codes.includes('hcl-syntax'));
   assert.ok(codes.every((c) => c === 'hcl-syntax'), codes.join());
   assert.ok(!lintTerraform(fixture('terraform/main.tf'), parse).some((f) => f.code === 'hcl-syntax'));
+});
+
+test('templatefile() and file(): the named file is checked as a key policy in its own text; a missing one is one finding at its name', () => {
+  const text = fixture('terraform/templated/main.tf');
+  const read = (path: string) => {
+    try {
+      return fixture(`terraform/templated/${path}`);
+    } catch {
+      return undefined;
+    }
+  };
+  const { findings, files } = lintTerraformModule(text, parse, {}, read);
+  assert.deepEqual(at(text, findings), ['policy-file-missing@"${path.module}/policies/old.json.tpl"']);
+  assert.match(findings[0].message, /aws_kms_key\.old reads its key policy from "policies\/old\.json\.tpl"/);
+  const checked = files.map(({ file, findings: found }) => [file.address, file.path, file.template, found && at(read(file.path)!, found)]);
+  assert.deepEqual(checked, [
+    ['aws_kms_key.data', 'policies/key.json.tpl', true, ['unknown-action@"kms:GenerateDataKeys"', 'unknown-condition-operator@"StringEqual"']],
+    ['aws_kms_key.signing', 'signing.json', false, ['unknown-action@"kms:Verified"']],
+    ['aws_kms_key.old', 'policies/old.json.tpl', true, undefined],
+  ]);
+  // Without a reader (the file's own check) the references are left alone.
+  assert.deepEqual(lintTerraform(text, parse), []);
 });
