@@ -10,7 +10,8 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { KeyringStore, Logger } from '../../src-core/ports';
+import type { KeyringIndex, KeyringStore, Logger } from '../../src-core/ports';
+import { walkingIndex } from '../../src-core/kms/keyring-index';
 import { silentLogger } from '../../src-core/ports';
 import { emptyKeyring, type KeyringState } from '../../src-core/kms/state';
 import { removeAbandonedTempFiles, writeFileAtomic } from './atomic-write';
@@ -98,6 +99,10 @@ export class FileKeyringStore implements KeyringStore {
     );
     this.tail = result.catch(() => undefined);
     return result;
+  }
+
+  index(state: KeyringState): KeyringIndex {
+    return walkingIndex(state);
   }
 
   markDirty(): void {
