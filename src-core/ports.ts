@@ -40,8 +40,8 @@ export interface KeyringStore {
    */
   index(state: KeyringState): KeyringIndex;
   transact<T>(mutate: (state: KeyringState) => T | Promise<T>): Promise<T>;
-  /** Non-critical in-memory changes (last-use facts) happened; persist them when convenient. */
-  markDirty(): void;
+  /** Non-critical in-memory changes (last-use facts) happened to `state`; persist them when convenient. */
+  markDirty(state: KeyringState): void;
   close(): Promise<void>;
 }
 

@@ -224,7 +224,7 @@ export class KmsService {
       },
       noteUsage(key: KeyRecord, op: string) {
         (key.lastUsage ??= {})[op] = { at: now, operation: op, eventId, requestId };
-        store.markDirty();
+        store.markDirty(state);
       },
     };
   }
