@@ -42,6 +42,8 @@ interface Opened {
 
 const SIZES = (process.env.KMSW_BENCH_SIZES ?? '100,1000,10000,100000').split(',').map(Number);
 const FILE_STORE_MAX_KEYS = 10_000;
+const OVERFLOW_AFTER = 95_000;
+const OVERFLOW_REGION = 'us-west-2';
 const MAIN = join(import.meta.dirname, '..', 'src-node', 'cli', 'main.ts');
 const POLICY = defaultKeyPolicy(DEFAULT_ACCOUNT_ID, DEFAULT_REGION);
 
@@ -49,25 +51,29 @@ const POLICY = defaultKeyPolicy(DEFAULT_ACCOUNT_ID, DEFAULT_REGION);
 async function populate(kind: StoreKind, count: number, rootKey: Uint8Array): Promise<{ dir: string; keyIds: string[] }> {
   const dir = await mkdtemp(join(tmpdir(), 'kmsw-scale-'));
   const state = emptyKeyring();
-  const keys = regionState(state, DEFAULT_ACCOUNT_ID, DEFAULT_REGION).keys;
   const now = Date.now();
   const keyIds: string[] = [];
   const lmdb = kind === 'lmdb' ? openLmdbKeyringStore({ dir, rootKey }) : undefined;
   const commitBatch = async () => {
-    const batch = Object.values(keys);
-    await lmdb!.transact((latest) => void Object.assign(regionState(latest, DEFAULT_ACCOUNT_ID, DEFAULT_REGION).keys, Object.fromEntries(batch.map((k) => [k.keyId, k]))));
-    for (const k of batch) delete keys[k.keyId];
+    const regions = Object.entries(state.regions);
+    await lmdb!.transact((latest) => {
+      for (const [rk, { keys }] of regions) Object.assign(regionState(latest, DEFAULT_ACCOUNT_ID, rk.split('/')[1]).keys, keys);
+    });
+    state.regions = {};
   };
   for (let i = 0; i < count; i++) {
     const keyId = uuid(nodeRandom);
+    // The quota is 100,000 keys per Region: past OVERFLOW_AFTER the keys go to another Region, so CreateKey still has room.
+    const region = i < OVERFLOW_AFTER ? DEFAULT_REGION : OVERFLOW_REGION;
+    const keys = regionState(state, DEFAULT_ACCOUNT_ID, region).keys;
     const key = newKeyRecord({
-      keyId, accountId: DEFAULT_ACCOUNT_ID, region: DEFAULT_REGION, now, description: `bench key ${i}`,
+      keyId, accountId: DEFAULT_ACCOUNT_ID, region, now, description: `bench key ${i}`,
       spec: 'SYMMETRIC_DEFAULT', usage: 'ENCRYPT_DECRYPT', origin: 'AWS_KMS', manager: 'CUSTOMER', policy: POLICY,
     });
     key.materials.push(generateKeyMaterial('SYMMETRIC_DEFAULT', nodeRandom, now));
     keys[keyId] = key;
-    keyIds.push(keyId);
-    if (lmdb && keyIds.length % 5_000 === 0) await commitBatch();
+    if (region === DEFAULT_REGION) keyIds.push(keyId);
+    if (lmdb && (i + 1) % 5_000 === 0) await commitBatch();
   }
   if (lmdb) {
     await commitBatch();
