@@ -16,6 +16,7 @@ import type { KeyringIndex, KeyringStore, Logger } from '../../src-core/ports';
 import { silentLogger } from '../../src-core/ports';
 import type { KeyringState, LastUsage } from '../../src-core/kms/state';
 import { withFileLock } from './file-lock';
+import { FlushTimer } from './flush-timer';
 import { keyCheck } from './keyring-file';
 import { KeyringView, HEADER_RECORD, laterUsage, type RecordSource, type ViewChanges } from './keyring-view';
 import { RecordCipher } from './record-cipher';
@@ -25,8 +26,6 @@ export const LMDB_FILE = 'keyring.lmdb';
 const LOCK_FILE = 'keyring.lmdb.lock';
 const MAGIC = Buffer.from('KMSW-KEYRINGDB', 'ascii');
 const VERSION = 1;
-/** Last-use facts are best effort: batch them rather than write on every Encrypt. */
-const DIRTY_FLUSH_MS = 1_000;
 
 export interface LmdbKeyringStoreOptions {
   dir: string;
@@ -64,7 +63,10 @@ export class LmdbKeyringStore implements KeyringStore {
   private tail: Promise<unknown> = Promise.resolve();
   /** Last-use facts noted by reads and not saved yet, by key record. */
   private pendingUsage = new Map<string, { rk: string; keyId: string; usage: Record<string, LastUsage> }>();
-  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly flushTimer = new FlushTimer(
+    () => this.flush(),
+    (e) => this.logger.warn(`could not save last-use facts to ${this.path}: ${e instanceof Error ? e.message : String(e)}`),
+  );
   private closed = false;
 
   constructor(options: LmdbKeyringStoreOptions) {
@@ -138,19 +140,12 @@ export class LmdbKeyringStore implements KeyringStore {
       const known = this.pendingUsage.get(name);
       this.pendingUsage.set(name, known ? { ...noted, usage: laterUsage(known.usage, noted.usage) } : noted);
     }
-    if (this.flushTimer || this.closed) return;
-    this.flushTimer = setTimeout(() => {
-      this.flushTimer = undefined;
-      this.flush().catch((e: unknown) => this.logger.warn(`could not save last-use facts to ${this.path}: ${e instanceof Error ? e.message : String(e)}`));
-    }, DIRTY_FLUSH_MS);
-    // Pending last-use facts must not keep a finished CLI process alive; close() saves them.
-    this.flushTimer.unref();
+    if (!this.closed) this.flushTimer.schedule();
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
-    clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
+    this.flushTimer.cancel();
     await this.flush().catch((e: unknown) => this.logger.warn(`could not save last-use facts to ${this.path}: ${e instanceof Error ? e.message : String(e)}`));
     await this.tail;
     this.closed = true;
