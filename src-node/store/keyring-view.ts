@@ -11,6 +11,8 @@
  *   a|rk|aliasName        sealed AliasRecord
  *   t|rk|keyId|aliasName  empty: the aliases of a key
  *   d|time|rk|keyId       empty: when a key's next clock-driven change falls due (16-digit ms)
+ *   o|rk|seq|keyId        empty: the Region's keys in creation order (ListKeys's order, as in the file store)
+ *   s|rk|keyId            plaintext: the key's seq in that order
  *
  * Key IDs, alias names and due times are in the clear as record names (the database orders and
  * finds by them); everything else, key material and metadata alike, is sealed under the root key.
@@ -29,14 +31,16 @@ const AFTER = '~';
 /** Reads the database for a view: record texts already unsealed, names in order. */
 export interface RecordSource {
   load(name: string): string | undefined;
+  /** An index record's plaintext value. */
+  plain(name: string): string | undefined;
   /** Names in [start, end), from position `offset`, at most `limit`. */
   names(start: string, end: string, offset?: number, limit?: number): string[];
 }
 
-/** What a transaction writes: sealed records (undefined removes) and empty index records. */
+/** What a transaction writes: sealed records (undefined removes) and plaintext index records. */
 export interface ViewChanges {
   sealed: Map<string, string | undefined>;
-  indexPut: string[];
+  indexPut: Map<string, string>;
   indexRemove: string[];
 }
 
@@ -44,6 +48,8 @@ interface RegionMeta {
   customKeyStores: Record<string, CustomKeyStoreRecord>;
   importTokens: Record<string, ImportTokenRecord>;
   keyCount: number;
+  /** The seq the Region's next new key gets. */
+  nextSeq?: number;
 }
 
 interface Meta {
@@ -67,6 +73,9 @@ const recordName = (kind: Kind, rk: string, id: string) => `${kind}|${rk}|${id}`
 const prefixRange = (prefix: string): [string, string] => [prefix, `${prefix}${AFTER}`];
 const dueName = (due: number, rk: string, keyId: string) => `d|${String(due).padStart(16, '0')}|${rk}|${keyId}`;
 const targetName = (rk: string, keyId: string, alias: string) => `t|${rk}|${keyId}|${alias}`;
+const orderName = (rk: string, seq: number, keyId: string) => `o|${rk}|${String(seq).padStart(12, '0')}|${keyId}`;
+const seqName = (rk: string, keyId: string) => `s|${rk}|${keyId}`;
+const lastPart = (name: string) => name.slice(name.lastIndexOf('|') + 1);
 
 function refOf(rk: string, keyId: string): KeyRef {
   const slash = rk.indexOf('/');
@@ -124,7 +133,7 @@ export class KeyringView {
   /** The records and indexes to write for what the engine changed; nothing when it changed nothing. */
   changes(): ViewChanges {
     if (this.state.regions !== this.regions) throw new Error('A keyring transaction may not replace the whole set of Regions.');
-    const out: ViewChanges = { sealed: new Map(), indexPut: [], indexRemove: [] };
+    const out: ViewChanges = { sealed: new Map(), indexPut: new Map(), indexRemove: [] };
     for (const [name, t] of this.tracked) {
       const text = t.current === undefined ? undefined : JSON.stringify(t.current);
       if (text === t.original) continue;
@@ -132,14 +141,22 @@ export class KeyringView {
       const before = t.original === undefined ? undefined : (JSON.parse(t.original) as KeyRecord & AliasRecord);
       const after = t.current as (KeyRecord & AliasRecord) | undefined;
       if (t.kind === 'k') {
-        this.meta.regions[t.rk].keyCount += Number(after !== undefined) - Number(before !== undefined);
+        const region = this.meta.regions[t.rk];
+        region.keyCount += Number(after !== undefined) - Number(before !== undefined);
+        if (!before && after) {
+          const seq = (region.nextSeq = (region.nextSeq ?? 0) + 1);
+          out.indexPut.set(orderName(t.rk, seq, t.id), '');
+          out.indexPut.set(seqName(t.rk, t.id), String(seq));
+        } else if (before && !after) {
+          out.indexRemove.push(orderName(t.rk, Number(this.source.plain(seqName(t.rk, t.id))), t.id), seqName(t.rk, t.id));
+        }
         const [was, is] = [before && keyDueAt(before), after && keyDueAt(after)];
         if (was === is) continue;
         if (was !== undefined) out.indexRemove.push(dueName(was, t.rk, t.id));
-        if (is !== undefined) out.indexPut.push(dueName(is, t.rk, t.id));
+        if (is !== undefined) out.indexPut.set(dueName(is, t.rk, t.id), '');
       } else if (before?.targetKeyId !== after?.targetKeyId) {
         if (before) out.indexRemove.push(targetName(t.rk, before.targetKeyId, t.id));
-        if (after) out.indexPut.push(targetName(t.rk, after.targetKeyId, t.id));
+        if (after) out.indexPut.set(targetName(t.rk, after.targetKeyId, t.id), '');
       }
     }
     const meta: Meta = {
@@ -149,7 +166,7 @@ export class KeyringView {
       regions: Object.fromEntries(
         Object.entries(this.meta.regions).map(([rk, m]) => {
           const view = this.regionViews.get(rk);
-          return [rk, { customKeyStores: view?.customKeyStores ?? m.customKeyStores, importTokens: view?.importTokens ?? m.importTokens, keyCount: m.keyCount }];
+          return [rk, { customKeyStores: view?.customKeyStores ?? m.customKeyStores, importTokens: view?.importTokens ?? m.importTokens, keyCount: m.keyCount, nextSeq: m.nextSeq }];
         }),
       ),
     };
@@ -237,15 +254,15 @@ export class KeyringView {
     return out;
   }
 
-  /** Every ID of a kind in a Region, in order, this view's changes included. */
+  /** Every ID of a kind in a Region, this view's changes included: keys in creation order, aliases by name. */
   private ids(kind: Kind, rk: string): string[] {
-    const prefix = recordName(kind, rk, '');
-    const ids = new Set(this.source.names(...prefixRange(prefix)).map((name) => name.slice(prefix.length)));
+    const stored = kind === 'k' ? this.source.names(...prefixRange(`o|${rk}|`)).map(lastPart) : this.source.names(...prefixRange(recordName(kind, rk, ''))).map(lastPart);
+    const ids = new Set(stored);
     for (const { id, exists } of this.added(kind, rk)) {
       if (exists) ids.add(id);
       else ids.delete(id);
     }
-    return [...ids].sort();
+    return kind === 'k' ? [...ids] : [...ids].sort();
   }
 
   private keyCount(rk: string): number {
@@ -254,8 +271,7 @@ export class KeyringView {
 
   private keyIds(rk: string, offset: number, limit: number): string[] {
     if (this.added('k', rk).length > 0) return this.ids('k', rk).slice(offset, offset + limit);
-    const prefix = recordName('k', rk, '');
-    return this.source.names(...prefixRange(prefix), offset, limit).map((name) => name.slice(prefix.length));
+    return this.source.names(...prefixRange(`o|${rk}|`), offset, limit).map(lastPart);
   }
 
   private aliasNames(rk: string, keyId: string): string[] {

@@ -86,6 +86,7 @@ export class LmdbKeyringStore implements KeyringStore {
         if (text === undefined) throw new StoreError('damaged-file', `${this.path} is damaged (record ${name.split('|')[0]} fails authentication); it was left untouched. Restore it from a backup, or move it away to start an empty keyring.`);
         return text;
       },
+      plain: (name) => this.db.get(name)?.toString('utf8'),
       names: (start, end, offset = 0, limit = Infinity) => [...this.db.getKeys({ start, end, offset, limit: limit === Infinity ? undefined : limit })],
     };
   }
@@ -159,11 +160,10 @@ export class LmdbKeyringStore implements KeyringStore {
   }
 
   private write(changes: ViewChanges): void {
-    if (changes.sealed.size === 0 && changes.indexPut.length === 0 && changes.indexRemove.length === 0) return;
-    const empty = Buffer.alloc(0);
+    if (changes.sealed.size === 0 && changes.indexPut.size === 0 && changes.indexRemove.length === 0) return;
     this.db.transactionSync(() => {
       for (const name of changes.indexRemove) void this.db.remove(name);
-      for (const name of changes.indexPut) void this.db.put(name, empty);
+      for (const [name, value] of changes.indexPut) void this.db.put(name, Buffer.from(value, 'utf8'));
       for (const [name, text] of changes.sealed) void (text === undefined ? this.db.remove(name) : this.db.put(name, this.cipher.seal(name, text)));
     });
   }
