@@ -1,11 +1,12 @@
 /**
- * How the local keyring behaves as it grows (issue 12, goal 1): CreateKey, PutKeyPolicy, CreateGrant
- * and Encrypt through the real KmsService, the first ListKeys page, open + first page, and the RSS of
- * a `kmsw serve` process, at several keyring sizes. Each keyring is populated by writing its file
- * directly (the measured calls go through KmsService). The file store is the reference: the ratio
- * column is each figure against the same figure at the smallest size, so a store that scales shows
- * ratios near 1. Sizes above FILE_STORE_MAX_KEYS are not run on the file store: every mutation
- * re-encrypts the whole file (already about 0.1 s per call at 10,000 keys).
+ * How the local keyring behaves as it grows (issue 12, goal 1), for the file store and the LMDB store
+ * in one run: CreateKey, PutKeyPolicy, CreateGrant and Encrypt through the real KmsService (policy
+ * authorizer, chained audit log), the first ListKeys page, open + first page, and the RSS of a process
+ * serving the keyring, at several keyring sizes. Each keyring is populated directly (the file written
+ * whole, or the records committed in batches); the measured calls go through KmsService. The ratio
+ * column is each figure against the same store's figure at the smallest size, so a store that scales
+ * shows ratios near 1. Sizes above FILE_STORE_MAX_KEYS are not run on the file store: every mutation
+ * re-encrypts the whole file (already about 0.3 s per call at 10,000 keys).
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -20,33 +21,66 @@ import { generateKeyMaterial } from '../src-core/kms/key-material';
 import { newKeyRecord } from '../src-core/kms/keys';
 import { emptyKeyring, regionState } from '../src-core/kms/state';
 import { uuid } from '../src-core/ids/random-ids';
-import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION, nodeRandom, openLocalKms, type LocalKms } from '../src-node/host';
+import { chainKey } from '../src-core/audit/chain';
+import { KmsService } from '../src-core/kms/service';
+import { createPolicyAuthorizer } from '../src-core/policy/authorizer';
+import type { Caller } from '../src-core/kms/context';
+import { openFileAuditSink } from '../src-node/audit/file-audit-sink';
+import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION, nodeRandom, openLocalKms, rootPrincipal, wallClock } from '../src-node/host';
 import { KEYRING_FILE } from '../src-node/store/file-store';
 import { encryptKeyring } from '../src-node/store/keyring-file';
+import { openLmdbKeyringStore } from '../src-node/store/lmdb-store';
+
+type StoreKind = 'file' | 'lmdb';
+
+/** An open keyring to measure: its service, a caller, and how to close it. */
+interface Opened {
+  service: KmsService;
+  caller: Caller;
+  close(): Promise<void>;
+}
 
 const SIZES = (process.env.KMSW_BENCH_SIZES ?? '100,1000,10000,100000').split(',').map(Number);
 const FILE_STORE_MAX_KEYS = 10_000;
+const OVERFLOW_AFTER = 95_000;
+const OVERFLOW_REGION = 'us-west-2';
 const MAIN = join(import.meta.dirname, '..', 'src-node', 'cli', 'main.ts');
 const POLICY = defaultKeyPolicy(DEFAULT_ACCOUNT_ID, DEFAULT_REGION);
 
-/** A keyring folder holding `count` symmetric keys, written as one file the way the file store keeps it. */
-async function populate(count: number, rootKey: Uint8Array): Promise<{ dir: string; keyIds: string[] }> {
+/** A keyring folder holding `count` symmetric keys, written the way `kind` keeps them. */
+async function populate(kind: StoreKind, count: number, rootKey: Uint8Array): Promise<{ dir: string; keyIds: string[] }> {
   const dir = await mkdtemp(join(tmpdir(), 'kmsw-scale-'));
   const state = emptyKeyring();
-  const keys = regionState(state, DEFAULT_ACCOUNT_ID, DEFAULT_REGION).keys;
   const now = Date.now();
   const keyIds: string[] = [];
+  const lmdb = kind === 'lmdb' ? openLmdbKeyringStore({ dir, rootKey }) : undefined;
+  const commitBatch = async () => {
+    const regions = Object.entries(state.regions);
+    await lmdb!.transact((latest) => {
+      for (const [rk, { keys }] of regions) Object.assign(regionState(latest, DEFAULT_ACCOUNT_ID, rk.split('/')[1]).keys, keys);
+    });
+    state.regions = {};
+  };
   for (let i = 0; i < count; i++) {
     const keyId = uuid(nodeRandom);
+    // The quota is 100,000 keys per Region: past OVERFLOW_AFTER the keys go to another Region, so CreateKey still has room.
+    const region = i < OVERFLOW_AFTER ? DEFAULT_REGION : OVERFLOW_REGION;
+    const keys = regionState(state, DEFAULT_ACCOUNT_ID, region).keys;
     const key = newKeyRecord({
-      keyId, accountId: DEFAULT_ACCOUNT_ID, region: DEFAULT_REGION, now, description: `bench key ${i}`,
+      keyId, accountId: DEFAULT_ACCOUNT_ID, region, now, description: `bench key ${i}`,
       spec: 'SYMMETRIC_DEFAULT', usage: 'ENCRYPT_DECRYPT', origin: 'AWS_KMS', manager: 'CUSTOMER', policy: POLICY,
     });
     key.materials.push(generateKeyMaterial('SYMMETRIC_DEFAULT', nodeRandom, now));
     keys[keyId] = key;
-    keyIds.push(keyId);
+    if (region === DEFAULT_REGION) keyIds.push(keyId);
+    if (lmdb && (i + 1) % 5_000 === 0) await commitBatch();
   }
-  await writeFile(join(dir, KEYRING_FILE), encryptKeyring(state, rootKey), { mode: 0o600 });
+  if (lmdb) {
+    await commitBatch();
+    await lmdb.close();
+  } else {
+    await writeFile(join(dir, KEYRING_FILE), encryptKeyring(state, rootKey), { mode: 0o600 });
+  }
   return { dir, keyIds };
 }
 
@@ -61,6 +95,45 @@ async function timed(reps: number, call: (i: number) => Promise<unknown>): Promi
     out.push(performance.now() - started);
   }
   return out;
+}
+
+/** The keyring in `dir` opened as a host opens it: the store, the chained audit log, the policy authorizer. */
+async function openKms(kind: StoreKind, dir: string, rootKey: Uint8Array): Promise<Opened> {
+  const caller = { accountId: DEFAULT_ACCOUNT_ID, region: DEFAULT_REGION, principal: rootPrincipal(DEFAULT_ACCOUNT_ID) };
+  if (kind === 'file') {
+    const kms = await openLocalKms({ dataDir: dir, rootKey });
+    return { service: kms.service, caller, close: kms.close };
+  }
+  const store = openLmdbKeyringStore({ dir, rootKey });
+  const audit = await openFileAuditSink({ dir, chainKey: chainKey(rootKey) });
+  const service = new KmsService({ store, clock: wallClock, random: nodeRandom, authorizer: createPolicyAuthorizer(), audit });
+  return {
+    service,
+    caller,
+    close: async () => {
+      await store.close();
+      await audit.close();
+    },
+  };
+}
+
+/** RSS in MB of a process serving the LMDB keyring after open + first ListKeys page (this script run with KMSW_BENCH_RSS_DIR). */
+async function lmdbRss(dir: string, rootKey: Uint8Array): Promise<number> {
+  const child = spawn(process.execPath, ['--import', 'tsx', import.meta.filename], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, KMSW_BENCH_RSS_DIR: dir, KMSW_ROOT_KEY: Buffer.from(rootKey).toString('base64') },
+  });
+  let out = '';
+  for await (const chunk of child.stdout) out += String(chunk);
+  return Number(out.trim());
+}
+
+async function reportRss(dir: string, rootKey: Uint8Array): Promise<void> {
+  const kms = await openKms('lmdb', dir, rootKey);
+  await kms.service.call('ListKeys', {}, kms.caller);
+  const status = readFileSync(`/proc/${process.pid}/status`, 'utf8');
+  console.log(Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024);
+  await kms.close();
 }
 
 /** RSS in MB of `kmsw serve --data DIR` once it listens and has answered nothing yet (the keyring is open). */
@@ -90,24 +163,24 @@ interface Row {
   p95: number;
 }
 
-async function measure(size: number): Promise<Row[]> {
+async function measure(kind: StoreKind, size: number): Promise<Row[]> {
   const rootKey = new Uint8Array(randomBytes(32));
-  const { dir, keyIds } = await populate(size, rootKey);
+  const { dir, keyIds } = await populate(kind, size, rootKey);
   const reps = size >= 10_000 ? 10 : 30;
   const rows: Row[] = [];
   const add = (name: string, xs: number[]) => rows.push({ name, size, median: quantile(xs, 0.5), p95: quantile(xs, 0.95) });
   try {
     const openTimes: number[] = [];
-    let kms!: LocalKms;
+    let kms!: Opened;
     for (let i = 0; i < 3; i++) {
       const started = performance.now();
-      kms = await openLocalKms({ dataDir: dir, rootKey });
-      await kms.service.call('ListKeys', {}, kms.defaultCaller());
+      kms = await openKms(kind, dir, rootKey);
+      await kms.service.call('ListKeys', {}, kms.caller);
       openTimes.push(performance.now() - started);
       if (i < 2) await kms.close();
     }
     add('open + first ListKeys page', openTimes);
-    const caller = kms.defaultCaller();
+    const { caller } = kms;
     const call = (op: string, body: unknown) => kms.service.call(op, body, caller);
     const pick = (i: number) => keyIds[(i + 1) * 7919 % keyIds.length];
     add('ListKeys first page', await timed(reps, () => call('ListKeys', {})));
@@ -116,8 +189,8 @@ async function measure(size: number): Promise<Row[]> {
     add('CreateGrant', await timed(reps, (i) => call('CreateGrant', { KeyId: pick(i), GranteePrincipal: `arn:aws:iam::${DEFAULT_ACCOUNT_ID}:role/bench`, Operations: ['Encrypt', 'Decrypt'] })));
     add('Encrypt (1 KB)', await timed(reps, (i) => call('Encrypt', { KeyId: pick(i), Plaintext: randomBytes(1024).toString('base64') })));
     await kms.close();
-    const rss = await serveRss(dir, rootKey);
-    rows.push({ name: 'kmsw serve RSS after open (MB)', size, median: rss, p95: rss });
+    const rss = kind === 'file' ? await serveRss(dir, rootKey) : await lmdbRss(dir, rootKey);
+    rows.push({ name: kind === 'file' ? 'kmsw serve RSS after open (MB)' : 'serving process RSS, open + page (MB)', size, median: rss, p95: rss });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -125,23 +198,26 @@ async function measure(size: number): Promise<Row[]> {
 }
 
 async function main(): Promise<void> {
-  console.log('store: file (reference; the whole keyring re-encrypted per mutation). Times in ms; ratio = median against the smallest size.');
-  const all: Row[] = [];
-  for (const size of SIZES) {
-    if (size > FILE_STORE_MAX_KEYS) {
-      console.log(`file store at ${size} keys: not run (each mutation re-encrypts the whole keyring; see the figures at ${FILE_STORE_MAX_KEYS})`);
-      continue;
+  console.log('Times in ms; ratio = median against the same store at the smallest size. Machine shared with other jobs: compare within this run.');
+  for (const kind of ['file', 'lmdb'] as const) {
+    const all: Row[] = [];
+    for (const size of SIZES) {
+      if (kind === 'file' && size > FILE_STORE_MAX_KEYS) {
+        console.log(`file store at ${size} keys: not run (each mutation re-encrypts the whole keyring; see the figures at ${FILE_STORE_MAX_KEYS})`);
+        continue;
+      }
+      all.push(...(await measure(kind, size)));
     }
-    all.push(...(await measure(size)));
-  }
-  const base = new Map(all.filter((r) => r.size === SIZES[0]).map((r) => [r.name, r.median]));
-  for (const r of all) {
-    const ratio = r.median / (base.get(r.name) ?? r.median);
-    console.log(`file  ${String(r.size).padStart(6)} keys  ${r.name.padEnd(32)} median ${r.median.toFixed(2).padStart(9)}  p95 ${r.p95.toFixed(2).padStart(9)}  ratio ${ratio.toFixed(1).padStart(6)}x`);
+    const base = new Map(all.filter((r) => r.size === SIZES[0]).map((r) => [r.name, r.median]));
+    for (const r of all) {
+      const ratio = r.median / (base.get(r.name) ?? r.median);
+      console.log(`${kind.padEnd(5)} ${String(r.size).padStart(6)} keys  ${r.name.padEnd(38)} median ${r.median.toFixed(2).padStart(9)}  p95 ${r.p95.toFixed(2).padStart(9)}  ratio ${ratio.toFixed(1).padStart(6)}x`);
+    }
   }
 }
 
-main().catch((e: unknown) => {
+const rssDir = process.env.KMSW_BENCH_RSS_DIR;
+(rssDir ? reportRss(rssDir, new Uint8Array(Buffer.from(process.env.KMSW_ROOT_KEY!, 'base64'))) : main()).catch((e: unknown) => {
   console.error(e);
   process.exitCode = 1;
 });

@@ -33,10 +33,36 @@ export interface Logger {
  */
 export interface KeyringStore {
   read(): Promise<KeyringState>;
+  /**
+   * What the engine asks of `state` (one this store's `read` or `transact` handed out) instead of
+   * walking every key, so a store that loads records on demand can answer from its own indexes. The
+   * answers include the changes `mutate` has made so far.
+   */
+  index(state: KeyringState): KeyringIndex;
   transact<T>(mutate: (state: KeyringState) => T | Promise<T>): Promise<T>;
-  /** Non-critical in-memory changes (last-use facts) happened; persist them when convenient. */
-  markDirty(): void;
+  /** Non-critical in-memory changes (last-use facts) happened to `state`; persist them when convenient. */
+  markDirty(state: KeyringState): void;
   close(): Promise<void>;
+}
+
+/** A key named by account, Region and key ID. */
+export interface KeyRef {
+  accountId: string;
+  region: string;
+  keyId: string;
+}
+
+/** The questions about the whole keyring that the engine asks on every call (see KeyringStore.index). */
+export interface KeyringIndex {
+  keyCount(accountId: string, region: string): number;
+  /** Up to `limit` key IDs of an account and Region from position `offset`, in an order that stays stable between pages. */
+  keyIds(accountId: string, region: string, offset: number, limit: number): string[];
+  /** Names of the aliases that point at a key. */
+  aliasNames(key: KeyRef): string[];
+  /** Earliest time at which a clock-driven change (transition end, deletion, rotation, expiry) falls due, or undefined. */
+  nextLifecycleEventAt(): number | undefined;
+  /** The keys with a clock-driven change due at or before `now`. */
+  dueKeys(now: number): KeyRef[];
 }
 
 /** Receives one CloudTrail-format event per KMS call, in order. */

@@ -3,7 +3,7 @@
  * randomness, and the authorization seam. Handlers never reach for I/O or the wall clock.
  */
 import type { Caller } from '../caller';
-import type { Logger, Random } from '../ports';
+import type { KeyringIndex, Logger, Random } from '../ports';
 import type { KeyRecord, KeyringState } from './state';
 
 export type { Caller };
@@ -36,6 +36,8 @@ export interface Authorizer {
 
 export interface OperationContext {
   readonly state: KeyringState;
+  /** The store's answers about the whole keyring (counts, pages, alias lookups) without walking `state`. */
+  readonly index: KeyringIndex;
   readonly caller: Caller;
   /** The keyring's time in epoch ms: the wall clock plus the simulated offset. */
   readonly now: number;

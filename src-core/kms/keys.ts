@@ -146,7 +146,6 @@ function createAwsManagedKey(ctx: OperationContext, service: string): KeyRecord 
  */
 export function keyConditionValues(ctx: OperationContext, key: KeyRecord, keyIdText?: string): ConditionValues {
   const requested = keyIdText === undefined ? undefined : parseKeyIdentifier(keyIdText);
-  const aliases = Object.values(peekRegionState(ctx.state, key.accountId, key.region)?.aliases ?? {}).filter((a) => a.targetKeyId === key.keyId);
   return {
     'kms:KeySpec': key.spec,
     'kms:CustomerMasterKeySpec': key.spec,
@@ -155,7 +154,7 @@ export function keyConditionValues(ctx: OperationContext, key: KeyRecord, keyIdT
     'kms:KeyOrigin': key.origin,
     'kms:MultiRegion': key.multiRegion !== undefined,
     'kms:MultiRegionKeyType': key.multiRegion?.role,
-    'kms:ResourceAliases': aliases.map((a) => a.aliasName),
+    'kms:ResourceAliases': ctx.index.aliasNames(key),
     'kms:RequestAlias': requested?.kind === 'aliasName' || requested?.kind === 'aliasArn' ? requested.aliasName : undefined,
   };
 }

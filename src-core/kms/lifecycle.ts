@@ -3,20 +3,13 @@
  * imported material expiring. They are applied lazily, on the first request at or after the time
  * they fall due, so a simulated clock jump of 30 days takes effect on the next call.
  */
-import type { Random } from '../ports';
+import type { KeyringIndex, Random } from '../ports';
 import { DAY_MS, findKey } from './keys';
 import { rotateKey, rotationPeriodMs, syncReplicas } from './rotation';
-import type { KeyRecord, KeyringState, RegionState } from './state';
+import { peekRegionState, type KeyRecord, type KeyringState, type RegionState } from './state';
 
 /** How many missed automatic rotations one pass catches up on, so a jump of centuries stays cheap. */
 const MAX_CATCH_UP_ROTATIONS = 100;
-
-/** Calls `visit` for every key of every account and Region (a plain loop: this runs on every write). */
-function forEachKey(state: KeyringState, visit: (key: KeyRecord, region: RegionState) => void): void {
-  for (const region of Object.values(state.regions)) {
-    for (const key of Object.values(region.keys)) visit(key, region);
-  }
-}
 
 /** Automatic rotation runs only for enabled keys, and on the primary of a multi-Region key (replicas follow it). */
 function rotationDueAt(key: KeyRecord): number | undefined {
@@ -34,18 +27,16 @@ function expiryAt(key: KeyRecord): number | undefined {
   return first;
 }
 
-/** Earliest time at which `advanceLifecycle` would change something, or undefined. */
-export function nextLifecycleEventAt(state: KeyringState): number | undefined {
+/** Earliest time at which `advanceLifecycle` would change `key`, or undefined (stores index keys by it). */
+export function keyDueAt(key: KeyRecord): number | undefined {
   let next: number | undefined;
   const consider = (t: number | undefined) => {
     if (t !== undefined && (next === undefined || t < next)) next = t;
   };
-  forEachKey(state, (key) => {
-    consider(key.transitionAt);
-    if (key.state === 'PendingDeletion') consider(key.deletionDate);
-    consider(rotationDueAt(key));
-    consider(expiryAt(key));
-  });
+  consider(key.transitionAt);
+  if (key.state === 'PendingDeletion') consider(key.deletionDate);
+  consider(rotationDueAt(key));
+  consider(expiryAt(key));
   return next;
 }
 
@@ -56,12 +47,18 @@ export interface LifecycleChange {
   at: number;
 }
 
-/** Applies every change due at `now`; returns whether anything changed. Deletions and rotations are also passed to `report`. */
-export function advanceLifecycle(state: KeyringState, now: number, random: Random, report: (change: LifecycleChange) => void = () => undefined): boolean {
+/**
+ * Applies every change due at `now` to the keys the store's index names as due; returns whether
+ * anything changed. Deletions and rotations are also passed to `report`.
+ */
+export function advanceLifecycle(state: KeyringState, index: KeyringIndex, now: number, random: Random, report: (change: LifecycleChange) => void = () => undefined): boolean {
   let changed = false;
   // Deletions are collected and applied after the walk, so no key is skipped or visited twice.
   const deletions: { region: RegionState; key: KeyRecord }[] = [];
-  forEachKey(state, (key, region) => {
+  for (const ref of index.dueKeys(now)) {
+    const region = peekRegionState(state, ref.accountId, ref.region);
+    const key = region?.keys[ref.keyId];
+    if (!region || !key) continue;
     if (key.transitionAt !== undefined && key.transitionAt <= now) {
       key.state = key.stateAfterTransition ?? 'Enabled';
       delete key.transitionAt;
@@ -71,9 +68,9 @@ export function advanceLifecycle(state: KeyringState, now: number, random: Rando
     changed = rotateIfDue(state, key, now, random, report) || changed;
     changed = expireImportedMaterial(key, now) || changed;
     if (key.state === 'PendingDeletion' && key.deletionDate !== undefined && key.deletionDate <= now) deletions.push({ region, key });
-  });
+  }
   for (const { region, key } of deletions) {
-    deleteKey(state, region, key);
+    deleteKey(state, index, region, key);
     report({ eventName: 'DeleteKey', key, at: key.deletionDate! });
   }
   return changed || deletions.length > 0;
@@ -117,11 +114,9 @@ function expireImportedMaterial(key: KeyRecord, now: number): boolean {
   return changed;
 }
 
-function deleteKey(state: KeyringState, region: RegionState, key: KeyRecord): void {
+function deleteKey(state: KeyringState, index: KeyringIndex, region: RegionState, key: KeyRecord): void {
+  for (const name of index.aliasNames(key)) delete region.aliases[name];
   delete region.keys[key.keyId];
-  for (const [name, alias] of Object.entries(region.aliases)) {
-    if (alias.targetKeyId === key.keyId) delete region.aliases[name];
-  }
   if (key.multiRegion?.role === 'REPLICA') forgetReplica(state, key);
 }
 

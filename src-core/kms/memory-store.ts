@@ -1,5 +1,6 @@
 /** A keyring that lives only in memory: for tests, throwaway servers and `kmsw serve --in-memory`. */
-import type { KeyringStore } from '../ports';
+import type { KeyringIndex, KeyringStore } from '../ports';
+import { walkingIndex } from './keyring-index';
 import { emptyKeyring, type KeyringState } from './state';
 
 export class MemoryKeyringStore implements KeyringStore {
@@ -33,6 +34,10 @@ export class MemoryKeyringStore implements KeyringStore {
     return this.serially(() => {
       this.state = emptyKeyring();
     });
+  }
+
+  index(state: KeyringState): KeyringIndex {
+    return walkingIndex(state);
   }
 
   markDirty(): void {}

@@ -23,9 +23,13 @@ function decodeMarker(marker: string, total: number): number {
 
 /** One page of `all` (in a stable order the caller chose), `limit` defaulting per operation. */
 export function paginate<T>(all: readonly T[], input: { Limit?: number; Marker?: string }, defaultLimit: number): Page<T> {
-  const start = input.Marker === undefined ? 0 : decodeMarker(input.Marker, all.length);
-  const limit = input.Limit ?? defaultLimit;
-  const items = all.slice(start, start + limit);
+  return paginateIndexed(all.length, input, defaultLimit, (start, limit) => all.slice(start, start + limit));
+}
+
+/** One page of `total` items that `slice` fetches by position, so a store never loads more than the page. */
+export function paginateIndexed<T>(total: number, input: { Limit?: number; Marker?: string }, defaultLimit: number, slice: (start: number, limit: number) => T[]): Page<T> {
+  const start = input.Marker === undefined ? 0 : decodeMarker(input.Marker, total);
+  const items = slice(start, input.Limit ?? defaultLimit);
   const next = start + items.length;
-  return next < all.length ? { items, NextMarker: `${MARKER_PREFIX}${next}`, Truncated: true } : { items, Truncated: false };
+  return next < total ? { items, NextMarker: `${MARKER_PREFIX}${next}`, Truncated: true } : { items, Truncated: false };
 }

@@ -10,7 +10,7 @@ import type { AuditHead } from '../audit/chain';
 import { toCloudTrailEvent, toServiceEvent, type CloudTrailEvent } from '../audit/event';
 import { uuid } from '../ids/random-ids';
 import type { Authorizer, Caller, ConditionValues, OperationContext } from './context';
-import { advanceLifecycle, nextLifecycleEventAt } from './lifecycle';
+import { advanceLifecycle } from './lifecycle';
 import { operations } from './ops';
 import { mutatesFor, type OperationDefinition } from './operation';
 import type { KeyRecord, KeyringState } from './state';
@@ -82,7 +82,7 @@ export class KmsService {
 
   /** Applies the clock-driven changes due at `now`, each audited as the service event CloudTrail records for it. */
   private applyLifecycle(state: KeyringState, now: number): void {
-    advanceLifecycle(state, now, this.options.random, (change) => {
+    advanceLifecycle(state, this.options.store.index(state), now, this.options.random, (change) => {
       const eventId = uuid(this.options.random);
       // AWS's automatic RotateKey event says what rotated and how.
       const serviceEventDetails = change.eventName === 'RotateKey' ? { rotationType: 'AUTOMATIC', keyId: change.key.keyId } : undefined;
@@ -124,7 +124,6 @@ export class KmsService {
         // delivered to the log: from here on the change is done, whatever happens to the log.
         const { output, committed } = await this.options.store.transact(async (latest) => {
           await this.settleOutbox(latest);
-          // Walking every key is the cost of a write on a large keyring: do it only when something fell due.
           if (this.isLifecycleDue(latest)) this.applyLifecycle(latest, this.options.clock.now() + latest.clockOffsetMs);
           try {
             const result = await run(latest);
@@ -200,7 +199,7 @@ export class KmsService {
   }
 
   private isLifecycleDue(state: KeyringState): boolean {
-    if (!this.nextEvent.has(state)) this.nextEvent.set(state, nextLifecycleEventAt(state));
+    if (!this.nextEvent.has(state)) this.nextEvent.set(state, this.options.store.index(state).nextLifecycleEventAt());
     const due = this.nextEvent.get(state);
     return due !== undefined && due <= this.options.clock.now() + state.clockOffsetMs;
   }
@@ -209,6 +208,7 @@ export class KmsService {
     const { authorizer, random, store } = this.options;
     return {
       state,
+      index: store.index(state),
       caller,
       now,
       random,
@@ -224,7 +224,7 @@ export class KmsService {
       },
       noteUsage(key: KeyRecord, op: string) {
         (key.lastUsage ??= {})[op] = { at: now, operation: op, eventId, requestId };
-        store.markDirty();
+        store.markDirty(state);
       },
     };
   }

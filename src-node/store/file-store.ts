@@ -10,18 +10,18 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { KeyringStore, Logger } from '../../src-core/ports';
+import type { KeyringIndex, KeyringStore, Logger } from '../../src-core/ports';
+import { walkingIndex } from '../../src-core/kms/keyring-index';
 import { silentLogger } from '../../src-core/ports';
 import { emptyKeyring, type KeyringState } from '../../src-core/kms/state';
 import { removeAbandonedTempFiles, writeFileAtomic } from './atomic-write';
 import { withFileLock } from './file-lock';
+import { FlushTimer } from './flush-timer';
 import { decryptKeyring, encryptKeyring, HEADER_LENGTH, writeIdOf } from './keyring-file';
 
 export const KEYRING_FILE = 'keyring.kmsw';
 /** proper-lockfile's lock folder (a new name: a `keyring.lock` file of an older version is not a folder lock). */
 const LOCK_FILE = 'keyring.kmsw.lock';
-/** Last-use facts are best effort: batch them rather than rewrite the keyring on every Encrypt. */
-const DIRTY_FLUSH_MS = 1_000;
 
 export interface FileKeyringStoreOptions {
   dir: string;
@@ -55,7 +55,10 @@ export class FileKeyringStore implements KeyringStore {
   /** Serialises this process's transactions; the lock file serialises them across processes. */
   private tail: Promise<unknown> = Promise.resolve();
   private dirty = false;
-  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly flushTimer = new FlushTimer(
+    () => this.flush(),
+    (e) => this.logger.warn(`could not save last-use facts to ${this.path}: ${e instanceof Error ? e.message : String(e)}`),
+  );
 
   constructor(options: FileKeyringStoreOptions) {
     this.path = join(options.dir, KEYRING_FILE);
@@ -100,20 +103,17 @@ export class FileKeyringStore implements KeyringStore {
     return result;
   }
 
+  index(state: KeyringState): KeyringIndex {
+    return walkingIndex(state);
+  }
+
   markDirty(): void {
     this.dirty = true;
-    if (this.flushTimer) return;
-    this.flushTimer = setTimeout(() => {
-      this.flushTimer = undefined;
-      this.flush().catch((e: unknown) => this.logger.warn(`could not save last-use facts to ${this.path}: ${e instanceof Error ? e.message : String(e)}`));
-    }, DIRTY_FLUSH_MS);
-    // Pending last-use facts must not keep a finished CLI process alive; close() saves them.
-    this.flushTimer.unref();
+    this.flushTimer.schedule();
   }
 
   async close(): Promise<void> {
-    clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
+    this.flushTimer.cancel();
     await this.flush();
     await this.tail;
   }

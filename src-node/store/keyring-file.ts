@@ -22,7 +22,7 @@ const TAG_LENGTH = 16;
 export const HEADER_LENGTH = MAGIC.length + 1 + CHECK_LENGTH + IV_LENGTH;
 const IV_OFFSET = HEADER_LENGTH - IV_LENGTH;
 
-function keyCheck(rootKey: Uint8Array): Buffer {
+export function keyCheck(rootKey: Uint8Array): Buffer {
   return createHmac('sha256', rootKey).update('kms-workbench keyring root key check v1').digest().subarray(0, CHECK_LENGTH);
 }
 

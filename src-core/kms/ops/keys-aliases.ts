@@ -47,7 +47,8 @@ function findAlias(ctx: OperationContext, name: string): AliasRecord {
 }
 
 function aliasesOf(ctx: OperationContext, key: KeyRecord): AliasRecord[] {
-  return Object.values(peekRegionState(ctx.state, key.accountId, key.region)?.aliases ?? {}).filter((a) => a.targetKeyId === key.keyId);
+  const aliases = peekRegionState(ctx.state, key.accountId, key.region)?.aliases;
+  return ctx.index.aliasNames(key).flatMap((name) => aliases?.[name] ?? []);
 }
 
 const createAlias = defineOperation(true, (input: { AliasName: string; TargetKeyId: string }, ctx) => {

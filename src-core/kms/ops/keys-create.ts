@@ -12,7 +12,7 @@ import { keyMetadata } from '../key-metadata';
 import { assertKeyState } from '../key-state';
 import { authorizeOnKey, isAwsManagedAliasReference, newKeyRecord, resolveKey } from '../keys';
 import { defineOperation, type OperationDefinition } from '../operation';
-import { paginate } from '../paging';
+import { paginateIndexed } from '../paging';
 import { assertKeyPolicy } from '../policy-document';
 import { peekRegionState, regionState, type KeySpec, type KeyUsage, type Origin } from '../state';
 import { mergedTags, tagConditions, type Tag } from '../tags';
@@ -111,8 +111,7 @@ const createKey = defineOperation(true, async (input: CreateKeyInput, ctx) => {
   const tags = mergedTags([], input.Tags ?? []);
   const keyId = input.MultiRegion ? mrkId(ctx.random) : uuid(ctx.random);
   if (input.Policy !== undefined) assertKeyPolicy(input.Policy, ctx.caller, keyArn(region, accountId, keyId), input.BypassPolicyLockoutSafetyCheck ?? false);
-  const existing = Object.keys(peekRegionState(ctx.state, accountId, region)?.keys ?? {}).length;
-  if (existing >= KEYS_PER_REGION) throw new KmsError('LimitExceededException', `The account already has the maximum of ${KEYS_PER_REGION} KMS keys in ${region}.`);
+  if (ctx.index.keyCount(accountId, region) >= KEYS_PER_REGION) throw new KmsError('LimitExceededException', `The account already has the maximum of ${KEYS_PER_REGION} KMS keys in ${region}.`);
 
   const material = origin === 'EXTERNAL' ? undefined : await generateKeyMaterialAsync(spec, ctx.random, ctx.now);
   const key = newKeyRecord({
@@ -142,9 +141,9 @@ const describeKey = defineOperation(
 const listKeys = defineOperation(false, (input: { Limit?: number; Marker?: string }, ctx) => {
   ctx.authorize('kms:ListKeys');
   assertListLimit(input.Limit, 1000);
-  const keys = Object.values(peekRegionState(ctx.state, ctx.caller.accountId, ctx.caller.region)?.keys ?? {});
-  const page = paginate(keys, input, 100);
-  return { Keys: page.items.map((k) => ({ KeyId: k.keyId, KeyArn: k.arn })), NextMarker: page.NextMarker, Truncated: page.Truncated };
+  const { accountId, region } = ctx.caller;
+  const page = paginateIndexed(ctx.index.keyCount(accountId, region), input, 100, (offset, limit) => ctx.index.keyIds(accountId, region, offset, limit));
+  return { Keys: page.items.map((keyId) => ({ KeyId: keyId, KeyArn: keyArn(region, accountId, keyId) })), NextMarker: page.NextMarker, Truncated: page.Truncated };
 });
 
 export const createKeyOperations: Record<string, OperationDefinition> = {

@@ -1,12 +1,17 @@
 /**
- * A local KMS for unit tests: in-memory keyring, a clock the test moves, seeded-free real randomness,
+ * A local KMS for unit tests: in-memory keyring (the LMDB store in a temp folder when
+ * KMSW_TEST_STORE=lmdb, so the engine's whole suite runs against it), a clock the test moves, seeded-free real randomness,
  * an authorizer that allows everything unless a test swaps it, and `call` that returns the wire
  * output or the thrown KmsError. Tests speak the wire format (base64 blobs), as every host does.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { KmsError } from '../../../src-core/errors';
 import type { Authorizer, Caller } from '../../../src-core/kms/context';
 import { MemoryKeyringStore } from '../../../src-core/kms/memory-store';
+import { openLmdbKeyringStore } from '../../../src-node/store/lmdb-store';
 import { KmsService } from '../../../src-core/kms/service';
 import type { CloudTrailEvent } from '../../../src-core/audit/event';
 import type { AuditSink, KeyringStore } from '../../../src-core/ports';
@@ -34,12 +39,17 @@ export interface TestKms {
   fail(operation: string, body?: Record<string, unknown>, caller?: Caller): Promise<KmsError>;
 }
 
+function defaultStore(): KeyringStore {
+  if (process.env.KMSW_TEST_STORE !== 'lmdb') return new MemoryKeyringStore();
+  return openLmdbKeyringStore({ dir: mkdtempSync(join(tmpdir(), 'kmsw-engine-')), rootKey: new Uint8Array(randomBytes(32)) });
+}
+
 export const allowAll: Authorizer = { authorize: () => ({ allowed: true, decidedBy: { kind: 'default' } }) };
 
 export function createTestKms(options: { start?: number; authorizer?: Authorizer; store?: KeyringStore; audit?: AuditSink } = {}): TestKms {
   let t = options.start ?? Date.UTC(2026, 0, 1);
   const clock = { now: () => t, advance: (ms: number) => void (t += ms) };
-  const store = options.store ?? new MemoryKeyringStore();
+  const store = options.store ?? defaultStore();
   const events: CloudTrailEvent[] = [];
   const authorizer = { current: options.authorizer ?? allowAll };
   const service = new KmsService({

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { KeyringStore } from '../../../src-core/ports';
 import { MemoryKeyringStore } from '../../../src-core/kms/memory-store';
 import { openFileKeyringStore } from '../../../src-node/store/file-store';
+import { LMDB_FILE, openLmdbKeyringStore } from '../../../src-node/store/lmdb-store';
 
 export interface StoreUnderTest {
   store: KeyringStore;
@@ -28,6 +29,16 @@ export const STORES: Record<string, () => Promise<StoreUnderTest>> = {
       store,
       persisted: async () => (await readFile(join(dir, 'keyring.kmsw')).catch(() => Buffer.alloc(0))).toString('base64'),
       reopen: () => openFileKeyringStore({ dir, rootKey }),
+    };
+  },
+  lmdb: async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kmsw-contract-'));
+    const rootKey = new Uint8Array(randomBytes(32));
+    const store = await openLmdbKeyringStore({ dir, rootKey });
+    return {
+      store,
+      persisted: async () => (await readFile(join(dir, LMDB_FILE)).catch(() => Buffer.alloc(0))).toString('base64'),
+      reopen: async () => openLmdbKeyringStore({ dir, rootKey }),
     };
   },
 };
