@@ -27,6 +27,21 @@ export default tseslint.config(
     },
   },
   {
+    // The protocol is the one contract between client and server (the layers of
+    // test/unit/structure/imports.test.ts): message types from vscode-languageserver-protocol and core
+    // types, nothing of either side, of the Node adapters, or of Node I/O.
+    files: ['protocol/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: ['vscode', 'vscode-languageclient', 'vscode-languageserver', ...nodeIo, ...nodeIo.map((m) => `node:${m}`)],
+        patterns: [
+          { group: ['vscode-languageclient/*', 'vscode-languageserver/*'], message: 'The protocol uses vscode-languageserver-protocol, shared by both sides.' },
+          { group: ['**/client/**', '**/server/**', '**/src-node/**', '../client', '../server', '../src-node'], message: 'The protocol depends on neither side nor on the Node adapters.' },
+        ],
+      }],
+    },
+  },
+  {
     // The language server speaks through its connection; console output would corrupt stdio transport.
     files: ['server/**/*.ts'],
     rules: { 'no-console': 'error' },
