@@ -1,6 +1,6 @@
 /**
- * What the recorded usage would cost on AWS KMS (us-east-1 list prices, shared/reference/kms-api.md
- * §1.15), per key and per calendar month (UTC), so users see the bill their code would run up.
+ * What the recorded usage would cost on AWS KMS (us-east-1 list prices, https://aws.amazon.com/kms/pricing/),
+ * per key and per calendar month (UTC), so users see the bill their code would run up.
  *
  * - Storage: $1 per customer-managed key-month, prorated. AWS managed keys are free; a key stops
  *   costing when its deletion is scheduled. Keys already deleted are no longer in the keyring and are

@@ -1,6 +1,6 @@
 /**
  * AWS's key-state table: which operations each key state allows, and the exception and message a
- * refused operation gets (kms-api.md §1.11). `Unavailable` is the state of a key whose custom key
+ * refused operation gets (https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html). `Unavailable` is the state of a key whose custom key
  * store is not connected (custom-key-stores.ts moves keys in and out of it on disconnect/connect),
  * so that case is covered here like any other state.
  */

@@ -2,9 +2,10 @@
  * The key-policy vocabulary: every kms: action, kms: condition key, global aws: key and operator.
  *
  * Source: AWS Service Authorization Reference for KMS (programmatic kms.json, 2026 snapshot), the KMS
- * developer guide permissions table (key-policy vs IAM, cross-account) and conditions-kms.md (value
- * domains), IAM user guide condition operators and global condition keys; transcribed from the team's
- * reference notes (shared/reference/policy-language.md §1.4–1.7).
+ * developer guide permissions table (key-policy vs IAM, cross-account) and its condition-keys page (value
+ * domains, https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html), IAM user guide
+ * condition operators and global condition keys
+ * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awskeymanagementservice.html).
  * Data date: 2026-08. Counts are pinned by test/unit/policy/data.test.ts (56 actions, 95 kms: keys: the
  * reference's table rows, 38 plus the 57 RecipientAttestation keys; its prose says 98), and that test also
  * compares actions and enumerated values with the engine's KMS model.

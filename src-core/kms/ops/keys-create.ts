@@ -21,7 +21,7 @@ import { assertListLimit } from './list-limits';
 /** Customer managed keys per account and Region (AWS quota). */
 const KEYS_PER_REGION = 100_000;
 
-/** The key usages each key spec allows (kms-api.md §1.4); the first is not a default except for SYMMETRIC_DEFAULT. */
+/** The key usages each key spec allows (https://docs.aws.amazon.com/kms/latest/developerguide/symm-asymm-choose-key-spec.html); the first is not a default except for SYMMETRIC_DEFAULT. */
 const USAGES: Record<KeySpec, KeyUsage[]> = {
   SYMMETRIC_DEFAULT: ['ENCRYPT_DECRYPT'],
   HMAC_224: ['GENERATE_VERIFY_MAC'], HMAC_256: ['GENERATE_VERIFY_MAC'], HMAC_384: ['GENERATE_VERIFY_MAC'], HMAC_512: ['GENERATE_VERIFY_MAC'],

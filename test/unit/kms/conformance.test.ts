@@ -2,7 +2,8 @@
  * Conformance with AWS's exact error names and texts. Each row is one documented AWS response:
  * a set-up, an operation with its input, and the exception name and message AWS returns. Sources:
  * LocalStack's AWS-validated snapshot (tests/aws/services/kms/test_kms.snapshot.json), AWS's key-state
- * page (kms-api.md §1.11, notes [n]) and the validation texts of kms-api.md §1.5/§1.17. Messages are
+ * page (https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html, notes [n]) and the
+ * validation rules of the API reference (TagResource, CreateAlias pages) as LocalStack's snapshot records them. Messages are
  * exact; where AWS puts an ARN or ID in them, the row builds the expected text from the set-up's key.
  * Texts AWS does not document are deliberately left out (see the KMS conformance notes in the report).
  */
@@ -157,7 +158,7 @@ const rsaPlaintext = (EncryptionAlgorithm: string, bytes: number) => (ctx: Ctx) 
 const SNAPSHOT = 'LocalStack AWS-validated snapshot';
 
 const ROWS: Row[] = [
-  // Key-state notes (kms-api.md §1.11).
+  // Key-state notes (https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html).
   { source: 'key-state [1]', setup: disabled, operation: 'Encrypt', input: encrypt, error: 'DisabledException', message: (c) => `${c.arn} is disabled.` },
   { source: 'key-state [1]', setup: disabled, operation: 'CreateGrant', input: (c) => ({ KeyId: c.keyId, GranteePrincipal: `arn:aws:iam::${ACCOUNT}:role/app`, Operations: ['Decrypt'] }), error: 'DisabledException', message: (c) => `${c.arn} is disabled.` },
   { source: 'key-state [1,7]', setup: disabled, operation: 'EnableKeyRotation', input: byKey, error: 'DisabledException', message: (c) => `${c.arn} is disabled.` },
@@ -248,19 +249,19 @@ const ROWS: Row[] = [
   { source: `${SNAPSHOT} test_create_alias`, setup: symmetric, operation: 'CreateAlias', input: (c) => ({ AliasName: 'no-prefix', TargetKeyId: c.keyId }), error: 'ValidationException', message: plain('Alias must start with the prefix "alias/". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html') },
   { source: `${SNAPSHOT} import-expiring-key-without-valid-to`, setup: externalWithParameters, operation: 'ImportKeyMaterial', input: (c) => ({ KeyId: c.keyId, ImportToken: c.extra.token, EncryptedKeyMaterial: c.extra.wrapped }), error: 'ValidationException', message: plain('A validTo date must be set if the ExpirationModel is KEY_MATERIAL_EXPIRES') },
 
-  // Tags, dry runs and aliases (kms-api.md §1.5, §1.14, §1.17).
-  { source: 'kms-api.md §1.5 (validated)', setup: symmetric, operation: 'TagResource', input: (c) => ({ KeyId: c.keyId, Tags: [{ TagKey: 'a', TagValue: '1' }, { TagKey: 'a', TagValue: '2' }] }), error: 'TagException', message: plain('Duplicate tag keys') },
-  { source: 'kms-api.md §1.5 (validated)', setup: symmetric, operation: 'TagResource', input: (c) => ({ KeyId: c.keyId, Tags: Array.from({ length: 51 }, (_, i) => ({ TagKey: `k${i}`, TagValue: 'v' })) }), error: 'TagException', message: plain('Too many tags') },
-  { source: 'kms-api.md §1.5 (validated)', setup: symmetric, operation: 'TagResource', input: (c) => ({ KeyId: c.keyId, Tags: [{ TagKey: 'aws:owner', TagValue: 'me' }] }), error: 'TagException', message: plain('Tags beginning with aws: are reserved') },
-  { source: 'kms-api.md §1.5 (validated)', setup: noKey, operation: 'CreateKey', input: () => ({ Tags: [{ TagKey: 'aws:owner', TagValue: 'me' }] }), error: 'TagException', message: plain('Tags beginning with aws: are reserved') },
+  // Tags, dry runs and aliases (https://docs.aws.amazon.com/kms/latest/APIReference/API_TagResource.html, https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html).
+  { source: 'API_TagResource (validated)', setup: symmetric, operation: 'TagResource', input: (c) => ({ KeyId: c.keyId, Tags: [{ TagKey: 'a', TagValue: '1' }, { TagKey: 'a', TagValue: '2' }] }), error: 'TagException', message: plain('Duplicate tag keys') },
+  { source: 'API_TagResource (validated)', setup: symmetric, operation: 'TagResource', input: (c) => ({ KeyId: c.keyId, Tags: Array.from({ length: 51 }, (_, i) => ({ TagKey: `k${i}`, TagValue: 'v' })) }), error: 'TagException', message: plain('Too many tags') },
+  { source: 'API_TagResource (validated)', setup: symmetric, operation: 'TagResource', input: (c) => ({ KeyId: c.keyId, Tags: [{ TagKey: 'aws:owner', TagValue: 'me' }] }), error: 'TagException', message: plain('Tags beginning with aws: are reserved') },
+  { source: 'API_TagResource (validated)', setup: noKey, operation: 'CreateKey', input: () => ({ Tags: [{ TagKey: 'aws:owner', TagValue: 'me' }] }), error: 'TagException', message: plain('Tags beginning with aws: are reserved') },
   { source: 'DryRunOperationException (API reference)', setup: symmetric, operation: 'Encrypt', input: (c) => ({ ...encrypt(c), DryRun: true }), error: 'DryRunOperationException', message: plain('The request would have succeeded, but the DryRun option is set.') },
   { source: 'DryRunOperationException (API reference)', setup: symmetric, operation: 'CreateGrant', input: (c) => ({ KeyId: c.keyId, GranteePrincipal: `arn:aws:iam::${ACCOUNT}:role/app`, Operations: ['Decrypt'], DryRun: true }), error: 'DryRunOperationException', message: plain('The request would have succeeded, but the DryRun option is set.') },
-  { source: 'kms-api.md §1.14 (alias ARN in the message)', setup: withAlias, operation: 'CreateAlias', input: (c) => ({ AliasName: 'alias/taken', TargetKeyId: c.keyId }), error: 'AlreadyExistsException', message: plain(`An alias with the name arn:aws:kms:${REGION}:${ACCOUNT}:alias/taken already exists`) },
-  // alias/aws/ is reserved for AWS managed keys: AWS answers a bare NotAuthorizedException with no message (kms-api.md §1.14;
+  { source: 'API_CreateAlias (alias ARN in the message)', setup: withAlias, operation: 'CreateAlias', input: (c) => ({ AliasName: 'alias/taken', TargetKeyId: c.keyId }), error: 'AlreadyExistsException', message: plain(`An alias with the name arn:aws:kms:${REGION}:${ACCOUNT}:alias/taken already exists`) },
+  // alias/aws/ is reserved for AWS managed keys: AWS answers a bare NotAuthorizedException with no message (https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html;
   // moto and local-kms reproduce AWS's reply), before it looks at the target key, so even an existing managed alias is refused.
-  { source: 'kms-api.md §1.14 (reserved alias/aws/)', setup: symmetric, operation: 'CreateAlias', input: (c) => ({ AliasName: 'alias/aws/mine', TargetKeyId: c.keyId }), error: 'NotAuthorizedException', message: plain('') },
-  { source: 'kms-api.md §1.14 (reserved alias/aws/)', setup: symmetric, operation: 'UpdateAlias', input: (c) => ({ AliasName: 'alias/aws/s3', TargetKeyId: c.keyId }), error: 'NotAuthorizedException', message: plain('') },
-  { source: 'kms-api.md §1.14 (reserved alias/aws/)', setup: noKey, operation: 'DeleteAlias', input: () => ({ AliasName: 'alias/aws/s3' }), error: 'NotAuthorizedException', message: plain('') },
+  { source: 'API_CreateAlias (reserved alias/aws/)', setup: symmetric, operation: 'CreateAlias', input: (c) => ({ AliasName: 'alias/aws/mine', TargetKeyId: c.keyId }), error: 'NotAuthorizedException', message: plain('') },
+  { source: 'API_CreateAlias (reserved alias/aws/)', setup: symmetric, operation: 'UpdateAlias', input: (c) => ({ AliasName: 'alias/aws/s3', TargetKeyId: c.keyId }), error: 'NotAuthorizedException', message: plain('') },
+  { source: 'API_CreateAlias (reserved alias/aws/)', setup: noKey, operation: 'DeleteAlias', input: () => ({ AliasName: 'alias/aws/s3' }), error: 'NotAuthorizedException', message: plain('') },
 
   // Added in LocalStack's 2025 AWS-validated snapshot (tags, rotation on demand, key agreement, re-encrypt, replicas, dry runs).
   { source: `${SNAPSHOT} too-long-tag-value`, setup: symmetric, operation: 'TagResource', input: (c) => ({ KeyId: c.keyId, Tags: [{ TagKey: 'k', TagValue: 'v'.repeat(257) }] }), error: 'ValidationException', message: plain(`1 validation error detected: Value '${'v'.repeat(257)}' at 'tags.1.member.tagValue' failed to satisfy constraint: Member must have length less than or equal to 256`) },

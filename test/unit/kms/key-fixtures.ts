@@ -58,7 +58,7 @@ async function created(kms: TestKms, body: Record<string, unknown> = {}): Promis
   return { keyId: KeyMetadata.KeyId as string, arn: KeyMetadata.Arn as string, caller: home };
 }
 
-/** One set-up per key state of the key-state table (kms-api.md §1.11), in the table's column order. */
+/** One set-up per key state of the key-state table (https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html), in the table's column order. */
 export const KEY_IN_STATE = {
   Enabled: (kms: TestKms) => created(kms),
   Disabled: async (kms: TestKms) => {

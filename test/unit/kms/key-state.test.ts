@@ -28,7 +28,7 @@ const updating = 'KMSInvalidStateException: <arn> is updating.';
 const external = 'UnsupportedOperationException: <arn> origin is EXTERNAL which is not valid for this operation.';
 const customStore = 'UnsupportedOperationException: <arn> is in a custom key store, which does not support automatic key rotation.';
 
-/** kms-api.md §1.11, one row per operation, columns in STATES order (PendingReplicaDeletion as PendingDeletion). */
+/** https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html, one row per operation, columns in STATES order (PendingReplicaDeletion as PendingDeletion). */
 const TABLE: Record<string, string[]> = {
   CancelKeyDeletion: [notPending, notPending, ok, ok, notPending, notPending, notPending, notPending],
   CreateAlias: [ok, ok, pendingDeletion, pendingDeletion, ok, ok, ok, ok],

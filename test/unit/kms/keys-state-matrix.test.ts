@@ -14,7 +14,7 @@ const external = 'UnsupportedOperationException: <arn> origin is EXTERNAL which 
 const customStore = 'UnsupportedOperationException: <arn> is in a custom key store, which does not support automatic key rotation.';
 
 const STATES = Object.keys(KEY_IN_STATE) as (keyof typeof KEY_IN_STATE)[];
-/** Expected outcome per state, in the order of KEY_IN_STATE (kms-api.md §1.11). */
+/** Expected outcome per state, in the order of KEY_IN_STATE (https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html). */
 const MATRIX: [string, (keyId: string) => Record<string, unknown>, string[]][] = [
   ['DescribeKey', (k) => ({ KeyId: k }), [ok, ok, ok, ok, ok, ok, ok]],
   ['EnableKey', (k) => ({ KeyId: k }), [ok, ok, pendingDeletion, pendingImport, ok, creating, updating]],
