@@ -1,55 +1,30 @@
 /**
- * The one owner of the extension's disposables. Extension-lifetime things (views, commands, logger)
- * go to `pushExtCleanup`; connection-lifetime things are owned by ConnectionManager, which closes
- * clients when settings replace them.
+ * The extension's parts, handed to every command: the extension lifetime (ExtensionScope, the one owner
+ * of extension-lifetime disposables) plus the features built on it. The language server has its own
+ * lifetime (LanguageServer): one client session at a time, whose disposables that session owns.
  */
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import type { ConnectionManager } from './connections/manager';
-import type { KmsConnection } from './connections/connection';
-import type { LanguageClientHandle } from './language/client';
 import { DecryptedDocuments } from './decryptedDocuments';
+import { ExtensionScope } from './extensionScope';
+import { LanguageServer } from './language/lifetime';
 import { PolicyEditor } from './policyEditor';
 import type { KeyringTreeProvider } from './tree/provider';
 import type { Node } from './tree/nodes';
 
-export class Ctx implements vscode.Disposable {
-  private readonly cleanups: vscode.Disposable[] = [];
-  /** Set once the language server runs (it starts after activation, see extension.ts). */
-  language: LanguageClientHandle | undefined;
+export class Ctx extends ExtensionScope {
   /** Key policies open for editing; saving one updates the key. */
   readonly policies: PolicyEditor;
   /** The read-only `kms-decrypted:` file system behind Open Decrypted. */
   readonly decrypted: DecryptedDocuments;
+  /** The language server; it starts after activation (see extension.ts). */
+  readonly language: LanguageServer;
 
-  constructor(
-    readonly extension: vscode.ExtensionContext,
-    readonly connections: ConnectionManager,
-    readonly tree: KeyringTreeProvider,
-    readonly view: vscode.TreeView<Node>,
-  ) {
+  constructor(extension: vscode.ExtensionContext, connections: ConnectionManager, tree: KeyringTreeProvider, view: vscode.TreeView<Node>) {
+    super(extension, connections, tree, view);
     this.policies = new PolicyEditor(this);
     this.decrypted = new DecryptedDocuments(this);
-    this.cleanups.push(this.policies, this.decrypted);
-  }
-
-  pushExtCleanup(...disposables: vscode.Disposable[]): void {
-    this.cleanups.push(...disposables);
-  }
-
-  /** The connection a command acts on: the node's, else the active one. */
-  connectionFor(node?: { connection?: KmsConnection }): KmsConnection {
-    const connection = node?.connection ?? this.connections.active();
-    if (!connection) throw new vscode.CancellationError();
-    return connection;
-  }
-
-  /** Redraws after a change (reloading that connection's keys) and tells the language server. */
-  refresh(connection?: KmsConnection): void {
-    this.tree.refresh(connection);
-    void this.language?.refreshKeyring();
-  }
-
-  dispose(): void {
-    for (const d of this.cleanups.splice(0).reverse()) d.dispose();
+    this.language = new LanguageServer(this);
+    this.pushExtCleanup(this.policies, this.decrypted, this.language);
   }
 }

@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import { decryptText } from '../src-core/formats/text';
 import { kmsFromClient } from '../src-node/files/kms-adapter';
 import { decryptedName } from '../src-node/files/folder-crypto';
-import type { Ctx } from './ctx';
+import type { ExtensionScope } from './extensionScope';
 import { aboutFile } from './describeError';
 import { log } from './log';
 
@@ -34,7 +34,7 @@ export class DecryptedDocuments implements vscode.FileSystemProvider {
   private readonly changed = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
   readonly onDidChangeFile = this.changed.event;
 
-  constructor(private readonly ctx: Ctx) {}
+  constructor(private readonly ctx: ExtensionScope) {}
 
   dispose(): void {
     this.changed.dispose();
@@ -111,7 +111,7 @@ function languageOfName(name: string): string | undefined {
   return best?.id;
 }
 
-export const openDecrypted = (ctx: Ctx) => async (uri?: vscode.Uri) => {
+export const openDecrypted = (ctx: { readonly decrypted: DecryptedDocuments }) => async (uri?: vscode.Uri) => {
   const target = uri ?? vscode.window.activeTextEditor?.document.uri;
   if (!target || target.scheme !== 'file') throw new vscode.CancellationError();
   const decrypted = decryptedUri(target);

@@ -1,6 +1,7 @@
 /**
- * Entry point. `activate` builds the long-lived parts once (connections, tree, status bar, commands,
- * language client) and hands each to the Ctx, the one owner of disposables; VS Code disposes the Ctx.
+ * Entry point. `activate` builds the long-lived parts once (connections, tree, status bar, commands) and
+ * hands each to the Ctx, the owner of extension-lifetime disposables; VS Code disposes the Ctx. The
+ * language client has its own lifetime (ctx.language), started after activation and stopped by deactivate.
  */
 import * as vscode from 'vscode';
 import { registerAccess } from './access/checkAccess';
@@ -16,7 +17,8 @@ import { ConnectionStatus } from './statusBar';
 import { KeyringTreeProvider } from './tree/provider';
 import { watchPolicyChecks } from './walkthrough';
 
-let stopLanguageClient: (() => Promise<void>) | undefined;
+/** The extension lifetime, kept so deactivate() can wait for the language server to stop. */
+let active: Ctx | undefined;
 
 export async function activate(extension: vscode.ExtensionContext): Promise<void> {
   const started = performance.now();
@@ -25,6 +27,7 @@ export async function activate(extension: vscode.ExtensionContext): Promise<void
   const tree = new KeyringTreeProvider(connections, extension.workspaceState);
   const view = vscode.window.createTreeView('kmsWorkbench.keyring', { treeDataProvider: tree, showCollapseAll: true });
   const ctx = new Ctx(extension, connections, tree, view);
+  active = ctx;
   extension.subscriptions.push(ctx);
   ctx.pushExtCleanup(
     logger,
@@ -46,20 +49,11 @@ export async function activate(extension: vscode.ExtensionContext): Promise<void
   registerAccess(ctx);
   watchPolicyChecks(ctx);
   log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
-  // The language server is not needed for the view to work: load and start it without holding activation up.
-  // On the next turn of the event loop, not in a microtask: those run before VS Code sees activate() settle,
-  // and loading the language client's bundle (dist/vendor/) is a third of the load time of this one.
-  setImmediate(() => {
-    void import('./language/client').then(({ startLanguageClient }) => startLanguageClient(ctx)).then(
-      (handle) => {
-        ctx.language = handle;
-        stopLanguageClient = handle.stop;
-      },
-      (error: unknown) => log.error('language server did not start', error),
-    );
-  });
+  // The language server is not needed for the view to work: it starts without holding activation up.
+  ctx.language.start();
 }
 
 export async function deactivate(): Promise<void> {
-  await stopLanguageClient?.();
+  await active?.language.stop();
+  active = undefined;
 }

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { DescribeKeyCommand, type KeyMetadata } from '@aws-sdk/client-kms';
 import { readsClient, type KmsConnection } from './connections/connection';
-import type { Ctx } from './ctx';
+import type { ExtensionScope } from './extensionScope';
 import { CREATE_KEY_ACTION } from './describeError';
 import { required, UserError } from './errors';
 import { byRecentUse, withRecent } from './recentKeys';
@@ -39,21 +39,21 @@ export function fromNode(node: KeyNode): PickedKey {
  * A key node from a tree menu, a key ARN or ID (an error message's button names the key it is about),
  * or a prompt when the command came from elsewhere.
  */
-export async function keyFromArgs(ctx: Ctx, node: Node | string | undefined, purpose: KeyPurpose, title: string): Promise<PickedKey> {
+export async function keyFromArgs(ctx: ExtensionScope, node: Node | string | undefined, purpose: KeyPurpose, title: string): Promise<PickedKey> {
   if (typeof node === 'string') return describedKey(ctx, node);
   if (node?.kind === 'key') return fromNode(node);
   if (node && 'key' in node) return fromNode(node.key);
   return pickKey(ctx, purpose, title);
 }
 
-async function describedKey(ctx: Ctx, keyId: string): Promise<PickedKey> {
+async function describedKey(ctx: ExtensionScope, keyId: string): Promise<PickedKey> {
   const connection = ctx.connectionFor();
   const { KeyMetadata: metadata } = await (await connection.client()).send(new DescribeKeyCommand({ KeyId: keyId }));
   if (!metadata?.KeyId) throw new UserError(`${keyId} was not found in ${connection.label}.`);
   return { connection, keyId: metadata.KeyId, metadata, label: ctx.tree.labelOf(connection.id, metadata.KeyId) ?? metadata.KeyId };
 }
 
-export async function pickKey(ctx: Ctx, purpose: KeyPurpose, title: string): Promise<PickedKey> {
+export async function pickKey(ctx: ExtensionScope, purpose: KeyPurpose, title: string): Promise<PickedKey> {
   const connection = ctx.connectionFor();
   let entries: readonly KeyEntry[] = ctx.tree.loadedKeys(connection.id);
   if (entries.length === 0) {
@@ -81,11 +81,11 @@ export async function pickKey(ctx: Ctx, purpose: KeyPurpose, title: string): Pro
   return { connection, keyId: picked.entry.metadata.KeyId ?? '', metadata: picked.entry.metadata, label: picked.label };
 }
 
-function recentKeys(ctx: Ctx, connectionId: string): string[] {
+function recentKeys(ctx: ExtensionScope, connectionId: string): string[] {
   return ctx.extension.globalState.get<Record<string, string[]>>(RECENT_KEY, {})[connectionId] ?? [];
 }
 
-async function rememberKey(ctx: Ctx, connectionId: string, keyId: string): Promise<void> {
+async function rememberKey(ctx: ExtensionScope, connectionId: string, keyId: string): Promise<void> {
   const all = ctx.extension.globalState.get<Record<string, string[]>>(RECENT_KEY, {});
   await ctx.extension.globalState.update(RECENT_KEY, { ...all, [connectionId]: withRecent(all[connectionId] ?? [], keyId) });
 }

@@ -14,7 +14,7 @@ import { lockoutRisk } from '../src-core/policy/lockout';
 import { DIAGNOSTIC_SOURCE } from '../protocol/diagnostics';
 import type { KmsConnection } from './connections/connection';
 import { LocalConnection } from './connections/local';
-import type { Ctx } from './ctx';
+import type { ExtensionScope } from './extensionScope';
 import { highlightStatement } from './access/highlight';
 import { showError } from './errors';
 import { keyFromArgs } from './keyPicker';
@@ -49,7 +49,7 @@ export class PolicyEditor implements vscode.Disposable {
   private readonly open = new Map<string, OpenPolicy>();
   private readonly listeners: vscode.Disposable[];
 
-  constructor(private readonly ctx: Ctx) {
+  constructor(private readonly ctx: ExtensionScope) {
     this.listeners = [
       vscode.workspace.onWillSaveTextDocument((e) => {
         const target = this.open.get(e.document.uri.fsPath);

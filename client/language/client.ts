@@ -6,26 +6,23 @@
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { KeyringNotification, KeyringWantedNotification, type KeyringParams } from '../../protocol/messages';
 import { SERVER_SETTINGS_SECTION } from '../../protocol/settings';
-import type { Ctx } from '../ctx';
+import type { ConnectionManager } from '../connections/manager';
+import type { ExtensionScope } from '../extensionScope';
 import { log } from '../log';
 import { collectKeyring } from './keyringFeed';
 
-export interface LanguageClientHandle {
-  readonly client: LanguageClient;
-  /** Replaces the server's keyring with `params` (kept and re-sent after a restart). */
-  sendKeyring(params: KeyringParams): Promise<void>;
-  /** Lists every connection's keys again and sends them; overlapping calls coalesce into one more run. */
-  refreshKeyring(): Promise<void>;
+/** One started client and the listeners that serve it; a session owns its disposables and ends with stop(). */
+export interface LanguageClientSession {
   /** The `kmsWorkbench.restartLanguageServer` command body. */
   restart(): Promise<void>;
-  /** For `deactivate()`: stops the server process and waits for it. */
+  /** Disposes the session's listeners, stops the server process and waits for it. */
   stop(): Promise<void>;
 }
 
 const SERVER_BUNDLE = 'dist/server.js';
 
-export async function startLanguageClient(ctx: Ctx): Promise<LanguageClientHandle> {
-  const module = ctx.extension.asAbsolutePath(SERVER_BUNDLE);
+export async function startLanguageClient(scope: ExtensionScope): Promise<LanguageClientSession> {
+  const module = scope.extension.asAbsolutePath(SERVER_BUNDLE);
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
@@ -37,26 +34,26 @@ export async function startLanguageClient(ctx: Ctx): Promise<LanguageClientHandl
     outputChannelName: 'KMS Workbench Language Server',
   };
   const client = new LanguageClient('kmsWorkbench.languageServer', 'KMS Workbench Language Server', serverOptions, clientOptions);
-  const feed = new KeyringFeed(client, ctx);
-  ctx.pushExtCleanup(
+  const feed = new KeyringFeed(client, scope.connections);
+  const subscriptions = [
     client.onDidChangeState((e) => {
       if (e.newState === State.Running) void feed.resend();
     }),
     client.onNotification(KeyringWantedNotification, () => void feed.want()),
-    ctx.connections.onDidChange(() => void feed.refresh()),
-    { dispose: () => void client.dispose() },
-  );
+    scope.connections.onDidChange(() => void feed.refresh()),
+    scope.onDidRefresh(() => void feed.refresh()),
+  ];
   await client.start();
   log.info('language server started');
   return {
-    client,
-    sendKeyring: (params) => feed.send(params),
-    refreshKeyring: () => feed.refresh(),
     restart: async () => {
       await client.restart();
       log.info('language server restarted');
     },
-    stop: () => client.stop(),
+    stop: async () => {
+      for (const d of subscriptions.splice(0)) d.dispose();
+      await client.dispose();
+    },
   };
 }
 
@@ -72,7 +69,7 @@ class KeyringFeed {
 
   constructor(
     private readonly client: LanguageClient,
-    private readonly ctx: Ctx,
+    private readonly connections: ConnectionManager,
   ) {}
 
   async send(params: KeyringParams): Promise<void> {
@@ -111,7 +108,7 @@ class KeyringFeed {
 
   private async collectAndSend(): Promise<void> {
     try {
-      const { params, failures } = await collectKeyring(this.ctx.connections.all());
+      const { params, failures } = await collectKeyring(this.connections.all());
       for (const f of failures) log.warn(`keyring for the language server: ${f.connection.id} not listed`, f.error);
       await this.send(params);
       log.debug(`keyring sent to the language server: ${params.keys.length} keys, ${params.scopes.length} scopes`);
