@@ -38,9 +38,10 @@ export class LanguageServer implements vscode.Disposable {
 
   /** For deactivate(): stops the server process, disposes the session's listeners, and waits. */
   async stop(): Promise<void> {
-    const session = await this.session;
+    // Taken before the wait, so deactivate() and dispose() stop the session once between them.
+    const pending = this.session;
     this.session = undefined;
-    await session?.stop();
+    await (await pending)?.stop();
   }
 
   dispose(): void {
