@@ -86,8 +86,14 @@ function checkAwsPrincipal(ctx: CheckContext, text: string, at: { offset: number
   const f = ctx.findings;
   if (!template && text.includes('${')) return;
   const p = parseAwsPrincipal(template ? withStandIns(text) : text);
-  if (!p) {
-    const why = /\*|\?/.test(text) ? 'wildcards are not allowed inside a principal ARN (use "*" with a condition on aws:PrincipalArn)' : 'expected "*", a 12-digit account ID, or an IAM user, role, account-root or STS session ARN';
+  if (p?.kind === 'assumed-role' && /[*?]/.test(p.session)) {
+    f.add('invalid-principal', 'error', 'The session name of an assumed-role principal cannot contain wildcards.', at);
+    return;
+  }
+  // A user or role ARN with `*`/`?` in its path or name parses, but KMS (like IAM) takes only "*" whole.
+  const wild = /[*?]/.test(text);
+  if (!p || (wild && p.kind !== 'everyone')) {
+    const why = wild ? 'wildcards are not allowed inside a principal ARN (use "*" with a condition on aws:PrincipalArn)' : 'expected "*", a 12-digit account ID, or an IAM user, role, account-root or STS session ARN';
     f.add('invalid-principal', 'error', `"${text}" is not a valid principal: ${why}. KMS rejects the policy.`, at);
     return;
   }
@@ -97,7 +103,6 @@ function checkAwsPrincipal(ctx: CheckContext, text: string, at: { offset: number
     f.add('invalid-principal', 'warning', `"${text}" names an IAM user called "root", not the account; the account principal is "${root}". KMS rejects the policy unless such a user exists.`, at, template ? userRootFix(ctx, at) : replaceFix(`Use "${root}"`, at, JSON.stringify(root)));
   } else if (p.kind === 'unique-id') f.add('deleted-principal', 'warning', `"${text}" is a unique ID: IAM shows this when the principal it named was deleted. Replace it with the principal's ARN.`, at);
   else if (p.kind === 'everyone' && siblings > 1) f.add('redundant-principal', 'info', '"*" already names every principal; the other entries add nothing.', at);
-  else if (p.kind === 'assumed-role' && /[*?]/.test(p.session)) f.add('invalid-principal', 'error', 'The session name of an assumed-role principal cannot contain wildcards.', at);
 }
 
 /** `user/root` → `root` inside an intrinsic's text, when it is written there once. */

@@ -1,7 +1,7 @@
 /**
  * The audit panel in a real VS Code: over the keyring folder's log, where the core recorded a create,
  * two encrypts and a refused decrypt (beside whatever the extension's own listing calls add), it lists
- * the events, filters them by operation and by result, and verifies the chain.
+ * the events, filters them by operation and by result, verifies the chain, and exports them to a file it opens.
  */
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,7 +10,7 @@ import { MemoryKeyringStore } from '../../src-core/kms/memory-store';
 import { createPolicyAuthorizer } from '../../src-core/policy/authorizer';
 import { openFileAuditSink } from '../../src-node/audit/file-audit-sink';
 import { nodeRandom, openLocalKms, wallClock } from '../../src-node/host';
-import { openWorkbench, runCommand, type Workbench } from './workbench';
+import { openWorkbench, runCommand, toast, type Workbench } from './workbench';
 
 /** Calls recorded the way the keyring records them: through the core, into the log in the keyring folder. */
 async function seedAuditLog(dataDir: string): Promise<void> {
@@ -58,5 +58,28 @@ describe('Audit panel (code-server + Chromium)', { timeout: 15 * 60_000 }, () =>
     await page.keyboard.press('Enter');
     await panel.locator('#details:not([hidden])').waitFor();
     await wb.shot('event-details');
+  });
+
+  it('exports the events as CloudTrail JSON, and [Open File] opens the export', async () => {
+    const { page } = wb;
+    const panel = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    await panel.locator('#export-json').click();
+    // code-server's save dialog is a quick input holding the proposed path in the workspace folder.
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: 30_000 });
+    // It shows the folder first, then completes the proposed name.
+    const proposed = /kms-audit-\d{4}-\d{2}-\d{2}\.json$/;
+    for (let tries = 0; tries < 40 && !proposed.test(await input.inputValue()); tries++) await page.waitForTimeout(250);
+    const name = proposed.exec(await input.inputValue())?.[0];
+    assert.ok(name, `proposed path: ${await input.inputValue()}`);
+    await wb.shot('audit-export-save-dialog');
+    await input.press('Enter');
+    const done = await toast(wb, `audit events to ${name}`);
+    assert.match((await done.textContent()) ?? '', /Exported \d+ audit events/);
+    await wb.shot('audit-exported');
+    await done.locator('.monaco-button', { hasText: 'Open File' }).click();
+    await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 30_000 });
+    await page.locator('.monaco-editor .view-lines', { hasText: '"Records"' }).filter({ visible: true }).waitFor();
+    await wb.shot('audit-export-opened');
   });
 });
