@@ -260,3 +260,18 @@ test('older metadata layouts read as sops reads them; a changed save writes the 
   assert.equal(unversioned.plaintext, PLAIN);
   assert.throws(() => unversioned.encrypt(PLAIN.replace('5432', '5433')), (e: unknown) => e instanceof SopsError && e.reason === 'malformed' && /version "" is not a version/.test(e.message));
 });
+
+test('an unchanged value is written back as read only when that is the form sops writes; other forms are written canonically', async () => {
+  const kms = new FakeKms();
+  const encrypted = await encryptSops(PLAIN, 'yaml', { keyGroups: [[{ arn: KEY_A }]] }, env(kms));
+  const data = /port: ENC\[AES256_GCM,data:([^,]+),/.exec(encrypted)![1];
+  assert.match(data, /^[A-Za-z0-9+/]{6}==$/);
+  // The last character before the padding carries 4 unused bits: flipping one decodes to the same bytes.
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  const loose = data.slice(0, 5) + alphabet[alphabet.indexOf(data[5]) ^ 1] + '==';
+  assert.deepEqual(Buffer.from(loose, 'base64'), Buffer.from(data, 'base64'));
+  const opened = await decryptSops(encrypted.replace(`data:${data},`, `data:${loose},`), 'yaml', env(kms));
+  const saved = opened.encrypt(opened.plaintext.replace('hunter2', 'swordfish'));
+  assert.ok(saved.includes(`port: ENC[AES256_GCM,data:${data},`));
+  assert.ok(!saved.includes(loose));
+});
