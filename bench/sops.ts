@@ -3,6 +3,9 @@
  * cryptographic work done by a plain AES-256-GCM loop over the values (32-byte IVs, the path as
  * additional data, one SHA-512 over the plaintexts), in one run. The ratio is reference time / our
  * time: 1.0 would mean the format (YAML syntax tree, walk, ENC parsing and writing) costs nothing.
+ * The save writes every unchanged value's ENC text as read (AES-GCM with the same key, IV and
+ * additional data gives the same bytes), so only the changed value is encrypted again; the reference
+ * still encrypts all 5,000.
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';

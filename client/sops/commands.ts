@@ -12,7 +12,7 @@ import { UserError } from '../errors';
 import { pickKey } from '../keyPicker';
 import { log } from '../log';
 import { decryptedSopsUri } from './fileSystem';
-import { sopsEnvironment } from './kms';
+import { withSopsEnvironment } from './kms';
 
 function targetOf(uri?: vscode.Uri): vscode.Uri {
   const target = uri ?? vscode.window.activeTextEditor?.document.uri;
@@ -53,7 +53,7 @@ export const sopsEncrypt = (ctx: Ctx) => async (uri?: vscode.Uri) => {
     if (!arn) throw new UserError(`${key.label} has no ARN to name in the file.`);
     plan = { keyGroups: [[{ arn }]] };
   }
-  const encrypted = await encryptSops(text, format, plan, sopsEnvironment(ctx));
+  const encrypted = await withSopsEnvironment(ctx, (env) => encryptSops(text, format, plan, env));
   await writeFileAtomic(file.fsPath, Buffer.from(encrypted, 'utf8'));
   log.info(`encrypted ${file.fsPath} with SOPS (${plan.keyGroups.flat().map((k) => k.arn).join(', ')})`);
   void vscode.window.showInformationMessage(`Encrypted ${vscode.workspace.asRelativePath(file)} with SOPS.`, 'Edit Decrypted').then((choice) => {

@@ -10,7 +10,7 @@ import { decryptSops, formatForPath, type DecryptedSops } from '../../src-core/s
 import { writeFileAtomic } from '../../src-node/store/atomic-write';
 import type { Ctx } from '../ctx';
 import { log } from '../log';
-import { sopsEnvironment } from './kms';
+import { withSopsEnvironment } from './kms';
 
 export const SOPS_SCHEME = 'kms-sops';
 
@@ -45,7 +45,7 @@ export class SopsFileSystem implements vscode.FileSystemProvider {
   async readFile(uri: vscode.Uri): Promise<Uint8Array> {
     const file = fileOf(uri).fsPath;
     const text = await readFile(file, 'utf8');
-    const opened = await decryptSops(text, formatForPath(file), sopsEnvironment(this.ctx));
+    const opened = await withSopsEnvironment(this.ctx, (env) => decryptSops(text, formatForPath(file), env));
     this.opened.set(uri.path, opened);
     log.info(`opened SOPS file ${file} decrypted in memory`);
     return Buffer.from(opened.plaintext, 'utf8');

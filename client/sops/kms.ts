@@ -1,37 +1,74 @@
 /**
  * KMS for SOPS files in the extension: the data key is decrypted by the first connection that can
  * (the active one first, then the others), so a file under a local key and one under an AWS key both
- * open; new data keys are encrypted through the active connection.
+ * open; new data keys are encrypted through the active connection. Each entry is called in its ARN's
+ * Region through the connection's own credentials (or keyring), as the CLI does (regionalSopsKms).
  */
-import { randomBytes } from 'node:crypto';
+import { KMSClient } from '@aws-sdk/client-kms';
 import type { KmsCrypto } from '../../src-core/formats/key-provider';
 import type { SopsEnvironment } from '../../src-core/sops/document';
-import { kmsFromClient } from '../../src-node/files/kms-adapter';
+import type { KmsCallTarget, SopsKms } from '../../src-core/sops/keys';
+import { nodeRandom } from '../../src-node/host';
+import { regionalSopsKms, type RegionalKmsSource } from '../../src-node/files/kms-connection';
+import { createLocalKmsClient } from '../../src-node/local-client';
+import type { AwsConnection, KmsConnection } from '../connections/connection';
+import type { LocalConnection } from '../connections/local';
 import type { Ctx } from '../ctx';
 
-function connectionsKms(ctx: Ctx): KmsCrypto {
+async function sourceOf(connection: KmsConnection): Promise<RegionalKmsSource> {
+  const client = await connection.client();
+  const region = async () => connection.region;
+  // By kind, not class: the local connection's module needs VS Code, and this one is tested without it.
+  if (connection.kind === 'local') {
+    const { kms } = await (connection as LocalConnection).handle();
+    return { client, region, clientIn: (other) => createLocalKmsClient(kms, { caller: { region: other } }), roles: 'ignore' };
+  }
+  const aws = connection as AwsConnection;
+  return { client, region, clientIn: (other) => new KMSClient({ ...aws.sdkConfig(), region: other, ...(aws.endpoint ? { endpoint: aws.endpoint } : {}) }), roles: 'refuse' };
+}
+
+/** The KMS of every connection, each opened once per use and its other-Region clients closed after. */
+function connectionsKms(ctx: Ctx): { kms: SopsKms; close(): void } {
+  const opened = new Map<KmsConnection, Promise<ReturnType<typeof regionalSopsKms>>>();
+  const kmsOf = (connection: KmsConnection) => {
+    let kms = opened.get(connection);
+    if (!kms) opened.set(connection, (kms = sourceOf(connection).then(regionalSopsKms)));
+    return kms;
+  };
   const ordered = () => {
     const active = ctx.connections.active();
     return [...(active ? [active] : []), ...ctx.connections.all().filter((c) => c !== active)];
   };
-  const activeKms = async () => kmsFromClient(await ctx.connectionFor().client());
-  return {
-    generateDataKey: async (keyId, context) => (await activeKms()).generateDataKey(keyId, context),
-    encrypt: async (keyId, plaintext, context) => (await activeKms()).encrypt(keyId, plaintext, context),
+  const activeFor = async (target: KmsCallTarget) => (await kmsOf(ctx.connectionFor())).kms.forKey!(target);
+  const forKey = (target: KmsCallTarget): KmsCrypto => ({
+    generateDataKey: async (keyId, context) => (await activeFor(target)).generateDataKey(keyId, context),
+    encrypt: async (keyId, plaintext, context) => (await activeFor(target)).encrypt(keyId, plaintext, context),
     async decrypt(blob, context, keyId) {
       let last: unknown = new Error('no KMS connection is configured');
       for (const connection of ordered()) {
         try {
-          return await kmsFromClient(await connection.client()).decrypt(blob, context, keyId);
+          return await (await (await kmsOf(connection)).kms.forKey!(target)).decrypt(blob, context, keyId);
         } catch (e) {
           last = e;
         }
       }
       throw last;
     },
+  });
+  return {
+    kms: { ...forKey({}), forKey },
+    close: () => {
+      for (const kms of opened.values()) void kms.then((k) => k.close(), () => undefined);
+    },
   };
 }
 
-export function sopsEnvironment(ctx: Ctx): SopsEnvironment {
-  return { kms: connectionsKms(ctx), random: { bytes: (n) => new Uint8Array(randomBytes(n)) }, clock: { now: () => Date.now() } };
+/** Runs one SOPS operation with the connections' KMS, the host's randomness and clock. */
+export async function withSopsEnvironment<T>(ctx: Ctx, run: (env: SopsEnvironment) => Promise<T>): Promise<T> {
+  const { kms, close } = connectionsKms(ctx);
+  try {
+    return await run({ kms, random: nodeRandom, clock: { now: () => Date.now() } });
+  } finally {
+    close();
+  }
 }

@@ -11,7 +11,7 @@ import { describeKey } from '../../src-core/sops/keys';
 import type { Ctx } from '../ctx';
 import { log } from '../log';
 import { SOPS_SCHEME } from './fileSystem';
-import { sopsEnvironment } from './kms';
+import { withSopsEnvironment } from './kms';
 
 const CONTEXT_KEY = 'kmsWorkbench.isSopsFile';
 
@@ -58,7 +58,7 @@ export class SopsFiles implements vscode.Disposable {
   /** One KMS Decrypt: tells whether the MAC verifies and whether any connection can open the file. */
   private async verify(doc: vscode.TextDocument): Promise<void> {
     try {
-      await decryptSops(doc.getText(), formatForPath(doc.uri.fsPath), sopsEnvironment(this.ctx));
+      await withSopsEnvironment(this.ctx, (env) => decryptSops(doc.getText(), formatForPath(doc.uri.fsPath), env));
       this.diagnostics.delete(doc.uri);
     } catch (e) {
       if (!(e instanceof SopsError)) {

@@ -54,12 +54,25 @@ export function parseEncrypted(text: string): EncryptedValue {
   return { data: base64(m[1], 'data'), iv: base64(m[2], 'iv'), tag: base64(m[3], 'tag'), type: m[4] };
 }
 
+/** aes/cipher.go's output form. */
+function encText(data: Uint8Array, iv: Uint8Array, tag: Uint8Array, type: string): string {
+  return `ENC[AES256_GCM,data:${b64(data)},iv:${b64(iv)},tag:${b64(tag)},type:${type}]`;
+}
+
 function stashKey(additionalData: string, value: SopsValue): string {
   return `${additionalData}\u0000${value.type}\u0000${value.text}`;
 }
 
+/** A remembered IV, and the ENC text it gave when that is exactly what `encrypt` would write again. */
+interface Stashed {
+  iv: Uint8Array;
+  written?: string;
+}
+
+const b64 = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
+
 export class ValueCipher {
-  private readonly stash = new Map<string, Uint8Array>();
+  private readonly stash = new Map<string, Stashed>();
 
   constructor(
     private readonly key: Uint8Array,
@@ -82,8 +95,12 @@ export class ValueCipher {
     } catch (e) {
       throw new SopsError('tampered', `${what()} does not authenticate: it was changed, moved, or encrypted with another data key`, { cause: e });
     }
-    const value = enc.type === 'comment' ? { type: 'str' as const, text: plain.toString('utf8') } : canonicalValue(enc.type, plain.toString('utf8'));
-    this.stash.set(stashKey(additionalData, enc.type === 'comment' ? { type: 'comment' as never, text: value.text } : value), enc.iv);
+    const decoded = plain.toString('utf8');
+    const value = enc.type === 'comment' ? { type: 'str' as const, text: decoded } : canonicalValue(enc.type, decoded);
+    // AES-GCM under the same key, IV and additional data is deterministic: when the file's text is
+    // the canonical form of this very plaintext, encrypting it again would write these same bytes.
+    const canonical = value.text === decoded && text === encText(enc.data, enc.iv, enc.tag, enc.type);
+    this.stash.set(stashKey(additionalData, enc.type === 'comment' ? { type: 'comment' as never, text: value.text } : value), canonical ? { iv: enc.iv, written: text } : { iv: enc.iv });
     return value;
   }
 
@@ -91,17 +108,17 @@ export class ValueCipher {
   encrypt(value: SopsValue, additionalData: string, comment = false): string {
     if (value.text === '' && value.type === 'str') return '';
     const key = stashKey(additionalData, comment ? { type: 'comment' as never, text: value.text } : value);
-    let iv = this.stash.get(key);
-    if (!iv) {
-      iv = this.random.bytes(IV_BYTES);
+    let stashed = this.stash.get(key);
+    if (stashed?.written) return stashed.written;
+    if (!stashed) {
       // Unlike sops, remember new IVs too, so saving the same edit twice writes the same ciphertext.
-      this.stash.set(key, iv);
+      stashed = { iv: this.random.bytes(IV_BYTES) };
+      this.stash.set(key, stashed);
     }
-    const cipher = createCipheriv('aes-256-gcm', this.key, iv, { authTagLength: TAG_BYTES });
+    const cipher = createCipheriv('aes-256-gcm', this.key, stashed.iv, { authTagLength: TAG_BYTES });
     cipher.setAAD(Buffer.from(additionalData, 'utf8'));
     const data = Buffer.concat([cipher.update(value.text, 'utf8'), cipher.final()]);
-    const tag = cipher.getAuthTag();
-    const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
-    return `ENC[AES256_GCM,data:${b64(data)},iv:${b64(iv)},tag:${b64(tag)},type:${comment ? 'comment' : value.type}]`;
+    stashed.written = encText(data, stashed.iv, cipher.getAuthTag(), comment ? 'comment' : value.type);
+    return stashed.written;
   }
 }

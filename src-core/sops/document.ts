@@ -7,7 +7,7 @@
 import type { Clock, Random } from '../ports';
 import { ValueCipher } from './cipher';
 import { SopsError } from './errors';
-import { protectDataKey, recoverDataKey, sopsTime, type KmsRecipient, type SopsKms } from './keys';
+import { isNewerVersion, protectDataKey, recoverDataKey, sopsTime, type KmsRecipient, type SopsKms } from './keys';
 import { DEFAULT_UNENCRYPTED_SUFFIX, SOPS_FORMAT_VERSION, parseMetadata, rfc3339, serializeMetadata, type SopsMetadata } from './metadata';
 import type { SopsFormat, StoreDocument } from './store';
 import { decryptTree, encryptTree, type EncryptionRules } from './tree';
@@ -84,7 +84,7 @@ export interface DecryptedSops {
   metadata: SopsMetadata;
   /** The file as `sops decrypt` prints it. */
   plaintext: string;
-  /** The file encrypted again from an edited plaintext: unchanged values keep their ciphertext. */
+  /** The file encrypted again from an edited plaintext: unchanged values keep their ciphertext, an unchanged file its version. */
   encrypt(plaintext: string): string;
 }
 
@@ -102,7 +102,17 @@ function openStore(text: string, format: SopsFormat): { doc: StoreDocument; meta
   return { doc, metadata: parseMetadata(doc.metadata) };
 }
 
-function decryptStore(doc: StoreDocument, metadata: SopsMetadata, format: SopsFormat, dataKey: Uint8Array, env: { random: Random; clock: Clock }, options: DecryptOptions): DecryptedSops {
+/**
+ * The metadata a save writes (cmd/sops/edit.go): the version of this format when the file's is
+ * older, and the key groups as the data key's recovery left them. Reading a file changes nothing.
+ */
+function metadataForSave(metadata: SopsMetadata, keyGroups: SopsMetadata['keyGroups']): SopsMetadata {
+  const newer = isNewerVersion(SOPS_FORMAT_VERSION, metadata.version);
+  if (newer === undefined) throw new SopsError('malformed', `the file's sops version "${metadata.version}" is not a version, so it cannot be saved (sops refuses it too)`);
+  return { ...metadata, keyGroups, version: newer ? SOPS_FORMAT_VERSION : metadata.version };
+}
+
+function decryptStore(doc: StoreDocument, metadata: SopsMetadata, format: SopsFormat, dataKey: Uint8Array, env: { random: Random; clock: Clock }, options: DecryptOptions, keyGroups = metadata.keyGroups): DecryptedSops {
   const cipher = new ValueCipher(dataKey, env.random);
   const computed = decryptTree(doc.branches, metadata, cipher);
   if (!options.ignoreMac) {
@@ -111,11 +121,14 @@ function decryptStore(doc: StoreDocument, metadata: SopsMetadata, format: SopsFo
     if (stored.text !== computed) throw new SopsError('tampered', 'MAC mismatch: the values, their order or lastmodified were changed after the file was written');
   }
   doc.removeMetadata();
+  const opened = plaintextOf(doc, format);
   return {
     format,
     metadata,
-    plaintext: plaintextOf(doc, format),
-    encrypt: (plaintext) => writeEncrypted(parsePlain(plaintext, format), metadata, cipher, env.clock),
+    plaintext: opened,
+    // edit.go writes the current version only when the plaintext changed ("File has not changed" otherwise);
+    // common.go RecoverDataKeyFromBuggyKMS also when a pre-3.3.0 KMS entry was repaired.
+    encrypt: (plaintext) => writeEncrypted(parsePlain(plaintext, format), plaintext === opened && keyGroups === metadata.keyGroups ? metadata : metadataForSave(metadata, keyGroups), cipher, env.clock),
   };
 }
 
@@ -128,8 +141,8 @@ export function decryptWithDataKey(text: string, format: SopsFormat, dataKey: Ui
 /** The file is parsed once: its metadata gives the data key, its tree the values. */
 export async function decryptSops(text: string, format: SopsFormat, env: SopsEnvironment, options: DecryptOptions = {}): Promise<DecryptedSops> {
   const { doc, metadata } = openStore(text, format);
-  const dataKey = await recoverDataKey(metadata, env.kms);
-  return decryptStore(doc, metadata, format, dataKey, env, options);
+  const { dataKey, keyGroups } = await recoverDataKey(metadata, env.kms);
+  return decryptStore(doc, metadata, format, dataKey, env, options, keyGroups);
 }
 
 /** How a new file is encrypted: its KMS key groups and which values stay in the clear. */

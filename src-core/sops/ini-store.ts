@@ -1,8 +1,10 @@
 /**
- * The INI store (sops stores/ini/store.go, on go-ini): sections of `key = value`, `;`/`#` comments
- * that belong to the section they are written in (or that they introduce), values cut at an inline
- * `;`/`#` unless quoted, `"""` for multi-line values, and the metadata flattened into a `[sops]`
- * section with `\n` escapes. Values are edited in place on their own lines.
+ * The INI store (sops stores/ini/store.go, on go-ini's parser.go and file.go): sections of
+ * `key = value`; the comment lines before a key, with the key's inline comment, are one comment that
+ * follows the key in the tree (`treeItemFromSection`), and those before a section header, with the
+ * header's inline comment, one comment that opens the section; values are cut at an inline `;`/`#`
+ * unless quoted, `"""` or backquotes span lines, a trailing `\` continues a value on the next line;
+ * the metadata is flattened into a `[sops]` section with `\n` escapes. Lines are edited in place.
  */
 import { SopsError } from './errors';
 import { flattenMetadata, unflattenMetadata } from './metadata';
@@ -12,16 +14,39 @@ import { joinLines, REMOVED_LINE, type RawMetadata, type StoreDocument } from '.
 const METADATA_SECTION = 'sops';
 const DEFAULT_SECTION = 'DEFAULT';
 
-/** go-ini's quoting on write: multi-line values in `"""`, values with comment characters or edge spaces in backquotes. */
+/** go-ini's quoting on write (file.go writeToBuffer). */
 function iniValue(value: string): string {
-  if (value.includes('\n')) return `"""${value}"""`;
-  if (/[#;]/.test(value) || value !== value.trim() || /^["`]/.test(value)) return value.includes('`') ? `"""${value}"""` : `\`${value}\``;
+  if (/[\n`]/.test(value)) return `"""${value}"""`;
+  if (/[#;]/.test(value)) return `\`${value}\``;
+  if (value.trim() !== value) return `"${value}"`;
   return value;
 }
 
-/** sops's stripCommentChar. */
-function commentText(line: string): string {
-  return line.replace(/^;[; ]*/, '').replace(/^#[# ]*/, '');
+/** sops's stripCommentChar, on the whole (possibly multi-line) comment. */
+function stripCommentChar(comment: string): string {
+  if (comment.startsWith(';')) return comment.replace(/^[; ]+/, '');
+  if (comment.startsWith('#')) return comment.replace(/^[# ]+/, '');
+  return comment;
+}
+
+/** go-ini's comment lines on write: a line not starting with `;`/`#` gets `; ` (key comments are also trimmed). */
+function commentLines(text: string, trim: boolean): string {
+  return text
+    .split('\n')
+    .map((line) => (line[0] === '#' || line[0] === ';' ? `${line[0]} ${line.slice(1).trim()}` : `; ${trim ? line.trim() : line}`))
+    .join('\n');
+}
+
+/** go-ini hasSurroundedQuote. */
+function surrounded(value: string, quote: string): boolean {
+  return value.length >= 2 && value[0] === quote && value[value.length - 1] === quote && value.indexOf(quote, 1) === value.length - 1;
+}
+
+/** Where a comment sits on a key or header line, to be moved above it when the comment is rewritten. */
+interface Inline {
+  line: number;
+  at: number;
+  source: string;
 }
 
 interface Section {
@@ -34,71 +59,124 @@ interface Section {
 
 export function parseIniStore(text: string): StoreDocument {
   const lines = text.split('\n');
+  /** Comments written above a line that had only an inline one. */
+  const above = new Map<number, string>();
   const sections: Section[] = [{ name: DEFAULT_SECTION, node: { kind: 'map', items: [] }, header: -1, end: 0 }];
-  let pending: CommentLeaf[] = [];
-  const comment = (i: number, source: string, prefixOf: (text: string) => string): CommentLeaf => ({
-    kind: 'comment',
-    text: commentText(source),
-    set(text) {
-      this.text = text;
-      lines[i] = prefixOf(text);
-    },
-  });
+  let pending: number[] = [];
+  /** Inline comments that were moved out of their line, by line. */
+  const moved = new Set<number>();
+  /** Key lines whose value was set: written when the text is, with their inline comment if it was not moved. */
+  const rewritten = new Map<number, () => string>();
+
+  /** One comment leaf for the pending comment lines and an inline comment (go-ini joins them into one Comment). */
+  const commentOf = (inline: Inline | undefined, trim: boolean): CommentLeaf | undefined => {
+    const own = pending;
+    pending = [];
+    const raw = (own.map((i) => `${lines[i].trimStart()}\n`).join('') + (inline?.source ?? '')).trim();
+    if (!raw) return undefined;
+    return {
+      kind: 'comment',
+      text: stripCommentChar(raw),
+      set(value) {
+        this.text = value;
+        const rendered = commentLines(value, trim);
+        if (own.length) {
+          lines[own[0]] = rendered;
+          for (const i of own.slice(1)) lines[i] = REMOVED_LINE;
+        } else above.set(inline!.line, rendered);
+        if (inline && !moved.has(inline.line)) {
+          moved.add(inline.line);
+          if (!rewritten.has(inline.line) && lines[inline.line] !== REMOVED_LINE) lines[inline.line] = lines[inline.line].slice(0, inline.at).trimEnd();
+        }
+      },
+    };
+  };
+
   const metaEntries: Array<[string, string]> = [];
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
-    const trimmed = line.trim();
+    const trimmed = line.trimStart();
     const current = sections[sections.length - 1];
-    if (trimmed === '') continue;
+    if (trimmed.trim() === '') continue;
     if (trimmed.startsWith(';') || trimmed.startsWith('#')) {
-      const lead = line.slice(0, line.length - line.trimStart().length) + trimmed[0] + (trimmed[1] === ' ' ? ' ' : '');
-      pending.push(comment(i, trimmed, (t) => lead + t));
+      pending.push(i);
       continue;
     }
-    const header = /^\[(.*)\]$/.exec(trimmed);
-    if (header) {
+    if (trimmed.startsWith('[')) {
+      const close = trimmed.lastIndexOf(']');
+      if (close < 0) throw new SopsError('malformed', `line ${i + 1} of the INI file opens a section it does not close`);
+      const lead = line.length - trimmed.length;
+      const after = trimmed.slice(close + 1).search(/[#;]/);
+      const inline = after >= 0 ? { line: i, at: lead + close + 1 + after, source: trimmed.slice(close + 1 + after) } : undefined;
       current.end = i;
-      sections.push({ name: header[1].trim(), node: { kind: 'map', items: pending }, header: i, end: lines.length });
-      pending = [];
+      const name = trimmed.slice(1, close);
+      const comment = commentOf(inline, name !== METADATA_SECTION);
+      // The [sops] section's comment (sops drops it with the metadata) stays with the data before it.
+      if (comment && name === METADATA_SECTION) [...sections].reverse().find((s) => s.name !== METADATA_SECTION)!.node.items.push(comment);
+      sections.push({ name, node: { kind: 'map', items: comment && name !== METADATA_SECTION ? [comment] : [] }, header: i, end: lines.length });
       continue;
     }
-    const m = /^([^=:]*?)\s*[=:]\s*/.exec(line.trimStart());
-    if (!m) throw new SopsError('malformed', `line ${i + 1} of the INI file is neither a section, a key nor a comment`);
-    const key = m[1];
-    const prefix = line.slice(0, line.length - line.trimStart().length) + m[0];
-    let rest = line.slice(prefix.length);
+    const quoted = /^(`|"""|")(.*?)\1\s*[=:]\s*/.exec(trimmed);
+    const m = quoted ?? /^([^=:]*?)\s*[=:]\s*/.exec(trimmed);
+    if (!m || (!quoted && !m[1])) throw new SopsError('malformed', `line ${i + 1} of the INI file is neither a section, a key nor a comment`);
+    const key = quoted ? m[2] : m[1];
+    const prefix = line.slice(0, line.length - trimmed.length) + m[0];
+    const rest = line.slice(prefix.length);
     let value: string;
-    let inline: CommentLeaf | undefined;
+    let inline: Inline | undefined;
     let last = i;
-    if (rest.startsWith('"""')) {
-      const body: string[] = [rest.slice(3)];
-      while (!body[body.length - 1].includes('"""')) {
-        if (++last >= lines.length) throw new SopsError('malformed', `the multi-line value of ${key} (line ${i + 1}) has no closing """`);
-        body.push(lines[last]);
+    const valQuote = rest.length > 3 && rest.startsWith('"""') ? '"""' : rest.startsWith('`') ? '`' : '';
+    if (valQuote) {
+      const first = rest.slice(valQuote.length);
+      const pos = first.lastIndexOf(valQuote);
+      if (pos >= 0) value = first.slice(0, pos);
+      else {
+        // parser.go readMultilines: up to the last quote of the first line that has one; a comment after it is the key's.
+        const body = [first];
+        for (;;) {
+          if (++last >= lines.length) throw new SopsError('malformed', `the multi-line value of ${key} (line ${i + 1}) has no closing ${valQuote}`);
+          const next = lines[last];
+          const close = next.lastIndexOf(valQuote);
+          if (close < 0) {
+            body.push(next);
+            continue;
+          }
+          body.push(next.slice(0, close));
+          const tail = next.slice(close).search(/[#;]/);
+          if (tail >= 0) inline = { line: last, at: close + tail, source: next.slice(close + tail).trim() };
+          break;
+        }
+        value = body.join('\n');
       }
-      const joined = body.join('\n');
-      value = joined.slice(0, joined.indexOf('"""'));
-    } else if (/^(["`]).*\1\s*$/.test(rest.trimEnd()) && rest.trim().length >= 2) {
-      value = rest.trim().slice(1, -1);
+    } else if (rest.trimEnd().endsWith('\\')) {
+      // parser.go readContinuationLines: the next lines, trimmed, until one that does not end in `\` (or is empty).
+      value = rest.trim().slice(0, -1);
+      while (++last < lines.length) {
+        const next = lines[last].trim();
+        if (!next) break;
+        value += next;
+        if (!value.endsWith('\\')) break;
+        value = value.slice(0, -1);
+      }
+      if (last >= lines.length) last = lines.length - 1;
     } else {
-      const at = rest.search(/[#;]/);
-      if (at >= 0) {
-        const source = rest.slice(at);
-        const before = rest.slice(0, at);
-        inline = comment(i, source, (t) => `${prefix}${before}${source[0]} ${t}`);
-        rest = before;
-      }
       value = rest.trim();
+      const at = value.search(/[#;]/);
+      if (at >= 0) {
+        inline = { line: i, at: prefix.length + rest.indexOf(value) + at, source: value.slice(at) };
+        value = value.slice(0, at).trim();
+      }
+      if (surrounded(value, "'") || surrounded(value, '"')) value = value.slice(1, -1);
     }
     const start = i;
     const end = last;
     i = last;
     if (current.name === METADATA_SECTION) {
+      pending = [];
       metaEntries.push([key, value.replaceAll('\\n', '\n')]);
       continue;
     }
-    current.node.items.push(...pending);
-    pending = [];
+    const own = inline;
     current.node.items.push({
       kind: 'entry',
       key,
@@ -107,14 +185,20 @@ export function parseIniStore(text: string): StoreDocument {
         value: { type: 'str', text: value },
         set(v) {
           this.value = v;
-          lines[start] = prefix + iniValue(v.text);
+          const written = prefix + iniValue(v.text);
+          for (let j = start; j <= end; j++) rewritten.set(j, () => '');
+          rewritten.set(start, () => (own && !moved.has(own.line) ? `${written} ${own.source}` : written));
           for (let j = start + 1; j <= end; j++) lines[j] = REMOVED_LINE;
         },
       },
     });
-    if (inline) current.node.items.push(inline);
+    const comment = commentOf(inline, true);
+    if (comment) current.node.items.push(comment);
   }
-  sections[sections.length - 1].node.items.push(...pending);
+  // go-ini drops comments after the last key; they are kept here (encrypted) as the last section's last comment.
+  const trailing = commentOf(undefined, true);
+  const lastData = [...sections].reverse().find((s) => s.name !== METADATA_SECTION);
+  if (trailing) lastData!.node.items.push(trailing);
 
   const metaSection = sections.find((s) => s.name === METADATA_SECTION);
   const dataSections = sections.filter((s) => s.name !== METADATA_SECTION && (s.header >= 0 || s.node.items.length));
@@ -137,7 +221,11 @@ export function parseIniStore(text: string): StoreDocument {
       appended = [];
     },
     toString() {
-      return joinLines(lines, appended, true);
+      const out = lines.map((l, i) => {
+        const line = l === REMOVED_LINE ? l : (rewritten.get(i)?.() ?? l);
+        return above.has(i) && line !== REMOVED_LINE ? `${above.get(i)}\n${line}` : line;
+      });
+      return joinLines(out, appended, true);
     },
   };
 }

@@ -56,17 +56,66 @@ function reason(e: unknown): string {
   return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
 }
 
-async function decryptGroup(group: MasterKey[], kms: SopsKms): Promise<{ part?: Uint8Array; failures: string[] }> {
+/** cmd/sops/common KMS_ENC_CTX_BUG_FIXED_VERSION: files written before it may have a mangled KMS encryption context. */
+const KMS_ENC_CTX_BUG_FIXED_VERSION = '3.3.0';
+
+/**
+ * version.AIsNewerThanB(a, b): semver order, with sops 1.x versions (not semver) older than any
+ * other. Undefined when either is not a version (sops then refuses the comparison).
+ */
+export function isNewerVersion(a: string, b: string): boolean | undefined {
+  if (b.startsWith('1.')) return true;
+  const parse = (v: string) => /^v?(\d+)\.(\d+)\.(\d+)(-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/.exec(v);
+  const [va, vb] = [parse(a), parse(b)];
+  if (!va || !vb) return undefined;
+  for (let i = 1; i <= 3; i++) if (Number(va[i]) !== Number(vb[i])) return Number(va[i]) > Number(vb[i]);
+  // A pre-release is older than its release; two pre-releases compare as text (close enough for sops's versions).
+  if (!va[4] !== !vb[4]) return !va[4];
+  return (va[4] ?? '') > (vb[4] ?? '');
+}
+
+/**
+ * The contexts sops before 3.3.0 may have encrypted an entry's data key under when its context had
+ * several different values (mozilla/sops#435: every key got the same one of the values). As in
+ * common.go `RecoverDataKeyFromBuggyKMS`: one candidate per distinct value, every key mapped to it.
+ */
+function buggyContexts(entry: KmsEntry, version: string): Array<Record<string, string>> {
+  const context = entry.context ?? {};
+  const values = [...new Set(Object.values(context))];
+  if (values.length < 2 || !isNewerVersion(KMS_ENC_CTX_BUG_FIXED_VERSION, version)) return [];
+  return values.map((value) => Object.fromEntries(Object.keys(context).map((k) => [k, value])));
+}
+
+interface GroupResult {
+  part?: Uint8Array;
+  failures: string[];
+  /** The entry whose data key was found under a pre-3.3.0 context, encrypted again under its own (for the next save). */
+  repaired?: { index: number; entry: KmsEntry };
+}
+
+async function decryptGroup(group: MasterKey[], kms: SopsKms, version: string): Promise<GroupResult> {
   const failures: string[] = [];
-  for (const key of group) {
+  for (const [index, key] of group.entries()) {
     if (key.kind !== 'kms') {
       failures.push(`${describeKey(key)} (only KMS keys are used here)`);
       continue;
     }
+    const { entry } = key;
     try {
-      const blob = Buffer.from(key.entry.enc, 'base64');
-      const entryKms = await kmsForEntry(kms, key.entry.arn, key.entry.role);
-      return { part: (await entryKms.decrypt(blob, key.entry.context ?? {}, key.entry.arn)).plaintext, failures };
+      const blob = Buffer.from(entry.enc, 'base64');
+      const entryKms = await kmsForEntry(kms, entry.arn, entry.role);
+      try {
+        return { part: (await entryKms.decrypt(blob, entry.context ?? {}, entry.arn)).plaintext, failures };
+      } catch (e) {
+        for (const context of buggyContexts(entry, version)) {
+          const part = await entryKms.decrypt(blob, context, entry.arn).then((r) => r.plaintext, () => undefined);
+          if (!part) continue;
+          // sops fixes the file (UpdateMasterKeysWithKeyServices) on its next write: so do we, for this entry.
+          const { ciphertextBlob } = await entryKms.encrypt(entry.arn, part, entry.context ?? {});
+          return { part, failures, repaired: { index, entry: { ...entry, enc: Buffer.from(ciphertextBlob).toString('base64') } } };
+        }
+        throw e;
+      }
     } catch (e) {
       failures.push(`${describeKey(key)} (${reason(e)})`);
     }
@@ -74,13 +123,23 @@ async function decryptGroup(group: MasterKey[], kms: SopsKms): Promise<{ part?: 
   return { failures };
 }
 
+/** The data key and the key groups to write on the next save (entries repaired from the pre-3.3.0 context bug). */
+export interface RecoveredDataKey {
+  dataKey: Uint8Array;
+  keyGroups: MasterKey[][];
+}
+
 /** The data key, from the first usable KMS entry of each group; with several groups, from enough Shamir shares. */
-export async function recoverDataKey(meta: SopsMetadata, kms: SopsKms): Promise<Uint8Array> {
-  const results = [];
-  for (const group of meta.keyGroups) results.push(await decryptGroup(group, kms));
+export async function recoverDataKey(meta: SopsMetadata, kms: SopsKms): Promise<RecoveredDataKey> {
+  const results: GroupResult[] = [];
+  for (const group of meta.keyGroups) results.push(await decryptGroup(group, kms, meta.version));
+  const keyGroups = !results.some((r) => r.repaired) ? meta.keyGroups : meta.keyGroups.map((group, g) => {
+    const repaired = results[g].repaired;
+    return repaired ? group.map((k, i): MasterKey => (i === repaired.index ? { kind: 'kms', entry: repaired.entry } : k)) : group;
+  });
   const parts = results.flatMap((r) => (r.part ? [r.part] : []));
   if (meta.keyGroups.length === 1) {
-    if (parts[0]) return parts[0];
+    if (parts[0]) return { dataKey: parts[0], keyGroups };
     throw new SopsError('no-key', `none of the file's keys could decrypt its data key: ${results[0].failures.join('; ')}`, { name: 'AccessDeniedException' });
   }
   const threshold = meta.shamirThreshold ?? meta.keyGroups.length;
@@ -88,7 +147,7 @@ export async function recoverDataKey(meta: SopsMetadata, kms: SopsKms): Promise<
     const missing = results.flatMap((r, i) => (r.part ? [] : [`group ${i + 1}: ${r.failures.join('; ') || 'no keys'}`]));
     throw new SopsError('no-key', `the data key needs ${threshold} of ${meta.keyGroups.length} key groups and only ${parts.length} could be used; missing ${missing.join(' | ')}`, { name: 'AccessDeniedException' });
   }
-  return combineShares(parts.slice(0, Math.max(threshold, 2)));
+  return { dataKey: combineShares(parts.slice(0, Math.max(threshold, 2))), keyGroups };
 }
 
 /** RFC 3339 in UTC to the second, as SOPS writes times. */

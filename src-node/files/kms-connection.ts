@@ -21,26 +21,55 @@ export interface KmsConnection {
   close(): Promise<void>;
 }
 
+/** A connection's way to KMS: its own client, and a client of the same connection in another Region. */
+export interface RegionalKmsSource {
+  client: KMSClient;
+  /** The Region the connection's own client calls. */
+  region(): Promise<string>;
+  /** The same credentials (or the same keyring) in another Region; destroyed by `close`. */
+  clientIn(region: string): KMSClient;
+  /**
+   * What an entry's role does: AWS needs STS AssumeRole, which kmsw does not have, so it is refused;
+   * the local keyring has no STS and its one caller is the account root, which any role would only
+   * narrow, so it is not assumed (the entry keeps its role, so the file still works with sops on AWS).
+   */
+  roles: 'refuse' | 'ignore';
+}
+
+/**
+ * SOPS's KMS through one connection: each entry's calls go to its ARN's Region (kms/keysource.go
+ * createKMSConfig), whatever the connection's Region is. Shared by the CLI and the extension.
+ */
+export function regionalSopsKms(source: RegionalKmsSource): { kms: SopsKms; close(): void } {
+  const regions = new Map<string, KMSClient>();
+  const forKey = async ({ region, role }: KmsCallTarget) => {
+    if (role && source.roles === 'refuse') throw new KmsError('AccessDeniedException', `assuming role ${role} needs AWS STS AssumeRole, as sops does; kmsw has no STS client (@aws-sdk/client-sts). Use a profile whose credentials are that role's`);
+    if (!region || region === (await source.region())) return kmsFromClient(source.client);
+    let other = regions.get(region);
+    if (!other) regions.set(region, (other = source.clientIn(region)));
+    return kmsFromClient(other);
+  };
+  return {
+    kms: { ...kmsFromClient(source.client), forKey },
+    close: () => {
+      for (const other of regions.values()) other.destroy();
+      regions.clear();
+    },
+  };
+}
+
 export async function connectKms(target: KmsTarget): Promise<KmsConnection> {
   if (target.kind === 'local') {
     const local = await openLocalKms({ dataDir: target.dataDir, accountId: target.accountId, region: target.region, env: target.env });
     const client = createLocalKmsClient(local);
-    const regions = new Map<string, KMSClient>();
-    // The keyring answers each Region as its own caller, as AWS does. A role is not assumed: the
-    // local keyring has no STS and its one caller is the account root, which any role would only
-    // narrow; the entry keeps its role so the file still works with sops against AWS.
-    const forKey = ({ region }: KmsCallTarget) => {
-      if (!region || region === local.region) return kmsFromClient(client);
-      let other = regions.get(region);
-      if (!other) regions.set(region, (other = createLocalKmsClient(local, { caller: { region } })));
-      return kmsFromClient(other);
-    };
+    // The keyring answers each Region as its own caller, as AWS does.
+    const { kms, close } = regionalSopsKms({ client, region: async () => local.region, clientIn: (region) => createLocalKmsClient(local, { caller: { region } }), roles: 'ignore' });
     return {
-      kms: { ...kmsFromClient(client), forKey },
+      kms,
       description: `local keyring ${target.dataDir}`,
       close: async () => {
+        close();
         client.destroy();
-        for (const other of regions.values()) other.destroy();
         await local.close();
       },
     };
@@ -52,22 +81,14 @@ export async function connectKms(target: KmsTarget): Promise<KmsConnection> {
       ...(region ? { region } : {}),
     });
   const client = clientIn(target.region);
-  const regions = new Map<string, KMSClient>();
-  // sops calls each key in its ARN's Region (kms/keysource.go createKMSConfig), whatever the profile's Region is.
-  const forKey = async ({ region, role }: KmsCallTarget) => {
-    if (role) throw new KmsError('AccessDeniedException', `assuming role ${role} needs AWS STS AssumeRole, as sops does; kmsw has no STS client (@aws-sdk/client-sts). Use a profile whose credentials are that role's`);
-    if (!region || region === (await client.config.region())) return kmsFromClient(client);
-    let other = regions.get(region);
-    if (!other) regions.set(region, (other = clientIn(region)));
-    return kmsFromClient(other);
-  };
+  const { kms, close } = regionalSopsKms({ client, region: () => client.config.region(), clientIn, roles: 'refuse' });
   const where = [target.endpointUrl, target.profile && `profile ${target.profile}`].filter(Boolean).join(', ');
   return {
-    kms: { ...kmsFromClient(client), forKey },
+    kms,
     description: where || 'AWS KMS',
     close: async () => {
+      close();
       client.destroy();
-      for (const other of regions.values()) other.destroy();
     },
   };
 }

@@ -3,12 +3,12 @@
  * natively, with their data keys under KMS (the local keyring, `kmsw serve`, or AWS), with no sops
  * binary. The files are those the real sops reads and writes.
  */
-import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { decryptSops, encryptSops, formatForPath, rotateSops, type EncryptionPlan, type SopsEnvironment } from '../../../src-core/sops/document';
 import { planFromConfig, SOPS_CONFIG_NAME } from '../../../src-core/sops/config';
 import type { SopsFormat } from '../../../src-core/sops/store';
+import { nodeRandom } from '../../host';
 import { writeFileAtomic } from '../../store/atomic-write';
 import { absolute, CONNECTION_HELP, CONNECTION_OPTIONS, connectionFor, contextOf } from '../../files/file-commands';
 import { parseArgs, type ParsedArgs } from '../args';
@@ -89,7 +89,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
   const plan = verb === 'encrypt' ? await planFor(parsed, input) : undefined;
   const connection = await connectionFor(parsed, io);
   try {
-    const env: SopsEnvironment = { kms: connection.kms, random: { bytes: (n) => new Uint8Array(randomBytes(n)) }, clock: { now: () => Date.now() } };
+    const env: SopsEnvironment = { kms: connection.kms, random: nodeRandom, clock: { now: () => Date.now() } };
     const options = { ignoreMac: parsed.has('--ignore-mac') };
     if (verb === 'decrypt') await output(parsed, io, (await decryptSops(text, format, env, options)).plaintext);
     else if (verb === 'encrypt') await output(parsed, io, await encryptSops(text, format, plan!, env));

@@ -125,6 +125,31 @@ replicas: [ a, b ]
   assert.notEqual(ciphertexts[0], ciphertexts[1]);
 });
 
+test('files of older sops: read as they are; the first save writes the current version, and repairs a pre-3.3.0 KMS context', async () => {
+  const kms = new FakeKms();
+  // sops before 3.3.0 encrypted the data key under a context whose keys all had one of its values (mozilla/sops#435).
+  const buggy = await encryptSops(PLAIN, 'yaml', { keyGroups: [[{ arn: KEY_A, context: { app: 'web', env: 'web' } }]] }, env(kms));
+  const old = buggy.replace(/^( {14})env: web$/m, '$1env: prod').replace(/^( {4})version: 3\.13\.2$/m, '$1version: 3.2.0');
+  assert.notEqual(old, buggy);
+  const opened = await decryptSops(old, 'yaml', env(kms));
+  assert.equal(opened.plaintext, PLAIN);
+  assert.equal(opened.metadata.version, '3.2.0');
+  const saved = opened.encrypt(opened.plaintext);
+  assert.match(saved, /^ {4}version: 3\.13\.2$/m);
+  const entry = readMetadata(saved, 'yaml').keyGroups[0][0];
+  assert.ok(entry.kind === 'kms');
+  assert.deepEqual(entry.entry.context, { app: 'web', env: 'prod' });
+  // The saved entry opens under its own context, with no retry.
+  kms.calls.length = 0;
+  assert.equal((await decryptSops(saved, 'yaml', env(kms))).plaintext, PLAIN);
+  assert.deepEqual(kms.calls, ['Decrypt']);
+  // A file of a fixed version gets no such retry: its context is what it says.
+  await assert.rejects(decryptSops(old.replace('version: 3.2.0', 'version: 3.3.0'), 'yaml', env(kms)), (e: unknown) => e instanceof SopsError && e.reason === 'no-key');
+  // A newer file keeps its version when saved.
+  const newer = await decryptSops(saved.replace('version: 3.13.2', 'version: 3.20.0'), 'yaml', env(kms), { ignoreMac: true });
+  assert.match(newer.encrypt(newer.plaintext.replace('5432', '5433')), /^ {4}version: 3\.20\.0$/m);
+});
+
 test('rotate gives a new data key: every value and the KMS entry change, the plaintext does not', async () => {
   const kms = new FakeKms();
   const encrypted = await encryptSops(PLAIN, 'yaml', { keyGroups: [[{ arn: KEY_A }, { arn: KEY_B }]] }, env(kms));
@@ -189,4 +214,64 @@ test('.sops.yaml creation rules: the first matching path_regex gives the keys an
   const { vector } = await import('./vectors');
   assert.throws(() => planFromConfig(vector('functional-tests_.sops.yaml'), 'test_roundtrip_keygroups.yaml'), /key group 1 of the creation rule uses pgp keys/);
   assert.deepEqual(planFromConfig(vector('functional-tests_.sops.yaml'), 'test_no_keygroups.yaml'), { keyGroups: [], rules: {} });
+});
+
+/** The metadata of a file as sops 3.0–3.6 wrote it: two-space indent, the top-level `kms` list, empty lists of other kinds, no aws_profile. */
+function oldLayout(encrypted: string, version: string | undefined): string {
+  const meta = readMetadata(encrypted, 'yaml');
+  const entry = meta.keyGroups[0][0];
+  assert.ok(entry.kind === 'kms');
+  const lines = [
+    'sops:',
+    '  kms:',
+    `  - arn: ${entry.entry.arn}`,
+    `    created_at: '${entry.entry.created_at}'`,
+    `    enc: ${entry.entry.enc}`,
+    '  gcp_kms: []',
+    '  azure_kv: []',
+    `  lastmodified: '${meta.lastModified}'`,
+    `  mac: ${meta.mac}`,
+    '  pgp: []',
+    '  unencrypted_suffix: _unencrypted',
+    ...(version ? [`  version: ${version}`] : []),
+  ];
+  return `${encrypted.slice(0, encrypted.indexOf('sops:\n'))}${lines.join('\n')}\n`;
+}
+
+test('older metadata layouts read as sops reads them; a changed save writes the current layout and version, an unversioned file is not saved', async () => {
+  const kms = new FakeKms();
+  const encrypted = await encryptSops(PLAIN, 'yaml', { keyGroups: [[{ arn: KEY_A }]] }, env(kms));
+  const old = oldLayout(encrypted, '3.0.0');
+  const opened = await decryptSops(old, 'yaml', env(kms));
+  assert.equal(opened.plaintext, PLAIN);
+  assert.equal(opened.metadata.version, '3.0.0');
+  assert.deepEqual(opened.metadata.keyGroups[0].map((k) => k.kind), ['kms']);
+  // Unchanged, the version stays; changed, the save is a current sops file (edit.go), and it reads back.
+  assert.match(opened.encrypt(opened.plaintext), /^ {4}version: 3\.0\.0$/m);
+  const saved = opened.encrypt(opened.plaintext.replace('hunter2', 'swordfish'));
+  const sops = saved.slice(saved.indexOf('sops:\n'));
+  assert.match(sops, /^sops:\n {4}kms:\n {8}- arn: \S+\n {10}aws_profile: ""\n {10}created_at: "[^"]+"\n {10}enc: \S+\n {4}lastmodified: "[^"]+"\n {4}mac: ENC\[[^\]]+\]\n {4}unencrypted_suffix: _unencrypted\n {4}version: 3\.13\.2\n$/);
+  assert.match((await decryptSops(saved, 'yaml', env(kms))).plaintext, /password: swordfish # rotate monthly/);
+  // sops 1.x versions are not semver, and older than any: saved as the current version.
+  const v1 = await decryptSops(oldLayout(encrypted, '1.14'), 'yaml', env(kms));
+  assert.match(v1.encrypt(v1.plaintext.replace('5432', '5433')), /^ {4}version: 3\.13\.2$/m);
+  // No version at all: readable, but sops cannot compare it to its own, so it refuses the save, and so do we.
+  const unversioned = await decryptSops(oldLayout(encrypted, undefined), 'yaml', env(kms));
+  assert.equal(unversioned.plaintext, PLAIN);
+  assert.throws(() => unversioned.encrypt(PLAIN.replace('5432', '5433')), (e: unknown) => e instanceof SopsError && e.reason === 'malformed' && /version "" is not a version/.test(e.message));
+});
+
+test('an unchanged value is written back as read only when that is the form sops writes; other forms are written canonically', async () => {
+  const kms = new FakeKms();
+  const encrypted = await encryptSops(PLAIN, 'yaml', { keyGroups: [[{ arn: KEY_A }]] }, env(kms));
+  const data = /port: ENC\[AES256_GCM,data:([^,]+),/.exec(encrypted)![1];
+  assert.match(data, /^[A-Za-z0-9+/]{6}==$/);
+  // The last character before the padding carries 4 unused bits: flipping one decodes to the same bytes.
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  const loose = data.slice(0, 5) + alphabet[alphabet.indexOf(data[5]) ^ 1] + '==';
+  assert.deepEqual(Buffer.from(loose, 'base64'), Buffer.from(data, 'base64'));
+  const opened = await decryptSops(encrypted.replace(`data:${data},`, `data:${loose},`), 'yaml', env(kms));
+  const saved = opened.encrypt(opened.plaintext.replace('hunter2', 'swordfish'));
+  assert.ok(saved.includes(`port: ENC[AES256_GCM,data:${data},`));
+  assert.ok(!saved.includes(loose));
 });

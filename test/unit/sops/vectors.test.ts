@@ -72,7 +72,7 @@ test('writing an unchanged tree back with the same data key reproduces every cip
   }
 });
 
-test('a changed value alters only its own line (and lastmodified and the MAC)', async () => {
+test('a changed value alters only its own line (and lastmodified and the MAC; and the version, as sops edit.go writes it over an older one)', async () => {
   const cases: Array<[string, SopsFormat, string, string]> = [
     ['example.yaml', 'yaml', '        user: eve', '        user: mallory'],
     ['example.json', 'json', '"city": "New York"', '"city": "Boston"'],
@@ -85,10 +85,18 @@ test('a changed value alters only its own line (and lastmodified and the MAC)', 
     const changed = opened.encrypt(opened.plaintext.replace(from, to)).split('\n');
     assert.equal(changed.length, unchanged.length, name);
     const differing = changed.flatMap((line, i) => (line === unchanged[i] ? [] : [line.trim().split(/[:= ]/)[0]]));
-    assert.equal(differing.length, 2, `${name}: ${differing.join(', ')}`);
+    // Every one of these files was written by a sops older than 3.13.2.
+    assert.equal(differing.length, 3, `${name}: ${differing.join(', ')}`);
     assert.match(differing[0], /user|"city"|state|foo/);
     assert.match(differing[1], /mac|"mac"|sops_mac/);
+    assert.match(differing[2], /version|"version"|sops_version/);
+    assert.match(changed.find((line) => /version/.test(line) && !unchanged.includes(line))!, /3\.13\.2/, name);
   }
+  // A file of the current version keeps it: only the value and the MAC change.
+  const current = await open('functional-tests_res_format.enc.ini', 'ini');
+  const before = current.encrypt(current.plaintext).split('\n');
+  const after = current.encrypt(current.plaintext.replace('bar = baz', 'bar = qux')).split('\n');
+  assert.deepEqual(after.flatMap((line, i) => (line === before[i] ? [] : [line.split(/[ =]/)[0]])), ['bar', 'mac']);
 });
 
 function refuses(text: string, format: SopsFormat, key: Uint8Array, what: RegExp): void {
