@@ -1,10 +1,13 @@
 /**
- * Completion inside key policies (policy files, CloudFormation `KeyPolicy` blocks in JSON and YAML): the
- * path at the cursor, relative to the nearest `Statement`, says what belongs there.
+ * Completion inside key policies (policy files, CloudFormation `KeyPolicy` blocks in JSON and YAML, and the
+ * key policies of Terraform files): the path at the cursor, relative to the nearest `Statement`, says what
+ * belongs there.
  */
 import { CompletionItemKind, InsertTextFormat, type CompletionItem, type Position, type Range } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { lookupConditionKey } from '../src-core/policy/data';
+import { hclCursor, type HclCursor } from '../src-core/terraform/cursor';
+import { KEY_POLICY_RESOURCES } from '../src-core/terraform/policies';
 import {
   ACTION_CANDIDATES, CONDITION_KEY_CANDIDATES, DEPRECATED_TAGS, OPERATOR_CANDIDATES, POLICY_ELEMENTS, PRINCIPAL_TYPES,
   STATEMENT_ELEMENTS, statementSnippets, type Candidate,
@@ -158,4 +161,80 @@ export function policyCompletions({ doc, position, format, isPolicyFile, keyring
     items.push(...statementSnippets(account?.partition ?? 'aws', account?.accountId ?? '111122223333', indent));
   }
   return items;
+}
+
+/** What a Terraform position stands for in a policy: the path the candidates are chosen by, and whether as a key. */
+interface TerraformTarget {
+  rel: string[];
+  /** Candidates of a property-name position (a `test` value is an operator, though written as a value). */
+  keyCandidates: boolean;
+  /** A property name of an object (jsonencode or heredoc JSON) is typed: ` = ` (HCL) or `: ` (JSON) follows it. */
+  keySuffix?: string;
+}
+
+/** The `aws_iam_policy_document` attributes that render as statement elements. */
+const DOCUMENT_ELEMENTS: Record<string, string> = {
+  effect: 'Effect', actions: 'Action', not_actions: 'NotAction', resources: 'Resource', not_resources: 'NotResource',
+};
+
+/** Inside a `data "aws_iam_policy_document"` block: `statement { actions = […] condition { test = "…" } }`. */
+function documentTarget(at: HclCursor, from: number): TerraformTarget | undefined {
+  const blocks = at.frames.slice(from + 1).filter((f) => f.block).map((f) => f.key);
+  const value = at.frames[at.frames.length - 1].block ? at.key : at.frames[at.frames.length - 1].key;
+  if (blocks[0] !== 'statement' || at.asKey) return undefined;
+  const [, inner] = blocks;
+  const block = at.frames[at.frames.length - 1].block ? at.frames[at.frames.length - 1] : at.frames[at.frames.length - 2];
+  if (blocks.length === 1 && DOCUMENT_ELEMENTS[value]) return { rel: ['Statement', DOCUMENT_ELEMENTS[value]], keyCandidates: false };
+  if (blocks.length === 2 && inner === 'condition') {
+    const test = block.strings.get('test') ?? 'StringEquals';
+    if (value === 'test') return { rel: ['Statement', 'Condition', ''], keyCandidates: true };
+    if (value === 'variable') return { rel: ['Statement', 'Condition', test, ''], keyCandidates: true };
+    const variable = block.strings.get('variable');
+    if (value === 'values' && variable) return { rel: ['Statement', 'Condition', test, variable], keyCandidates: false };
+  }
+  if (blocks.length === 2 && (inner === 'principals' || inner === 'not_principals')) {
+    if (value === 'type') return { rel: ['Statement', 'Principal', ''], keyCandidates: true };
+    if (value === 'identifiers') return { rel: ['Statement', 'Principal', block.strings.get('type') ?? 'AWS'], keyCandidates: false };
+  }
+  return undefined;
+}
+
+/** Inside a KMS key resource's `policy = jsonencode({…})` or `policy = <<EOF` heredoc of JSON. */
+function policyValueTarget(at: HclCursor, from: number): TerraformTarget | undefined {
+  const policy = at.frames.findIndex((f, i) => i > from && f.key === 'policy');
+  const inner = at.frames.slice(policy + 1);
+  if (policy < 0 || !inner.length || inner.some((f) => f.block)) return undefined;
+  const keys = inner.map((f) => f.key).filter(Boolean);
+  if (at.asKey) {
+    const json = at.frames[policy].open === '<<';
+    return { rel: [...keys, ''], keyCandidates: true, keySuffix: at.assignFollows ? '' : json ? ': ' : ' = ' };
+  }
+  return { rel: at.key ? [...keys, at.key] : keys, keyCandidates: false };
+}
+
+function terraformTarget(at: HclCursor): TerraformTarget | undefined {
+  const document = at.frames.findIndex((f) => f.block && f.key === 'data' && f.labels[0] === 'aws_iam_policy_document');
+  if (document >= 0) return documentTarget(at, document);
+  const resource = at.frames.findIndex((f) => f.block && f.key === 'resource' && KEY_POLICY_RESOURCES.includes(f.labels[0]));
+  return resource >= 0 ? policyValueTarget(at, resource) : undefined;
+}
+
+/**
+ * Completion in a .tf file: in the statements of an `aws_iam_policy_document`, and in the jsonencode object or
+ * heredoc JSON of a KMS key resource's `policy`. Values are HCL (or JSON) strings, so they are written as JSON
+ * strings; only a string being typed, or a fresh position, is completed (never half a bare word).
+ */
+export function terraformCompletions(doc: TextDocument, position: Position, keyring: Keyring): CompletionItem[] {
+  const text = doc.getText();
+  const offset = doc.offsetAt(position);
+  const at = hclCursor(text, offset);
+  if (!at.inString && /[\w.:-]$/.test(text.slice(0, offset))) return [];
+  const target = terraformTarget(at);
+  if (!target) return [];
+  const cursor: Cursor = {
+    format: 'json', path: target.rel, asKey: target.keySuffix !== undefined, start: at.start, end: at.end,
+    quote: at.inString ? '"' : '', fresh: !at.inString, colonFollows: at.assignFollows,
+  };
+  const range = { start: doc.positionAt(at.start), end: doc.positionAt(at.end) };
+  return candidatesFor(target.rel, target.keyCandidates, keyring).map((c) => toItem(c, cursor, range, target.keySuffix ?? ''));
 }

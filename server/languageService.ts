@@ -9,13 +9,13 @@ import type { CodeAction, CodeActionParams, CompletionItem, Diagnostic, Document
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ServerSettings } from '../protocol/settings';
 import { quickFixes } from './codeActions';
-import { policyCompletions } from './completion';
+import { policyCompletions, terraformCompletions } from './completion';
 import { identifierDiagnostics, identifierHover } from './identifiers';
 import type { Keyring } from './keyring';
 import { policyHover } from './policyHover';
 import { policyDiagnostics } from './policyLint';
 import { PolicyDocuments, languageOf } from './policyDocuments';
-import { isTerraform, type TerraformSupport } from './terraform';
+import { isHcl, isTerraform, type TerraformSupport } from './terraform';
 import { policySymbols } from './symbols';
 
 export interface LanguageServiceParams {
@@ -62,6 +62,7 @@ export function getLanguageService({ keyring, terraform, onError }: LanguageServ
     },
 
     doComplete(doc, position, settings) {
+      if (isHcl(doc)) return terraformCompletions(doc, position, keyring);
       const format = languageOf(doc);
       if (!format) return [];
       const policy = policyOf(doc, settings);

@@ -27,6 +27,11 @@ export function isTerraform(doc: TextDocument): boolean {
   return terraformKind(doc) !== undefined;
 }
 
+/** A Terraform file in HCL syntax (.tf), as opposed to .tf.json or a policy template. */
+export function isHcl(doc: TextDocument): boolean {
+  return terraformKind(doc) === 'hcl';
+}
+
 /** Only modules that declare a KMS key resource are worth a parse. */
 function mentionsKmsKey(text: string): boolean {
   return text.includes('aws_kms_');

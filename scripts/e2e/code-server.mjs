@@ -214,7 +214,7 @@ export function installFromSource(root, extensionsDir, log = () => {}) {
   const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const target = join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
   rmSync(target, { recursive: true, force: true });
-  for (const part of ['package.json', 'README.md', 'dist/extension.js', 'dist/server.js', 'dist/vendor', 'media']) {
+  for (const part of ['package.json', 'README.md', 'dist/extension.js', 'dist/server.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-terraform.wasm', 'dist/vendor', 'media']) {
     if (existsSync(join(root, part))) cpSync(join(root, part), join(target, part), { recursive: true });
   }
   log(`extension copied from ${root} to ${target}`);

@@ -8,6 +8,8 @@ export interface HclNode {
   startIndex: number;
   endIndex: number;
   isMissing: boolean;
+  /** Whether the node or anything inside it is an error or missing token. */
+  hasError: boolean;
   children: HclNode[];
   namedChildren: HclNode[];
 }
@@ -33,6 +35,8 @@ export function unwrap(node: HclNode | undefined): HclNode | undefined {
 /** Syntax errors: ERROR nodes and tokens the parser had to assume, outermost only. */
 export function syntaxErrors(root: HclNode): HclNode[] {
   const out: HclNode[] = [];
+  // Walking every node through the WebAssembly boundary costs more than the checks; most files have no error.
+  if (!root.hasError) return out;
   const stack = [root];
   while (stack.length) {
     const n = stack.pop()!;

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import type { Diagnostic } from 'vscode-languageserver-protocol';
+import type { Diagnostic, TextEdit } from 'vscode-languageserver-protocol';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { lintRecords } from '../../src-node/cli/commands/lint';
 import { loadHclParser } from '../../src-node/terraform/hcl-parser';
 import { hoverText, LspTestClient, positionOf } from './client';
@@ -50,6 +51,24 @@ describe('language server on Terraform', () => {
     await openTerraform(uri, MAIN_TF);
     assert.match(hoverText(await client.hover(uri, positionOf(MAIN_TF, '"kms:Decrypt", "kms:Encrypted"', 3))), /Decrypt/);
     assert.match(hoverText(await client.hover(uri, positionOf(MAIN_TF, '"kms:ViaService"', 3))), /ViaService/);
+  });
+
+  it('applies every quick fix as an HCL edit that leaves a module without the finding it fixed', async () => {
+    const uri = 'file:///work/module/fixall.tf';
+    const diagnostics = await openTerraform(uri, MAIN_TF);
+    const doc = TextDocument.create(uri, 'terraform', 1, MAIN_TF);
+    const edits: TextEdit[] = [];
+    for (const d of diagnostics) edits.push(...((await client.codeActions(uri, d.range, [d]))[0]?.edit?.changes?.[uri] ?? []));
+    // unknown-action (jsonencode), resource-not-star (heredoc JSON), unknown-condition-operator (policy document)
+    assert.equal(edits.length, 3);
+    const fixed = TextDocument.applyEdits(doc, edits);
+    assert.deepEqual(lintRecords('fixall.tf', fixed, {}, await loadHclParser()).map((r) => r.code), ['wildcard-principal']);
+  });
+
+  it('hovers actions inside heredoc JSON', async () => {
+    const uri = 'file:///work/module/hover-heredoc.tf';
+    await openTerraform(uri, MAIN_TF);
+    assert.match(hoverText(await client.hover(uri, positionOf(MAIN_TF, '"kms:Encrypt*"', 3))), /Encrypt/);
   });
 
   it('checks .tf.json files and .json.tpl policy templates as kmsw lint does', async () => {
