@@ -3,7 +3,9 @@
  * reader (src-node/files) beside a plain node:crypto AES-256-GCM file-to-file stream (the reference:
  * one cipher, no format) and beside @aws-crypto/client-node's streams, in one run. Every measurement
  * runs in its own child process so its peak RSS is its own, after a 64 MiB warm-up of the same path;
- * rounds are interleaved; the median, every run, best-run ratios and CPU-time ratios are printed.
+ * rounds are interleaved (odd rounds in reverse order); the ratio of speeds within each round (its
+ * median and range), the medians of each side, best-run and CPU-time ratios and each child's peak RSS
+ * are printed.
  * Keys come from a local keyring folder in the temp dir (one GenerateDataKey/Decrypt per file).
  * Then: our encrypt and decrypt of a file 4x the size (KMSW_BENCH_BIG_MIB, 1 GiB by default) in their
  * own children, to show the peak RSS does not grow with the file; and decryption of messages of
@@ -186,8 +188,10 @@ async function main(): Promise<void> {
       return JSON.parse(r.stdout) as Run;
     };
     const runs = new Map<Mode, Run[]>(MODES.map((m) => [m, []]));
+    // Each round runs every mode once; odd rounds run them in reverse, so a load change during a round
+    // does not always fall on the same side.
     for (let round = 0; round < ROUNDS; round++) {
-      for (const mode of MODES) runs.get(mode)!.push(measure(mode));
+      for (const mode of round % 2 ? [...MODES].reverse() : MODES) runs.get(mode)!.push(measure(mode));
     }
     const want = await sha256(plain);
     for (const mode of MODES.filter((m) => m.endsWith('-dec') || m.endsWith('-dec-signed'))) {
@@ -216,12 +220,24 @@ async function main(): Promise<void> {
       const each = runs.get(mode)!.map((r) => (SIZE / 1e6 / (r.ms / 1000)).toFixed(0)).join('/');
       console.log(`${label[mode].padEnd(46)} ${mbps(mode).toFixed(0).padStart(6)} ${each.padStart(16)} ${cpuMbps(mode).toFixed(0).padStart(9)} ${`${peak(mode).toFixed(0)} MB`.padStart(9)} ${`${extra(mode).toFixed(0)} MB`.padStart(12)}`);
     }
+    // Every ratio below is a speed ratio: the first side's throughput over the second's (its time over
+    // ours), so above 1.00x means ours is faster, below means slower.
     const ratio = (a: Mode, b: Mode, f = mbps) => (f(a) / f(b)).toFixed(2);
-    console.log(`ours / reference (wall): encrypt ${ratio('ours-enc', 'ref-enc')}x, decrypt ${ratio('ours-dec', 'ref-dec')}x (goal >= 0.90x)`);
-    console.log(`ours / reference (best run of each): encrypt ${ratio('ours-enc', 'ref-enc', bestMbps)}x, decrypt ${ratio('ours-dec', 'ref-dec', bestMbps)}x`);
-    console.log(`ours / reference (CPU time, steadier on a busy machine): encrypt ${ratio('ours-enc', 'ref-enc', cpuMbps)}x, decrypt ${ratio('ours-dec', 'ref-dec', cpuMbps)}x`);
-    console.log(`ours / @aws-crypto/client-node (wall): encrypt ${ratio('ours-enc', 'esdk-enc')}x, decrypt ${ratio('ours-dec', 'esdk-dec')}x`);
-    console.log(`signed / unsigned (ours, wall): encrypt ${ratio('ours-enc-signed', 'ours-enc')}x, decrypt ${ratio('ours-dec-signed', 'ours-dec')}x`);
+    // Per round: the two sides ran minutes apart at most, under about the same load; the spread of
+    // these ratios shows how far the shared machine moved them.
+    const perRound = (a: Mode, b: Mode) => runs.get(a)!.map((r, i) => runs.get(b)![i].ms / r.ms);
+    const roundRatios = (a: Mode, b: Mode) => {
+      const xs = perRound(a, b);
+      return `median ${median(xs).toFixed(2)}x (range ${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)}x; rounds ${xs.map((x) => x.toFixed(2)).join('/')})`;
+    };
+    console.log('speed of ours relative to the node:crypto reference (ours MB/s over its MB/s; goal >= 0.90x, above 1 = ours faster):');
+    console.log(`  per round, encrypt: ${roundRatios('ours-enc', 'ref-enc')}`);
+    console.log(`  per round, decrypt: ${roundRatios('ours-dec', 'ref-dec')}`);
+    console.log(`  medians of each side: encrypt ${ratio('ours-enc', 'ref-enc')}x, decrypt ${ratio('ours-dec', 'ref-dec')}x; best run of each: encrypt ${ratio('ours-enc', 'ref-enc', bestMbps)}x, decrypt ${ratio('ours-dec', 'ref-dec', bestMbps)}x; CPU time: encrypt ${ratio('ours-enc', 'ref-enc', cpuMbps)}x, decrypt ${ratio('ours-dec', 'ref-dec', cpuMbps)}x`);
+    console.log(`speed of ours relative to @aws-crypto/client-node, per round: encrypt ${roundRatios('ours-enc', 'esdk-enc')}, decrypt ${roundRatios('ours-dec', 'esdk-dec')}`);
+    console.log(`speed of signed relative to unsigned (ours), per round: encrypt ${roundRatios('ours-enc-signed', 'ours-enc')}, decrypt ${roundRatios('ours-dec-signed', 'ours-dec')}`);
+    const rssRuns = (mode: Mode) => runs.get(mode)!.map((r) => r.rssMb.toFixed(0)).join('/');
+    console.log(`peak RSS of each child (MB, by round): reference encrypt ${rssRuns('ref-enc')}, ours ${rssRuns('ours-enc')}; reference decrypt ${rssRuns('ref-dec')}, ours ${rssRuns('ours-dec')}`);
     const oursExtra = Math.max(extra('ours-enc'), extra('ours-dec'), extra('ours-enc-signed'), extra('ours-dec-signed'));
     // The reference shows what any 1 MiB-buffered stream costs here (GC slack on external buffers included).
     console.log(`peak RSS of ours above the child's base: ${oursExtra.toFixed(0)} MB; node:crypto reference: ${Math.max(extra('ref-enc'), extra('ref-dec')).toFixed(0)} MB; @aws-crypto/client-node: ${Math.max(extra('esdk-enc'), extra('esdk-dec')).toFixed(0)} MB`);
