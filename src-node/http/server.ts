@@ -147,7 +147,9 @@ export async function startKmsServer(options: KmsServerOptions): Promise<KmsServ
 
   async function answer(req: IncomingMessage): Promise<WireResponse> {
     checkHost(req, req.socket.localAddress ?? host);
-    const path = (req.url ?? '/').split('?')[0];
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    const path = query < 0 ? url : url.slice(0, query);
     if (req.method === 'POST' && RESET_PATHS.has(path)) {
       if (!kms.reset) throw new KmsError('UnsupportedOperationException', 'Reset clears in-memory keyrings only; this server keeps its keyring in a folder. Start it with --in-memory to reset between tests.');
       await checkReset(req);
@@ -159,7 +161,7 @@ export async function startKmsServer(options: KmsServerOptions): Promise<KmsServ
     }
     // Unsigned, stale or unknown-key requests, and forged ones whose payload hash is a signed header,
     // are refused before their body is read.
-    const check = authenticateHeaders({ method: req.method, url: req.url ?? '/', headers: req.headers }, auth);
+    const check = authenticateHeaders({ method: req.method, url, headers: req.headers }, auth);
     const body = await readBody(req, limit);
     const caller = check.withBody(body);
     caller.sourceIp = req.socket.remoteAddress;

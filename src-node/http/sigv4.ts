@@ -44,28 +44,36 @@ function authError(name: KmsErrorName, message: string): KmsError {
   return new KmsError(name, message, { httpStatus: 403 });
 }
 
+const AUTH_PARAMETERS = ['Credential', 'SignedHeaders', 'Signature'] as const;
+type AuthParameter = (typeof AUTH_PARAMETERS)[number];
+
 export function parseAuthorization(value: string | undefined): Authorization {
   if (!value) throw authError('MissingAuthenticationToken', 'Missing Authentication Token');
   const space = value.indexOf(' ');
   const algorithm = space < 0 ? value : value.slice(0, space);
   if (algorithm !== ALGORITHM) throw authError('IncompleteSignature', `Unsupported AWS 'algorithm': '${algorithm}'. Sign requests with ${ALGORITHM}.`);
-  const params = new Map<string, string>();
+  // The three parameters by name, the last one given winning; read without building a map, as every request does this.
+  const params: Record<AuthParameter, string> = { Credential: '', SignedHeaders: '', Signature: '' };
   for (const part of value.slice(space + 1).split(',')) {
     const eq = part.indexOf('=');
-    if (eq > 0) params.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+    if (eq <= 0) continue;
+    const name = part.slice(0, eq).trim();
+    if (name === 'Credential' || name === 'SignedHeaders' || name === 'Signature') params[name] = part.slice(eq + 1).trim();
   }
-  const missing = ['Credential', 'SignedHeaders', 'Signature'].filter((p) => !params.get(p));
-  if (missing.length) throw authError('IncompleteSignature', missing.map((p) => `Authorization header requires '${p}' parameter.`).join(' '));
-  const scope = params.get('Credential')!.split('/');
+  if (!params.Credential || !params.SignedHeaders || !params.Signature) {
+    const missing = AUTH_PARAMETERS.filter((p) => !params[p]);
+    throw authError('IncompleteSignature', missing.map((p) => `Authorization header requires '${p}' parameter.`).join(' '));
+  }
+  const scope = params.Credential.split('/');
   if (scope.length !== 5 || scope.some((s) => s === '') || scope[4] !== 'aws4_request' || !/^\d{8}$/.test(scope[1])) {
     throw authError('IncompleteSignature', "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/aws4_request.");
   }
   const [accessKeyId, date, region, service] = scope;
   if (service !== 'kms') throw authError('InvalidSignatureException', `Credential should be scoped to correct service: 'kms'.`);
   if (!/^[a-z0-9-]+$/.test(region)) throw authError('InvalidSignatureException', `Credential should be scoped to a valid region, not '${region}'.`);
-  const signature = params.get('Signature')!;
+  const signature = params.Signature;
   if (!/^[0-9a-f]{64}$/.test(signature)) throw authError('IncompleteSignature', 'The Signature parameter must be 64 lowercase hexadecimal characters.');
-  return { accessKeyId, date, region, service, signedHeaders: params.get('SignedHeaders')!.split(';'), signature };
+  return { accessKeyId, date, region, service, signedHeaders: params.SignedHeaders.split(';'), signature };
 }
 
 function signingDate(headers: WireHeaders): Date {
