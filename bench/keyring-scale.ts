@@ -2,7 +2,7 @@
  * How the local keyring behaves as it grows (issue 12, goal 1), for the file store and the LMDB store
  * in one run: CreateKey, PutKeyPolicy, CreateGrant and Encrypt through the real KmsService (policy
  * authorizer, chained audit log), the first ListKeys page, open + first page, and the RSS of a process
- * serving the keyring, at several keyring sizes. Each keyring is populated directly (the file written
+ * serving the keyring (`kmsw serve` for LMDB, what the hosts open), at several keyring sizes. Each keyring is populated directly (the file written
  * whole, or the records committed in batches); the measured calls go through KmsService. The ratio
  * column is each figure against the same store's figure at the smallest size, so a store that scales
  * shows ratios near 1. Sizes above FILE_STORE_MAX_KEYS are not run on the file store: every mutation
@@ -27,7 +27,7 @@ import { createPolicyAuthorizer } from '../src-core/policy/authorizer';
 import type { Caller } from '../src-core/kms/context';
 import { openFileAuditSink } from '../src-node/audit/file-audit-sink';
 import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION, nodeRandom, openLocalKms, rootPrincipal, wallClock } from '../src-node/host';
-import { KEYRING_FILE } from '../src-node/store/file-store';
+import { KEYRING_FILE, openFileKeyringStore } from '../src-node/store/file-store';
 import { encryptKeyring } from '../src-node/store/keyring-file';
 import { openLmdbKeyringStore } from '../src-node/store/lmdb-store';
 
@@ -97,14 +97,14 @@ async function timed(reps: number, call: (i: number) => Promise<unknown>): Promi
   return out;
 }
 
-/** The keyring in `dir` opened as a host opens it: the store, the chained audit log, the policy authorizer. */
+/** The keyring in `dir` opened as a host opens it (LMDB), or as earlier versions did (the file store): the store, the chained audit log, the policy authorizer. */
 async function openKms(kind: StoreKind, dir: string, rootKey: Uint8Array): Promise<Opened> {
   const caller = { accountId: DEFAULT_ACCOUNT_ID, region: DEFAULT_REGION, principal: rootPrincipal(DEFAULT_ACCOUNT_ID) };
-  if (kind === 'file') {
+  if (kind === 'lmdb') {
     const kms = await openLocalKms({ dataDir: dir, rootKey });
     return { service: kms.service, caller, close: kms.close };
   }
-  const store = openLmdbKeyringStore({ dir, rootKey });
+  const store = await openFileKeyringStore({ dir, rootKey });
   const audit = await openFileAuditSink({ dir, chainKey: chainKey(rootKey) });
   const service = new KmsService({ store, clock: wallClock, random: nodeRandom, authorizer: createPolicyAuthorizer(), audit });
   return {
@@ -117,8 +117,8 @@ async function openKms(kind: StoreKind, dir: string, rootKey: Uint8Array): Promi
   };
 }
 
-/** RSS in MB of a process serving the LMDB keyring after open + first ListKeys page (this script run with KMSW_BENCH_RSS_DIR). */
-async function lmdbRss(dir: string, rootKey: Uint8Array): Promise<number> {
+/** RSS in MB of a process serving the file keyring after open + first ListKeys page (this script run with KMSW_BENCH_RSS_DIR): `kmsw serve` now migrates it. */
+async function fileStoreRss(dir: string, rootKey: Uint8Array): Promise<number> {
   const child = spawn(process.execPath, ['--import', 'tsx', import.meta.filename], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, KMSW_BENCH_RSS_DIR: dir, KMSW_ROOT_KEY: Buffer.from(rootKey).toString('base64') },
@@ -129,7 +129,7 @@ async function lmdbRss(dir: string, rootKey: Uint8Array): Promise<number> {
 }
 
 async function reportRss(dir: string, rootKey: Uint8Array): Promise<void> {
-  const kms = await openKms('lmdb', dir, rootKey);
+  const kms = await openKms('file', dir, rootKey);
   await kms.service.call('ListKeys', {}, kms.caller);
   const status = readFileSync(`/proc/${process.pid}/status`, 'utf8');
   console.log(Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024);
@@ -189,8 +189,8 @@ async function measure(kind: StoreKind, size: number): Promise<Row[]> {
     add('CreateGrant', await timed(reps, (i) => call('CreateGrant', { KeyId: pick(i), GranteePrincipal: `arn:aws:iam::${DEFAULT_ACCOUNT_ID}:role/bench`, Operations: ['Encrypt', 'Decrypt'] })));
     add('Encrypt (1 KB)', await timed(reps, (i) => call('Encrypt', { KeyId: pick(i), Plaintext: randomBytes(1024).toString('base64') })));
     await kms.close();
-    const rss = kind === 'file' ? await serveRss(dir, rootKey) : await lmdbRss(dir, rootKey);
-    rows.push({ name: kind === 'file' ? 'kmsw serve RSS after open (MB)' : 'serving process RSS, open + page (MB)', size, median: rss, p95: rss });
+    const rss = kind === 'lmdb' ? await serveRss(dir, rootKey) : await fileStoreRss(dir, rootKey);
+    rows.push({ name: kind === 'lmdb' ? 'kmsw serve RSS after open (MB)' : 'serving process RSS, open + page (MB)', size, median: rss, p95: rss });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

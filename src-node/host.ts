@@ -12,7 +12,7 @@ import { KmsService } from '../src-core/kms/service';
 import { createPolicyAuthorizer, type Denial } from '../src-core/policy/authorizer';
 import { chainKey } from '../src-core/audit/chain';
 import { openFileAuditSink } from './audit/file-audit-sink';
-import { openFileKeyringStore } from './store/file-store';
+import { openKeyringStore } from './store/keyring-store';
 import { loadOrCreateRootKey } from './store/root-key';
 
 export const DEFAULT_ACCOUNT_ID = '123456789012';
@@ -21,7 +21,7 @@ export const DEFAULT_REGION = 'us-east-1';
 export interface LocalKmsOptions {
   /** Keep the keyring in memory only (tests, throwaway servers). */
   inMemory?: boolean;
-  /** The keyring folder (keyring file, lock, root key file, audit log); required unless inMemory. */
+  /** The keyring folder (keyring database, locks, root key file, audit log); required unless inMemory. */
   dataDir?: string;
   /** The key that encrypts the keyring at rest; default: KMSW_ROOT_KEY, else the folder's root key file. */
   rootKey?: Uint8Array;
@@ -96,7 +96,7 @@ export async function openLocalKms(options: LocalKmsOptions = {}): Promise<Local
   const dir = options.dataDir;
   if (!dir) throw new TypeError('openLocalKms needs a dataDir unless inMemory is set');
   const rootKey = options.rootKey ?? (await loadOrCreateRootKey({ dir, env: options.env }));
-  const store = await openFileKeyringStore({ dir, rootKey, logger });
+  const store = await openKeyringStore({ dir, rootKey, logger });
   const audit = await openFileAuditSink({ dir, chainKey: chainKey(rootKey) }).catch(async (e: unknown) => {
     await store.close();
     throw e;

@@ -21,7 +21,7 @@ import { decryptKeyring, encryptKeyring, HEADER_LENGTH, writeIdOf } from './keyr
 
 export const KEYRING_FILE = 'keyring.kmsw';
 /** proper-lockfile's lock folder (a new name: a `keyring.lock` file of an older version is not a folder lock). */
-const LOCK_FILE = 'keyring.kmsw.lock';
+export const KEYRING_LOCK_FILE = 'keyring.kmsw.lock';
 
 export interface FileKeyringStoreOptions {
   dir: string;
@@ -62,7 +62,7 @@ export class FileKeyringStore implements KeyringStore {
 
   constructor(options: FileKeyringStoreOptions) {
     this.path = join(options.dir, KEYRING_FILE);
-    this.lockPath = join(options.dir, LOCK_FILE);
+    this.lockPath = join(options.dir, KEYRING_LOCK_FILE);
     this.rootKey = options.rootKey;
     this.logger = options.logger ?? silentLogger;
     this.lockStaleMs = options.lockStaleMs;

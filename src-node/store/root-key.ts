@@ -9,6 +9,7 @@ import { link, mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { syncDirectory } from './atomic-write';
 import { KEYRING_FILE } from './file-store';
+import { LMDB_FILE } from './lmdb-store';
 import { StoreError } from './store-error';
 
 export const ROOT_KEY_FILE = 'root.key';
@@ -32,8 +33,8 @@ export async function loadOrCreateRootKey(options: { dir: string; env?: NodeJS.P
  * another key, which a new one could never open: refuse and say what is missing instead.
  */
 export function newRootKeyFor(dir: string): Buffer {
-  const keyring = join(dir, KEYRING_FILE);
-  if (existsSync(keyring)) {
+  const keyring = [LMDB_FILE, KEYRING_FILE].map((name) => join(dir, name)).find((path) => existsSync(path));
+  if (keyring !== undefined) {
     throw new StoreError(
       'missing-root-key',
       `The root key of the keyring ${keyring} is missing: ${join(dir, ROOT_KEY_FILE)} does not exist and KMSW_ROOT_KEY is not set. Restore root.key (mode 0600) from where you keep it, or set KMSW_ROOT_KEY; without it the keyring cannot be opened.`,

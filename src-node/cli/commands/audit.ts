@@ -10,7 +10,7 @@ import { keyReferences, type AuditFilter } from '../../../src-core/audit/query';
 import { existsSync, statSync } from 'node:fs';
 import { chainKey, type AuditHead } from '../../../src-core/audit/chain';
 import { openFileAuditSink } from '../../audit/file-audit-sink';
-import { openFileKeyringStore } from '../../store/file-store';
+import { openKeyringStore } from '../../store/keyring-store';
 import { loadOrCreateRootKey, ROOT_KEY_FILE } from '../../store/root-key';
 import { dataDirOf, parseArgs, type OptionSpec, type ParsedArgs } from '../args';
 import { UsageError, type CliCommand, type CliIo } from '../command';
@@ -107,7 +107,7 @@ async function list(parsed: ParsedArgs, io: CliIo): Promise<number> {
 async function chainTrust(dir: string, io: CliIo): Promise<{ key?: Uint8Array; anchor?: AuditHead; missing?: string }> {
   if (io.env.KMSW_ROOT_KEY === undefined && !existsSync(join(dir, ROOT_KEY_FILE))) return { missing: `no root key (${join(dir, ROOT_KEY_FILE)} or KMSW_ROOT_KEY)` };
   const rootKey = await loadOrCreateRootKey({ dir, env: io.env });
-  const store = await openFileKeyringStore({ dir, rootKey });
+  const store = await openKeyringStore({ dir, rootKey });
   try {
     return { key: chainKey(rootKey), anchor: (await store.read()).auditAnchor };
   } finally {

@@ -335,13 +335,13 @@ async function stateOf(store: KeyringStore): Promise<string> {
   return JSON.stringify(await store.read(), (name, value: unknown) => (name === 'lastUsage' ? undefined : value));
 }
 
-// The same failures against the encrypted file store: each leaves the file byte for byte as it was (the port's contract).
+// The same failures against the store the hosts use (LMDB): each leaves the database byte for byte as it was (the port's contract).
 for (const row of ROWS) {
-  test(`file store: ${row.operation} → ${row.error} (${row.source}) changes nothing`, async () => {
-    const { store, persisted } = await STORES.file();
+  test(`lmdb store: ${row.operation} → ${row.error} (${row.source}) changes nothing`, async () => {
+    const { store, persisted } = await STORES.lmdb();
     const kms = createTestKms({ store });
     const ctx = await row.setup(kms);
-    // Last-use facts of the set-up's calls are saved first, so the file holds everything before the failing call.
+    // Last-use facts of the set-up's calls are saved first, so the database holds everything before the failing call.
     await store.transact(() => undefined);
     const [state, bytes] = [await stateOf(store), await persisted()];
     assert.equal((await kms.fail(row.operation, row.input(ctx), ctx.caller)).name, row.error);

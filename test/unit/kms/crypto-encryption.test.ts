@@ -253,5 +253,7 @@ test('DryRun answers DryRunOperationException after every check, and records no 
   const state = await kms.store.read();
   assert.equal(state.regions[`${ACCOUNT}/us-east-1`].keys[keyId].lastUsage, undefined);
   await kms.call('Encrypt', { KeyId: keyId, Plaintext: b64('x') });
-  assert.equal(state.regions[`${ACCOUNT}/us-east-1`].keys[keyId].lastUsage?.Encrypt?.operation, 'Encrypt');
+  // A fresh read: a store's state is a snapshot (the LMDB store's is), not a live object.
+  const after = await kms.store.read();
+  assert.equal(after.regions[`${ACCOUNT}/us-east-1`].keys[keyId].lastUsage?.Encrypt?.operation, 'Encrypt');
 });

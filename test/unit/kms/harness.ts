@@ -1,6 +1,6 @@
 /**
- * A local KMS for unit tests: in-memory keyring (the LMDB store in a temp folder when
- * KMSW_TEST_STORE=lmdb, so the engine's whole suite runs against it), a clock the test moves, seeded-free real randomness,
+ * A local KMS for unit tests: the LMDB store the hosts use, in a temp folder (the in-memory store when
+ * KMSW_TEST_STORE=memory), so the engine's whole suite runs against what ships; a clock the test moves, seeded-free real randomness,
  * an authorizer that allows everything unless a test swaps it, and `call` that returns the wire
  * output or the thrown KmsError. Tests speak the wire format (base64 blobs), as every host does.
  */
@@ -40,7 +40,7 @@ export interface TestKms {
 }
 
 function defaultStore(): KeyringStore {
-  if (process.env.KMSW_TEST_STORE !== 'lmdb') return new MemoryKeyringStore();
+  if (process.env.KMSW_TEST_STORE === 'memory') return new MemoryKeyringStore();
   return openLmdbKeyringStore({ dir: mkdtempSync(join(tmpdir(), 'kmsw-engine-')), rootKey: new Uint8Array(randomBytes(32)) });
 }
 

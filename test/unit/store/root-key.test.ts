@@ -5,6 +5,7 @@ import { chmod, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KEYRING_FILE } from '../../../src-node/store/file-store';
+import { LMDB_FILE } from '../../../src-node/store/lmdb-store';
 import { loadOrCreateRootKey, newRootKeyFor, ROOT_KEY_FILE } from '../../../src-node/store/root-key';
 import { StoreError } from '../../../src-node/store/store-error';
 
@@ -64,13 +65,15 @@ describe('root key', () => {
     assert.equal(await readFile(path, 'utf8'), 'hello\n');
   });
 
-  it('refuses to mint a new root key beside an existing keyring, and says which file is missing', async () => {
-    const dir = await tempDir();
-    await writeFile(join(dir, KEYRING_FILE), 'KMSW-KEYRING…');
-    const missing = isStoreError('missing-root-key', new RegExp(`root key of the keyring ${join(dir, KEYRING_FILE)} is missing: ${join(dir, ROOT_KEY_FILE)} does not exist.*KMSW_ROOT_KEY`));
-    await assert.rejects(loadOrCreateRootKey({ dir, env: {} }), missing);
-    // The extension keeps its root key in SecretStorage and mints it itself: the same refusal.
-    assert.throws(() => newRootKeyFor(dir), missing);
-    await assert.rejects(stat(join(dir, ROOT_KEY_FILE)), { code: 'ENOENT' });
-  });
+  for (const file of [LMDB_FILE, KEYRING_FILE]) {
+    it(`refuses to mint a new root key beside an existing keyring (${file}), and says which file is missing`, async () => {
+      const dir = await tempDir();
+      await writeFile(join(dir, file), 'KMSW-KEYRING…');
+      const missing = isStoreError('missing-root-key', new RegExp(`root key of the keyring ${join(dir, file)} is missing: ${join(dir, ROOT_KEY_FILE)} does not exist.*KMSW_ROOT_KEY`));
+      await assert.rejects(loadOrCreateRootKey({ dir, env: {} }), missing);
+      // The extension keeps its root key in SecretStorage and mints it itself: the same refusal.
+      assert.throws(() => newRootKeyFor(dir), missing);
+      await assert.rejects(stat(join(dir, ROOT_KEY_FILE)), { code: 'ENOENT' });
+    });
+  }
 });
