@@ -2,18 +2,24 @@
  * KMS for SOPS files in the extension: the data key is decrypted by the first connection that can
  * (the active one first, then the others), so a file under a local key and one under an AWS key both
  * open; new data keys are encrypted through the active connection. Each entry is called in its ARN's
- * Region through the connection's own credentials (or keyring), as the CLI does (regionalSopsKms).
+ * Region through the connection's own credentials (or keyring), or through the entry's role (STS
+ * AssumeRole on an AWS connection; ignored by the local keyring), as the CLI does (regionalSopsKms).
  */
 import { KMSClient } from '@aws-sdk/client-kms';
+import { STSClient } from '@aws-sdk/client-sts';
 import type { KmsCrypto } from '../../src-core/formats/key-provider';
 import type { SopsEnvironment } from '../../src-core/sops/document';
 import type { KmsCallTarget, SopsKms } from '../../src-core/sops/keys';
 import { nodeRandom } from '../../src-node/host';
 import { regionalSopsKms, type RegionalKmsSource } from '../../src-node/files/kms-connection';
 import { createLocalKmsClient } from '../../src-node/local-client';
+import { AssumedRoles, type RoleCredentials } from '../../src-node/sops-roles';
 import type { AwsConnection, KmsConnection } from '../connections/connection';
 import type { LocalConnection } from '../connections/local';
 import type { Ctx } from '../ctx';
+
+/** Each AWS connection's assumed roles, kept while the connection lives (a file's open and save assume once). */
+const assumedRoles = new WeakMap<AwsConnection, AssumedRoles>();
 
 async function sourceOf(connection: KmsConnection): Promise<RegionalKmsSource> {
   const client = await connection.client();
@@ -24,7 +30,12 @@ async function sourceOf(connection: KmsConnection): Promise<RegionalKmsSource> {
     return { client, region, clientIn: (other) => createLocalKmsClient(kms, { caller: { region: other } }), roles: 'ignore' };
   }
   const aws = connection as AwsConnection;
-  return { client, region, clientIn: (other) => new KMSClient({ ...aws.sdkConfig(), region: other, ...(aws.endpoint ? { endpoint: aws.endpoint } : {}) }), roles: 'refuse' };
+  const clientIn = (other: string, credentials?: () => Promise<RoleCredentials>) => new KMSClient({ ...aws.sdkConfig(), region: other, ...(aws.endpoint ? { endpoint: aws.endpoint } : {}), ...(credentials ? { credentials } : {}) });
+  let assumed = assumedRoles.get(aws);
+  // STS with the connection's region, profile and credentials; its endpoint is AWS's (the connection's endpoint serves KMS only).
+  if (!assumed) assumedRoles.set(aws, (assumed = new AssumedRoles((other) => new STSClient({ ...aws.sdkConfig(), region: other }))));
+  const roles = assumed;
+  return { client, region, clientIn, roles: (role, other) => clientIn(other, () => roles.credentials(role, other)) };
 }
 
 /** The KMS of every connection, each opened once per use and its other-Region clients closed after. */

@@ -3,10 +3,11 @@
  * or an endpoint (`kmsw serve`, LocalStack) or real AWS through the SDK's usual credential chain.
  */
 import { KMSClient } from '@aws-sdk/client-kms';
-import { KmsError } from '../../src-core/errors';
+import { STSClient } from '@aws-sdk/client-sts';
 import type { KmsCallTarget, SopsKms } from '../../src-core/sops/keys';
 import { openLocalKms } from '../host';
 import { createLocalKmsClient } from '../local-client';
+import { AssumedRoles, type RoleCredentials } from '../sops-roles';
 import { kmsFromClient } from './kms-adapter';
 
 export type KmsTarget =
@@ -29,11 +30,12 @@ export interface RegionalKmsSource {
   /** The same credentials (or the same keyring) in another Region; destroyed by `close`. */
   clientIn(region: string): KMSClient;
   /**
-   * What an entry's role does: AWS needs STS AssumeRole, which kmsw does not have, so it is refused;
-   * the local keyring has no STS and its one caller is the account root, which any role would only
-   * narrow, so it is not assumed (the entry keeps its role, so the file still works with sops on AWS).
+   * What an entry's role does. AWS: a client in that Region whose credentials are the role's
+   * (sops-roles.ts, STS AssumeRole as sops). The local keyring has no STS and its one caller is the
+   * account root, which any role would only narrow, so the role is ignored (the entry keeps it, so the
+   * file still works with sops on AWS).
    */
-  roles: 'refuse' | 'ignore';
+  roles: 'ignore' | ((role: string, region: string) => KMSClient);
 }
 
 /**
@@ -41,19 +43,27 @@ export interface RegionalKmsSource {
  * createKMSConfig), whatever the connection's Region is. Shared by the CLI and the extension.
  */
 export function regionalSopsKms(source: RegionalKmsSource): { kms: SopsKms; close(): void } {
-  const regions = new Map<string, KMSClient>();
+  /** Other Regions' clients, and each role's (key `region role`). */
+  const clients = new Map<string, KMSClient>();
   const forKey = async ({ region, role }: KmsCallTarget) => {
-    if (role && source.roles === 'refuse') throw new KmsError('AccessDeniedException', `assuming role ${role} needs AWS STS AssumeRole, as sops does; kmsw has no STS client (@aws-sdk/client-sts). Use a profile whose credentials are that role's`);
-    if (!region || region === (await source.region())) return kmsFromClient(source.client);
-    let other = regions.get(region);
-    if (!other) regions.set(region, (other = source.clientIn(region)));
+    const own = await source.region();
+    const { roles } = source;
+    if (role && roles !== 'ignore') {
+      const where = region ?? own;
+      let client = clients.get(`${where} ${role}`);
+      if (!client) clients.set(`${where} ${role}`, (client = roles(role, where)));
+      return kmsFromClient(client);
+    }
+    if (!region || region === own) return kmsFromClient(source.client);
+    let other = clients.get(region);
+    if (!other) clients.set(region, (other = source.clientIn(region)));
     return kmsFromClient(other);
   };
   return {
     kms: { ...kmsFromClient(source.client), forKey },
     close: () => {
-      for (const other of regions.values()) other.destroy();
-      regions.clear();
+      for (const other of clients.values()) other.destroy();
+      clients.clear();
     },
   };
 }
@@ -74,14 +84,14 @@ export async function connectKms(target: KmsTarget): Promise<KmsConnection> {
       },
     };
   }
-  const clientIn = (region: string | undefined) =>
-    new KMSClient({
-      ...(target.endpointUrl ? { endpoint: target.endpointUrl } : {}),
-      ...(target.profile ? { profile: target.profile } : {}),
-      ...(region ? { region } : {}),
-    });
+  const profile = target.profile ? { profile: target.profile } : {};
+  const clientIn = (region: string | undefined, credentials?: () => Promise<RoleCredentials>) =>
+    new KMSClient({ ...(target.endpointUrl ? { endpoint: target.endpointUrl } : {}), ...profile, ...(region ? { region } : {}), ...(credentials ? { credentials } : {}) });
   const client = clientIn(target.region);
-  const { kms, close } = regionalSopsKms({ client, region: () => client.config.region(), clientIn, roles: 'refuse' });
+  // STS at AWS (or AWS_ENDPOINT_URL_STS): --endpoint-url is KMS's endpoint only, as sops's baseEndpoint.
+  const assumed = new AssumedRoles((region) => new STSClient({ ...profile, region }));
+  const roles = (role: string, region: string) => clientIn(region, () => assumed.credentials(role, region));
+  const { kms, close } = regionalSopsKms({ client, region: () => client.config.region(), clientIn, roles });
   const where = [target.endpointUrl, target.profile && `profile ${target.profile}`].filter(Boolean).join(', ');
   return {
     kms,

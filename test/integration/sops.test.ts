@@ -17,7 +17,10 @@ import { sopsCommand } from '../../src-node/cli/commands/sops';
 import { openLocalKms } from '../../src-node/host';
 import { kmsFromClient } from '../../src-node/files/kms-adapter';
 import { decryptWithDataKey, encryptSops, readMetadata } from '../../src-core/sops/document';
+import { STSClient } from '@aws-sdk/client-sts';
+import { AssumedRoles, stsSessionName } from '../../src-node/sops-roles';
 import { awsEnv, sdkClient, serve } from './serve';
+import { startStsStub } from './sops-sts-stub';
 
 let root: string;
 let data: string;
@@ -168,7 +171,7 @@ test('an entry with a role and a key in another Region: the local keyring calls 
   assert.equal(dec.stdout, PLAIN);
 });
 
-test('through an endpoint, a key of another Region is called in its own Region; a role is refused with what it needs', async (t) => {
+test('through an endpoint, a key of another Region is called in its own Region', async (t) => {
   const served = await serve(['--in-memory']);
   t.after(() => served.stop());
   const eu = sdkClient(served.url, { region: 'eu-west-1' });
@@ -188,9 +191,80 @@ test('through an endpoint, a key of another Region is called in its own Region; 
   assert.equal(dec.status, 0, dec.stderr);
   assert.equal(dec.stdout, PLAIN);
 
-  const encrypted = await readFile(join(root, 'eu.enc.yaml'), 'utf8');
-  await writeFile(join(root, 'eu-role.enc.yaml'), encrypted.replace(/^( {10})aws_profile: ""\n/m, '$1aws_profile: ""\n$1role: arn:aws:iam::111122223333:role/ops\n'));
-  const refused = await kmsw(['sops', 'decrypt', 'eu-role.enc.yaml', ...remote, '--ignore-mac']);
+});
+
+test('an entry with a role through an endpoint: sops\'s STS AssumeRole (session sops@host, the key\'s Region), the KMS calls signed with the role\'s credentials, assumed once per connection; a role STS refuses is named', async (t) => {
+  const role = 'arn:aws:iam::111122223333:role/sops-ops';
+  const denied = 'arn:aws:iam::111122223333:role/not-mine';
+  const roleKey = { accessKeyId: 'ASIASOPSROLE', secretAccessKey: 'role-secret' };
+  const sts = await startStsStub({ [role]: roleKey });
+  t.after(() => sts.close());
+  // The endpoint knows only the role's credentials: a call signed with the caller's own is refused.
+  const dir = join(root, 'sts');
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'credentials.json'), JSON.stringify([{ ...roleKey, principal: role }]));
+  const served = await serve(['--in-memory', '--credentials', join(dir, 'credentials.json')]);
+  t.after(() => served.stop());
+  const eu = sdkClient(served.url, { ...roleKey, region: 'eu-west-1' });
+  t.after(() => eu.destroy());
+  const arn = (await eu.send(new CreateKeyCommand({}))).KeyMetadata!.Arn!;
+  const user = sdkClient(served.url, { accessKeyId: 'AKIDSOPSUSER', region: 'eu-west-1' });
+  t.after(() => user.destroy());
+  await assert.rejects(user.send(new CreateKeyCommand({})), { name: 'UnrecognizedClientException' });
+  const env = { ...awsEnv('us-east-1', 'AKIDSOPSUSER'), AWS_ENDPOINT_URL_STS: sts.url };
+  const saved = { ...process.env };
+  Object.assign(process.env, env);
+  t.after(() => {
+    for (const k of Object.keys(env)) if (saved[k] === undefined) delete process.env[k];
+    Object.assign(process.env, saved);
+  });
+  const remote = ['--endpoint-url', served.url];
+  await writeFile(join(dir, '.sops.yaml'), `creation_rules:\n  - kms: ${arn}+${role}\n`);
+  await writeFile(join(dir, 'app.yaml'), PLAIN);
+
+  const enc = await kmsw(['sops', 'encrypt', join(dir, 'app.yaml'), ...remote, '-o', join(dir, 'app.enc.yaml')]);
+  assert.equal(enc.status, 0, enc.stderr);
+  const encrypted = await readFile(join(dir, 'app.enc.yaml'), 'utf8');
+  assert.match(encrypted, new RegExp(`- arn: ${arn}\\n(?: {10}.*\\n)* {10}role: ${role}\\n`));
+  const dec = await kmsw(['sops', 'decrypt', join(dir, 'app.enc.yaml'), ...remote]);
+  assert.equal(dec.status, 0, dec.stderr);
+  assert.equal(dec.stdout, PLAIN);
+  // Rotate decrypts and encrypts through one connection: one more AssumeRole, not two.
+  const rot = await kmsw(['sops', 'rotate', join(dir, 'app.enc.yaml'), ...remote]);
+  assert.equal(rot.status, 0, rot.stderr);
+  assert.deepEqual(sts.calls, Array(3).fill({ roleArn: role, sessionName: stsSessionName(), accessKeyId: 'AKIDSOPSUSER', region: 'eu-west-1' }));
+  assert.match(stsSessionName(), /^sops@[a-zA-Z0-9=,.@-_]+$/);
+
+  await writeFile(join(dir, 'denied.enc.yaml'), encrypted.replace(`role: ${role}`, `role: ${denied}`));
+  const refused = await kmsw(['sops', 'decrypt', join(dir, 'denied.enc.yaml'), ...remote]);
   assert.equal(refused.status, 1);
-  assert.match(refused.stderr, /assuming role arn:aws:iam::111122223333:role\/ops needs AWS STS AssumeRole/);
+  assert.match(refused.stderr, new RegExp(`AccessDeniedException: cannot assume role ${denied} for its KMS key \\(STS AssumeRole: User: .* is not authorized to perform: sts:AssumeRole on resource: ${denied}\\)`));
+  assert.equal(sts.calls.length, 4);
+  assert.ok(!refused.stderr.includes('role-secret') && !refused.stderr.includes('stub-session-token'));
+});
+
+test('an assumed role\'s credentials are kept until five minutes before they expire, then assumed again; a failed AssumeRole is not kept', async (t) => {
+  const role = 'arn:aws:iam::111122223333:role/sops-ops';
+  const sts = await startStsStub({ [role]: { accessKeyId: 'ASIASOPSROLE', secretAccessKey: 'role-secret', lifetimeMs: 3_600_000 } });
+  t.after(() => sts.close());
+  let now = Date.now();
+  const roles = new AssumedRoles((region) => new STSClient({ region, endpoint: sts.url, credentials: { accessKeyId: 'AKIDSOPSUSER', secretAccessKey: 'user-secret' }, maxAttempts: 1 }), () => now);
+  const [a, b] = await Promise.all([roles.credentials(role, 'eu-west-1'), roles.credentials(role, 'eu-west-1')]);
+  assert.equal(a, b);
+  assert.equal(a.accessKeyId, 'ASIASOPSROLE');
+  now += 54 * 60_000;
+  assert.equal(await roles.credentials(role, 'eu-west-1'), a);
+  assert.equal(sts.calls.length, 1);
+  now += 2 * 60_000;
+  assert.notEqual(await roles.credentials(role, 'eu-west-1'), a);
+  assert.equal(sts.calls.length, 2);
+  const denied = 'arn:aws:iam::111122223333:role/not-mine';
+  for (let i = 0; i < 2; i++) await assert.rejects(roles.credentials(denied, 'eu-west-1'), { name: 'AccessDeniedException' });
+  assert.equal(sts.calls.length, 4);
+});
+
+test('the STS session name is sops@ and the hostname without the characters sops drops, at most 64 characters', () => {
+  assert.equal(stsSessionName('build-01.example.com'), 'sops@build01.example.com');
+  assert.equal(stsSessionName('Dev Box_[2]'), 'sops@DevBox_[2]');
+  assert.equal(stsSessionName('h'.repeat(80)), `sops@${'h'.repeat(59)}`);
 });
