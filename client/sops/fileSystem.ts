@@ -1,7 +1,8 @@
 /**
  * The decrypted text of a SOPS file as a virtual file (`kms-sops:` + the file's path, so the editor
  * picks the language from its name). Reading decrypts in memory; saving encrypts again and replaces
- * the file on disk atomically, keeping the ciphertext of every value that did not change. Plaintext is
+ * the file on disk atomically, keeping the ciphertext of every value that did not change (and an
+ * unchanged save writes nothing, as `sops edit`). Plaintext is
  * never written anywhere, not even to a temporary file.
  */
 import { readFile, stat } from 'node:fs/promises';
@@ -54,7 +55,11 @@ export class SopsFileSystem implements vscode.FileSystemProvider {
   async writeFile(uri: vscode.Uri, content: Uint8Array): Promise<void> {
     const file = fileOf(uri).fsPath;
     const opened = this.opened.get(uri.path) ?? (await this.readFile(uri), this.opened.get(uri.path)!);
-    const encrypted = opened.encrypt(Buffer.from(content).toString('utf8'));
+    const encrypted = opened.save(Buffer.from(content).toString('utf8'));
+    if (encrypted === undefined) {
+      log.info(`SOPS file ${file} has not changed: nothing written`);
+      return;
+    }
     await writeFileAtomic(file, Buffer.from(encrypted, 'utf8'), (await stat(file)).mode & 0o777);
     log.info(`saved SOPS file ${file} (encrypted)`);
     this.changes.fire([{ type: vscode.FileChangeType.Changed, uri }]);

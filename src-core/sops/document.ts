@@ -86,6 +86,12 @@ export interface DecryptedSops {
   plaintext: string;
   /** The file encrypted again from an edited plaintext: unchanged values keep their ciphertext, an unchanged file its version. */
   encrypt(plaintext: string): string;
+  /**
+   * An editor's save: the file to write, or undefined when the plaintext is the one last saved (or
+   * opened), as `sops edit` says "File has not changed" and writes nothing (cmd/sops/edit.go), so the
+   * MAC and lastmodified stay as they are.
+   */
+  save(plaintext: string): string | undefined;
 }
 
 function writeEncrypted(doc: StoreDocument, meta: SopsMetadata, cipher: ValueCipher, clock: Clock): string {
@@ -122,13 +128,21 @@ function decryptStore(doc: StoreDocument, metadata: SopsMetadata, format: SopsFo
   }
   doc.removeMetadata();
   const opened = plaintextOf(doc, format);
+  // edit.go writes the current version only when the plaintext changed ("File has not changed" otherwise);
+  // common.go RecoverDataKeyFromBuggyKMS also when a pre-3.3.0 KMS entry was repaired.
+  const encrypt = (plaintext: string) => writeEncrypted(parsePlain(plaintext, format), plaintext === opened && keyGroups === metadata.keyGroups ? metadata : metadataForSave(metadata, keyGroups), cipher, env.clock);
+  let saved = opened;
   return {
     format,
     metadata,
     plaintext: opened,
-    // edit.go writes the current version only when the plaintext changed ("File has not changed" otherwise);
-    // common.go RecoverDataKeyFromBuggyKMS also when a pre-3.3.0 KMS entry was repaired.
-    encrypt: (plaintext) => writeEncrypted(parsePlain(plaintext, format), plaintext === opened && keyGroups === metadata.keyGroups ? metadata : metadataForSave(metadata, keyGroups), cipher, env.clock),
+    encrypt,
+    save(plaintext) {
+      if (plaintext === saved) return undefined;
+      const text = encrypt(plaintext);
+      saved = plaintext;
+      return text;
+    },
   };
 }
 

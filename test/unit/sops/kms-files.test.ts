@@ -70,6 +70,24 @@ test('saving an edit keeps the ciphertext of every unchanged value', async () =>
   assert.match((await decryptSops(saved, 'yaml', env(kms))).plaintext, /password: correct horse # rotate monthly/);
 });
 
+test('an editor\'s save of an unchanged plaintext writes nothing and calls no KMS (sops edit: "File has not changed"); each change is written once', async () => {
+  const kms = new FakeKms();
+  const encrypted = await encryptSops(PLAIN, 'yaml', { keyGroups: [[{ arn: KEY_A }]] }, env(kms));
+  const opened = await decryptSops(encrypted, 'yaml', env(kms));
+  const calls = kms.calls.length;
+  assert.equal(opened.save(opened.plaintext), undefined);
+  const edited = opened.plaintext.replace('hunter2', 'correct horse');
+  const saved = opened.save(edited);
+  assert.ok(saved !== undefined);
+  assert.match((await decryptSops(saved, 'yaml', env(kms))).plaintext, /password: correct horse/);
+  assert.equal(opened.save(edited), undefined, 'saved again without a change');
+  // Back to the text first opened: the file on disk holds the edit, so this is a change to write.
+  const reverted = opened.save(opened.plaintext);
+  assert.ok(reverted !== undefined);
+  assert.equal((await decryptSops(reverted, 'yaml', env(kms))).plaintext, PLAIN);
+  assert.equal(kms.calls.length, calls + 2, 'only the two checks above called KMS');
+});
+
 test('a comment at the end of the file, just before sops:, is kept as sops keeps it (the sops key\'s head comment stays in the tree)', async () => {
   const kms = new FakeKms();
   const plain = 'a: 1\n\n# last words\n';
