@@ -14,13 +14,20 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { chainKey } from '../src-core/audit/chain';
 import { toCloudTrailEvent, type CloudTrailEvent } from '../src-core/audit/event';
-import { AUDIT_LOG_FILE, openFileAuditSink, type FileAuditSink } from '../src-node/audit/file-audit-sink';
+import { AUDIT_LOG_FILE, DEFAULT_SEGMENT_ENTRIES, openFileAuditSink, type FileAuditSink } from '../src-node/audit/file-audit-sink';
+import { newestSegment } from '../src-node/audit/segments';
 
 const SIZES = (process.env.KMSW_BENCH_AUDIT_SIZES ?? '10000,1000000').split(',').map(Number);
 /** The panel's page, and how many events it loads from the local log. */
 const PAGE = 200;
 const PANEL_EVENTS = 10_000;
 const APPENDS = 200;
+/**
+ * The active segment's entries when the segmented log's `audit verify` is timed: verify reads the
+ * whole active segment, so its time follows how full that segment is; the same fullness at every size
+ * makes the figures comparable.
+ */
+const VERIFY_FULLNESS = DEFAULT_SEGMENT_ENTRIES / 2;
 const KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
 function event(i: number): CloudTrailEvent {
@@ -73,11 +80,33 @@ interface Row {
   verify: number | string;
 }
 
-async function measure(sink: FileAuditSink, size: number, segmented: boolean, next: { i: number }): Promise<Row> {
+/** Entries in the active (unsealed) segment: those after the newest sealed one. */
+async function activeEntries(sink: FileAuditSink, dir: string): Promise<number> {
+  return (await sink.readNewest(1)).total - (newestSegment(dir)?.digest.lastSeq ?? 0);
+}
+
+/**
+ * Appends one call at a time (so the segment seals exactly when full) until the active segment holds
+ * `target` entries: sealing the full one first when it already holds more.
+ */
+async function fillActiveTo(sink: FileAuditSink, dir: string, target: number, next: { i: number }): Promise<void> {
+  let active = await activeEntries(sink, dir);
+  if (active >= target) {
+    for (; active < DEFAULT_SEGMENT_ENTRIES; active++) await sink.append(event(next.i++));
+    await sink.append(event(next.i++));
+    active = 1;
+  }
+  for (; active < target; active++) await sink.append(event(next.i++));
+  const reached = await activeEntries(sink, dir);
+  if (reached !== target) throw new Error(`the active segment holds ${reached} entries, not ${target}`);
+}
+
+async function measure(sink: FileAuditSink, dir: string, size: number, segmented: boolean, next: { i: number }): Promise<Row> {
   const append = await time(APPENDS, () => sink.append(event(next.i++)));
   // The single file had no way to read its end: the panel read it whole, then showed the newest page.
   const page = await attempt(() => time(5, async () => (segmented ? sink.readNewest(PAGE) : (await sink.read()).slice(-PAGE))));
   const panel = await attempt(() => time(3, async () => (segmented ? sink.readNewest(PANEL_EVENTS) : sink.read())));
+  if (segmented) await fillActiveTo(sink, dir, VERIFY_FULLNESS, next);
   const verify = await attempt(() =>
     time(3, async () => {
       const verdict = await sink.verify();
@@ -103,7 +132,7 @@ async function main(): Promise<void> {
         await fill(sink, next.i, size);
         next.i = Math.max(next.i, size);
         const fillSeconds = (performance.now() - started) / 1000;
-        results[kind].push(await measure(sink, size, kind === 'segmented', next));
+        results[kind].push(await measure(sink, dir, size, kind === 'segmented', next));
         if (kind === 'segmented' && size === SIZES[SIZES.length - 1]) {
           const started = performance.now();
           const all = await sink.verifyAll();
@@ -117,7 +146,7 @@ async function main(): Promise<void> {
       await rm(dir, { recursive: true, force: true });
     }
   }
-  console.log(`\nappend: one call's append (median of ${APPENDS}, µs); newest page: the newest ${PAGE} events (ms); panel load: the events the panel reads (segmented: newest ${PANEL_EVENTS}; single file: all) (ms); verify: 'audit verify' (segmented: newest segment + digests; single file: whole log) (ms). Ratios against the smallest size.`);
+  console.log(`\nappend: one call's append (median of ${APPENDS}, µs); newest page: the newest ${PAGE} events (ms); panel load: the events the panel reads (segmented: newest ${PANEL_EVENTS}; single file: all) (ms); verify: 'audit verify' (segmented: newest segment + digests, timed with ${VERIFY_FULLNESS} of its ${DEFAULT_SEGMENT_ENTRIES} entries in the active segment at every size; single file: whole log) (ms). Ratios against the smallest size.`);
   console.log(`${'log'.padEnd(10)} ${'events'.padStart(9)} ${'append'.padStart(12)} ${'ratio'.padStart(7)} ${'newest page'.padStart(12)} ${'ratio'.padStart(7)} ${'panel load'.padStart(12)} ${'ratio'.padStart(7)} ${'verify'.padStart(12)} ${'ratio'.padStart(7)}`);
   for (const kind of ['segmented', 'single'] as const) {
     const [base] = results[kind];
