@@ -1,7 +1,8 @@
 /**
  * SOPS files as a user meets them in a real VS Code: Encrypt with SOPS from the Explorer (a key picked
  * from the keyring), Edit Decrypted from the notice, change one value and save. The file on disk then
- * differs only on that value's line (plus lastmodified and mac), and it never held plaintext.
+ * differs only on that value's line (plus lastmodified and mac), and it never held plaintext; a save
+ * with no change writes nothing.
  */
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -86,6 +87,13 @@ describe('SOPS files (code-server + Chromium)', { timeout: 15 * 60_000 }, () => 
     assert.deepEqual(filesContaining(wb.workspace, 'hunter2-original'), []);
     // Nor in code-server's own files (local history, backups of unsaved editors).
     assert.deepEqual(filesContaining(wb.userDataDir, NEW_SECRET), [], 'no copy in the editor\'s user data');
+
+    // An explicit save with no change reaches the file system provider, which writes nothing (as sops edit).
+    await page.keyboard.press('Control+S');
+    const logs = join(wb.userDataDir, 'logs');
+    for (let i = 0; i < 100 && !filesContaining(logs, 'secrets.yaml has not changed: nothing written').length; i++) await page.waitForTimeout(200);
+    assert.equal(filesContaining(logs, 'secrets.yaml has not changed: nothing written').length, 1, 'the unchanged save reached the provider');
+    assert.equal(readFileSync(file, 'utf8'), saved, 'an unchanged save leaves the file as it was');
   });
 
   it('marks a SOPS file whose values were swapped between keys with a diagnostic', async () => {
