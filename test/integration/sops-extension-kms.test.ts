@@ -24,7 +24,7 @@ import { withSopsEnvironment } from '../../client/sops/kms';
 import { kmsFromClient } from '../../src-node/files/kms-adapter';
 import { stsSessionName } from '../../src-node/sops-roles';
 import { awsEnv, sdkClient, serve } from './serve';
-import { startStsStub } from './sops-sts-stub';
+import { SOPS_ROLE, startRoleFixture } from './sops-sts-stub';
 
 const PLAIN = 'db:\n    password: hunter2\n';
 
@@ -62,19 +62,10 @@ test('a key in another Region than the connection\'s: encrypted and decrypted in
 });
 
 test('an entry with a role: STS AssumeRole with the connection\'s credentials, the KMS calls with the role\'s, assumed once while the connection lives; a refused role is named', async (t) => {
-  const role = 'arn:aws:iam::111122223333:role/sops-ops';
-  const roleKey = { accessKeyId: 'ASIASOPSROLE', secretAccessKey: 'role-secret' };
-  const sts = await startStsStub({ [role]: roleKey });
-  t.after(() => sts.close());
-  // The endpoint knows only the role's credentials, so a KMS call signed with the connection's own fails.
+  const role = SOPS_ROLE;
   const dir = await mkdtemp(join(tmpdir(), 'kmsw-sops-role-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
-  await writeFile(join(dir, 'credentials.json'), JSON.stringify([{ ...roleKey, principal: role }]));
-  const served = await serve(['--in-memory', '--credentials', join(dir, 'credentials.json')]);
-  t.after(() => served.stop());
-  const eu = sdkClient(served.url, { ...roleKey, region: 'eu-west-1' });
-  t.after(() => eu.destroy());
-  const arn = (await eu.send(new CreateKeyCommand({}))).KeyMetadata!.Arn!;
+  const { sts, served, arn } = await startRoleFixture(t, dir);
   withEnv(t, { ...awsEnv('us-east-1', 'AKIDSOPSUSER'), AWS_ENDPOINT_URL_STS: sts.url });
   const connection = new AwsConnection({ region: 'us-east-1', endpoint: served.url });
   t.after(() => connection.close());

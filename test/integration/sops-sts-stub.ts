@@ -4,7 +4,11 @@
  * every request (the role, the session name, and the access key and Region of its signature).
  */
 import { createServer } from 'node:http';
+import { writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { CreateKeyCommand } from '@aws-sdk/client-kms';
+import { sdkClient, serve, type Served } from './serve';
 
 export interface AssumeRoleCall {
   roleArn: string;
@@ -75,4 +79,25 @@ export async function startStsStub(roles: Record<string, StubRole>): Promise<Sts
     calls,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+export const SOPS_ROLE = 'arn:aws:iam::111122223333:role/sops-ops';
+const ROLE_KEY = { accessKeyId: 'ASIASOPSROLE', secretAccessKey: 'role-secret' };
+
+/**
+ * The STS stub giving SOPS_ROLE its credentials, and `kmsw serve` knowing only those (so a KMS call
+ * signed with the caller's own credentials is refused), with a key in eu-west-1 created as the role.
+ */
+export async function startRoleFixture(t: { after(fn: () => unknown): void }, dir: string): Promise<{ sts: StsStub; served: Served; arn: string }> {
+  const sts = await startStsStub({ [SOPS_ROLE]: ROLE_KEY });
+  t.after(() => sts.close());
+  await writeFile(join(dir, 'credentials.json'), JSON.stringify([{ ...ROLE_KEY, principal: SOPS_ROLE }]));
+  const served = await serve(['--in-memory', '--credentials', join(dir, 'credentials.json')]);
+  t.after(() => served.stop());
+  const eu = sdkClient(served.url, { ...ROLE_KEY, region: 'eu-west-1' });
+  try {
+    return { sts, served, arn: (await eu.send(new CreateKeyCommand({}))).KeyMetadata!.Arn! };
+  } finally {
+    eu.destroy();
+  }
 }

@@ -20,7 +20,7 @@ import { decryptWithDataKey, encryptSops, readMetadata } from '../../src-core/so
 import { STSClient } from '@aws-sdk/client-sts';
 import { AssumedRoles, stsSessionName } from '../../src-node/sops-roles';
 import { awsEnv, sdkClient, serve } from './serve';
-import { startStsStub } from './sops-sts-stub';
+import { SOPS_ROLE, startRoleFixture, startStsStub } from './sops-sts-stub';
 
 let root: string;
 let data: string;
@@ -194,20 +194,11 @@ test('through an endpoint, a key of another Region is called in its own Region',
 });
 
 test('an entry with a role through an endpoint: sops\'s STS AssumeRole (session sops@host, the key\'s Region), the KMS calls signed with the role\'s credentials, assumed once per connection; a role STS refuses is named', async (t) => {
-  const role = 'arn:aws:iam::111122223333:role/sops-ops';
+  const role = SOPS_ROLE;
   const denied = 'arn:aws:iam::111122223333:role/not-mine';
-  const roleKey = { accessKeyId: 'ASIASOPSROLE', secretAccessKey: 'role-secret' };
-  const sts = await startStsStub({ [role]: roleKey });
-  t.after(() => sts.close());
-  // The endpoint knows only the role's credentials: a call signed with the caller's own is refused.
   const dir = join(root, 'sts');
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'credentials.json'), JSON.stringify([{ ...roleKey, principal: role }]));
-  const served = await serve(['--in-memory', '--credentials', join(dir, 'credentials.json')]);
-  t.after(() => served.stop());
-  const eu = sdkClient(served.url, { ...roleKey, region: 'eu-west-1' });
-  t.after(() => eu.destroy());
-  const arn = (await eu.send(new CreateKeyCommand({}))).KeyMetadata!.Arn!;
+  const { sts, served, arn } = await startRoleFixture(t, dir);
   const user = sdkClient(served.url, { accessKeyId: 'AKIDSOPSUSER', region: 'eu-west-1' });
   t.after(() => user.destroy());
   await assert.rejects(user.send(new CreateKeyCommand({})), { name: 'UnrecognizedClientException' });
