@@ -41,10 +41,10 @@ export const DEFAULT_MAX_FRAME_LENGTH = 8 * 1024 * 1024;
 /** Guards against messages crafted with thousands of EDKs, each costing a KMS call (GHSA-89v2-g37m-g3ff). */
 export const DEFAULT_MAX_ENCRYPTED_DATA_KEYS = 10;
 /** Output is coalesced into chunks of about this size so consumers see few, large writes. */
-const OUTPUT_BATCH = 256 * 1024;
+const OUTPUT_BATCH = 1024 * 1024;
 /**
- * ...and hold at most this many buffers: with tiny frames (1-byte frames are valid) a 256 KiB batch
- * would be a quarter of a million buffers, most of the memory and, downstream, most of the work.
+ * ...and hold at most this many buffers: with tiny frames (1-byte frames are valid) a 1 MiB batch
+ * would be a million buffers, most of the memory and, downstream, most of the work.
  */
 const OUTPUT_BATCH_BUFFERS = 1024;
 /** Sequence numbers are 4 bytes and the final-frame marker takes the top value of the field. */
