@@ -13,7 +13,7 @@
 import type { AuthorizationDecision, Authorizer } from '../kms/context';
 import type { GrantRecord } from '../kms/state';
 import { KMS_ACTIONS } from './data';
-import { evaluate, policyModel, requestFromCaller, type EvaluationOptions, type EvaluationRequest } from './evaluate';
+import { evaluateCaller, policyModel, type EvaluationOptions, type EvaluationRequest } from './evaluate';
 import type { PolicyModel } from './model';
 
 export { explainAccess, explainDecision, type AccessEntry, type DecisionExplanation, type StatementTrace } from './explain';
@@ -32,6 +32,19 @@ export interface PolicyAuthorizerOptions extends EvaluationOptions {
   onDeny?: (denial: Denial) => void;
 }
 
+/** Account-level actions, decided by IAM alone (by action name as requested, `kms:` or not). */
+const iamActions = new Map<string, boolean>();
+
+function decidedByIam(action: string): boolean {
+  let iam = iamActions.get(action);
+  if (iam === undefined) {
+    iam = KMS_ACTIONS[action.replace(/^kms:/i, '')]?.effectiveIn === 'IAM';
+    if (iamActions.size >= CACHE_LIMIT) iamActions.clear();
+    iamActions.set(action, iam);
+  }
+  return iam;
+}
+
 export function createPolicyAuthorizer(options: PolicyAuthorizerOptions = {}): Authorizer {
   // Key policies change rarely and requests are many: keep parsed policies by their text.
   const cache = new Map<string, PolicyModel | undefined>();
@@ -44,10 +57,10 @@ export function createPolicyAuthorizer(options: PolicyAuthorizerOptions = {}): A
   };
   return {
     authorize({ caller, action, key, conditions, grantTokens }): AuthorizationDecision {
-      if (!key || KMS_ACTIONS[action.replace(/^kms:/i, '')]?.effectiveIn === 'IAM') return { allowed: true, decidedBy: { kind: 'default' } };
-      const request = requestFromCaller(caller, action, key.arn, conditions, grantTokens);
-      const result = evaluate(modelOf(key.policy), key.grants, request, options);
-      if (!result.allowed) options.onDeny?.({ request, policy: key.policy, grants: key.grants.map((g) => ({ ...g })) });
+      if (!key || decidedByIam(action)) return { allowed: true, decidedBy: { kind: 'default' } };
+      const { onDeny } = options;
+      const denied = onDeny && ((request: EvaluationRequest) => onDeny({ request, policy: key.policy, grants: key.grants.map((g) => ({ ...g })) }));
+      const result = evaluateCaller(modelOf(key.policy), key.grants, { caller, action, keyArn: key.arn, context: conditions, grantTokens }, options, denied);
       return { allowed: result.allowed, ...(result.decidedBy ? { decidedBy: result.decidedBy } : {}), ...(result.reason ? { reason: result.reason } : {}) };
     },
   };

@@ -24,7 +24,7 @@ import { conditionHolds, requestValues, type RequestValues } from './conditions'
 import { KMS_ACTION_NAMES, KMS_ACTIONS, keySupportsAction, lookupConditionKey } from './data';
 import { arnMatch, wildcardMatch } from './match';
 import { buildModel, type ConditionRef, type PolicyModel, type PrincipalRef, type StatementModel } from './model';
-import { parseAwsPrincipal } from './principals';
+import { parseAwsPrincipal as parsePrincipalText, type AwsPrincipal } from './principals';
 import { parseJson } from './tree';
 
 export interface EvaluationRequest {
@@ -53,6 +53,23 @@ export interface Evaluation {
   reason?: 'explicit-deny' | 'no-allow';
 }
 
+/**
+ * Every request parses the caller and each principal a statement names; the same few strings come
+ * back on every call, so their parses are kept (read-only, bounded: a long tail starts it afresh).
+ */
+const principalParses = new Map<string, AwsPrincipal | undefined>();
+const PARSES_KEPT = 1024;
+
+function parseAwsPrincipal(text: string): AwsPrincipal | undefined {
+  let parsed = principalParses.get(text);
+  if (parsed === undefined && !principalParses.has(text)) {
+    parsed = parsePrincipalText(text);
+    if (principalParses.size >= PARSES_KEPT) principalParses.clear();
+    principalParses.set(text, parsed);
+  }
+  return parsed;
+}
+
 /** Condition values AWS derives from the caller itself (the request's own values override them). */
 export function principalContext(principal: string, accountId: string | undefined): ConditionValues {
   const p = parseAwsPrincipal(principal);
@@ -68,14 +85,85 @@ export function principalContext(principal: string, accountId: string | undefine
 
 /** The request an engine Caller makes, with the condition values the caller implies. */
 export function requestFromCaller(caller: Caller, action: string, keyArn: string, context: ConditionValues = {}, grantTokens?: string[]): EvaluationRequest {
-  const implied: ConditionValues = {
+  return { principal: caller.principal, accountId: caller.accountId, action, keyArn, context: { ...impliedBy(caller), ...context }, grantTokens };
+}
+
+function impliedBy(caller: Caller): ConditionValues {
+  return {
     'aws:SourceIp': caller.sourceIp,
     'aws:UserAgent': caller.userAgent,
     'aws:RequestedRegion': caller.region,
     'kms:ViaService': caller.viaService,
     'aws:ViaAWSService': caller.viaService !== undefined,
   };
-  return { principal: caller.principal, accountId: caller.accountId, action, keyArn, context: { ...implied, ...context }, grantTokens };
+}
+
+/** The caller's own condition values, normalised as `requestValues` does, by principal and account. */
+const callerEntries = new Map<string, [string, string[]][]>();
+
+function callerValueEntries(principal: string, accountId: string | undefined): [string, string[]][] {
+  const id = `${principal}\n${accountId ?? ''}`;
+  let entries = callerEntries.get(id);
+  if (!entries) {
+    entries = [...requestValues(principalContext(principal, accountId))];
+    if (callerEntries.size >= PARSES_KEPT) callerEntries.clear();
+    callerEntries.set(id, entries);
+  }
+  return entries;
+}
+
+/** Condition key names in lower case: request contexts repeat the same few names. */
+const lowerNames = new Map<string, string>();
+
+function lowerName(name: string): string {
+  let lower = lowerNames.get(name);
+  if (lower === undefined) {
+    lower = name.toLowerCase();
+    if (lowerNames.size >= PARSES_KEPT) lowerNames.clear();
+    lowerNames.set(name, lower);
+  }
+  return lower;
+}
+
+function putValue(values: RequestValues, name: string, v: ConditionValues[string]): void {
+  if (v === undefined) return;
+  values.set(lowerName(name), Array.isArray(v) ? v.map(String) : [String(v)]);
+}
+
+/**
+ * The values `valuesOf(requestFromCaller(caller, …, context))` holds, built without merging the
+ * caller's values and the request's into new objects first (this runs on every request).
+ */
+function callerValues(caller: Caller, context: ConditionValues): RequestValues {
+  const values: RequestValues = new Map(callerValueEntries(caller.principal, caller.accountId));
+  const implied = impliedBy(caller);
+  // In the order of the spread `{ ...implied, ...context }`: a request value under an implied name takes
+  // the implied one's place (even when it is undefined), the request's other names follow.
+  for (const name in implied) putValue(values, name, Object.hasOwn(context, name) ? context[name] : implied[name]);
+  for (const name of Object.keys(context)) if (!Object.hasOwn(implied, name)) putValue(values, name, context[name]);
+  return values;
+}
+
+/**
+ * The engine's decision on a caller's request: `evaluate(model, grants, requestFromCaller(…))`, computed
+ * without the explanation (trace) and with the request's condition values built once. The full request
+ * is built only when a grant needs the request's context or when `denied` is told of a refusal.
+ */
+export function evaluateCaller(
+  model: PolicyModel | undefined,
+  grants: readonly GrantRecord[],
+  call: { caller: Caller; action: string; keyArn: string; context?: ConditionValues; grantTokens?: string[] },
+  options: EvaluationOptions = {},
+  denied?: (request: EvaluationRequest) => void,
+): Evaluation {
+  const context = call.context ?? {};
+  const full = () => requestFromCaller(call.caller, call.action, call.keyArn, context, call.grantTokens);
+  const req: EvaluationRequest = grants.length
+    ? full()
+    : { principal: call.caller.principal, accountId: call.caller.accountId, action: call.action, keyArn: call.keyArn, grantTokens: call.grantTokens };
+  const result = evaluationOf(decideWith(model, undefined, grants, req, options, () => callerValues(call.caller, context), false));
+  if (!result.allowed && denied) denied(grants.length ? req : full());
+  return result;
 }
 
 /** Does one principal entry of a statement name this caller? */
@@ -126,8 +214,7 @@ function actionMatches(st: StatementModel, action: string): boolean {
 }
 
 function resourceMatches(st: StatementModel, keyArn: string, values: RequestValues, variables: boolean): boolean {
-  const lookup = (name: string) => values.get(name.toLowerCase())?.[0];
-  const hit = st.resources.some((r) => r.value === '*' || arnMatch(r.value, keyArn, lookup, variables));
+  const hit = st.resources.some((r) => r.value === '*' || arnMatch(r.value, keyArn, (name) => values.get(name.toLowerCase())?.[0], variables));
   return st.notResource ? !hit : hit;
 }
 
@@ -187,9 +274,17 @@ export interface AccessDecision {
 
 /** The KMS action of a request, by its name in any case (`kms:decrypt` → `Decrypt`). */
 function actionName(action: string): string {
-  const bare = action.replace(/^kms:/i, '');
-  return KMS_ACTION_NAMES.find((a) => a.toLowerCase() === bare.toLowerCase()) ?? bare;
+  let name = actionNames.get(action);
+  if (name === undefined) {
+    const bare = action.replace(/^kms:/i, '');
+    name = KMS_ACTION_NAMES.find((a) => a.toLowerCase() === bare.toLowerCase()) ?? bare;
+    if (actionNames.size >= PARSES_KEPT) actionNames.clear();
+    actionNames.set(action, name);
+  }
+  return name;
 }
+
+const actionNames = new Map<string, string>();
 
 /** A caller of another account than the key's: whatever the key policy says, its own IAM policies must allow too. */
 function isCrossAccount(req: EvaluationRequest): boolean {
@@ -306,7 +401,15 @@ export function policyModel(policy: string): PolicyModel | undefined {
  */
 export function decide(policy: PolicyModel | string | undefined, grants: readonly GrantRecord[], req: EvaluationRequest, options: EvaluationOptions = {}): AccessDecision {
   const text = typeof policy === 'string' ? policy : undefined;
-  const model = typeof policy === 'string' ? policyModel(policy) : policy;
+  return decideWith(typeof policy === 'string' ? policyModel(policy) : policy, text, grants, req, options, () => valuesOf(req), true);
+}
+
+/**
+ * `decide` with the request's condition values given, and without the trace when `traced` is false
+ * (the engine's path: it needs the decision and the first deciding statement or grant only, so it stops
+ * at the first applicable Deny and skips the grants once a statement allows directly).
+ */
+function decideWith(model: PolicyModel | undefined, text: string | undefined, grants: readonly GrantRecord[], req: EvaluationRequest, options: EvaluationOptions, valuesFor: () => RequestValues, traced: boolean): AccessDecision {
   const operation = actionName(req.action);
   const info = KMS_ACTIONS[operation];
   if (info?.effectiveIn === 'IAM') {
@@ -315,7 +418,7 @@ export function decide(policy: PolicyModel | string | undefined, grants: readonl
   if (info && !info.crossAccount && isCrossAccount(req)) {
     return { decision: 'implicit-deny', statements: [], grant: null, trace: [{ kind: 'rule', because: `kms:${operation} cannot be used on a KMS key in another AWS account` }] };
   }
-  const values = valuesOf(req);
+  const values = valuesFor();
   const variables = model?.version === '2012-10-17';
   const trace: TraceEntry[] = [];
   if (text !== undefined && !model) trace.push({ kind: 'rule', because: 'the key policy is not valid JSON: no statement applies' });
@@ -324,11 +427,14 @@ export function decide(policy: PolicyModel | string | undefined, grants: readonl
   const throughIam: DecidingStatement[] = [];
   for (const st of model?.statements ?? []) {
     const miss = statementMismatch(st, req, values, variables, options);
+    if (miss && !traced) continue;
     const at: DecidingStatement = { index: st.index, ...(st.sid ? { sid: st.sid.value } : {}), ...(text !== undefined ? { line: lineAt(text, st.node.offset) } : {}) };
     const viaIam = !miss && st.effect === 'Allow' && !reachesDirectly(st, req, options);
     if (!miss) (st.effect === 'Deny' ? denies : viaIam ? throughIam : direct).push(at);
-    trace.push({ kind: 'statement', ...at, ...(st.effect ? { effect: st.effect } : {}), applies: !miss, ...(viaIam ? { throughIam: true } : {}), ...(miss ? mismatchWords(st, miss, req, values) : {}) });
+    if (!traced && denies.length) return { decision: 'explicit-deny', statements: denies, grant: null, trace };
+    if (traced) trace.push({ kind: 'statement', ...at, ...(st.effect ? { effect: st.effect } : {}), applies: !miss, ...(viaIam ? { throughIam: true } : {}), ...(miss ? mismatchWords(st, miss, req, values) : {}) });
   }
+  if (!traced && direct.length) return { decision: 'allow', statements: direct, grant: null, trace };
   let grant: GrantRecord | undefined;
   let grantViaIam: GrantRecord | undefined;
   for (const g of grants) {
@@ -336,7 +442,7 @@ export function decide(policy: PolicyModel | string | undefined, grants: readonl
     const viaIam = !because && grantThroughIam(g, req);
     if (!because && !viaIam) grant ??= g;
     if (viaIam) grantViaIam ??= g;
-    trace.push({ kind: 'grant', grantId: g.grantId, applies: !because, ...(viaIam ? { throughIam: true } : {}), ...(because ? { because } : {}) });
+    if (traced) trace.push({ kind: 'grant', grantId: g.grantId, applies: !because, ...(viaIam ? { throughIam: true } : {}), ...(because ? { because } : {}) });
   }
   if (denies.length) return { decision: 'explicit-deny', statements: denies, grant: null, trace };
   if (direct.length) return { decision: 'allow', statements: direct, grant: null, trace };

@@ -152,6 +152,10 @@ function bodyHash(body: Uint8Array): string {
 /** AWS refuses requests signed more than this far from its own (real) time: a captured request cannot be replayed later. */
 const MAX_SKEW_MS = 15 * 60 * 1000;
 
+function skewed(text: string): KmsError {
+  return new KmsError('InvalidSignatureException', text, { httpStatus: 400 });
+}
+
 function amzDate(date: Date): string {
   return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 }
@@ -165,7 +169,6 @@ function amzDate(date: Date): string {
 function checkRequestHeaders(headers: WireHeaders, options: AuthOptions, now = Date.now()): Authorization {
   const auth = parseAuthorization(header(headers, 'authorization'));
   const date = signingDate(headers).getTime();
-  const skewed = (text: string) => new KmsError('InvalidSignatureException', text, { httpStatus: 400 });
   if (date < now - MAX_SKEW_MS) {
     throw skewed(`Signature expired: ${amzDate(new Date(date))} is now earlier than ${amzDate(new Date(now - MAX_SKEW_MS))} (${amzDate(new Date(now))} - 15 min.)`);
   }

@@ -4,9 +4,10 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type Agent } from 'node:http';
 import { join } from 'node:path';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 export const MAIN = join(ROOT, 'src-node', 'cli', 'main.ts');
@@ -52,12 +53,14 @@ export async function serve(args: string[] = ['--in-memory'], env: NodeJS.Proces
   };
 }
 
-export function sdkClient(url: string, options: { accessKeyId?: string; secretAccessKey?: string; sessionToken?: string; region?: string } = {}): KMSClient {
+/** `agent`: the client's own connection pool (e.g. one keep-alive connection), instead of the SDK's default. */
+export function sdkClient(url: string, options: { accessKeyId?: string; secretAccessKey?: string; sessionToken?: string; region?: string; agent?: Agent } = {}): KMSClient {
   return new KMSClient({
     endpoint: url,
     region: options.region ?? 'us-east-1',
     credentials: { accessKeyId: options.accessKeyId ?? 'test', secretAccessKey: options.secretAccessKey ?? 'test', sessionToken: options.sessionToken },
     maxAttempts: 1,
+    ...(options.agent ? { requestHandler: new NodeHttpHandler({ httpAgent: options.agent }) } : {}),
   });
 }
 

@@ -45,6 +45,21 @@ function encodeHeader(ref: BlobKeyReference): Buffer {
   return Buffer.concat([MAGIC, Buffer.from([VERSION]), Buffer.from(ref.accountId, 'ascii'), Buffer.from([keyId.length]), keyId, materialId]);
 }
 
+/** Headers by key reference: every Encrypt under a key version repeats the same bytes (bounded, read-only). */
+const headers = new Map<string, Buffer>();
+const HEADERS_KEPT = 1024;
+
+function headerFor(ref: BlobKeyReference): Buffer {
+  const id = `${ref.accountId}/${ref.keyId}/${ref.keyMaterialId}`;
+  let header = headers.get(id);
+  if (!header) {
+    header = encodeHeader(ref);
+    if (headers.size >= HEADERS_KEPT) headers.clear();
+    headers.set(id, header);
+  }
+  return header;
+}
+
 /** Reads a blob's header; undefined when the bytes are not a blob of this format (foreign or truncated). */
 export function parseBlob(blob: Uint8Array): ParsedBlob | undefined {
   const b = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
@@ -86,12 +101,24 @@ export function sealBlob(
   context: Record<string, string> | undefined,
   random: Random,
 ): Uint8Array {
-  const header = encodeHeader(ref);
-  const iv = Buffer.from(random.bytes(IV_LENGTH));
+  const header = headerFor(ref);
+  // A fresh IV for every blob: a GCM IV must never repeat under one key.
+  const iv = random.bytes(IV_LENGTH);
   const cipher = createCipheriv('aes-256-gcm', material, iv, { authTagLength: TAG_LENGTH });
-  cipher.setAAD(Buffer.concat([header, encryptionContextAad(context)]));
-  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-  return new Uint8Array(Buffer.concat([header, iv, body, cipher.getAuthTag()]));
+  const contextAad = encryptionContextAad(context);
+  cipher.setAAD(contextAad.length ? Buffer.concat([header, contextAad]) : header);
+  // Written in place into the blob (GCM's output is as long as its input) rather than concatenated twice.
+  const blob = new Uint8Array(header.length + IV_LENGTH + plaintext.length + TAG_LENGTH);
+  blob.set(header);
+  blob.set(iv, header.length);
+  let at = header.length + IV_LENGTH;
+  const body = cipher.update(plaintext);
+  blob.set(body, at);
+  at += body.length;
+  const rest = cipher.final();
+  blob.set(rest, at);
+  blob.set(cipher.getAuthTag(), at + rest.length);
+  return blob;
 }
 
 /** Decrypts a parsed blob; InvalidCiphertextException (empty message, as KMS) when it does not authenticate. */
