@@ -2,8 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chainKey } from '../../../src-core/audit/chain';
 import { openFileAuditSink } from '../../../src-node/audit/file-audit-sink';
@@ -16,8 +15,9 @@ import { StoreError } from '../../../src-node/store/store-error';
 import { b64, createTestKms, type WireOutput } from '../kms/harness';
 import { externalKey, parameters, wrapWithNode } from '../kms/import-support';
 import { runFixture } from './processes';
+import { tempKeyringFolder } from './temp-keyrings';
 
-const tempDir = () => mkdtemp(join(tmpdir(), 'kmsw-migrate-'));
+const tempDir = async () => tempKeyringFolder('kmsw-migrate-').dir;
 const newRootKey = () => new Uint8Array(randomBytes(32));
 const backups = async (dir: string) => (await readdir(dir)).filter((name) => name.startsWith(`${KEYRING_FILE}.`) && name.endsWith('.bak'));
 
