@@ -167,7 +167,7 @@ export class FileKeyringStore implements KeyringStore {
  * reads the keyring, and this check costs about 4 µs inline against about 80 µs through libuv's
  * thread pool (measured on ext4).
  */
-function readHeader(path: string): Buffer | undefined {
+export function readHeader(path: string): Buffer | undefined {
   let fd: number;
   try {
     fd = openSync(path, 'r');

@@ -9,6 +9,10 @@
  * key) a wrong root key from a damaged file, so each gets its own message. The IV is random per
  * write, so it also identifies a version of the file: a store compares it to see whether another
  * process wrote since it last loaded.
+ *
+ * Format 2 is no keyring but the marker left in the file's place once its keyring moved into the
+ * database (keyring-store.ts): every earlier reader refuses a version above 1 as "written by a newer
+ * KMS Workbench", where a missing file would have made it start an empty keyring.
  */
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { KeyringState } from '../../src-core/kms/state';
@@ -19,6 +23,7 @@ const VERSION = 1;
 const CHECK_LENGTH = 16;
 const IV_LENGTH = 12;
 const TAG_LENGTH = 16;
+const MOVED_VERSION = 2;
 export const HEADER_LENGTH = MAGIC.length + 1 + CHECK_LENGTH + IV_LENGTH;
 const IV_OFFSET = HEADER_LENGTH - IV_LENGTH;
 
@@ -33,6 +38,15 @@ export function encryptKeyring(state: KeyringState, rootKey: Uint8Array): Buffer
   cipher.setAAD(header);
   const body = Buffer.concat([cipher.update(JSON.stringify(state), 'utf8'), cipher.final()]);
   return Buffer.concat([header, body, cipher.getAuthTag()]);
+}
+
+/** The marker that takes the file's place once the keyring is in the database named `into`. */
+export function movedMarker(into: string): Buffer {
+  return Buffer.concat([MAGIC, Buffer.of(MOVED_VERSION), Buffer.from(`\nThis keyring was moved into ${into} by KMS Workbench. Versions that still read this file refuse it: upgrade them.\n`, 'utf8')]);
+}
+
+export function isMovedMarker(file: Uint8Array): boolean {
+  return file.length > MAGIC.length && Buffer.from(file.buffer, file.byteOffset, MAGIC.length).equals(MAGIC) && file[MAGIC.length] === MOVED_VERSION;
 }
 
 /** The IV of a file's header: a fresh value for every write. */

@@ -3,21 +3,22 @@
  * LMDB store (lmdb-store.ts). A folder still holding the single-file keyring of earlier versions
  * (`keyring.kmsw`) is migrated on first open: under that file's lock (so of two processes opening it
  * together one migrates and the other waits, then finds it done, and a running older host cannot
- * write mid-way), the whole keyring is copied into the database in one transaction, then the file is
- * renamed to a backup. The rename comes after the commit: a process killed in between leaves the file
- * in place and the next opener copies it again over the same records.
+ * write mid-way), the whole keyring is copied into the database in one transaction, the file is
+ * copied to a backup, and then replaced by a marker that older versions refuse as "written by a newer
+ * KMS Workbench" (keyring-file.ts) instead of finding no file and starting an empty keyring. Both come
+ * after the commit: a process killed before the marker is in place leaves the file as it was and the
+ * next opener copies it again over the same records.
  */
-import { existsSync } from 'node:fs';
-import { readFile, rename } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../../src-core/ports';
 import { silentLogger } from '../../src-core/ports';
 import type { KeyringState } from '../../src-core/kms/state';
-import { syncDirectory } from './atomic-write';
+import { writeFileAtomic } from './atomic-write';
 import { withFileLock } from './file-lock';
-import { KEYRING_FILE, KEYRING_LOCK_FILE } from './file-store';
-import { decryptKeyring } from './keyring-file';
-import { openLmdbKeyringStore, type LmdbKeyringStore } from './lmdb-store';
+import { KEYRING_FILE, KEYRING_LOCK_FILE, readHeader } from './file-store';
+import { decryptKeyring, isMovedMarker, movedMarker } from './keyring-file';
+import { LMDB_FILE, openLmdbKeyringStore, type LmdbKeyringStore } from './lmdb-store';
 
 export interface KeyringStoreOptions {
   dir: string;
@@ -28,8 +29,9 @@ export interface KeyringStoreOptions {
 }
 
 export async function openKeyringStore(options: KeyringStoreOptions): Promise<LmdbKeyringStore> {
-  // The backup rename follows the commit, so a folder without the file needs nothing more.
-  if (existsSync(join(options.dir, KEYRING_FILE))) {
+  // The marker replaces the file after the commit, so a folder without the file or with the marker needs nothing more.
+  const header = readHeader(join(options.dir, KEYRING_FILE));
+  if (header !== undefined && !isMovedMarker(header)) {
     await withFileLock(join(options.dir, KEYRING_LOCK_FILE), (held) => migrate(options, held.assertHeld), { logger: options.logger, staleMs: options.lockStaleMs });
   }
   return openLmdbKeyringStore(options);
@@ -50,6 +52,7 @@ async function migrate(options: KeyringStoreOptions, assertHeld: () => void): Pr
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw e;
   }
+  if (isMovedMarker(bytes)) return;
   // A file this version cannot read (foreign, damaged, newer, wrong root key) stops the open before a database exists, and stays as it was.
   const legacy = decryptKeyring(bytes, options.rootKey, path);
   const keys = Object.values(legacy.regions).reduce((n, region) => n + Object.keys(region.keys).length, 0);
@@ -61,8 +64,8 @@ async function migrate(options: KeyringStoreOptions, assertHeld: () => void): Pr
   }
   assertHeld();
   const backup = join(options.dir, backupName(new Date()));
-  await rename(path, backup);
-  await syncDirectory(options.dir);
+  await writeFileAtomic(backup, bytes);
+  await writeFileAtomic(path, movedMarker(LMDB_FILE));
   (options.logger ?? silentLogger).info(`moved the keyring of ${path} (${keys} keys) into ${store.path}; the old file is kept as ${backup}`);
 }
 

@@ -30,8 +30,9 @@ export interface Workbench {
  * Builds nothing: `npm test` builds dist/ before the tests, and so must a lone run (`npm run build`).
  * `options.settings` adds user settings for one suite. Note that code-server, like VS Code for the web,
  * auto-saves after a delay by default (`files.autoSave` is `afterDelay` unless a suite says otherwise).
- * With KMSW_E2E_VSIX set (e.g. `npm run package && KMSW_E2E_VSIX=dist/kms-workbench.vsix npm run test:e2e`)
- * the packaged extension is installed instead of the built source tree.
+ * With KMSW_E2E_VSIX set (e.g. `npm run package && KMSW_E2E_VSIX=dist/kms-workbench-linux-x64.vsix npm run test:e2e`;
+ * `npm run package` names the .vsix after the platform it targets) the packaged extension is installed
+ * instead of the built source tree.
  */
 export async function openWorkbench(suite: string, options: { settings?: Record<string, unknown> } = {}): Promise<Workbench> {
   const { entry } = prepareCodeServer({ log: (line) => console.log(`[prepare] ${line}`) });

@@ -5,13 +5,11 @@
  * output or the thrown KmsError. Tests speak the wire format (base64 blobs), as every host does.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { KmsError } from '../../../src-core/errors';
 import type { Authorizer, Caller } from '../../../src-core/kms/context';
 import { MemoryKeyringStore } from '../../../src-core/kms/memory-store';
 import { openLmdbKeyringStore } from '../../../src-node/store/lmdb-store';
+import { tempKeyringFolder } from '../store/temp-keyrings';
 import { KmsService } from '../../../src-core/kms/service';
 import type { CloudTrailEvent } from '../../../src-core/audit/event';
 import type { AuditSink, KeyringStore } from '../../../src-core/ports';
@@ -41,7 +39,8 @@ export interface TestKms {
 
 function defaultStore(): KeyringStore {
   if (process.env.KMSW_TEST_STORE === 'memory') return new MemoryKeyringStore();
-  return openLmdbKeyringStore({ dir: mkdtempSync(join(tmpdir(), 'kmsw-engine-')), rootKey: new Uint8Array(randomBytes(32)) });
+  const { dir, track } = tempKeyringFolder('kmsw-engine-');
+  return track(openLmdbKeyringStore({ dir, rootKey: new Uint8Array(randomBytes(32)) }));
 }
 
 export const allowAll: Authorizer = { authorize: () => ({ allowed: true, decidedBy: { kind: 'default' } }) };

@@ -1,12 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdir } from 'node:fs/promises';
 import { AUDIT_LOG_FILE, openFileAuditSink } from '../../../src-node/audit/file-audit-sink';
 import { KEYRING_FILE, openFileKeyringStore } from '../../../src-node/store/file-store';
 import { runFixture } from './processes';
+import { tempKeyringFolder } from './temp-keyrings';
 
 /** Runs the crash worker until it has acknowledged `writes` writes, kills it with SIGKILL, and returns the last acknowledged one. */
 async function killAfter(dir: string, rootKey: Uint8Array, writes: number): Promise<number> {
@@ -25,7 +24,7 @@ async function killAfter(dir: string, rootKey: Uint8Array, writes: number): Prom
 
 describe('a process killed in the middle of a stream of writes', () => {
   it('leaves every acknowledged write in the keyring, a valid audit chain, and nothing that blocks the next process', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'kmsw-crash-'));
+    const dir = tempKeyringFolder('kmsw-crash-').dir;
     const rootKey = new Uint8Array(randomBytes(32));
     const acknowledged = await killAfter(dir, rootKey, 40);
 

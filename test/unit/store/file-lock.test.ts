@@ -1,17 +1,17 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, utimes } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { withFileLock } from '../../../src-node/store/file-lock';
 import { StoreError } from '../../../src-node/store/store-error';
 import { openFileKeyringStore } from '../../../src-node/store/file-store';
 import { runFixture } from './processes';
+import { tempKeyringFolder } from './temp-keyrings';
 
 describe('file lock', () => {
   it('runs holders one at a time and removes the lock afterwards', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'kmsw-lock-'));
+    const dir = tempKeyringFolder('kmsw-lock-').dir;
     const lock = join(dir, 'x.lock');
     const trace: string[] = [];
     await Promise.all(
@@ -28,7 +28,7 @@ describe('file lock', () => {
   });
 
   it('waits for a fresh lock of another holder, then says what to do', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'kmsw-lock-'));
+    const dir = tempKeyringFolder('kmsw-lock-').dir;
     const lock = join(dir, 'x.lock');
     await mkdir(lock);
     await assert.rejects(
@@ -38,7 +38,7 @@ describe('file lock', () => {
   });
 
   it('takes over a lock nobody has touched for longer than it may be held (its holder stopped, on any machine)', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'kmsw-lock-'));
+    const dir = tempKeyringFolder('kmsw-lock-').dir;
     const lock = join(dir, 'x.lock');
     await mkdir(lock);
     const old = new Date(Date.now() - 60_000);
@@ -47,7 +47,7 @@ describe('file lock', () => {
   });
 
   it('refuses to let a holder whose lock was taken over commit', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'kmsw-lock-'));
+    const dir = tempKeyringFolder('kmsw-lock-').dir;
     const lock = join(dir, 'x.lock');
     await assert.rejects(
       withFileLock(
@@ -70,7 +70,7 @@ describe('file lock', () => {
 
 describe('three processes sharing a keyring, one killed mid-transaction', () => {
   it('lose no acknowledged update and never hold the lock twice', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'kmsw-contend-'));
+    const dir = tempKeyringFolder('kmsw-contend-').dir;
     const rootKey = Buffer.from(randomBytes(32)).toString('base64');
     const trace = join(dir, 'trace.txt');
     const COUNT = 15;

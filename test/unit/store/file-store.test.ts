@@ -1,16 +1,16 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KmsService } from '../../../src-core/kms/service';
 import { openFileKeyringStore, KEYRING_FILE, type FileKeyringStore } from '../../../src-node/store/file-store';
 import { StoreError, type StoreErrorCode } from '../../../src-node/store/store-error';
 import { allowAll, rootCaller } from '../kms/harness';
 import { deadPid, runFixture } from './processes';
+import { tempKeyringFolder } from './temp-keyrings';
 
-const tempDir = () => mkdtemp(join(tmpdir(), 'kmsw-store-'));
+const tempDir = async () => tempKeyringFolder('kmsw-store-').dir;
 const newRootKey = () => new Uint8Array(randomBytes(32));
 
 function serviceOn(store: FileKeyringStore, now = Date.UTC(2026, 0, 1)) {

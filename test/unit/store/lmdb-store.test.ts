@@ -1,15 +1,15 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LMDB_FILE, openLmdbKeyringStore } from '../../../src-node/store/lmdb-store';
 import { StoreError } from '../../../src-node/store/store-error';
 import { createTestKms } from '../kms/harness';
 import { runFixture } from './processes';
+import { tempKeyringFolder } from './temp-keyrings';
 
-const tempDir = () => mkdtemp(join(tmpdir(), 'kmsw-lmdb-'));
+const tempDir = async () => tempKeyringFolder('kmsw-lmdb-').dir;
 const newRootKey = () => new Uint8Array(randomBytes(32));
 
 /** Runs the writer; with `killAfter`, SIGKILLs it once it has acknowledged that many keys. Resolves to the acknowledged key IDs. */

@@ -2,21 +2,22 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chainKey } from '../../../src-core/audit/chain';
 import { openFileAuditSink } from '../../../src-node/audit/file-audit-sink';
 import { openLocalKms } from '../../../src-node/host';
 import { KEYRING_FILE, openFileKeyringStore } from '../../../src-node/store/file-store';
+import { isMovedMarker } from '../../../src-node/store/keyring-file';
 import { openKeyringStore } from '../../../src-node/store/keyring-store';
 import { LMDB_FILE } from '../../../src-node/store/lmdb-store';
 import { StoreError } from '../../../src-node/store/store-error';
 import { b64, createTestKms, type WireOutput } from '../kms/harness';
 import { externalKey, parameters, wrapWithNode } from '../kms/import-support';
 import { runFixture } from './processes';
+import { tempKeyringFolder } from './temp-keyrings';
 
-const tempDir = () => mkdtemp(join(tmpdir(), 'kmsw-migrate-'));
+const tempDir = async () => tempKeyringFolder('kmsw-migrate-').dir;
 const newRootKey = () => new Uint8Array(randomBytes(32));
 const backups = async (dir: string) => (await readdir(dir)).filter((name) => name.startsWith(`${KEYRING_FILE}.`) && name.endsWith('.bak'));
 
@@ -60,7 +61,7 @@ describe('migration of a single-file keyring', () => {
     try {
       const call = async (operation: string, body: Record<string, unknown>) => (await local.service.call(operation, body, local.defaultCaller())).output as WireOutput;
       assert.ok(existsSync(join(dir, LMDB_FILE)));
-      assert.equal(existsSync(join(dir, KEYRING_FILE)), false);
+      assert.ok(isMovedMarker(await readFile(join(dir, KEYRING_FILE))), 'the old file\'s place holds the marker older versions refuse');
       const [backup] = await backups(dir);
       assert.deepEqual(await readFile(join(dir, backup)), original, 'the old file is kept byte for byte');
       assert.deepEqual((await call('ListKeys', {})).Keys.map((k: { KeyId: string }) => k.KeyId), legacy.keys, 'every key, in creation order');
@@ -101,6 +102,27 @@ describe('migration of a single-file keyring', () => {
     assert.deepEqual(second, legacy.keys);
     assert.equal((await backups(dir)).length, 1);
     assert.deepEqual(await opener(), legacy.keys, 'a later process sees the migrated keyring');
+  });
+
+  it('leaves a marker the single-file store refuses: an older version still running on the folder fails loudly instead of starting an empty keyring', async () => {
+    const dir = await tempDir();
+    const rootKey = newRootKey();
+    const legacy = await legacyFolder(dir, rootKey);
+    // The single-file store reads the file as every earlier version did; here it is open on the folder before the migration, as a running older extension would be.
+    const older = await openFileKeyringStore({ dir, rootKey });
+    assert.equal(Object.keys((await older.read()).regions['123456789012/us-east-1'].keys).length, legacy.keys.length);
+    const migrated = await openKeyringStore({ dir, rootKey });
+    await migrated.close();
+    const newer = (e: unknown) => e instanceof StoreError && e.code === 'newer-format' && /keyring\.kmsw was written by a newer KMS Workbench .*Upgrade KMS Workbench/.test(e.message);
+    await assert.rejects(older.read(), newer);
+    await assert.rejects(older.transact(() => undefined), newer);
+    await older.close();
+    await assert.rejects(openFileKeyringStore({ dir, rootKey }).then((store) => store.read()), newer, 'an older version started afterwards refuses the folder too');
+    assert.ok(isMovedMarker(await readFile(join(dir, KEYRING_FILE))), 'nothing replaced the marker');
+    const reopened = await openKeyringStore({ dir, rootKey });
+    assert.equal(reopened.index(await reopened.read()).keyCount('123456789012', 'us-east-1'), legacy.keys.length, 'the marker is not migrated again');
+    await reopened.close();
+    assert.equal((await backups(dir)).length, 1);
   });
 
   it('stops at a keyring file it cannot read, and leaves it as it was', async () => {

@@ -1,15 +1,15 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KEYRING_FILE } from '../../../src-node/store/file-store';
 import { LMDB_FILE } from '../../../src-node/store/lmdb-store';
 import { loadOrCreateRootKey, newRootKeyFor, ROOT_KEY_FILE } from '../../../src-node/store/root-key';
 import { StoreError } from '../../../src-node/store/store-error';
+import { tempKeyringFolder } from './temp-keyrings';
 
-const tempDir = () => mkdtemp(join(tmpdir(), 'kmsw-rootkey-'));
+const tempDir = async () => tempKeyringFolder('kmsw-rootkey-').dir;
 
 function isStoreError(code: StoreError['code'], message: RegExp) {
   return (e: unknown) => e instanceof StoreError && e.code === code && message.test(e.message);

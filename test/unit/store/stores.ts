@@ -1,12 +1,12 @@
 /** Every KeyringStore, made fresh for a test: the port's contract suite and the conformance table run through each. */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KeyringStore } from '../../../src-core/ports';
 import { MemoryKeyringStore } from '../../../src-core/kms/memory-store';
 import { openFileKeyringStore } from '../../../src-node/store/file-store';
 import { LMDB_FILE, openLmdbKeyringStore } from '../../../src-node/store/lmdb-store';
+import { tempKeyringFolder } from './temp-keyrings';
 
 export interface StoreUnderTest {
   store: KeyringStore;
@@ -22,23 +22,23 @@ export const STORES: Record<string, () => Promise<StoreUnderTest>> = {
     return { store, persisted: async () => JSON.stringify(await store.read()) };
   },
   file: async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'kmsw-contract-'));
+    const { dir, track } = tempKeyringFolder('kmsw-contract-');
     const rootKey = new Uint8Array(randomBytes(32));
-    const store = await openFileKeyringStore({ dir, rootKey });
+    const store = track(await openFileKeyringStore({ dir, rootKey }));
     return {
       store,
       persisted: async () => (await readFile(join(dir, 'keyring.kmsw')).catch(() => Buffer.alloc(0))).toString('base64'),
-      reopen: () => openFileKeyringStore({ dir, rootKey }),
+      reopen: async () => track(await openFileKeyringStore({ dir, rootKey })),
     };
   },
   lmdb: async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'kmsw-contract-'));
+    const { dir, track } = tempKeyringFolder('kmsw-contract-');
     const rootKey = new Uint8Array(randomBytes(32));
-    const store = await openLmdbKeyringStore({ dir, rootKey });
+    const store = track(openLmdbKeyringStore({ dir, rootKey }));
     return {
       store,
       persisted: async () => (await readFile(join(dir, LMDB_FILE)).catch(() => Buffer.alloc(0))).toString('base64'),
-      reopen: async () => openLmdbKeyringStore({ dir, rootKey }),
+      reopen: async () => track(openLmdbKeyringStore({ dir, rootKey })),
     };
   },
 };
