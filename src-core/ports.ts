@@ -71,9 +71,10 @@ export interface AuditSink {
   /**
    * Appends those of `events` the log does not hold yet (by eventID). Committed events are delivered
    * again after a crash or a failed append, and must never appear twice. Resolves to the log's head
-   * when the log is hash-chained (the keyring records it as the chain's anchor).
+   * when the log is hash-chained (the keyring records it as the chain's anchor). `after`, when given, is
+   * a head the log had reached before `events` were committed, so only later entries need searching.
    */
-  appendMissing(events: CloudTrailEvent[]): Promise<AuditHead | void>;
+  appendMissing(events: CloudTrailEvent[], after?: AuditHead): Promise<AuditHead | void>;
 }
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };

@@ -62,8 +62,9 @@ export class KmsService {
    */
   async advanceClock(ms: number, caller: Caller): Promise<number> {
     if (!Number.isFinite(ms) || ms < 0) throw new KmsError('ValidationException', 'The clock can only move forward.');
-    const { now, committed } = await this.options.store.transact(async (state) => {
+    const { now, committed, after } = await this.options.store.transact(async (state) => {
       await this.settleOutbox(state);
+      const after = this.reachedHead(state);
       const before = this.options.clock.now() + state.clockOffsetMs;
       state.clockOffsetMs += ms;
       const now = this.options.clock.now() + state.clockOffsetMs;
@@ -74,9 +75,9 @@ export class KmsService {
       event.responseElements = { keyringTime: new Date(now).toISOString(), clockOffsetSeconds: Math.round(state.clockOffsetMs / 1000) };
       this.audited(state, event);
       this.applyLifecycle(state, now);
-      return { now, committed: state.auditOutbox ?? [] };
+      return { now, committed: state.auditOutbox ?? [], after };
     });
-    await this.deliver(committed);
+    await this.deliver(committed, after);
     return now;
   }
 
@@ -122,18 +123,19 @@ export class KmsService {
       if (mutates || this.isLifecycleDue(state)) {
         // The event is committed in the same transaction as the change (the keyring's audit outbox), then
         // delivered to the log: from here on the change is done, whatever happens to the log.
-        const { output, committed } = await this.options.store.transact(async (latest) => {
+        const { output, committed, after } = await this.options.store.transact(async (latest) => {
           await this.settleOutbox(latest);
+          const after = this.reachedHead(latest);
           if (this.isLifecycleDue(latest)) this.applyLifecycle(latest, this.options.clock.now() + latest.clockOffsetMs);
           try {
             const result = await run(latest);
             this.audited(latest, eventOf(result));
-            return { output: result, committed: latest.auditOutbox ?? [] };
+            return { output: result, committed: latest.auditOutbox ?? [], after };
           } finally {
             this.nextEvent.delete(latest);
           }
         });
-        await this.deliver(committed);
+        await this.deliver(committed, after);
         return { requestId, output: (encodeResponse(output ?? {}) ?? {}) as Record<string, unknown> };
       }
       const output = await run(state);
@@ -152,16 +154,22 @@ export class KmsService {
     }
   }
 
+  /** Inside a transaction, after settling the outbox: a head the log reached before this transaction's events exist, so they can only come after it. */
+  private reachedHead(state: KeyringState): AuditHead | undefined {
+    const [a, b] = [this.deliveredHead, state.auditAnchor];
+    return (a?.seq ?? -1) >= (b?.seq ?? -1) ? a : b;
+  }
+
   /**
    * Delivers committed events to the log after their transaction. A failure is only logged: the
    * change is committed and its event waits in the keyring's outbox for the next transaction or open.
    */
-  private async deliver(committed: CloudTrailEvent[]): Promise<void> {
+  private async deliver(committed: CloudTrailEvent[], after: AuditHead | undefined): Promise<void> {
     const audit = this.options.audit;
     const waiting = committed.filter((e) => !this.delivered.has(e.eventID));
     if (!audit || waiting.length === 0) return;
     try {
-      this.deliveredHead = (await audit.appendMissing(waiting)) ?? undefined;
+      this.deliveredHead = (await audit.appendMissing(waiting, after)) ?? undefined;
       for (const e of waiting) this.delivered.add(e.eventID);
     } catch (e) {
       this.logger.warn(`the change is saved with its audit event, which will be added to the audit log on the next change or start: ${describe(e)}`);
@@ -180,7 +188,8 @@ export class KmsService {
     let head = this.deliveredHead;
     if (unknown.length > 0) {
       try {
-        head = (await this.options.audit?.appendMissing(unknown)) ?? undefined;
+        // The anchor was recorded when the outbox was last emptied, before any of these events was committed.
+        head = (await this.options.audit?.appendMissing(unknown, state.auditAnchor)) ?? undefined;
       } catch (e) {
         this.logger.warn(`${outbox.length} committed audit event(s) still wait for the audit log: ${describe(e)}`);
         return;

@@ -104,10 +104,10 @@ export class FileAuditSink implements AuditSink {
   }
 
   /** Appends those of `events` whose eventID the log does not hold yet (committed events delivered again after a crash). */
-  async appendMissing(events: CloudTrailEvent[]): Promise<AuditHead | undefined> {
+  async appendMissing(events: CloudTrailEvent[], after?: AuditHead): Promise<AuditHead | undefined> {
     return withFileLock(this.lockPath, async (held) => {
       held.assertHeld();
-      const logged = this.loggedEventIds(events.map((e) => e.eventID));
+      const logged = this.loggedEventIds(events.map((e) => e.eventID), this.searchFrom(after));
       const missing = events.filter((e) => !logged.has(e.eventID));
       if (missing.length) this.write(missing);
       return this.lastHead()?.head;
@@ -356,13 +356,28 @@ export class FileAuditSink implements AuditSink {
       .map((name) => join(dirname(this.path), name));
   }
 
-  /** Which of `ids` appear in the log, reading back from its end (the active segment, then the newest sealed one) only as far as needed. */
-  private loggedEventIds(ids: string[]): Set<string> {
+  /**
+   * The seq after which `appendMissing` must search, given a head the log had reached before the events
+   * were committed: none at all when nothing was appended since; from the start when the log never
+   * reached that head (it was moved away and begun again).
+   */
+  private searchFrom(after: AuditHead | undefined): number {
+    const now = this.lastHead()?.head;
+    if (!after || !now || now.seq < after.seq || (now.seq === after.seq && now.hash !== after.hash)) return 0;
+    return after.seq;
+  }
+
+  /**
+   * Which of `ids` appear among the entries after `afterSeq`, reading back from the log's end (the active
+   * segment, then the newest sealed one) only as far as needed: with no other writer, nothing at all.
+   */
+  private loggedEventIds(ids: string[], afterSeq: number): Set<string> {
     const found = new Set<string>();
+    if (afterSeq > 0 && afterSeq === this.lastHead()?.head.seq) return found;
     const newest = newestSegment(this.dir);
     for (const path of [this.path, ...(newest?.present ? [newest.path] : [])]) {
-      searchBackwards(path, ids, found);
-      if (found.size === ids.length) break;
+      const reachedBound = searchBackwards(path, ids, found, afterSeq);
+      if (reachedBound || found.size === ids.length) break;
     }
     return found;
   }
@@ -439,13 +454,17 @@ export class FileAuditSink implements AuditSink {
 
 const sameHead = (a: AuditHead | undefined, b: AuditHead) => a?.seq === b.seq && a.hash === b.hash;
 
-/** Adds to `found` those of `ids` that appear in the file, reading back from its end in growing chunks until all are found or the file is read. */
-function searchBackwards(path: string, ids: string[], found: Set<string>): void {
+/**
+ * Adds to `found` those of `ids` that appear in the file's entries after `afterSeq`, reading back from its
+ * end in growing chunks until all are found, an entry at or before `afterSeq` is reached (then it returns
+ * true: older entries cannot hold them), or the file is read.
+ */
+function searchBackwards(path: string, ids: string[], found: Set<string>, afterSeq: number): boolean {
   let fd: number;
   try {
     fd = openSync(path, 'r');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw e;
   }
   try {
@@ -457,7 +476,11 @@ function searchBackwards(path: string, ids: string[], found: Set<string>): void 
       const text = buffer.toString('utf8');
       for (const id of ids) if (text.includes(`"eventID":${JSON.stringify(id)}`)) found.add(id);
       if (start === 0) break;
+      // Entries are written as {"seq":N,...}; once the chunk's first whole line is at or before the bound, it covers every later entry.
+      const firstWhole = /\n\{"seq":(\d+),/.exec(text);
+      if (firstWhole && Number(firstWhole[1]) <= afterSeq + 1) return true;
     }
+    return false;
   } finally {
     closeSync(fd);
   }

@@ -160,4 +160,35 @@ describe('file audit sink', () => {
       }
     }
   });
+
+  describe('appendMissing after a head the log had reached', () => {
+    const withId = (eventId: string) => ({ ...auditEvent({ operation: 'CreateKey', readOnly: false, requestId: eventId }), eventID: eventId });
+
+    it('still finds an event another writer appended after that head, over a sealed segment too', async () => {
+      const dir = await tempDir();
+      const sink = await openFileAuditSink({ dir, segmentEntries: 50 });
+      for (let i = 0; i < 30; i++) await sink.append(auditEvent({ operation: 'DescribeKey', requestId: `r${i}` }));
+      const reached = await sink.appendMissing([]);
+      const other = await openFileAuditSink({ dir, segmentEntries: 50 });
+      await other.appendMissing([withId('evt-x')]);
+      // Enough later entries to seal the segment holding evt-x.
+      for (let i = 0; i < 40; i++) await other.append(auditEvent({ operation: 'DescribeKey', requestId: `s${i}` }));
+      await sink.appendMissing([withId('evt-x'), withId('evt-y')], reached ?? undefined);
+      const ids = (await sink.read()).map((e) => e.eventID);
+      assert.equal(ids.filter((id) => id === 'evt-x').length, 1);
+      assert.equal(ids.filter((id) => id === 'evt-y').length, 1);
+      assert.equal(ids.length, 72);
+    });
+
+    it('searches the whole log when it never reached that head (moved away and begun again)', async () => {
+      const dir = await tempDir();
+      const sink = await openFileAuditSink({ dir });
+      await sink.appendMissing([withId('evt-a')]);
+      const far = { seq: 500, hash: 'f'.repeat(64) };
+      await sink.appendMissing([withId('evt-a')], far);
+      const head = await sink.appendMissing([withId('evt-b')]);
+      await sink.appendMissing([withId('evt-b')], { seq: head!.seq, hash: 'e'.repeat(64) });
+      assert.deepEqual((await sink.read()).map((e) => e.eventID), ['evt-a', 'evt-b']);
+    });
+  });
 });
