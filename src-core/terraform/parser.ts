@@ -16,6 +16,24 @@ export type HclWasmFile = keyof typeof HCL_WASM;
 /** Reads one of the WebAssembly files: the host's only part in loading the parser. */
 export type ReadHclWasm = (file: HclWasmFile) => Promise<Uint8Array>;
 
+/** What a Node host (the CLI, the language server) hands in for wasmReader: its bundle's folder and file access. */
+export interface WasmHost {
+  /** The folder of the running bundle or script. */
+  folder: string;
+  exists(path: string): boolean;
+  read(path: string): Promise<Uint8Array>;
+  /** The path of a file of an npm package, as require.resolve finds it. */
+  resolve(packageFile: string): string;
+}
+
+/** Reads each file beside the bundle (scripts/build.mjs copies them to dist/), else from node_modules when run from source. */
+export function wasmReader(host: WasmHost): ReadHclWasm {
+  return (file) => {
+    const beside = `${host.folder}/${file}`;
+    return host.read(host.exists(beside) ? beside : host.resolve(HCL_WASM[file]));
+  };
+}
+
 let loading: Promise<HclParse> | undefined;
 
 /** The parser, loaded on the first call (a later call's reader is not used). A failed load is retried next time. */
