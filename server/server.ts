@@ -5,18 +5,15 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ProposedFeatures, createConnection } from 'vscode-languageserver/node';
-import { HCL_WASM, type HclWasmFile } from '../src-core/terraform/parser';
+import { wasmReader } from '../src-core/terraform/parser';
 import { startSession } from './session';
 
 const script = typeof __filename === 'string' ? __filename : realpathSync(process.argv[1]);
 
-function readServerWasm(file: HclWasmFile): Promise<Uint8Array> {
-  const beside = join(dirname(script), file);
-  return readFile(existsSync(beside) ? beside : createRequire(script).resolve(HCL_WASM[file]));
-}
+const readHclWasm = wasmReader({ folder: dirname(script), exists: existsSync, read: (path) => readFile(path), resolve: createRequire(script).resolve });
 
 /** A file on disk by its URI (a key policy a .tf file names); undefined when it is missing or not a file: URI. */
 function readDiskFile(uri: string): string | undefined {
@@ -27,4 +24,4 @@ function readDiskFile(uri: string): string | undefined {
   }
 }
 
-startSession(createConnection(ProposedFeatures.all), readServerWasm, readDiskFile);
+startSession(createConnection(ProposedFeatures.all), readHclWasm, readDiskFile);

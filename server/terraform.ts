@@ -3,14 +3,15 @@
  * with a KMS key resource is checked, never at startup; until it is ready such files have no findings, and
  * when it is, every open document is checked again. A key policy a .tf file reads with templatefile() or file()
  * is checked as one in its own file: published for it when it is not open, checked as a key policy when it is.
+ * Each open .tf document keeps its syntax tree, so a re-check after an edit re-parses only what changed.
  */
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding, LintOptions } from '../src-core/policy/lint';
 import { lintTerraformJson } from '../src-core/terraform/json';
 import { lintPolicyFile, lintPolicyTemplate, lintTerraformModule } from '../src-core/terraform/lint';
 import { findTerraformPolicies } from '../src-core/terraform/policies';
-import { loadHclParser, type ReadHclWasm } from '../src-core/terraform/parser';
-import type { HclParse } from '../src-core/terraform/syntax';
+import { loadHclParsers, type ReadHclWasm } from '../src-core/terraform/parser';
+import type { HclDocument, HclParse, HclParser } from '../src-core/terraform/syntax';
 import { parseTemplateJson, templateParts } from '../src-core/terraform/template';
 import type { PolicyRoot } from './policyDocuments';
 import { uriPath } from './uri';
@@ -57,7 +58,9 @@ export interface TerraformHost {
 }
 
 export class TerraformSupport {
-  #parse?: HclParse;
+  #parsers?: HclParser;
+  /** The kept syntax tree of each open .tf document, freed when it closes. */
+  #documents = new Map<string, HclDocument>();
   #loading = false;
   #failureReported = false;
   /** Per .tf document, the policy files it names (URI → read by templatefile()). */
@@ -73,6 +76,8 @@ export class TerraformSupport {
 
   /** The .tf file is closed: its policy files are no longer known as such. */
   forget(uri: string): void {
+    this.#documents.get(uri)?.delete();
+    this.#documents.delete(uri);
     const files = this.#policyFiles.get(uri);
     this.#policyFiles.delete(uri);
     for (const file of files?.keys() ?? []) this.#unpublish(file);
@@ -88,11 +93,11 @@ export class TerraformSupport {
    * The parser when loaded; otherwise starts loading it and answers undefined. A failed load is tried again on
    * the next request (the file may have been mid-install); the failure is reported once, not per keystroke.
    */
-  #parser(): HclParse | undefined {
-    if (!this.#parse && !this.#loading) {
+  #parser(uri: string): HclParse | undefined {
+    if (!this.#parsers && !this.#loading) {
       this.#loading = true;
-      loadHclParser(this.host.readWasm).then((parse) => {
-        this.#parse = parse;
+      loadHclParsers(this.host.readWasm).then((parsers) => {
+        this.#parsers = parsers;
         this.#loading = false;
         this.host.onReady();
       }, (err: unknown) => {
@@ -102,7 +107,12 @@ export class TerraformSupport {
         this.host.onError(`Terraform files are not checked: loading the HCL parser failed (${err instanceof Error ? err.message : String(err)}); it is tried again on the next check.`);
       });
     }
-    return this.#parse;
+    if (!this.#parsers) return undefined;
+    // A document checked after it closed (a late re-check) is parsed once, not kept.
+    if (!this.host.isOpen(uri)) return this.#parsers.parse;
+    let document = this.#documents.get(uri);
+    if (!document) this.#documents.set(uri, (document = this.#parsers.open()));
+    return document.parse;
   }
 
   findings(doc: TextDocument, options: LintOptions): Finding[] {
@@ -113,7 +123,7 @@ export class TerraformSupport {
     if (kind === 'template') return text.includes('kms:') ? lintPolicyTemplate(text, options) : [];
     if (!mentionsKmsKey(text)) return [];
     if (kind === 'json') return lintTerraformJson(text, options);
-    const parse = this.#parser();
+    const parse = this.#parser(doc.uri);
     if (!parse) return [];
     const texts = new Map<string, string>();
     const { findings, files } = lintTerraformModule(text, parse, options, (path) => {
@@ -144,7 +154,7 @@ export class TerraformSupport {
       return policy ? [{ logicalId: 'template', node: policy }] : [];
     }
     if (kind === 'json') return [];
-    const parse = mentionsKmsKey(text) ? this.#parser() : undefined;
+    const parse = mentionsKmsKey(text) ? this.#parser(doc.uri) : undefined;
     return parse ? parse(text, (root) => findTerraformPolicies(root, text).map((p) => ({ logicalId: p.address, node: p.policy }))) : [];
   }
 }

@@ -17,6 +17,23 @@ export interface HclNode {
 /** Parses Terraform text and hands its syntax tree to `use`; the tree is freed when `use` returns. */
 export type HclParse = <T>(text: string, use: (root: HclNode) => T) => T;
 
+/**
+ * An open document's parser: it keeps the syntax tree between calls, so a parse after an edit re-reads only what
+ * changed. The root handed to `use` is valid until the next call; findings and policies built from it stay valid.
+ */
+export interface HclDocument {
+  parse: HclParse;
+  /** Frees the kept tree (WebAssembly memory, which no garbage collector frees). */
+  delete(): void;
+}
+
+export interface HclParser {
+  /** One-off parses (the CLI, a file read once). */
+  parse: HclParse;
+  /** A parser for one open document, to re-parse it incrementally. */
+  open(): HclDocument;
+}
+
 export function child(node: HclNode | undefined, type: string): HclNode | undefined {
   return node?.namedChildren.find((c) => c.type === type);
 }

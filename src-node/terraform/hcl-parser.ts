@@ -6,17 +6,19 @@ import { existsSync, realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { HCL_WASM, loadHclParser as loadParser, type HclWasmFile } from '../../src-core/terraform/parser';
-import type { HclParse } from '../../src-core/terraform/syntax';
+import { loadHclParser as loadParser, loadHclParsers as loadParsers, wasmReader } from '../../src-core/terraform/parser';
+import type { HclParse, HclParser } from '../../src-core/terraform/syntax';
 
 // In a bundle __filename is the bundle (dist/kmsw.js); from source (ES modules) the entry script.
 const script = typeof __filename === 'string' ? __filename : process.argv[1] ? realpathSync(process.argv[1]) : join(process.cwd(), 'x');
 
-async function readHclWasm(file: HclWasmFile): Promise<Uint8Array> {
-  const beside = join(dirname(script), file);
-  return readFile(existsSync(beside) ? beside : createRequire(script).resolve(HCL_WASM[file]));
-}
+const readHclWasm = wasmReader({ folder: dirname(script), exists: existsSync, read: (path) => readFile(path), resolve: createRequire(script).resolve });
 
 export function loadHclParser(): Promise<HclParse> {
   return loadParser(readHclWasm);
+}
+
+/** The one-off parse and, for a document edited in place (the benchmark), incremental parsers. */
+export function loadHclParsers(): Promise<HclParser> {
+  return loadParsers(readHclWasm);
 }

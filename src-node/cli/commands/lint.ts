@@ -175,6 +175,23 @@ function terraformRecords(file: string, path: string, text: string, options: Lin
   return records;
 }
 
+/**
+ * Reads the files of a list a few ahead of the one being checked, so waiting for the disk overlaps the checks
+ * (a read that fails is reported when its file's turn comes, like a read made then).
+ */
+function readAhead(paths: string[], window = 16): (index: number) => Promise<string> {
+  const pending = new Map<number, Promise<{ text: string } | { error: unknown }>>();
+  return async (index) => {
+    for (let i = index; i < Math.min(paths.length, index + window); i++) {
+      if (!pending.has(i)) pending.set(i, readFile(paths[i], 'utf8').then((text) => ({ text }), (error: unknown) => ({ error })));
+    }
+    const read = await pending.get(index)!;
+    pending.delete(index);
+    if ('error' in read) throw read.error;
+    return read.text;
+  };
+}
+
 /** Lets a pending SIGINT/SIGTERM be delivered between files (each file is checked synchronously). */
 const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -198,17 +215,19 @@ async function run(args: string[], io: CliIo): Promise<number> {
       cannotRead(arg, e);
       continue;
     }
-    for (const { file, explicit } of found) {
+    const absolute = found.map(({ file }) => (isAbsolute(file) ? file : resolve(io.cwd, file)));
+    const read = readAhead(absolute);
+    for (const [index, { file, explicit }] of found.entries()) {
       await breathe();
       if (io.signal.aborted) {
         io.stderr('kmsw lint: interrupted\n');
         return 130;
       }
-      const at = isAbsolute(file) ? file : resolve(io.cwd, file);
+      const at = absolute[index];
       if (linted.has(at)) continue;
       let text: string;
       try {
-        text = await readFile(at, 'utf8');
+        text = await read(index);
       } catch (e) {
         cannotRead(file, e);
         continue;
