@@ -13,7 +13,7 @@ type Members = { [name: string]: PolicyValue };
 
 /** An HCL quoted string; `${` and `%{` would start a template, so they are escaped. */
 function hclString(value: string): string {
-  return JSON.stringify(value).replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+  return JSON.stringify(value).replace(/([$%])\{/g, (_, mark: string) => `${mark}${mark}{`);
 }
 
 function hclList(value: PolicyValue): string {

@@ -124,3 +124,20 @@ test('a statement on one line takes the new member in front of its first, comma-
   const text = key(`jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::${ACCOUNT}:role/app" }, Action = "kms:Decrypt" }] })`);
   assert.match(fixed(text, 'missing-element'), /\{ Resource = "\*", Effect = "Allow"/);
 });
+
+test('a value carried into the new text keeps its HCL escaping ($${…} stays a policy variable, not an interpolation)', () => {
+  const text = key(`jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Effect       = "Deny"
+        NotPrincipal = { AWS = "arn:aws:iam::${ACCOUNT}:user/$\${aws:username}" }
+        Action       = "kms:ScheduleKeyDeletion"
+        Resource     = "*"
+      }
+    ]
+  })`);
+  // split/join: a replacement string of String.replace would read "$$" as one "$".
+  assert.equal(fixed(text, 'not-principal-deny'), text.split(`NotPrincipal = { AWS = "arn:aws:iam::${ACCOUNT}:user/$\${aws:username}" }`)
+    .join(`Principal = "*"\n        Condition = { ArnNotEquals = { "aws:PrincipalArn" = "arn:aws:iam::${ACCOUNT}:user/$\${aws:username}" } }`));
+});
