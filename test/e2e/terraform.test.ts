@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lintRecords } from '../../src-node/cli/commands/lint';
 import { loadHclParser } from '../../src-node/terraform/hcl-parser';
-import { openFile, openWorkbench, type Workbench } from './workbench';
+import { createSymmetricKey, openFile, openWorkbench, type Workbench } from './workbench';
 
 const MAIN_TF = `resource "aws_kms_key" "app" {
   description = "app data"
@@ -26,7 +26,7 @@ const MAIN_TF = `resource "aws_kms_key" "app" {
 }
 `;
 
-/** The local keyring's account is the workspace's: the lockout fix names its root. */
+/** A policy of the local keyring's account (123456789012) whose only statement lets nobody change it again. */
 const LOCKOUT_TF = `resource "aws_kms_key" "logs" {
   description = "log archive"
   policy = jsonencode({
@@ -103,6 +103,8 @@ describe('Terraform key policies (code-server + Chromium)', { timeout: 15 * 60_0
   it('applies the lockout fix to a jsonencode policy: the account-root statement in HCL object syntax', async () => {
     const { page } = wb;
     await page.keyboard.press('Escape');
+    // The fix names the root of a keyring account the module mentions: the local keyring claims its account once it has a key.
+    await createSymmetricKey(wb, 'e2e-terraform');
     await openFile(page, 'lockout.tf');
 
     const problem = page.locator('.markers-panel .monaco-list-row', { hasText: /No principal can call kms:PutKeyPolicy.*Ln 5, Col 5/ });
