@@ -28,7 +28,8 @@ const MAIN_TF = `resource "aws_kms_key" "app" {
 
 /** A policy of the local keyring's account (123456789012) whose only statement lets nobody change it again. */
 const LOCKOUT_TF = `resource "aws_kms_key" "logs" {
-  description = "log archive"
+  description         = "log archive"
+  enable_key_rotation = true
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = [
@@ -103,13 +104,14 @@ describe('Terraform key policies (code-server + Chromium)', { timeout: 15 * 60_0
   it('applies the lockout fix to a jsonencode policy: the account-root statement in HCL object syntax', async () => {
     const { page } = wb;
     await page.keyboard.press('Escape');
+    // main.tf, fixed above, still has its lockout-risk (at Ln 5): this file's is at Ln 6.
     // The fix names the root of a keyring account the module mentions: the local keyring claims its account once it has a key.
     await createSymmetricKey(wb, 'e2e-terraform');
     await openFile(page, 'lockout.tf');
 
-    const problem = page.locator('.markers-panel .monaco-list-row', { hasText: /No principal can call kms:PutKeyPolicy.*Ln 5, Col 5/ });
+    const problem = page.locator('.markers-panel .monaco-list-row', { hasText: /No principal can call kms:PutKeyPolicy.*Ln 6, Col 5/ });
     await problem.waitFor({ timeout: 60_000 });
-    await applyPreferredFix('5:7', 'Add the account-root statement', 'lockout-fix-menu');
+    await applyPreferredFix('6:7', 'Add the account-root statement', 'lockout-fix-menu');
     await visibleEditor().locator('.view-lines', { hasText: 'Enable IAM User Permissions' }).waitFor();
     await problem.waitFor({ state: 'detached' });
     const saved = await saveAndRead('lockout.tf', 'lockout-fixed');
