@@ -222,13 +222,15 @@ function terraformTarget(at: HclCursor): TerraformTarget | undefined {
 /**
  * Completion in a .tf file: in the statements of an `aws_iam_policy_document`, and in the jsonencode object or
  * heredoc JSON of a KMS key resource's `policy`. Values are HCL (or JSON) strings, so they are written as JSON
- * strings; only a string being typed, or a fresh position, is completed (never half a bare word).
+ * strings; a string being typed, a fresh position, or a bare word begun without its quotes (`kms:Enc`, `Str`),
+ * which the chosen string replaces.
  */
 export function terraformCompletions(doc: TextDocument, position: Position, keyring: Keyring): CompletionItem[] {
   const text = doc.getText();
   const offset = doc.offsetAt(position);
   const at = hclCursor(text, offset);
-  if (!at.inString && /[\w.:-]$/.test(text.slice(0, offset))) return [];
+  // After a reference (`var.`, `aws_iam_role.app.`) or in the middle of other text there is nothing of ours to offer.
+  if (!at.inString && !at.bareWord && /[\w.:-]$/.test(text.slice(0, offset))) return [];
   const target = terraformTarget(at);
   if (!target) return [];
   const cursor: Cursor = {

@@ -2,7 +2,7 @@
  * Principal, Action and Resource values: well-formed, known, and meaningful in a key policy.
  */
 import { substitutionTemplate } from './cfn';
-import type { CheckContext } from './context';
+import { editFix, type CheckContext } from './context';
 import { canonicalAction, KMS_ACTION_NAMES, KMS_ACTIONS } from './data';
 import { closest, keySpan, replaceFix, spanOf } from './findings';
 import { wildcardMatch } from './match';
@@ -20,7 +20,7 @@ function checkPrincipals(ctx: CheckContext, st: StatementModel): void {
     if (v.value !== '*') {
       const looksAws = parseAwsPrincipal(v.value) !== undefined;
       f.add('invalid-principal', 'error', `A principal string can only be "*"; name principals in a map such as {"AWS": "${v.value}"}.`, spanOf(v),
-        looksAws && ctx.format === 'json' ? replaceFix('Wrap in {"AWS": …}', spanOf(v), `{"AWS": ${JSON.stringify(v.value)}}`) : undefined);
+        looksAws ? editFix(ctx, 'Wrap in {"AWS": …}', { kind: 'replace-value', node: v, value: { AWS: v.value } }) : undefined);
     }
   } else if (v.kind === 'object') {
     if (v.props.length === 0) f.add('invalid-principal', 'error', `${prop.key} is empty: name at least one principal.`, spanOf(v));
@@ -66,10 +66,9 @@ function checkPrincipals(ctx: CheckContext, st: StatementModel): void {
 function notPrincipalRewrite(ctx: CheckContext, st: StatementModel): ReturnType<typeof replaceFix> {
   const prop = st.principalProp!;
   const arns = st.principals.map((p) => p.value);
-  if (ctx.format !== 'json' || st.conditionProp || st.principalDynamic || !arns.length || !st.principals.every((p) => p.type === 'AWS' && p.value.startsWith('arn:'))) return undefined;
-  const condition = JSON.stringify({ ArnNotEquals: { 'aws:PrincipalArn': arns.length === 1 ? arns[0] : arns } });
-  const span = { offset: prop.keyOffset, length: prop.value.offset + prop.value.length - prop.keyOffset };
-  return replaceFix('Deny "*" unless aws:PrincipalArn is exempted', span, `"Principal": "*", "Condition": ${condition}`);
+  if (st.conditionProp || st.principalDynamic || !arns.length || !st.principals.every((p) => p.type === 'AWS' && p.value.startsWith('arn:'))) return undefined;
+  const condition = { ArnNotEquals: { 'aws:PrincipalArn': arns.length === 1 ? arns[0] : arns } };
+  return editFix(ctx, 'Deny "*" unless aws:PrincipalArn is exempted', { kind: 'replace-member', prop, members: [['Principal', '*'], ['Condition', condition]] });
 }
 
 /**
@@ -218,7 +217,7 @@ function checkResources(ctx: CheckContext, st: StatementModel): void {
   if (!prop) return;
   if (st.notResource) {
     ctx.findings.add('not-resource', 'error', 'NotResource has no meaning in a key policy (it governs only this key); use "Resource": "*".', keySpan(prop),
-      ctx.format === 'json' ? { title: 'Use "Resource": "*"', edits: [{ offset: prop.keyOffset, length: prop.value.offset + prop.value.length - prop.keyOffset, newText: '"Resource": "*"' }] } : undefined);
+      editFix(ctx, 'Use "Resource": "*"', { kind: 'replace-member', prop, members: [['Resource', '*']] }));
     return;
   }
   for (const r of st.resources) {

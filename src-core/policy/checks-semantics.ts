@@ -2,7 +2,8 @@
  * What the policy means as a whole: who can change it afterwards (lockout), public grants, grants
  * that can be passed on, network denies that break AWS services, cross-account actions that never work.
  */
-import { insertPropertyFix, type CheckContext } from './context';
+import { editFix, type CheckContext } from './context';
+import type { PolicyValue } from './edits';
 import { canonicalAction, KMS_ACTION_NAMES, KMS_ACTIONS, lookupConditionKey } from './data';
 import { statementActions } from './checks-elements';
 import { statementAnchor } from './checks-structure';
@@ -63,9 +64,9 @@ function neutralises(deny: StatementModel, allow: StatementModel): boolean {
 function lockoutFix(ctx: CheckContext): Finding['fix'] {
   const account = ctx.options.accountIds?.[0];
   const sv = ctx.model.statementProp?.value;
-  if (!account || ctx.format !== 'json' || sv?.kind !== 'array') return undefined;
-  const statement = `{"Sid": "Enable IAM User Permissions", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::${account}:root"}, "Action": "kms:*", "Resource": "*"}`;
-  return { title: 'Add the account-root statement', edits: [{ offset: sv.offset + 1, length: 0, newText: sv.items.length ? `${statement},` : statement }] };
+  if (!account || sv?.kind !== 'array') return undefined;
+  const statement = { Sid: 'Enable IAM User Permissions', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'kms:*', Resource: '*' };
+  return editFix(ctx, 'Add the account-root statement', { kind: 'add-item', array: sv, value: statement });
 }
 
 /** AWS managed keys' policies carry Ids such as "auto-ebs-2", "auto-secretsmanager-1". */
@@ -109,11 +110,11 @@ function checkLockout(ctx: CheckContext): void {
 }
 
 /** Adds an operator block to the statement's Condition (creating it if needed), unless that operator is already there. */
-function addConditionFix(ctx: CheckContext, st: StatementModel, operator: string, blockJson: string, title: string): ReturnType<typeof insertPropertyFix> {
+function addConditionFix(ctx: CheckContext, st: StatementModel, operator: string, block: Record<string, PolicyValue>, title: string): Finding['fix'] {
   const cv = st.conditionProp?.value;
-  if (!cv) return insertPropertyFix(ctx, st.node, 'Condition', `{${JSON.stringify(operator)}: ${blockJson}}`, title);
+  if (!cv) return editFix(ctx, title, { kind: 'add-member', object: st.node, name: 'Condition', value: { [operator]: block } });
   if (cv.kind !== 'object' || cv.props.some((p) => p.key === operator)) return undefined;
-  return insertPropertyFix(ctx, cv, operator, blockJson, title);
+  return editFix(ctx, title, { kind: 'add-member', object: cv, name: operator, value: block });
 }
 
 const GRANT_GUARDS = new Set(['kms:grantisforawsresource', 'kms:grantoperations', 'kms:granteeprincipal', 'kms:granteeserviceprincipal', 'kms:viaservice']);
@@ -128,7 +129,7 @@ function checkGrants(ctx: CheckContext, st: StatementModel): void {
   if (!named || st.conditions.some((c) => GRANT_GUARDS.has(c.key.toLowerCase()))) return;
   if (st.principals.every((p) => p.type === 'Service' || (p.type === 'AWS' && isAccountRoot(p.value)))) return;
   ctx.findings.add('unconstrained-create-grant', 'warning', `kms:CreateGrant ${st.conditions.length ? 'with conditions that do not limit the grantee or the operations' : 'without a condition'} lets these principals hand any of their permissions on this key (Decrypt included) to anyone. Add "Bool": {"kms:GrantIsForAWSResource": "true"} or limit kms:GrantOperations and kms:GranteePrincipal.`, spanOf(named.node),
-    addConditionFix(ctx, st, 'Bool', '{"kms:GrantIsForAWSResource": "true"}', 'Allow grants only for AWS services (kms:GrantIsForAWSResource)'));
+    addConditionFix(ctx, st, 'Bool', { 'kms:GrantIsForAWSResource': 'true' }, 'Allow grants only for AWS services (kms:GrantIsForAWSResource)'));
 }
 
 const NETWORK_KEYS = new Set(['aws:sourceip', 'aws:sourcevpc', 'aws:sourcevpce', 'aws:vpcsourceip']);
@@ -139,7 +140,7 @@ function checkNetworkDeny(ctx: CheckContext, st: StatementModel): void {
   const net = st.conditions.find((c) => NETWORK_KEYS.has(c.key.toLowerCase()) && c.parsed?.base.negated);
   if (!net || st.conditions.some((c) => SERVICE_ESCAPES.has(c.key.toLowerCase()))) return;
   ctx.findings.add('network-deny-without-service-exception', 'warning', `AWS services (EBS, S3, RDS…) call KMS from their own network on your behalf, so this Deny on ${lookupConditionKey(net.key)?.name ?? net.key} also blocks them. Add "Bool": {"aws:ViaAWSService": "false"} to the Deny.`, keySpan({ keyOffset: net.keyOffset, keyLength: net.keyLength }),
-    addConditionFix(ctx, st, 'Bool', '{"aws:ViaAWSService": "false"}', 'Exempt calls made by AWS services (aws:ViaAWSService)'));
+    addConditionFix(ctx, st, 'Bool', { 'aws:ViaAWSService': 'false' }, 'Exempt calls made by AWS services (aws:ViaAWSService)'));
 }
 
 function checkCrossAccount(ctx: CheckContext, st: StatementModel): void {

@@ -3,7 +3,7 @@
  * Effect, Sid, duplicate keys, the characters KMS accepts. Everything here is what KMS itself rejects
  * (errors) or what makes a statement mean something else than it reads (warnings).
  */
-import { insertPropertyFix, nameText, type CheckContext } from './context';
+import { editFix, nameText, type CheckContext } from './context';
 import { keySpan, replaceFix, spanOf } from './findings';
 import type { StatementModel } from './model';
 import { propsOf, type PNode, type PProp } from './tree';
@@ -66,9 +66,7 @@ function checkCharacters(ctx: CheckContext, node: PNode): void {
 function checkVersion(ctx: CheckContext): void {
   const { root, versionNode } = ctx.model;
   if (!versionNode) {
-    const fix = ctx.format === 'json' && root.kind === 'object'
-      ? { title: 'Add "Version": "2012-10-17"', edits: [{ offset: root.offset + 1, length: 0, newText: '"Version": "2012-10-17",' }] }
-      : undefined;
+    const fix = editFix(ctx, 'Add "Version": "2012-10-17"', { kind: 'add-member', object: root, name: 'Version', value: '2012-10-17' });
     const usesVariables = ctx.model.statements.some((s) => s.resources.some((r) => r.value.includes('${')) || s.conditions.some((c) => c.values.some((v) => v.value.includes('${'))));
     ctx.findings.add('missing-version', usesVariables ? 'warning' : 'info',
       usesVariables ? 'The policy has no Version, so its policy variables are matched literally: add "Version": "2012-10-17".' : 'The policy has no Version: add "Version": "2012-10-17" (without it policy variables are not substituted).',
@@ -102,7 +100,7 @@ function checkPair(ctx: CheckContext, st: StatementModel, a: string, b: string, 
   if (pa && pb) ctx.findings.add('conflicting-elements', 'error', `A statement has either ${a} or ${b}, not both; KMS rejects the policy.`, keySpan(pb));
   if (!pa && !pb) {
     // Only Resource has an obvious value: in a key policy it is always "*".
-    const fix = a === 'Resource' ? insertPropertyFix(ctx, st.node, 'Resource', '"*"', 'Add "Resource": "*"') : undefined;
+    const fix = a === 'Resource' ? editFix(ctx, 'Add "Resource": "*"', { kind: 'add-member', object: st.node, name: 'Resource', value: '*' }) : undefined;
     ctx.findings.add('missing-element', 'error', `This statement has no ${a} (or ${b}): ${why}`, statementAnchor(st), fix);
   }
 }

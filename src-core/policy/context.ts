@@ -2,9 +2,9 @@
  * What every check receives: the policy model, the options of this lint run, and the collector.
  */
 import type { Caller } from '../kms/context';
+import { jsonEditWriter, type EditWriter, type PolicyEdit } from './edits';
 import type { Finding, FindingList } from './findings';
 import type { PolicyModel } from './model';
-import type { PNode } from './tree';
 
 export interface LintOptions {
   /**
@@ -20,8 +20,16 @@ export interface LintOptions {
   disabled?: string[];
 }
 
-/** The syntax a policy is written in: fixes that insert JSON are offered only in JSON. */
-export type PolicyFormat = 'json' | 'yaml' | 'hcl';
+/**
+ * The syntax a policy is written in, or the writer of its fixes that insert text (a Terraform form): YAML has
+ * none, so it gets only the fixes that replace a value by a scalar.
+ */
+export type PolicyFormat = 'json' | 'yaml' | EditWriter;
+
+export function editWriter(format: PolicyFormat, text: string): EditWriter | undefined {
+  if (format === 'json') return jsonEditWriter(text);
+  return format === 'yaml' ? undefined : format;
+}
 
 export interface CheckContext {
   model: PolicyModel;
@@ -29,8 +37,8 @@ export interface CheckContext {
   options: LintOptions;
   /** The whole text linted (a bare policy or the template around it), for fixes that keep its quoting. */
   text: string;
-  /** Anything but 'json' (a YAML template, Terraform HCL) leaves out the fixes that insert JSON syntax. */
-  format: PolicyFormat;
+  /** Writes the fixes that insert text in the policy's syntax; none (YAML) leaves those fixes out. */
+  writer: EditWriter | undefined;
 }
 
 /** Text for a property name or string in the document's own style (JSON quotes it, YAML keeps plain keys plain). */
@@ -39,18 +47,10 @@ export function nameText(ctx: CheckContext, offset: number, name: string): strin
   return quote === '"' || quote === "'" ? `${quote}${name}${quote}` : name;
 }
 
-/**
- * A fix that adds `"name": value` to a JSON object, in front of its first property and with that
- * property's indentation; undefined in YAML (the edit would have to be YAML too).
- */
-export function insertPropertyFix(ctx: CheckContext, object: PNode, name: string, valueJson: string, title: string): Finding['fix'] {
-  if (ctx.format !== 'json' || object.kind !== 'object') return undefined;
-  const first = object.props[0];
-  if (!first) return { title, edits: [{ offset: object.offset + 1, length: 0, newText: `${JSON.stringify(name)}: ${valueJson}` }] };
-  const lineStart = ctx.text.lastIndexOf('\n', first.keyOffset - 1) + 1;
-  const indent = ctx.text.slice(lineStart, first.keyOffset);
-  const separator = /^\s*$/.test(indent) ? `,\n${indent}` : ', ';
-  return { title, edits: [{ offset: first.keyOffset, length: 0, newText: `${JSON.stringify(name)}: ${valueJson}${separator}` }] };
+/** A fix made of one structural edit, when the policy's syntax can write it. */
+export function editFix(ctx: CheckContext, title: string, edit: PolicyEdit): Finding['fix'] {
+  const edits = ctx.writer?.(edit);
+  return edits ? { title, edits } : undefined;
 }
 
 /** A fix that renames an operator or condition key, keeping the document's quoting. */

@@ -9,7 +9,7 @@ import { checkElements } from './checks-elements';
 import { checkKeyType } from './checks-key-type';
 import { checkSemantics } from './checks-semantics';
 import { checkSize, checkStructure, KEY_POLICY_MAX_BYTES } from './checks-structure';
-import type { CheckContext, LintOptions, PolicyFormat } from './context';
+import { editWriter, type CheckContext, type LintOptions, type PolicyFormat } from './context';
 import { FindingList, spanOf, type Finding } from './findings';
 import { buildModel } from './model';
 import { getProp, parseJson, stringItems, toValue, type PNode, type SyntaxProblem } from './tree';
@@ -72,7 +72,7 @@ const CHEAP_PATH_BYTES = KEY_POLICY_MAX_BYTES * 2;
  */
 export function lintTree(root: PNode, text: string, format: PolicyFormat, options: LintOptions, findings: FindingList, bytes: number, damagedFrom?: number): void {
   const own = new FindingList();
-  const ctx: CheckContext = { model: buildModel(root), findings: own, options, text, format };
+  const ctx: CheckContext = { model: buildModel(root), findings: own, options, text, writer: editWriter(format, text) };
   if (bytes > CHEAP_PATH_BYTES) {
     // Far past the quota nothing else matters, and the checks need not spend seconds on megabytes.
     checkSize(ctx, bytes);

@@ -33,6 +33,8 @@ export interface HclCursor {
   inString: boolean;
   /** `=` or `:` already follows the key being typed. */
   assignFollows: boolean;
+  /** A bare word is being typed (`actions = [kms:Enc`, `test = Str`): start..end is that word, to be replaced by a string. */
+  bareWord: boolean;
 }
 
 const IDENT = /[A-Za-z_][\w-]*/y;
@@ -54,7 +56,36 @@ function stringEnd(text: string, at: number, limit: number): number {
   return -1;
 }
 
+/** A word that may start a policy value or key, typed without its quotes: no reference (`var.x`), no interpolation. */
+const BARE_WORD = /(?<![\w.$"*:-])[A-Za-z_][\w:*-]*$/;
+const WORD_REST = /^[\w:*-]*/;
+
+/**
+ * The cursor at `offset`. In a half-typed bare word the position is that of the word's start, the word being
+ * what completion replaces; a word inside a string or comment is not one.
+ */
 export function hclCursor(text: string, offset: number): HclCursor {
+  const word = BARE_WORD.exec(text.slice(Math.max(0, offset - 256), offset));
+  if (word) {
+    const wordStart = offset - word[0].length;
+    const { cursor, stoppedAt } = scan(text, wordStart);
+    if (!cursor.inString && stoppedAt === wordStart) {
+      const end = offset + WORD_REST.exec(text.slice(offset))![0].length;
+      return { ...cursor, start: wordStart, end, bareWord: true, ...followers(text, cursor.frames, end, cursor.key) };
+    }
+  }
+  return scan(text, offset).cursor;
+}
+
+/** Whether `=`/`:` follows the word ending at `end`, and what that makes of the position (a key or a value). */
+function followers(text: string, frames: HclFrame[], end: number, pendingKey: string): Pick<HclCursor, 'assignFollows' | 'asKey' | 'key'> {
+  const assignFollows = /^[ \t]*[=:]/.test(text.slice(end, end + 50));
+  const frame = frames[frames.length - 1];
+  const asKey = assignFollows || (frame.open === '{' && !frame.block && !pendingKey);
+  return { assignFollows, asKey, key: asKey ? '' : pendingKey };
+}
+
+function scan(text: string, offset: number): { cursor: HclCursor; stoppedAt: number } {
   const root: HclFrame = { open: '', block: true, key: '', labels: [], strings: new Map() };
   const frames: HclFrame[] = [root];
   const heredocs: string[] = [];
@@ -154,9 +185,5 @@ export function hclCursor(text: string, offset: number): HclCursor {
     const close = stringEnd(text, i, text.length);
     end = close >= 0 && close >= offset ? close : offset;
   }
-  const after = text.slice(end, end + 50);
-  const assignFollows = /^[ \t]*[=:]/.test(after);
-  const frame = top();
-  const asKey = assignFollows || (frame.open === '{' && !frame.block && !pendingKey);
-  return { frames, key: asKey ? '' : pendingKey, asKey, start, end, inString, assignFollows };
+  return { cursor: { frames, start, end, inString, bareWord: false, ...followers(text, frames, end, pendingKey) }, stoppedAt: i };
 }

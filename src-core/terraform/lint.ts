@@ -4,6 +4,7 @@
  */
 import { FindingList, type Finding } from '../policy/findings';
 import { finish, firstProblem, lintEmbedded, lintPolicyText, syntaxFindings, type LintOptions } from '../policy/lint';
+import { hclEditWriter } from './edits';
 import { findTerraformPolicies, findTerraformPolicyFiles, type TerraformPolicyFile } from './policies';
 import { syntaxErrors, type HclNode, type HclParse } from './syntax';
 import { parseTemplateJson, templateParts } from './template';
@@ -54,7 +55,7 @@ function lintModule(root: HclNode, text: string, options: LintOptions, missing: 
   for (const tf of findTerraformPolicies(root, text)) {
     syntaxFindings(findings, tf.problems, 'json-syntax');
     const inside = errors.filter((e) => e.offset >= tf.policy.offset && e.offset < tf.policy.offset + tf.policy.length);
-    lintEmbedded(tf.policy, text, tf.format, options, findings, firstProblem([...inside, ...tf.problems]), tf.bypassLockoutCheck, 'bypass_policy_lockout_safety_check');
+    lintEmbedded(tf.policy, text, tf.format === 'json' ? 'json' : hclEditWriter(text), options, findings, firstProblem([...inside, ...tf.problems]), tf.bypassLockoutCheck, 'bypass_policy_lockout_safety_check');
   }
   return finish(findings, options);
 }

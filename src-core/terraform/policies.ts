@@ -218,6 +218,9 @@ function policyDocument(name: string, documents: Map<string, HclNode>, text: str
   const props: PProp[] = [];
   if (version) props.push({ key: 'Version', keyOffset: version.startIndex, keyLength: 0, value: hclValue(version, text) });
   else props.push({ key: 'Version', keyOffset: block.startIndex, keyLength: 0, value: { kind: 'string', value: '2012-10-17', offset: block.startIndex, length: 0 } });
+  // policy_id renders as the policy's Id (which tells an AWS managed key's policy, "auto-…").
+  const policyId = attrs.get('policy_id');
+  if (policyId) props.push({ key: 'Id', keyOffset: policyId.startIndex, keyLength: child(policyId, 'identifier')!.endIndex - policyId.startIndex, value: hclValue(attributeValue(policyId)!, text) });
   const labelsOf = children(block, 'string_lit');
   const nameLabel = labelsOf[labelsOf.length - 1] ?? id;
   props.push({ key: 'Statement', keyOffset: nameLabel.startIndex, keyLength: nameLabel.endIndex - nameLabel.startIndex, value: { kind: 'array', items: statements, ...span(block) } });

@@ -68,6 +68,27 @@ describe('completion in Terraform files', () => {
     assert.equal(edit(keys, 'kms:ViaService').newText, '"kms:ViaService": ');
   });
 
+  it('completes a bare word begun without its quotes, replacing the word with the quoted string', async () => {
+    const inDocument = await complete(document('    actions = ["kms:Decrypt", kms:Enc|]'));
+    assert.ok(labels(inDocument).includes('kms:Encrypt'));
+    assert.deepEqual(edit(inDocument, 'kms:Encrypt'), { range: { start: { line: 2, character: 30 }, end: { line: 2, character: 37 } }, newText: '"kms:Encrypt"' });
+    const test = await complete(document('    condition {\n      test = Str|\n      variable = "kms:ViaService"\n    }'));
+    assert.deepEqual(edit(test, 'StringEquals'), { range: { start: { line: 3, character: 13 }, end: { line: 3, character: 16 } }, newText: '"StringEquals"' });
+    const policy = (inner: string) => `resource "aws_kms_key" "main" {\n  policy = jsonencode({\n    Statement = [{\n${inner}\n    }]\n  })\n}\n`;
+    // The cursor inside the word: the whole word is replaced.
+    const action = await complete(policy('      Action = kms:Gen|erate'));
+    assert.deepEqual(edit(action, 'kms:GenerateDataKey').range, { start: { line: 3, character: 15 }, end: { line: 3, character: 27 } });
+    const key = await complete(policy('      Eff|'));
+    assert.equal(edit(key, 'Effect').newText, '"Effect" = ');
+  });
+
+  it('leaves references, comments and words inside strings alone', async () => {
+    const policy = (inner: string) => `resource "aws_kms_key" "main" {\n  policy = jsonencode({\n    Statement = [{\n${inner}\n    }]\n  })\n}\n`;
+    assert.deepEqual(await complete(policy('      Principal = { AWS = aws_iam_role.app.ar| }')), []);
+    assert.deepEqual(await complete(policy('      Action = var.act|')), []);
+    assert.deepEqual(await complete(policy('      # Action = kms:Enc|')), []);
+  });
+
   it('offers nothing outside key policies and policy documents', async () => {
     assert.deepEqual(await complete('resource "aws_s3_bucket" "b" {\n  tags = { "|" = "x" }\n}\n'), []);
     assert.deepEqual(await complete('resource "aws_kms_key" "main" {\n  description = "|"\n}\n'), []);
