@@ -3,7 +3,8 @@
  * the key policy and grants, and Check Access… answers one request with the deciding statement highlighted
  * in the policy editor and what each statement made of the request. Share Key with Another Account… shows
  * the access diff naming the new account before it applies the policy, and a local call the key policy
- * denies says which statement denied it, with a button that opens the policy.
+ * denies says which statement denied it, with a button that opens the policy. The code lens at the top of
+ * a workspace key policy answers the same question offline for a key ARN the user names.
  */
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -22,6 +23,15 @@ describe('Access (code-server + Chromium)', { timeout: 15 * 60_000 }, () => {
     await wb?.close();
   });
 
+  /** Answers Check Access's last two questions; returns its answer, a modal dialog, and the dialog's text. */
+  const answerCheckAccess = async (action: string, context: string) => {
+    await pickItem(wb.page, action);
+    await answerInput(wb.page, context, /encryption context/);
+    const dialog = wb.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 30_000 });
+    return { dialog, text: (await dialog.textContent()) ?? '' };
+  };
+
   it("opens a key's Access folder: who may do what, and that IAM is not seen", async () => {
     const { page } = wb;
     // A click on a key opens its details; its twistie expands it.
@@ -37,11 +47,7 @@ describe('Access (code-server + Chromium)', { timeout: 15 * 60_000 }, () => {
     await treeRow(page, 'alias/e2e-access').click({ button: 'right' });
     await chooseMenuItem(page, 'Check Access…', 'alias/e2e-access');
     await pickItem(page, 'arn:aws:iam::123456789012:root');
-    await pickItem(page, 'kms:Decrypt');
-    await answerInput(page, 'tenant=a', /encryption context/);
-    const dialog = page.locator('.monaco-dialog-box');
-    await dialog.waitFor({ timeout: 30_000 });
-    const text = (await dialog.textContent()) ?? '';
+    const { dialog, text } = await answerCheckAccess('kms:Decrypt', 'tenant=a');
     assert.match(text, /kms:Decrypt: Allowed by statement "Enable IAM User Permissions"\./);
     const line = /statement "Enable IAM User Permissions" \(line (\d+)\) Allow: applies/.exec(text)?.[1];
     assert.ok(line, text);
@@ -139,5 +145,25 @@ describe('Access (code-server + Chromium)', { timeout: 15 * 60_000 }, () => {
     await dialog.locator('.monaco-button', { hasText: 'Create Grant' }).click();
     await toast(wb, 'lets role Reader of account 444455556666 decrypt with alias/e2e-access until it is retired or revoked');
     await wb.shot('share-temporary-grant-created');
+  });
+
+  it('the Check Access code lens of a workspace key policy decides offline and highlights the deciding statement', async () => {
+    const { page } = wb;
+    await openFile(page, 'key-policy.json');
+    const lens = page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Check Access…' }).filter({ visible: true }).first();
+    await lens.waitFor({ timeout: 30_000 });
+    await wb.shot('check-access-lens');
+    await lens.click();
+    await answerInput(page, 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab', /the key this policy is for/);
+    await pickItem(page, 'Another principal…');
+    await answerInput(page, 'arn:aws:iam::123456789012:role/app', /Check Access: principal/);
+    const { dialog, text } = await answerCheckAccess('kms:Encrypt', '');
+    assert.match(text, /kms:Encrypt: Allowed by statement "Allow use of the key by the app role"\./);
+    assert.match(text, /statement "Allow use of the key by the app role" \(line 12\) Allow: applies/);
+    await wb.shot('check-access-lens-answer');
+    await dialog.locator('.monaco-button', { hasText: 'OK' }).click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'key-policy.json' }).waitFor();
+    await page.locator('.statusbar-item', { hasText: 'Ln 12, Col ' }).first().waitFor();
+    await wb.shot('check-access-lens-deciding-statement');
   });
 });
