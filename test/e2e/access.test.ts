@@ -13,7 +13,9 @@ import { answerInput, chooseMenuItem, createSymmetricKey, openFile, openKeyringV
 describe('Access (code-server + Chromium)', { timeout: 15 * 60_000 }, () => {
   let wb: Workbench;
   before(async () => {
-    wb = await openWorkbench('access');
+    // Auto-save (code-server's default) can save the edited policy before the step's Ctrl+S, which then
+    // saves nothing and asks nothing; as in key-policy-editor.test.ts, saves here are the user's.
+    wb = await openWorkbench('access', { settings: { 'files.autoSave': 'off' } });
     await createSymmetricKey(wb, 'e2e-access');
   });
   afterEach(async () => {
@@ -155,7 +157,8 @@ describe('Access (code-server + Chromium)', { timeout: 15 * 60_000 }, () => {
     await wb.shot('check-access-lens');
     await lens.click();
     await answerInput(page, 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab', /the key this policy is for/);
-    await pickItem(page, 'Another principal…');
+    // Clicked, not typed: the row shows before the list is filtered, and Enter would take the first one.
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Another principal…' }).click();
     await answerInput(page, 'arn:aws:iam::123456789012:role/app', /Check Access: principal/);
     const { dialog, text } = await answerCheckAccess('kms:Encrypt', '');
     assert.match(text, /kms:Encrypt: Allowed by statement "Allow use of the key by the app role"\./);
