@@ -18,6 +18,7 @@ const DONE_BY_COMMAND: Record<string, string> = {
   openAuditPanel: 'kmsWorkbench.walkthrough.auditOpened',
 };
 const POLICY_CHECKED = 'kmsWorkbench.walkthrough.policyChecked';
+const KEYRING_SHOWN = 'kmsWorkbench.walkthrough.keyringShown';
 
 const SECRET = 'correct-horse-battery-staple';
 const SAMPLE_ENV = `# Encrypt Selection replaced the selected value with a KMS ciphertext; Decrypt Selection brings it back.\nDATABASE_PASSWORD=${SECRET}\n`;
@@ -50,6 +51,20 @@ export function watchPolicyChecks(ctx: Ctx): void {
   });
   ctx.pushExtCleanup(listener);
 }
+
+/** The walkthrough's id as VS Code knows it: `<publisher>.<name>#<id>` from package.json. */
+const WALKTHROUGH = 'kms-workbench.kms-workbench#kmsWorkbench.gettingStarted';
+
+/**
+ * `kmsWorkbench.openWalkthrough`: opens the walkthrough and ticks "Open the keyring" when the Keyring view is
+ * already shown. The step's `onView:` event fires only when the view opens while the walkthrough is loaded,
+ * and VS Code loads walkthroughs when one is first opened: a context key already true then marks its event as
+ * seen without ticking the step, and it never ticks after. So the key is set once the walkthrough is open.
+ */
+export const openWalkthrough = (ctx: Ctx) => async () => {
+  await vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH, false);
+  if (ctx.view.visible) await vscode.commands.executeCommand('setContext', KEYRING_SHOWN, true);
+};
 
 /** `kmsWorkbench.openSample`: the walkthrough's sample for a step, `encrypt` (then Encrypt Selection) or `policy`. */
 export const openSample = () => async (sample: 'encrypt' | 'policy' = 'encrypt') => {

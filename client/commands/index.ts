@@ -23,7 +23,7 @@ import {
 import { addTags, createAlias, createGrant, deleteAlias, removeTag, retireGrant, revokeGrant, updateAlias } from './keyParts';
 import { sopsEditDecrypted, sopsEncrypt } from '../sops/commands';
 import { decryptSelection, encryptSelection } from './text';
-import { commandSucceeded, openSample } from '../walkthrough';
+import { commandSucceeded, openSample, openWalkthrough } from '../walkthrough';
 import { advanceClock, clearFilter, filterKeys, loadMoreKeys, refresh, restartLanguageServer, selectConnection, showLogs } from './view';
 
 // Command arguments come from VS Code (tree nodes, URIs, menu contexts), untyped at this boundary.
@@ -86,6 +86,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   exportAudit: { title: 'Export Audit Log', factory: exportAudit },
   restartLanguageServer: { title: 'Restart Language Server', factory: restartLanguageServer },
   openSample: { title: 'Open Walkthrough Sample', factory: openSample },
+  openWalkthrough: { title: 'Open Walkthrough', factory: openWalkthrough },
 };
 
 export function registerCommands(ctx: Ctx): void {

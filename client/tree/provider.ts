@@ -199,16 +199,13 @@ export class KeyringTreeProvider implements vscode.TreeDataProvider<Node> {
 
 const id = (node: Node, rest: string) => `${node.connection.id}/${rest}`;
 
-/** The walkthrough's id as VS Code knows it: `<publisher>.<name>#<id>` from package.json. */
-const WALKTHROUGH = 'kms-workbench.kms-workbench#kmsWorkbench.gettingStarted';
-
 /** What an empty keyring offers instead of nothing: the first steps, each one click. */
 function welcome(parent: ConnectionNode): Node[] {
   const { connection } = parent;
   const action = (id: string, label: string, icon: string, command: string, args?: unknown[]): Node => ({ kind: 'action', connection, id, label, icon, command, parent, ...(args ? { args } : {}) });
   const rows = [
     action('createKey', 'No keys yet: create a key…', 'add', 'kmsWorkbench.createKey'),
-    action('walkthrough', 'Open the walkthrough', 'book', 'workbench.action.openWalkthrough', [WALKTHROUGH, false]),
+    action('walkthrough', 'Open the walkthrough', 'book', 'kmsWorkbench.openWalkthrough'),
   ];
   const sample = vscode.workspace.workspaceFolders?.[0] && vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, 'notes.txt');
   if (sample && existsSync(sample.fsPath)) rows.push(action('encryptSample', 'Encrypt a sample file (notes.txt)…', 'lock', 'kmsWorkbench.encryptFile', [sample]));

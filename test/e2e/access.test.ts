@@ -3,7 +3,8 @@
  * the key policy and grants, and Check Access… answers one request with the deciding statement highlighted
  * in the policy editor and what each statement made of the request. Share Key with Another Account… shows
  * the access diff naming the new account before it applies the policy, and a local call the key policy
- * denies says which statement denied it, with a button that opens the policy.
+ * denies says which statement denied it, with a button that opens the policy. The code lens at the top of
+ * a workspace key policy answers the same question offline for a key ARN the user names.
  */
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +13,9 @@ import { answerInput, chooseMenuItem, createSymmetricKey, openFile, openKeyringV
 describe('Access (code-server + Chromium)', { timeout: 15 * 60_000 }, () => {
   let wb: Workbench;
   before(async () => {
-    wb = await openWorkbench('access');
+    // Auto-save (code-server's default) can save the edited policy before the step's Ctrl+S, which then
+    // saves nothing and asks nothing; as in key-policy-editor.test.ts, saves here are the user's.
+    wb = await openWorkbench('access', { settings: { 'files.autoSave': 'off' } });
     await createSymmetricKey(wb, 'e2e-access');
   });
   afterEach(async () => {
@@ -21,6 +24,15 @@ describe('Access (code-server + Chromium)', { timeout: 15 * 60_000 }, () => {
   after(async () => {
     await wb?.close();
   });
+
+  /** Answers Check Access's last two questions; returns its answer, a modal dialog, and the dialog's text. */
+  const answerCheckAccess = async (action: string, context: string) => {
+    await pickItem(wb.page, action);
+    await answerInput(wb.page, context, /encryption context/);
+    const dialog = wb.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 30_000 });
+    return { dialog, text: (await dialog.textContent()) ?? '' };
+  };
 
   it("opens a key's Access folder: who may do what, and that IAM is not seen", async () => {
     const { page } = wb;
@@ -35,13 +47,9 @@ describe('Access (code-server + Chromium)', { timeout: 15 * 60_000 }, () => {
   it('Check Access answers in words and highlights the deciding statement in the policy', async () => {
     const { page } = wb;
     await treeRow(page, 'alias/e2e-access').click({ button: 'right' });
-    await chooseMenuItem(page, 'Check Access…', 'alias/e2e-access');
+    await chooseMenuItem(page, 'Check Access…');
     await pickItem(page, 'arn:aws:iam::123456789012:root');
-    await pickItem(page, 'kms:Decrypt');
-    await answerInput(page, 'tenant=a', /encryption context/);
-    const dialog = page.locator('.monaco-dialog-box');
-    await dialog.waitFor({ timeout: 30_000 });
-    const text = (await dialog.textContent()) ?? '';
+    const { dialog, text } = await answerCheckAccess('kms:Decrypt', 'tenant=a');
     assert.match(text, /kms:Decrypt: Allowed by statement "Enable IAM User Permissions"\./);
     const line = /statement "Enable IAM User Permissions" \(line (\d+)\) Allow: applies/.exec(text)?.[1];
     assert.ok(line, text);
@@ -57,7 +65,7 @@ describe('Access (code-server + Chromium)', { timeout: 15 * 60_000 }, () => {
   it('shares a key with another account: the confirmation names the account and what it gains', async () => {
     const { page } = wb;
     await treeRow(page, 'alias/e2e-access').click({ button: 'right' });
-    await chooseMenuItem(page, 'Share Key with Another Account…', 'alias/e2e-access');
+    await chooseMenuItem(page, 'Share Key with Another Account…');
     const input = page.locator('.quick-input-widget input');
     await page.locator('.quick-input-widget .quick-input-title', { hasText: /Share Key with Another Account \(1\/2\)/ }).waitFor();
     await input.fill('4444');
@@ -90,7 +98,7 @@ describe('Access (code-server + Chromium)', { timeout: 15 * 60_000 }, () => {
       ],
     }, null, 2);
     await treeRow(page, 'alias/e2e-access').click({ button: 'right' });
-    await chooseMenuItem(page, 'Edit Key Policy', 'alias/e2e-access');
+    await chooseMenuItem(page, 'Edit Key Policy');
     await page.locator('.tabs-container .tab.active', { hasText: '.kms-policy.json' }).waitFor();
     await page.locator('.monaco-editor .view-lines', { hasText: 'Allow use of the key (account 444455556666)' }).filter({ visible: true }).waitFor();
     const lines = page.locator('.editor-instance .monaco-editor .view-lines').filter({ visible: true }).first();
@@ -121,7 +129,7 @@ describe('Access (code-server + Chromium)', { timeout: 15 * 60_000 }, () => {
     const { page } = wb;
     await openKeyringView(page);
     await treeRow(page, 'alias/e2e-access').click({ button: 'right' });
-    await chooseMenuItem(page, 'Share Key with Another Account…', 'alias/e2e-access');
+    await chooseMenuItem(page, 'Share Key with Another Account…');
     await answerInput(page, '444455556666', /Share Key with Another Account \(1\/2\)/);
     await page.locator('.quick-input-widget .quick-input-title', { hasText: /\(2\/2\)/ }).waitFor();
     const row = (text: string) => page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
@@ -139,5 +147,26 @@ describe('Access (code-server + Chromium)', { timeout: 15 * 60_000 }, () => {
     await dialog.locator('.monaco-button', { hasText: 'Create Grant' }).click();
     await toast(wb, 'lets role Reader of account 444455556666 decrypt with alias/e2e-access until it is retired or revoked');
     await wb.shot('share-temporary-grant-created');
+  });
+
+  it('the Check Access code lens of a workspace key policy decides offline and highlights the deciding statement', async () => {
+    const { page } = wb;
+    await openFile(page, 'key-policy.json');
+    const lens = page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Check Access…' }).filter({ visible: true }).first();
+    await lens.waitFor({ timeout: 30_000 });
+    await wb.shot('check-access-lens');
+    await lens.click();
+    await answerInput(page, 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab', /the key this policy is for/);
+    // Clicked, not typed: the row shows before the list is filtered, and Enter would take the first one.
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Another principal…' }).click();
+    await answerInput(page, 'arn:aws:iam::123456789012:role/app', /Check Access: principal/);
+    const { dialog, text } = await answerCheckAccess('kms:Encrypt', '');
+    assert.match(text, /kms:Encrypt: Allowed by statement "Allow use of the key by the app role"\./);
+    assert.match(text, /statement "Allow use of the key by the app role" \(line 12\) Allow: applies/);
+    await wb.shot('check-access-lens-answer');
+    await dialog.locator('.monaco-button', { hasText: 'OK' }).click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'key-policy.json' }).waitFor();
+    await page.locator('.statusbar-item', { hasText: 'Ln 12, Col ' }).first().waitFor();
+    await wb.shot('check-access-lens-deciding-statement');
   });
 });

@@ -4,12 +4,12 @@
  * cause and fixes it with one button, and an audit log that hides the extension's own reads behind a toggle.
  * Success messages carry their follow-up ([Reveal]/[Open], [Cancel Deletion]), the key picker lists only keys
  * actually used as "recently used", and the audit panel reads unambiguous dates and is one Tab stop.
- * The last step takes the same views again in a light theme.
+ * The last step takes the same views again in a light theme, with the error path of a disabled key and its
+ * [Enable Key] button.
  */
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Locator } from 'playwright-core';
-import { answerInput, chooseMenuItem, createSymmetricKey, openKeyringView, openWorkbench, pickItem, runCommand, toast, treeRow, type Workbench } from './workbench';
+import { answerInput, chooseMenuItem, createSymmetricKey, openKeyringView, openWorkbench, paintedLight, pickItem, repaint, runCommand, settled, toast, treeRow, useLightTheme, type Workbench } from './workbench';
 
 describe('Every message a way forward (code-server + Chromium)', { timeout: 20 * 60_000 }, () => {
   let wb: Workbench;
@@ -25,17 +25,6 @@ describe('Every message a way forward (code-server + Chromium)', { timeout: 20 *
 
   const explorerRow = (name: string) => wb.page.locator('.explorer-folders-view .monaco-list-row', { hasText: new RegExp(`^${name.replace(/\./g, '\\.')}$`) }).first();
   const auditPanel = () => wb.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-  /** Waits until `part` is painted on a light background (the sum of its RGB channels above 600). */
-  const paintedLight = async (part: Locator, timeout = 30_000) => {
-    const deadline = Date.now() + timeout;
-    let background = '';
-    while (Date.now() < deadline) {
-      background = await part.evaluate((el) => getComputedStyle(el).backgroundColor);
-      if ((background.match(/\d+/g) ?? []).slice(0, 3).reduce((sum, c) => sum + Number(c), 0) > 600) return;
-      await wb.page.waitForTimeout(250);
-    }
-    throw new Error(`still painted ${background} after ${timeout} ms`);
-  };
 
   it('welcomes an empty keyring with its first steps', async () => {
     const { page } = wb;
@@ -121,6 +110,8 @@ describe('Every message a way forward (code-server + Chromium)', { timeout: 20 *
     const text = (await warning.textContent()) ?? '';
     assert.match(text, /is pending deletion\. Cancel its deletion to use it again\./);
     assert.doesNotMatch(text, /CodeExpectedError|kms-decrypted:|%2F|KMSInvalidStateException/);
+    await warning.locator('.monaco-button', { hasText: 'Cancel Key Deletion' }).waitFor();
+    await settled(page, warning);
     await wb.shot('error-with-action');
     await warning.locator('.monaco-button', { hasText: 'Cancel Key Deletion' }).click();
     await toast(wb, 'Deletion of alias/e2e-ux cancelled');
@@ -174,29 +165,36 @@ describe('Every message a way forward (code-server + Chromium)', { timeout: 20 *
     await wb.shot('audit-table-one-tab-stop');
   });
 
-  it('reads alike in a light theme', async () => {
+  it('reads alike in a light theme, the error path and its action button too', async () => {
     const { page } = wb;
-    // Ctrl+K Ctrl+T opens the installed themes (typing the command's name can land on the Marketplace's).
-    await page.keyboard.press('Control+K');
-    await page.keyboard.press('Control+T');
-    await pickItem(page, 'Light Modern');
-    // The picker previews a theme while open: the choice holds once it has closed.
-    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    await useLightTheme(page);
     await page.locator('.tabs-container .tab', { hasText: 'KMS Audit Log' }).click();
     await auditPanel().locator('#filter-to').fill('01/02/2026');
     await auditPanel().locator('#problems li').first().waitFor();
-    // The theme's class comes before its colours (its extension activates first): wait for light pixels,
-    // in the workbench and in the panel's webview, before the screenshot.
-    await paintedLight(page.locator('.part.sidebar'));
-    await paintedLight(auditPanel().locator('body'));
-    // The styles are light, but the page's last composited frame can still be dark: let it paint anew.
-    await page.mouse.move(700, 450);
-    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    await paintedLight(page, auditPanel().locator('body'));
+    await repaint(page);
     await wb.shot('light-audit');
     await page.locator('.tabs-container .tab', { hasText: '(decrypted)' }).first().click();
     await openKeyringView(page);
     await treeRow(page, 'alias/e2e-ux').waitFor();
-    await paintedLight(page.locator('.part.sidebar'));
+    await repaint(page);
     await wb.shot('light-tree-and-decrypted');
+
+    // The key is disabled since its deletion was cancelled: opening the file again decrypts again, and fails.
+    await page.keyboard.press('Control+Shift+E');
+    await explorerRow('notes.txt.encrypted').click({ button: 'right' });
+    await chooseMenuItem(page, 'Open Decrypted (Read-Only)');
+    const warning = await toast(wb, 'Cannot decrypt notes.txt.encrypted: the key alias/e2e-ux');
+    const text = (await warning.textContent()) ?? '';
+    assert.match(text, /is disabled\. Enable it to use it again\./);
+    assert.doesNotMatch(text, /CodeExpectedError|kms-decrypted:|%2F|DisabledException/);
+    await warning.locator('.monaco-button', { hasText: 'Enable Key' }).waitFor();
+    await settled(page, warning);
+    await wb.shot('light-error-with-action');
+    await warning.locator('.monaco-button', { hasText: 'Enable Key' }).click();
+    await openKeyringView(page);
+    await treeRow(page, /alias\/e2e-ux\s*encrypt\/decrypt/).waitFor({ timeout: 30_000 });
+    assert.doesNotMatch((await treeRow(page, 'alias/e2e-ux').textContent()) ?? '', /disabled/);
+    await wb.shot('light-key-enabled');
   });
 });

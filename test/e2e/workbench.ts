@@ -198,6 +198,51 @@ export async function chooseMenuItem(page: Page, label: string, forKey?: string)
   if (await keyPicker.waitFor({ timeout: 1500 }).then(() => true, () => false)) await pickItem(page, forKey);
 }
 
+/**
+ * Waits until `part` is painted on a light background (the sum of its RGB channels above 600): its own, or
+ * its nearest ancestor's when its own is transparent.
+ */
+export async function paintedLight(page: Page, part: Locator, timeout = 30_000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  let background = '';
+  while (Date.now() < deadline) {
+    background = await part.evaluate((el) => {
+      for (let at: Element | null = el; at; at = at.parentElement) {
+        const color = getComputedStyle(at).backgroundColor;
+        if (color !== 'rgba(0, 0, 0, 0)' && color !== 'transparent') return color;
+      }
+      return '';
+    });
+    if ((background.match(/\d+/g) ?? []).slice(0, 3).reduce((sum, c) => sum + Number(c), 0) > 600) return;
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`still painted ${background} after ${timeout} ms`);
+}
+
+/** Switches the window to the installed "Light Modern" theme, as a user would, and waits until it is painted. */
+export async function useLightTheme(page: Page): Promise<void> {
+  // Ctrl+K Ctrl+T opens the installed themes (typing the command's name can land on the Marketplace's).
+  await page.keyboard.press('Control+K');
+  await page.keyboard.press('Control+T');
+  await pickItem(page, 'Light Modern');
+  // The picker previews a theme while open: the choice holds once it has closed.
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  // The theme's class comes before its colours (its extension activates first): wait for light pixels.
+  await paintedLight(page, page.locator('.part.sidebar'));
+}
+
+/** Lets the page paint anew: its last composited frame can still be the previous theme's. */
+export async function repaint(page: Page): Promise<void> {
+  await page.mouse.move(700, 450);
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+}
+
+/** Waits until `part` has finished moving in (a toast slides and fades in): for screenshots that show it whole. */
+export async function settled(page: Page, part: Locator): Promise<void> {
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  await part.evaluate((el) => Promise.all(el.getAnimations({ subtree: true }).map((a) => a.finished)));
+}
+
 /** Opens a workspace file through Quick Open. */
 export async function openFile(page: Page, name: string): Promise<void> {
   await page.keyboard.press('Control+P');
