@@ -27,6 +27,10 @@ describe('Access (code-server + Chromium)', { timeout: 15 * 60_000 }, () => {
 
   /** Answers Check Access's last two questions; returns its answer, a modal dialog, and the dialog's text. */
   const answerCheckAccess = async (action: string, context: string) => {
+    // The action picker follows an input box in the same widget; when it closes, focus goes back to the
+    // editor for a moment, and text typed then lands in the policy. Type only once the picker has the focus.
+    await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: 'which action?' }).waitFor();
+    await wb.page.waitForFunction(() => document.activeElement?.closest('.quick-input-widget') != null);
     await pickItem(wb.page, action);
     await answerInput(wb.page, context, /encryption context/);
     const dialog = wb.page.locator('.monaco-dialog-box');
