@@ -11,7 +11,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { KeyringNotification, KeyringWantedNotification } from '../protocol/messages';
 import type { ReadHclWasm } from '../src-core/terraform/parser';
-import { Keyring } from './keyring';
+import { KeyIndex } from './keyIndex';
 import { getLanguageService } from './languageService';
 import { toDiagnostic } from './policyDiagnostics';
 import { SettingsCache } from './settings';
@@ -24,7 +24,7 @@ import { Validator } from './validation';
  */
 export function startSession(connection: Connection, readHclWasm: ReadHclWasm, readFile: (uri: string) => string | undefined): void {
   const documents = new TextDocuments(TextDocument);
-  const keyring = new Keyring(() => void connection.sendNotification(KeyringWantedNotification));
+  const keyring = new KeyIndex(() => void connection.sendNotification(KeyringWantedNotification));
   let settings = new SettingsCache(connection, false);
   let validator: Validator | undefined;
   let dynamicConfiguration = false;

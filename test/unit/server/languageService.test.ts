@@ -9,7 +9,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DEFAULT_SERVER_SETTINGS, type ServerSettings } from '../../../protocol/settings';
 import type { KeyringParams } from '../../../protocol/messages';
 import { DIAGNOSTIC_SOURCE } from '../../../protocol/diagnostics';
-import { Keyring } from '../../../server/keyring';
+import { KeyIndex } from '../../../server/keyIndex';
 import { getLanguageService } from '../../../server/languageService';
 
 const ACCOUNT = '111122223333';
@@ -34,7 +34,7 @@ const settings: ServerSettings = { ...DEFAULT_SERVER_SETTINGS };
 
 function service(feed: KeyringParams = FEED) {
   const errors: string[] = [];
-  const keyring = new Keyring();
+  const keyring = new KeyIndex();
   keyring.update(feed);
   return { errors, keyring, ls: getLanguageService({ keyring, onError: (message) => errors.push(message) }) };
 }

@@ -9,7 +9,7 @@ function scopeKey(accountId: string, region: string): string {
   return `${accountId}/${region}`;
 }
 
-export class Keyring {
+export class KeyIndex {
   #onFirstUse: (() => void) | undefined;
   #keys: KeyringKey[] = [];
   #scopes: KeyringScope[] = [];
