@@ -9,7 +9,7 @@ import {
   type Connection, type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { KeyringNotification, KeyringWantedNotification } from '../protocol/messages';
+import { KnownKeysNotification, KnownKeysWantedNotification } from '../protocol/messages';
 import type { ReadHclWasm } from '../src-core/terraform/parser';
 import { KeyIndex } from './keyIndex';
 import { getLanguageService } from './languageService';
@@ -24,7 +24,7 @@ import { Validator } from './validation';
  */
 export function startSession(connection: Connection, readHclWasm: ReadHclWasm, readFile: (uri: string) => string | undefined): void {
   const documents = new TextDocuments(TextDocument);
-  const keyring = new KeyIndex(() => void connection.sendNotification(KeyringWantedNotification));
+  const keyring = new KeyIndex(() => void connection.sendNotification(KnownKeysWantedNotification));
   let settings = new SettingsCache(connection, false);
   let validator: Validator | undefined;
   let dynamicConfiguration = false;
@@ -73,7 +73,7 @@ export function startSession(connection: Connection, readHclWasm: ReadHclWasm, r
     validator?.scheduleAll();
   });
 
-  connection.onNotification(KeyringNotification, (params) => {
+  connection.onNotification(KnownKeysNotification, (params) => {
     keyring.update(params);
     validator?.scheduleAll();
   });
