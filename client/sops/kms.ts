@@ -5,7 +5,7 @@
  * Region through the connection's own credentials (or keyring), as the CLI does (regionalSopsKms).
  */
 import { KMSClient } from '@aws-sdk/client-kms';
-import type { KmsCrypto } from '../../src-core/formats/key-provider';
+import type { KmsCrypto } from '../../src-core/encryption-sdk/key-provider';
 import type { SopsEnvironment } from '../../src-core/sops/document';
 import type { KmsCallTarget, SopsKms } from '../../src-core/sops/keys';
 import { nodeRandom } from '../../src-node/host';
