@@ -3,7 +3,7 @@ import type { OperationTable } from '../operation';
 import { cryptoOperations } from './crypto';
 import { customKeyStoreOperations } from './custom-key-stores';
 import { grantOperations } from './grants';
-import { keyOperations } from './keys';
+import { keyOperations } from './key-management';
 
 export const operations: OperationTable = {
   ...keyOperations,
