@@ -24,7 +24,7 @@ import { uuid } from '../src-core/ids/random-ids';
 import { chainKey } from '../src-core/audit/chain';
 import { KmsService } from '../src-core/kms/service';
 import { createPolicyAuthorizer } from '../src-core/policy/authorizer';
-import type { Caller } from '../src-core/kms/context';
+import type { Caller } from '../src-core/kms/operation-context';
 import { openFileAuditSink } from '../src-node/audit/file-audit-sink';
 import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION, nodeRandom, openLocalKms, rootPrincipal, wallClock } from '../src-node/host';
 import { KEYRING_FILE, openFileKeyringStore } from '../src-node/store/file-store';

@@ -3,7 +3,7 @@
  * timestamps as Dates, the same shapes as @aws-sdk/client-kms) and return the output shape; both
  * types are generated from the KMS model (`npm run gen:model`), so a member the model lacks fails to compile.
  */
-import type { OperationContext } from './context';
+import type { OperationContext } from './operation-context';
 import type { OperationInputs, OperationName, OperationOutputs } from './model/operations';
 import { operationShape } from './model/shapes';
 

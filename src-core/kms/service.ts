@@ -9,7 +9,7 @@ import { silentLogger } from '../ports';
 import type { AuditHead } from '../audit/chain';
 import { toCloudTrailEvent, toServiceEvent, type CloudTrailEvent } from '../audit/event';
 import { uuid } from '../ids/random-ids';
-import type { Authorizer, Caller, ConditionValues, OperationContext } from './context';
+import type { Authorizer, Caller, ConditionValues, OperationContext } from './operation-context';
 import { advanceLifecycle } from './lifecycle';
 import { operations } from './ops';
 import { bindOperation, isOperationName, type OperationName } from './operation';

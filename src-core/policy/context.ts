@@ -1,7 +1,7 @@
 /**
  * What every check receives: the policy model, the options of this lint run, and the collector.
  */
-import type { Caller } from '../kms/context';
+import type { Caller } from '../kms/operation-context';
 import type { Finding, FindingList } from './findings';
 import type { PolicyModel } from './model';
 import type { PNode } from './tree';

@@ -4,7 +4,7 @@
  * the key state, key usage and algorithm with AWS's texts, and encrypt or decrypt symmetric blobs.
  */
 import { KmsError } from '../../errors';
-import type { ConditionValues, OperationContext } from '../context';
+import type { ConditionValues, OperationContext } from '../operation-context';
 import { openBlob, parseBlob, sealBlob } from '../crypto/ciphertext-blob';
 import { currentMaterial } from '../key-metadata';
 import { assertKeyState } from '../key-state';

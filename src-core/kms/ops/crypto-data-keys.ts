@@ -4,7 +4,7 @@
  * in the same blob format Decrypt reads.
  */
 import { KmsError } from '../../errors';
-import type { OperationContext } from '../context';
+import type { OperationContext } from '../operation-context';
 import { generateKeyMaterialAsync } from '../key-material';
 import { isAwsManagedAliasReference } from '../keys';
 import { defineOperation, type OperationInput } from '../operation';

@@ -3,7 +3,7 @@
  * standard OAEP, so ciphertext interoperates with the public key used offline.
  */
 import { isKmsError, KmsError } from '../../errors';
-import type { OperationContext } from '../context';
+import type { OperationContext } from '../operation-context';
 import { supportsEncryptionAlgorithm } from '../crypto/algorithms';
 import { decryptOaep, encryptOaep } from '../crypto/rsa-encryption';
 import { isAwsManagedAliasReference, resolveKey } from '../keys';

@@ -5,7 +5,7 @@
  * applied by lifecycle.ts as the clock passes it.
  */
 import { KmsError } from '../../errors';
-import type { OperationContext } from '../context';
+import type { OperationContext } from '../operation-context';
 import { checkImportedMaterial, importedMaterialId, isSupportedWrappingAlgorithm, materialFingerprint, unwrapKeyMaterial } from '../crypto/key-import';
 import { generateKeyMaterialAsync } from '../key-material';
 import { currentMaterial } from '../key-metadata';

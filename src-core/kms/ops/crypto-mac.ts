@@ -1,6 +1,6 @@
 /** GenerateMac and VerifyMac with HMAC keys, and DeriveSharedSecret with key-agreement keys. */
 import { KmsError } from '../../errors';
-import type { OperationContext } from '../context';
+import type { OperationContext } from '../operation-context';
 import { supportsKeyAgreementAlgorithm, supportsMacAlgorithm } from '../crypto/algorithms';
 import { deriveSharedSecret } from '../crypto/key-agreement';
 import { computeMac, macMatches } from '../crypto/mac';

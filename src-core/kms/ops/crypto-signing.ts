@@ -4,7 +4,7 @@ import { algorithmsFor, supportsSigningAlgorithm } from '../crypto/algorithms';
 import { checkSigningInput, signMessage, verifyMessage } from '../crypto/signatures';
 import { customerMasterKeySpec } from '../key-metadata';
 import { defineOperation, type OperationInput } from '../operation';
-import type { OperationContext } from '../context';
+import type { OperationContext } from '../operation-context';
 import { assertNotDryRun, assertUsage, incompatibleAlgorithm, keyFor, publicKeyBytes, secretBytes, usableCurrentMaterial } from './crypto-common';
 
 type SignInput = OperationInput<'Sign'>;

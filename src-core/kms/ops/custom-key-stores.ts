@@ -6,7 +6,7 @@
  */
 import { KmsError } from '../../errors';
 import { hex } from '../../ids/random-ids';
-import type { OperationContext } from '../context';
+import type { OperationContext } from '../operation-context';
 import { defineOperation } from '../operation';
 import type { CustomKeyStoresListEntry, XksProxyConfigurationType } from '../model/operations';
 import { paginate } from '../paging';

@@ -8,7 +8,7 @@ import { KmsError } from '../../errors';
 import { accountRootArn, partitionOf } from '../../ids/identifiers';
 import { hex } from '../../ids/random-ids';
 import { isGranteePrincipal } from '../../policy/principals';
-import type { OperationContext } from '../context';
+import type { OperationContext } from '../operation-context';
 import { assertKeyState } from '../key-state';
 import { authorizeOnKey, resolveKey } from '../keys';
 import { defineOperation, type OperationInput } from '../operation';

@@ -4,7 +4,7 @@
  */
 import { KmsError } from '../../errors';
 import { ALIAS_NAME_PATTERN, aliasArn } from '../../ids/identifiers';
-import type { OperationContext } from '../context';
+import type { OperationContext } from '../operation-context';
 import { assertKeyState } from '../key-state';
 import { AWS_MANAGED_SERVICES, authorizeOnKey, resolveKey } from '../keys';
 import { defineOperation } from '../operation';

@@ -5,7 +5,7 @@
 import { KmsError } from '../../errors';
 import { mrkId, uuid } from '../../ids/random-ids';
 import { keyArn } from '../../ids/identifiers';
-import type { OperationContext } from '../context';
+import type { OperationContext } from '../operation-context';
 import { defaultKeyPolicy } from '../default-policy';
 import { assertCanGenerate, generateKeyMaterialAsync } from '../key-material';
 import { keyMetadata } from '../key-metadata';

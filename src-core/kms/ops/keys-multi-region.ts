@@ -6,7 +6,7 @@
  */
 import { KmsError } from '../../errors';
 import { keyArn, partitionOf } from '../../ids/identifiers';
-import type { OperationContext } from '../context';
+import type { OperationContext } from '../operation-context';
 import { defaultKeyPolicy } from '../default-policy';
 import { keyMetadata } from '../key-metadata';
 import { assertKeyState } from '../key-state';

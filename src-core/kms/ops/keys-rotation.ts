@@ -4,7 +4,7 @@
  * nextRotationAt; a multi-Region key's rotation is set on its primary and shared by its replicas.
  */
 import { KmsError } from '../../errors';
-import type { OperationContext } from '../context';
+import type { OperationContext } from '../operation-context';
 import { assertKeyState } from '../key-state';
 import { authorizeOnKey, DAY_MS, resolveKey } from '../keys';
 import { defineOperation } from '../operation';

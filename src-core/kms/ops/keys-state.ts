@@ -3,7 +3,7 @@
  * GetKeyLastUsage: the operations that move a key between states or change its plain metadata.
  */
 import { KmsError } from '../../errors';
-import type { OperationContext } from '../context';
+import type { OperationContext } from '../operation-context';
 import { assertKeyState } from '../key-state';
 import { authorizeOnKey, DAY_MS, resolveKey } from '../keys';
 import { defineOperation } from '../operation';

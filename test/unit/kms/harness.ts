@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KmsError } from '../../../src-core/errors';
-import type { Authorizer, Caller } from '../../../src-core/kms/context';
+import type { Authorizer, Caller } from '../../../src-core/kms/operation-context';
 import { MemoryKeyringStore } from '../../../src-core/kms/memory-store';
 import { openLmdbKeyringStore } from '../../../src-node/store/lmdb-store';
 import { KmsService } from '../../../src-core/kms/service';
