@@ -1,7 +1,7 @@
 /**
  * Wires one language-server session, a thin adapter of the protocol to the language service
  * (languageService.ts): documents (incremental sync), settings pulled per document, the keyring feed, and
- * the requests for diagnostics, completion, hover, quick fixes and symbols. server.ts only supplies the
+ * the requests for diagnostics, completion, hover, quick fixes and symbols. main.ts only supplies the
  * connection, so tests and other hosts can run the same session over any stream.
  */
 import {
