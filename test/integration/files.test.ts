@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { buildClient, CommitmentPolicy, KmsKeyringNode } from '@aws-crypto/client-node';
 import { KmsError } from '../../src-core/errors';
-import { EncryptedMessageError } from '../../src-core/encryption-sdk/errors';
+import { EncryptedMessageError } from '../../src-core/encryption-sdk/message-error';
 import { decryptFile, encryptFile } from '../../src-node/files/file-crypto';
 import { decryptedName, decryptFolder, encryptFolder, encryptedName } from '../../src-node/files/folder-crypto';
 import { FakeKms, KEY_A, KEY_B } from '../unit/encryption-sdk/fake-kms';

@@ -11,7 +11,7 @@ import { CreateKeyCommand, DecryptCommand, DisableKeyCommand, EncryptCommand, Sc
 import { aboutFile, ADVICE, explainError, UserError, CREATE_KEY_ACTION } from '../../../client/describeError';
 import { openLocalKms } from '../../../src-node/host';
 import { createLocalKmsClient } from '../../../src-node/local-client';
-import { EncryptedMessageError } from '../../../src-core/encryption-sdk/errors';
+import { EncryptedMessageError } from '../../../src-core/encryption-sdk/message-error';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 
