@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { defaultKeyPolicy } from '../src-core/kms/default-policy';
 import { generateKeyMaterial } from '../src-core/kms/key-material';
-import { newKeyRecord } from '../src-core/kms/keys';
+import { newKeyRecord } from '../src-core/kms/key-resolution';
 import { emptyKeyring, regionState } from '../src-core/kms/state';
 import { uuid } from '../src-core/ids/random-ids';
 import { chainKey } from '../src-core/audit/chain';

@@ -7,7 +7,7 @@ import { keyArn } from '../ids/identifiers';
 import { enumValues } from './model/shapes';
 import type { CustomerMasterKeySpec, KeyMetadata, MultiRegionConfiguration } from './model/operations';
 import { algorithmsFor } from './crypto/algorithms';
-import { findKey } from './keys';
+import { findKey } from './key-resolution';
 import { peekRegionState, type KeyMaterialRecord, type KeyRecord, type KeyringState, type KeySpec } from './state';
 
 /** The material encrypting new data: the CURRENT one, if it still has its secret. */

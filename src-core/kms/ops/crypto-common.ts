@@ -8,7 +8,7 @@ import type { ConditionValues, OperationContext } from '../operation-context';
 import { openBlob, parseBlob, sealBlob } from '../crypto/ciphertext-blob';
 import { currentMaterial } from '../key-metadata';
 import { assertKeyState } from '../key-state';
-import { authorizeOnKey, findKey, resolveKey } from '../keys';
+import { authorizeOnKey, findKey, resolveKey } from '../key-resolution';
 import type { KeyMaterialRecord, KeyRecord, KeyUsage } from '../state';
 
 export type EncryptionContext = Record<string, string>;

@@ -6,7 +6,7 @@
 import { KmsError } from '../../errors';
 import type { OperationContext } from '../operation-context';
 import { generateKeyMaterialAsync } from '../key-material';
-import { isAwsManagedAliasReference } from '../keys';
+import { isAwsManagedAliasReference } from '../key-resolution';
 import { defineOperation, type OperationInput } from '../operation';
 import { peekRegionState, type KeySpec } from '../state';
 import { assertNoRecipient, assertNotDryRun, assertUsage, encryptionContextConditions, incompatibleAlgorithm, keyFor, sealUnderKey, type EncryptionContext } from './crypto-common';

@@ -6,7 +6,7 @@ import { isKmsError, KmsError } from '../../errors';
 import type { OperationContext } from '../operation-context';
 import { supportsEncryptionAlgorithm } from '../crypto/algorithms';
 import { decryptOaep, encryptOaep } from '../crypto/rsa-encryption';
-import { isAwsManagedAliasReference, resolveKey } from '../keys';
+import { isAwsManagedAliasReference, resolveKey } from '../key-resolution';
 import { defineOperation } from '../operation';
 import type { KeyRecord } from '../state';
 import {

@@ -10,7 +10,7 @@ import { checkImportedMaterial, importedMaterialId, isSupportedWrappingAlgorithm
 import { generateKeyMaterialAsync } from '../key-material';
 import { currentMaterial } from '../key-metadata';
 import { assertKeyState } from '../key-state';
-import { DAY_MS, authorizeOnKey, resolveKey } from '../keys';
+import { DAY_MS, authorizeOnKey, resolveKey } from '../key-resolution';
 import { defineOperation, type OperationInput } from '../operation';
 import { regionState, type KeyMaterialRecord, type KeyRecord, type RegionState } from '../state';
 

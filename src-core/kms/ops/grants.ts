@@ -10,7 +10,7 @@ import { hex } from '../../ids/random-ids';
 import { isGranteePrincipal } from '../../policy/principals';
 import type { OperationContext } from '../operation-context';
 import { assertKeyState } from '../key-state';
-import { authorizeOnKey, resolveKey } from '../keys';
+import { authorizeOnKey, resolveKey } from '../key-resolution';
 import { defineOperation, type OperationInput } from '../operation';
 import type { GrantListEntry, GrantOperation } from '../model/operations';
 import { paginate } from '../paging';

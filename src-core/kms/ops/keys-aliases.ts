@@ -6,7 +6,7 @@ import { KmsError } from '../../errors';
 import { ALIAS_NAME_PATTERN, aliasArn } from '../../ids/identifiers';
 import type { OperationContext } from '../operation-context';
 import { assertKeyState } from '../key-state';
-import { AWS_MANAGED_SERVICES, authorizeOnKey, resolveKey } from '../keys';
+import { AWS_MANAGED_SERVICES, authorizeOnKey, resolveKey } from '../key-resolution';
 import { defineOperation } from '../operation';
 import { paginate } from '../paging';
 import { peekRegionState, regionState, type AliasRecord, type KeyRecord } from '../state';

@@ -10,7 +10,7 @@ import { defaultKeyPolicy } from '../default-policy';
 import { assertCanGenerate, generateKeyMaterialAsync } from '../key-material';
 import { keyMetadata } from '../key-metadata';
 import { assertKeyState } from '../key-state';
-import { authorizeOnKey, isAwsManagedAliasReference, newKeyRecord, resolveKey } from '../keys';
+import { authorizeOnKey, isAwsManagedAliasReference, newKeyRecord, resolveKey } from '../key-resolution';
 import { defineOperation, type OperationInput } from '../operation';
 import { paginateIndexed } from '../paging';
 import { assertKeyPolicy } from '../policy-document';

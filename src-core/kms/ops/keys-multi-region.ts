@@ -10,7 +10,7 @@ import type { OperationContext } from '../operation-context';
 import { defaultKeyPolicy } from '../default-policy';
 import { keyMetadata } from '../key-metadata';
 import { assertKeyState } from '../key-state';
-import { authorizeOnKey, findKey, newKeyRecord, resolveKey } from '../keys';
+import { authorizeOnKey, findKey, newKeyRecord, resolveKey } from '../key-resolution';
 import { defineOperation } from '../operation';
 import { assertKeyPolicy } from '../policy-document';
 import { replicaMaterials, replicasOf } from '../rotation';

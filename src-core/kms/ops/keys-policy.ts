@@ -1,7 +1,7 @@
 /** GetKeyPolicy, PutKeyPolicy and ListKeyPolicies. A key has exactly one policy, named `default`. */
 import { KmsError } from '../../errors';
 import { assertKeyState } from '../key-state';
-import { authorizeOnKey, resolveKey } from '../keys';
+import { authorizeOnKey, resolveKey } from '../key-resolution';
 import { defineOperation } from '../operation';
 import { paginate } from '../paging';
 import { assertKeyPolicy } from '../policy-document';

@@ -6,7 +6,7 @@
 import { KmsError } from '../../errors';
 import type { OperationContext } from '../operation-context';
 import { assertKeyState } from '../key-state';
-import { authorizeOnKey, DAY_MS, resolveKey } from '../keys';
+import { authorizeOnKey, DAY_MS, resolveKey } from '../key-resolution';
 import { defineOperation } from '../operation';
 import { paginate } from '../paging';
 import { ROTATION_PERIOD_DAYS } from '../limits';

@@ -5,7 +5,7 @@
 import { KmsError } from '../../errors';
 import type { OperationContext } from '../operation-context';
 import { assertKeyState } from '../key-state';
-import { authorizeOnKey, DAY_MS, resolveKey } from '../keys';
+import { authorizeOnKey, DAY_MS, resolveKey } from '../key-resolution';
 import { defineOperation } from '../operation';
 import type { KeyLastUsageTrackingOperation } from '../model/operations';
 import { DELETION_WINDOW_DAYS } from '../limits';

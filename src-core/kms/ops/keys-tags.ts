@@ -1,6 +1,6 @@
 /** TagResource, UntagResource and ListResourceTags. */
 import { assertKeyState } from '../key-state';
-import { authorizeOnKey, resolveKey } from '../keys';
+import { authorizeOnKey, resolveKey } from '../key-resolution';
 import { defineOperation } from '../operation';
 import { paginate } from '../paging';
 import { mergedTags, tagConditions } from '../tags';
