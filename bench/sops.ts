@@ -10,7 +10,7 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { decryptWithDataKey, encryptSops } from '../src-core/sops/document';
-import type { KmsCrypto } from '../src-core/formats/key-provider';
+import type { KmsCrypto } from '../src-core/encryption-sdk/key-provider';
 
 const VALUES = 5000;
 const RUNS = 7;

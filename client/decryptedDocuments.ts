@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { decryptText } from '../src-core/formats/text';
+import { decryptText } from '../src-core/encryption-sdk/text';
 import { kmsFromClient } from '../src-node/files/kms-adapter';
 import { decryptedName } from '../src-node/files/folder-crypto';
 import type { ExtensionScope } from './extensionScope';

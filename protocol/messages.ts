@@ -36,7 +36,7 @@ export interface KeyringScope {
   region: string;
 }
 
-export interface KeyringParams {
+export interface KnownKeysParams {
   scopes: KeyringScope[];
   keys: KeyringKey[];
 }
@@ -45,11 +45,11 @@ export interface KeyringParams {
  * Client → server notification, sent after start and whenever the keyring changes (create, delete,
  * state change, alias change, connection added or removed). Each one replaces the previous feed.
  */
-export const KeyringNotification = new NotificationType<KeyringParams>('kmsWorkbench/keyring');
+export const KnownKeysNotification = new NotificationType<KnownKeysParams>('kmsWorkbench/keyring');
 
 /**
  * Server → client notification, sent once per session the first time a check, hover or completion
  * consults the keyring, i.e. once an open file mentions a KMS key or is a key policy. Only then does the
  * client list its connections' keys: no KMS calls (billed on AWS) for windows that never mention one.
  */
-export const KeyringWantedNotification = new NotificationType0('kmsWorkbench/keyringWanted');
+export const KnownKeysWantedNotification = new NotificationType0('kmsWorkbench/keyringWanted');

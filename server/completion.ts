@@ -13,7 +13,7 @@ import {
   STATEMENT_ELEMENTS, statementSnippets, type Candidate,
 } from './completionItems';
 import { jsonCursor, yamlCursor, type Cursor } from './cursor';
-import type { Keyring } from './keyring';
+import type { KeyIndex } from './keyIndex';
 
 /** Where the cursor is, relative to a policy: `['Statement', 'Condition', 'StringEquals', 'kms:ViaService']`. */
 function policyPath(path: (string | number)[], isPolicyFile: boolean): (string | number)[] | undefined {
@@ -59,7 +59,7 @@ function plain(values: readonly string[], kind: CompletionItemKind, detail?: str
   return values.map((value) => ({ value, kind, detail }));
 }
 
-function keyringResources(keyring: Keyring): Candidate[] {
+function keyringResources(keyring: KeyIndex): Candidate[] {
   return keyring.keys.map((k) => ({
     value: k.arn,
     kind: CompletionItemKind.Reference,
@@ -68,19 +68,19 @@ function keyringResources(keyring: Keyring): Candidate[] {
   }));
 }
 
-function aliasCandidates(keyring: Keyring): Candidate[] {
+function aliasCandidates(keyring: KeyIndex): Candidate[] {
   const seen = new Set<string>();
   return keyring.keys.flatMap((k) => k.aliases.filter((a) => !seen.has(a) && seen.add(a)).map((a) => ({ value: a, kind: CompletionItemKind.Reference, detail: k.keyId })));
 }
 
-function principalCandidates(keyring: Keyring): Candidate[] {
+function principalCandidates(keyring: KeyIndex): Candidate[] {
   return [
     ...keyring.accounts().map((a) => ({ value: `arn:${a.partition}:iam::${a.accountId}:root`, kind: CompletionItemKind.Value, detail: `account ${a.accountId}` })),
     { value: '*', kind: CompletionItemKind.Value, detail: 'anyone: narrow it with a condition', rank: 2 },
   ];
 }
 
-function conditionValueCandidates(keyName: string, keyring: Keyring): Candidate[] {
+function conditionValueCandidates(keyName: string, keyring: KeyIndex): Candidate[] {
   const info = lookupConditionKey(keyName);
   if (!info) return [];
   if (info.values) return plain(info.values, CompletionItemKind.EnumMember, info.name);
@@ -93,7 +93,7 @@ function conditionValueCandidates(keyName: string, keyring: Keyring): Candidate[
 }
 
 /** Candidates for a value position (`asKey` false) or a property-name position. */
-function candidatesFor(rel: (string | number)[], asKey: boolean, keyring: Keyring): Candidate[] {
+function candidatesFor(rel: (string | number)[], asKey: boolean, keyring: KeyIndex): Candidate[] {
   const names = rel.filter((p): p is string => typeof p === 'string');
   const [, element, sub, condKey] = names;
   if (names[0] !== 'Statement') {
@@ -143,7 +143,7 @@ export interface CompletionContext {
   format: 'json' | 'yaml';
   /** The whole file is a key policy, so top-level elements are offered too. */
   isPolicyFile: boolean;
-  keyring: Keyring;
+  keyring: KeyIndex;
 }
 
 export function policyCompletions({ doc, position, format, isPolicyFile, keyring }: CompletionContext): CompletionItem[] {
@@ -225,7 +225,7 @@ function terraformTarget(at: HclCursor): TerraformTarget | undefined {
  * strings; a string being typed, a fresh position, or a bare word begun without its quotes (`kms:Enc`, `Str`),
  * which the chosen string replaces.
  */
-export function terraformCompletions(doc: TextDocument, position: Position, keyring: Keyring): CompletionItem[] {
+export function terraformCompletions(doc: TextDocument, position: Position, keyring: KeyIndex): CompletionItem[] {
   const text = doc.getText();
   const offset = doc.offsetAt(position);
   const at = hclCursor(text, offset);

@@ -8,7 +8,7 @@ import { scanIdentifiers, type IdentifierMatch } from '../src-core/ids/scan';
 import { DIAGNOSTIC_SOURCE } from '../protocol/diagnostics';
 import type { KeyringKey } from '../protocol/messages';
 import { partitionOf } from '../src-core/ids/identifiers';
-import type { Keyring } from './keyring';
+import type { KeyIndex } from './keyIndex';
 import type { FixData } from './codeActions';
 
 /** Beyond this many findings in one file the rest add noise, not information. */
@@ -20,7 +20,7 @@ interface Resolution {
   authoritative: boolean;
 }
 
-function resolve(match: IdentifierMatch, keyring: Keyring): Resolution | undefined {
+function resolve(match: IdentifierMatch, keyring: KeyIndex): Resolution | undefined {
   const p = match.parsed;
   if (!p) return undefined;
   switch (p.kind) {
@@ -76,7 +76,7 @@ function partitionFix(doc: TextDocument, m: IdentifierMatch): FixData | undefine
   return { version: doc.version, fix: { title: `Use partition "${expected}"`, edits: [{ offset: m.offset + 'arn:'.length, length: p.partition.length, newText: expected }] } };
 }
 
-function checkMatch(doc: TextDocument, m: IdentifierMatch, keyring: Keyring): Diagnostic | undefined {
+function checkMatch(doc: TextDocument, m: IdentifierMatch, keyring: KeyIndex): Diagnostic | undefined {
   if (m.pattern) return undefined;
   if (m.problem) {
     const d = diagnostic(doc, m, DiagnosticSeverity.Warning, m.problem.code, m.problem.message);
@@ -90,7 +90,7 @@ function checkMatch(doc: TextDocument, m: IdentifierMatch, keyring: Keyring): Di
 }
 
 /** Identifier diagnostics for a whole document. */
-export function identifierDiagnostics(doc: TextDocument, keyring: Keyring, disabled: readonly string[] = []): Diagnostic[] {
+export function identifierDiagnostics(doc: TextDocument, keyring: KeyIndex, disabled: readonly string[] = []): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const m of scanIdentifiers(doc.getText())) {
     const d = checkMatch(doc, m, keyring);
@@ -121,7 +121,7 @@ export function keyMarkdown(key: KeyringKey): string {
 }
 
 /** Hover for a key ID, ARN or alias: the key's metadata from the keyring, or the shape problem. */
-export function identifierHover(doc: TextDocument, position: Position, keyring: Keyring): Hover | undefined {
+export function identifierHover(doc: TextDocument, position: Position, keyring: KeyIndex): Hover | undefined {
   const m = identifierAt(doc, position);
   if (!m || m.pattern) return undefined;
   const range = { start: doc.positionAt(m.offset), end: doc.positionAt(m.offset + m.length) };

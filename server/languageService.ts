@@ -11,7 +11,7 @@ import type { ServerSettings } from '../protocol/settings';
 import { quickFixes } from './codeActions';
 import { policyCompletions, terraformCompletions } from './completion';
 import { identifierDiagnostics, identifierHover } from './identifiers';
-import type { Keyring } from './keyring';
+import type { KeyIndex } from './keyIndex';
 import { policyHover } from './policyHover';
 import { policyDiagnostics } from './policyLint';
 import { PolicyDocuments, languageOf } from './policyDocuments';
@@ -20,7 +20,7 @@ import { policySymbols } from './symbols';
 
 export interface LanguageServiceParams {
   /** What the client listed of the keyring: identifier checks, hovers, Resource completion, lint accounts. */
-  keyring: Keyring;
+  keyring: KeyIndex;
   /** Terraform files are checked and hovered only with it (it loads the HCL parser on first use). */
   terraform?: TerraformSupport;
   /** A check that threw: the others still report, and the message (with its stack) goes here. */

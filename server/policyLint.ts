@@ -7,7 +7,7 @@ import type { Diagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { isKeyPolicyDocument, lintDocument, lintPolicyText, type Finding, type LintOptions } from '../src-core/policy/lint';
 import type { ServerSettings } from '../protocol/settings';
-import type { Keyring } from './keyring';
+import type { KeyIndex } from './keyIndex';
 import { toDiagnostic } from './policyDiagnostics';
 import { languageOf, matchesPolicyGlobs, mentionsKms } from './policyDocuments';
 import { isTerraform, type TerraformSupport } from './terraform';
@@ -17,7 +17,7 @@ import { isTerraform, type TerraformSupport } from './terraform';
  * cross-account checks and lets the lockout fix name the right root. A keyring account the policy never
  * mentions says nothing about where this policy will be deployed.
  */
-function lintOptions(text: string, keyring: Keyring, settings: ServerSettings): LintOptions {
+function lintOptions(text: string, keyring: KeyIndex, settings: ServerSettings): LintOptions {
   const accountIds = keyring.accounts().map((a) => a.accountId).filter((id) => text.includes(id));
   return { disabled: settings.disabledChecks, ...(accountIds.length ? { accountIds } : {}) };
 }
@@ -29,7 +29,7 @@ function looksLikeTemplate(text: string): boolean {
   return text.includes('AWS::KMS::') && /["']?Resources["']?\s*:/.test(text);
 }
 
-export function policyFindings(doc: TextDocument, settings: ServerSettings, keyring: Keyring, terraform?: TerraformSupport): Finding[] {
+export function policyFindings(doc: TextDocument, settings: ServerSettings, keyring: KeyIndex, terraform?: TerraformSupport): Finding[] {
   if (isTerraform(doc) || terraform?.policyFile(doc.uri) !== undefined) return terraform?.findings(doc, lintOptions(doc.getText(), keyring, settings)) ?? [];
   const language = languageOf(doc);
   if (!language) return [];
@@ -42,6 +42,6 @@ export function policyFindings(doc: TextDocument, settings: ServerSettings, keyr
   return [];
 }
 
-export function policyDiagnostics(doc: TextDocument, settings: ServerSettings, keyring: Keyring, terraform?: TerraformSupport): Diagnostic[] {
+export function policyDiagnostics(doc: TextDocument, settings: ServerSettings, keyring: KeyIndex, terraform?: TerraformSupport): Diagnostic[] {
   return policyFindings(doc, settings, keyring, terraform).map((f) => toDiagnostic(doc, f));
 }

@@ -1,7 +1,7 @@
 /**
  * Wires one language-server session, a thin adapter of the protocol to the language service
  * (languageService.ts): documents (incremental sync), settings pulled per document, the keyring feed, and
- * the requests for diagnostics, completion, hover, quick fixes and symbols. server.ts only supplies the
+ * the requests for diagnostics, completion, hover, quick fixes and symbols. main.ts only supplies the
  * connection, so tests and other hosts can run the same session over any stream.
  */
 import {
@@ -9,9 +9,9 @@ import {
   type Connection, type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { KeyringNotification, KeyringWantedNotification } from '../protocol/messages';
+import { KnownKeysNotification, KnownKeysWantedNotification } from '../protocol/messages';
 import type { ReadHclWasm } from '../src-core/terraform/parser';
-import { Keyring } from './keyring';
+import { KeyIndex } from './keyIndex';
 import { getLanguageService } from './languageService';
 import { toDiagnostic } from './policyDiagnostics';
 import { SettingsCache } from './settings';
@@ -24,7 +24,7 @@ import { Validator } from './validation';
  */
 export function startSession(connection: Connection, readHclWasm: ReadHclWasm, readFile: (uri: string) => string | undefined): void {
   const documents = new TextDocuments(TextDocument);
-  const keyring = new Keyring(() => void connection.sendNotification(KeyringWantedNotification));
+  const keyring = new KeyIndex(() => void connection.sendNotification(KnownKeysWantedNotification));
   let settings = new SettingsCache(connection, false);
   let validator: Validator | undefined;
   let dynamicConfiguration = false;
@@ -73,7 +73,7 @@ export function startSession(connection: Connection, readHclWasm: ReadHclWasm, r
     validator?.scheduleAll();
   });
 
-  connection.onNotification(KeyringNotification, (params) => {
+  connection.onNotification(KnownKeysNotification, (params) => {
     keyring.update(params);
     validator?.scheduleAll();
   });

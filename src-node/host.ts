@@ -6,7 +6,7 @@
 import { randomBytes, randomFillSync } from 'node:crypto';
 import type { AuditSink, Clock, KeyringStore, Logger, Random } from '../src-core/ports';
 import { silentLogger } from '../src-core/ports';
-import type { Caller } from '../src-core/kms/context';
+import type { Caller } from '../src-core/kms/operation-context';
 import { MemoryKeyringStore } from '../src-core/kms/memory-store';
 import { KmsService } from '../src-core/kms/service';
 import { createPolicyAuthorizer, type Denial } from '../src-core/policy/authorizer';

@@ -6,7 +6,7 @@
  */
 import { KMSClient } from '@aws-sdk/client-kms';
 import { HttpResponse, type HttpRequest } from '@smithy/core/protocols';
-import type { Caller } from '../src-core/kms/context';
+import type { Caller } from '../src-core/kms/operation-context';
 import type { LocalKms } from './host';
 import { dispatchJson11 } from './http/json-protocol';
 

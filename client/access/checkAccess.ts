@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { DescribeKeyCommand } from '@aws-sdk/client-kms';
-import type { ConditionValues } from '../../src-core/kms/context';
+import type { ConditionValues } from '../../src-core/kms/operation-context';
 import { encryptionContextConditions } from '../../src-core/kms/ops/crypto-common';
 import type { GrantRecord } from '../../src-core/kms/state';
 import { KMS_ACTIONS, KMS_ACTION_NAMES } from '../../src-core/policy/data';

@@ -1,10 +1,10 @@
 /**
  * Encrypt and decrypt the editor's selections (or the whole document when nothing is selected) in
  * place. All selections change in one edit, so one Undo restores the text. Small text becomes a KMS
- * ciphertext blob (what `aws kms encrypt` prints), larger text an Encryption SDK message (formats/text.ts).
+ * ciphertext blob (what `aws kms encrypt` prints), larger text an Encryption SDK message (encryption-sdk/text.ts).
  */
 import * as vscode from 'vscode';
-import { decryptText, encryptText } from '../../src-core/formats/text';
+import { decryptText, encryptText } from '../../src-core/encryption-sdk/text';
 import { kmsFromClient } from '../../src-node/files/kms-adapter';
 import { nodeRandom } from '../../src-node/host';
 import type { Ctx } from '../ctx';

@@ -4,7 +4,7 @@
  * process knows nothing, and re-collected whenever the connections change or the tree says keys did.
  */
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { KeyringNotification, KeyringWantedNotification, type KeyringParams } from '../../protocol/messages';
+import { KnownKeysNotification, KnownKeysWantedNotification, type KnownKeysParams } from '../../protocol/messages';
 import { SERVER_SETTINGS_SECTION } from '../../protocol/settings';
 import type { ConnectionManager } from '../connections/manager';
 import type { ExtensionScope } from '../extensionScope';
@@ -39,7 +39,7 @@ export async function startLanguageClient(scope: ExtensionScope): Promise<Langua
     client.onDidChangeState((e) => {
       if (e.newState === State.Running) void feed.resend();
     }),
-    client.onNotification(KeyringWantedNotification, () => void feed.want()),
+    client.onNotification(KnownKeysWantedNotification, () => void feed.want()),
     scope.connections.onDidChange(() => void feed.refresh()),
     scope.onDidRefresh(() => void feed.refresh()),
   ];
@@ -58,12 +58,12 @@ export async function startLanguageClient(scope: ExtensionScope): Promise<Langua
 }
 
 /**
- * Lists the keyring for the server only once the server asks (KeyringWantedNotification: an open file
+ * Lists the keyring for the server only once the server asks (KnownKeysWantedNotification: an open file
  * mentions a key or is a key policy), then keeps it current. Until then nothing calls KMS.
  */
 class KeyringFeed {
   private wanted = false;
-  private last: KeyringParams | undefined;
+  private last: KnownKeysParams | undefined;
   private running: Promise<void> | undefined;
   private again = false;
 
@@ -72,10 +72,10 @@ class KeyringFeed {
     private readonly connections: ConnectionManager,
   ) {}
 
-  async send(params: KeyringParams): Promise<void> {
+  async send(params: KnownKeysParams): Promise<void> {
     this.last = params;
     if (!this.client.isRunning()) return; // sent by resend() once the server is up
-    await this.client.sendNotification(KeyringNotification, params);
+    await this.client.sendNotification(KnownKeysNotification, params);
   }
 
   async resend(): Promise<void> {

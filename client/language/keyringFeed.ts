@@ -7,7 +7,7 @@
 import type { KeyMetadata } from '@aws-sdk/client-kms';
 import { parseKeyIdentifier } from '../../src-core/ids/identifiers';
 import type { KeyState } from '../../src-core/kms/state';
-import type { KeyringKey, KeyringParams, KeyringScope } from '../../protocol/messages';
+import type { KeyringKey, KnownKeysParams, KeyringScope } from '../../protocol/messages';
 import { readsClient, type KmsConnection } from '../connections/connection';
 import { KeyList, type KeyEntry } from '../tree/keyList';
 
@@ -15,13 +15,13 @@ import { KeyList, type KeyEntry } from '../tree/keyList';
 const PAGE_SIZE = 1000;
 
 export interface KeyringCollection {
-  params: KeyringParams;
+  params: KnownKeysParams;
   /** Connections that could not be listed, with the error, for the log. */
   failures: { connection: KmsConnection; error: unknown }[];
 }
 
 export async function collectKeyring(all: readonly KmsConnection[]): Promise<KeyringCollection> {
-  const params: KeyringParams = { scopes: [], keys: [] };
+  const params: KnownKeysParams = { scopes: [], keys: [] };
   const failures: KeyringCollection['failures'] = [];
   const connections = all.filter((c) => c.hasKeys?.() ?? true);
   const listed = await Promise.allSettled(connections.map((c) => listAllKeys(c)));

@@ -7,7 +7,7 @@
  */
 import { KMSClient } from '@aws-sdk/client-kms';
 import { STSClient } from '@aws-sdk/client-sts';
-import type { KmsCrypto } from '../../src-core/formats/key-provider';
+import type { KmsCrypto } from '../../src-core/encryption-sdk/key-provider';
 import type { SopsEnvironment } from '../../src-core/sops/document';
 import type { KmsCallTarget, SopsKms } from '../../src-core/sops/keys';
 import { nodeRandom } from '../../src-node/host';

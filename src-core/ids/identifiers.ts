@@ -8,14 +8,16 @@ export const KEY_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-
 export const MRK_ID_PATTERN = /^mrk-[0-9a-f]{32}$/;
 /** CreateAlias docs allow alphanumerics, '/', '_' and '-' after the prefix (the model's ':' is for ARNs). */
 export const ALIAS_NAME_PATTERN = /^alias\/[a-zA-Z0-9/_-]+$/;
-export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
+/** Regular-expression source matching an AWS account ID, for the patterns built on it. */
+export const ACCOUNT_ID_SOURCE = '\\d{12}';
+export const ACCOUNT_ID_PATTERN = new RegExp(`^${ACCOUNT_ID_SOURCE}$`);
 /** The model's RegionType pattern: every Region name (us-east-1, us-gov-west-1, eusc-de-east-1, …). */
 export const REGION_PATTERN = /^([a-z]+-){2,3}\d+$/;
 /** The eight partitions of the SDK's partitions data; an ARN in any other is not an AWS ARN. */
 export const PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f', 'aws-eusc'] as const;
 /** Regular-expression source matching one partition name, for ARN patterns built on it. */
 export const PARTITION_SOURCE = `(?:${PARTITIONS.join('|')})`;
-const ARN_PATTERN = new RegExp(`^arn:(${PARTITION_SOURCE}):kms:([a-z0-9-]*):(\\d{12}):(key|alias)\\/(.+)$`);
+const ARN_PATTERN = new RegExp(`^arn:(${PARTITION_SOURCE}):kms:([a-z0-9-]*):(${ACCOUNT_ID_SOURCE}):(key|alias)\\/(.+)$`);
 
 export type KeyIdentifier =
   | { kind: 'keyId'; keyId: string }
@@ -48,7 +50,7 @@ export function parseKeyIdentifier(text: string): KeyIdentifier | undefined {
 /** The parts of any ARN in an AWS partition whose account, if present, is 12 digits; the resource is not checked. */
 export interface ArnParts { partition: string; service: string; region: string; accountId: string; resource: string }
 
-const ANY_ARN = new RegExp(`^arn:(${PARTITION_SOURCE}):([a-z0-9-]+):([a-z0-9-]*):(\\d{12}|):(.+)$`);
+const ANY_ARN = new RegExp(`^arn:(${PARTITION_SOURCE}):([a-z0-9-]+):([a-z0-9-]*):(${ACCOUNT_ID_SOURCE}|):(.+)$`);
 
 export function parseArn(text: string): ArnParts | undefined {
   const m = ANY_ARN.exec(text);

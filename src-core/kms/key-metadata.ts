@@ -5,9 +5,10 @@
  */
 import { keyArn } from '../ids/identifiers';
 import { enumValues } from './model/shapes';
+import type { CustomerMasterKeySpec, KeyMetadata, MultiRegionConfiguration } from './model/operations';
 import { algorithmsFor } from './crypto/algorithms';
-import { findKey } from './keys';
-import { peekRegionState, type KeyMaterialRecord, type KeyRecord, type KeyringState } from './state';
+import { findKey } from './key-resolution';
+import { peekRegionState, type KeyMaterialRecord, type KeyRecord, type KeyringState, type KeySpec } from './state';
 
 /** The material encrypting new data: the CURRENT one, if it still has its secret. */
 export function currentMaterial(key: KeyRecord): KeyMaterialRecord | undefined {
@@ -15,7 +16,7 @@ export function currentMaterial(key: KeyRecord): KeyMaterialRecord | undefined {
 }
 
 /** The primary of a multi-Region key and its replicas' Regions (kept on the primary). */
-export function multiRegionConfiguration(state: KeyringState, key: KeyRecord) {
+export function multiRegionConfiguration(state: KeyringState, key: KeyRecord): MultiRegionConfiguration | undefined {
   if (!key.multiRegion) return undefined;
   const primaryRegion = key.multiRegion.primaryRegion;
   const primary = key.multiRegion.role === 'PRIMARY' ? key : findKey(state, key.accountId, primaryRegion, key.keyId);
@@ -27,7 +28,12 @@ export function multiRegionConfiguration(state: KeyringState, key: KeyRecord) {
   };
 }
 
-export function keyMetadata(state: KeyringState, key: KeyRecord) {
+/** The deprecated CustomerMasterKeySpec member: the key spec when the model's older enum has it. */
+export function customerMasterKeySpec(spec: KeySpec): CustomerMasterKeySpec | undefined {
+  return enumValues('CustomerMasterKeySpec').includes(spec) ? (spec as CustomerMasterKeySpec) : undefined;
+}
+
+export function keyMetadata(state: KeyringState, key: KeyRecord): KeyMetadata {
   const current = currentMaterial(key);
   const external = key.origin === 'EXTERNAL';
   const imported = external ? current?.import : undefined;
@@ -48,7 +54,7 @@ export function keyMetadata(state: KeyringState, key: KeyRecord) {
     CloudHsmClusterId: store?.type === 'AWS_CLOUDHSM' ? (store.settings.CloudHsmClusterId as string | undefined) : undefined,
     ExpirationModel: imported && current?.secret !== undefined ? imported.expirationModel : undefined,
     KeyManager: key.manager,
-    CustomerMasterKeySpec: enumValues('CustomerMasterKeySpec').includes(key.spec) ? key.spec : undefined,
+    CustomerMasterKeySpec: customerMasterKeySpec(key.spec),
     KeySpec: key.spec,
     ...algorithmsFor(key.spec, key.usage),
     MultiRegion: key.multiRegion !== undefined,

@@ -4,7 +4,7 @@
  * they fall due, so a simulated clock jump of 30 days takes effect on the next call.
  */
 import type { KeyringIndex, Random } from '../ports';
-import { DAY_MS, findKey } from './keys';
+import { DAY_MS, findKey } from './key-resolution';
 import { rotateKey, rotationPeriodMs, syncReplicas } from './rotation';
 import { peekRegionState, type KeyRecord, type KeyringState, type RegionState } from './state';
 

@@ -6,7 +6,7 @@
 import { KmsError } from '../errors';
 import { lockoutRisk } from '../policy/lockout';
 import { isServicePrincipal, parseAwsPrincipal } from '../policy/principals';
-import type { Caller } from './context';
+import type { Caller } from './operation-context';
 
 /** Key policy document quota in bytes (not adjustable). */
 export const KEY_POLICY_MAX_BYTES = 32 * 1024;

@@ -4,7 +4,7 @@
  * so every change made on the primary is copied to them.
  */
 import type { Random } from '../ports';
-import { DAY_MS, findKey } from './keys';
+import { DAY_MS, findKey } from './key-resolution';
 import { generateKeyMaterial } from './key-material';
 import type { KeyMaterialRecord, KeyRecord, KeyringState } from './state';
 

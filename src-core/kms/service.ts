@@ -9,10 +9,10 @@ import { silentLogger } from '../ports';
 import type { AuditHead } from '../audit/chain';
 import { toCloudTrailEvent, toServiceEvent, type CloudTrailEvent } from '../audit/event';
 import { uuid } from '../ids/random-ids';
-import type { Authorizer, Caller, ConditionValues, OperationContext } from './context';
+import type { Authorizer, Caller, ConditionValues, OperationContext } from './operation-context';
 import { advanceLifecycle } from './lifecycle';
 import { operations } from './ops';
-import { mutatesFor, type OperationDefinition } from './operation';
+import { bindOperation, isOperationName, type OperationName } from './operation';
 import type { KeyRecord, KeyringState } from './state';
 import { decodeRequest, encodeResponse } from './wire';
 
@@ -101,15 +101,15 @@ export class KmsService {
     const eventId = uuid(this.options.random);
     const resources = new Set<string>();
     let input: Record<string, unknown> = {};
-    const definition: OperationDefinition | undefined = Object.prototype.hasOwnProperty.call(operations, operation) ? operations[operation] : undefined;
     let time = this.options.clock.now();
     let readOnly = true;
     try {
-      if (!definition) throw new KmsError('UnknownOperationException', `Unknown operation ${operation}`);
+      if (!isOperationName(operation)) throw new KmsError('UnknownOperationException', `Unknown operation ${operation}`);
       input = decodeRequest(operation, body);
+      const handle = served(operation, input);
       const run = (state: KeyringState) => {
         time = this.options.clock.now() + state.clockOffsetMs;
-        return definition.handler(input as never, this.context(state, caller, time, requestId, eventId, resources));
+        return handle.run(this.context(state, caller, time, requestId, eventId, resources));
       };
       const eventOf = (output: unknown) => {
         // A call that made a key (CreateKey, ReplicateKey) names it among the event's resources, as CloudTrail does.
@@ -117,7 +117,7 @@ export class KmsService {
         for (const arn of [made?.KeyMetadata?.Arn, made?.ReplicaKeyMetadata?.Arn]) if (arn) resources.add(arn);
         return toCloudTrailEvent({ operation, caller, time, requestId, eventId, readOnly, input, output: output as Record<string, unknown>, resources: [...resources] });
       };
-      const mutates = mutatesFor(definition, input);
+      const mutates = handle.mutates;
       readOnly = !mutates;
       const state = await this.options.store.read();
       if (mutates || this.isLifecycleDue(state)) {
@@ -244,6 +244,11 @@ export class KmsService {
     return new KmsError('KMSInternalException', 'An internal error occurred.', { cause: e });
   }
 
+}
+
+/** The served definition of an operation, bound to its decoded request. */
+function served<Op extends OperationName>(name: Op, input: Record<string, unknown>) {
+  return bindOperation(operations[name], input);
 }
 
 function describe(e: unknown): string {

@@ -5,6 +5,7 @@
  */
 import type { CloudTrailEvent } from '../audit/event';
 import type { AuditHead } from '../audit/chain';
+import type { ConnectionErrorCodeType } from './model/operations';
 
 export type KeySpec =
   | 'SYMMETRIC_DEFAULT'
@@ -122,7 +123,7 @@ export interface CustomKeyStoreRecord {
   name: string;
   type: 'AWS_CLOUDHSM' | 'EXTERNAL_KEY_STORE';
   connectionState: 'CONNECTED' | 'CONNECTING' | 'FAILED' | 'DISCONNECTED' | 'DISCONNECTING';
-  connectionErrorCode?: string;
+  connectionErrorCode?: ConnectionErrorCodeType;
   createdAt: number;
   /** The type-specific settings of CreateCustomKeyStore, as given (the proxy secret excluded). */
   settings: Record<string, unknown>;

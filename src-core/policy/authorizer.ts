@@ -10,7 +10,7 @@
  *   every principal of the account, so the default key policy keeps allowing everyone of the account while
  *   a policy that names only specific principals is enforced.
  */
-import type { AuthorizationDecision, Authorizer } from '../kms/context';
+import type { AuthorizationDecision, Authorizer } from '../kms/operation-context';
 import type { GrantRecord } from '../kms/state';
 import { KMS_ACTIONS } from './data';
 import { evaluateCaller, policyModel, type EvaluationOptions, type EvaluationRequest } from './evaluate';

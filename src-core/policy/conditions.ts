@@ -4,7 +4,7 @@
  * ForAllValues true; ForAnyValue/ForAllValues compare sets; policy variables expand in String and ARN
  * operators (policy Version 2012-10-17 only).
  */
-import type { ConditionValues } from '../kms/context';
+import type { ConditionValues } from '../kms/operation-context';
 import type { OperatorInfo } from './data';
 import { arnMatch, expandVariables, ipInRange, parseDate, parseNumber, piecesMatch, type VariableLookup } from './match';
 import type { ConditionRef } from './model';

@@ -1,7 +1,7 @@
 /**
  * What every check receives: the policy model, the options of this lint run, and the collector.
  */
-import type { Caller } from '../kms/context';
+import type { Caller } from '../kms/operation-context';
 import { jsonEditWriter, type EditWriter, type PolicyEdit } from './edits';
 import type { Finding, FindingList } from './findings';
 import type { PolicyModel } from './model';

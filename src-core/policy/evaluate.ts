@@ -18,7 +18,7 @@
  * nothing beyond what the grants already allow; they are accepted and ignored.
  */
 import { accountOfKeyArn } from '../ids/identifiers';
-import type { Caller, ConditionValues } from '../kms/context';
+import type { Caller, ConditionValues } from '../kms/operation-context';
 import type { GrantRecord } from '../kms/state';
 import { conditionHolds, requestValues, type RequestValues } from './conditions';
 import { KMS_ACTION_NAMES, KMS_ACTIONS, keySupportsAction, lookupConditionKey } from './data';

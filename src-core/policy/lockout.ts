@@ -4,7 +4,7 @@
  * BypassPolicyLockoutSafetyCheck is set). Decided with the evaluator for the caller's own request
  * context; a statement naming the caller's account counts as allowing it (see evaluate.ts).
  */
-import type { Caller } from '../kms/context';
+import type { Caller } from '../kms/operation-context';
 import { evaluate, policyModel, requestFromCaller } from './evaluate';
 import type { PolicyModel } from './model';
 

@@ -2,7 +2,7 @@
  * Principal values of the policy language: what a string in `"AWS": …` means, shared by the
  * checks (is it well formed?) and the evaluator (does it name this caller?).
  */
-import { ACCOUNT_ID_PATTERN, PARTITION_SOURCE } from '../ids/identifiers';
+import { ACCOUNT_ID_PATTERN, ACCOUNT_ID_SOURCE, PARTITION_SOURCE } from '../ids/identifiers';
 import { SERVICE_PRINCIPAL_PATTERN } from './data';
 
 export type AwsPrincipal =
@@ -13,8 +13,8 @@ export type AwsPrincipal =
   | { kind: 'federated-user'; partition: string; accountId: string; name: string }
   | { kind: 'unique-id'; id: string };
 
-const IAM_ARN = new RegExp(`^arn:(${PARTITION_SOURCE}):iam::(\\d{12}):(root|user|role|group)(\\/.*)?$`);
-const STS_ARN = new RegExp(`^arn:(${PARTITION_SOURCE}):sts::(\\d{12}):(assumed-role|federated-user)\\/(.+)$`);
+const IAM_ARN = new RegExp(`^arn:(${PARTITION_SOURCE}):iam::(${ACCOUNT_ID_SOURCE}):(root|user|role|group)(\\/.*)?$`);
+const STS_ARN = new RegExp(`^arn:(${PARTITION_SOURCE}):sts::(${ACCOUNT_ID_SOURCE}):(assumed-role|federated-user)\\/(.+)$`);
 const UNIQUE_ID = /^(AIDA|AROA|AGPA|ANPA|ANVA|ASIA|AKIA)[A-Z0-9]{12,}$/;
 
 /** Parses an `AWS` principal value; undefined when it is not a valid form. */

@@ -5,7 +5,7 @@
  * policy; or a grant for temporary access. The key policy names the other account's root, which delegates to that
  * account's IAM policies: its administrators still have to allow their users and roles.
  */
-import { ACCOUNT_ID_PATTERN } from '../ids/identifiers';
+import { ACCOUNT_ID_PATTERN, accountOfKeyArn, parseArn } from '../ids/identifiers';
 import { KmsError } from '../errors';
 
 export type SharePreset = 'use' | 'grant' | 'admin' | 'snapshots' | 's3-replication' | 'role-decrypt' | 'cloudtrail' | 'logs';
@@ -63,7 +63,7 @@ export const PRESET_NEEDS: Partial<Record<SharePreset, keyof ShareDetails>> = { 
 /** Why an account ID cannot be shared with, or undefined when it can. */
 export function accountIdProblem(accountId: string, keyArn: string): string | undefined {
   if (!ACCOUNT_ID_PATTERN.test(accountId)) return 'An AWS account ID is 12 digits, e.g. 444455556666.';
-  if (accountOf(keyArn) === accountId) return `${accountId} is the key's own account: its principals are governed by the policy already.`;
+  if (accountOfKeyArn(keyArn) === accountId) return `${accountId} is the key's own account: its principals are governed by the policy already.`;
   return undefined;
 }
 
@@ -73,16 +73,12 @@ export function detailProblem(detail: keyof ShareDetails, value: string): string
   return /^[A-Za-z0-9][\w.-]{2,127}$/.test(value) ? undefined : 'A trail name: 3 to 128 letters, digits, periods, underscores and dashes, starting with a letter or digit.';
 }
 
-function accountOf(keyArn: string): string | undefined {
-  return /^arn:[a-z-]+:kms:[^:]*:(\d{12}):/.exec(keyArn)?.[1];
-}
-
 function partitionOf(keyArn: string): string {
-  return /^arn:([a-z-]+):/.exec(keyArn)?.[1] ?? 'aws';
+  return parseArn(keyArn)?.partition ?? 'aws';
 }
 
 function regionOf(keyArn: string): string {
-  return /^arn:[a-z-]+:kms:([^:]*):/.exec(keyArn)?.[1] || 'us-east-1';
+  return parseArn(keyArn)?.region || 'us-east-1';
 }
 
 /** The statements that give `accountId` the presets' access to the key, named by Sid. */

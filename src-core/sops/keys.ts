@@ -4,7 +4,7 @@
  * `context` as encryption context). Only KMS entries are used here; other entries are kept untouched.
  */
 import type { Clock, Random } from '../ports';
-import type { KmsCrypto } from '../formats/key-provider';
+import type { KmsCrypto } from '../encryption-sdk/key-provider';
 import { SopsError } from './errors';
 import type { KmsEntry, MasterKey, SopsMetadata } from './metadata';
 import { combineShares, splitSecret } from './shamir';

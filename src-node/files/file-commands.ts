@@ -6,7 +6,7 @@ import { stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { dataDirOf, accountIdOf, regionOf, type ParsedArgs } from '../cli/args';
 import { UsageError, type CliIo } from '../cli/command';
-import type { EncryptionContext } from '../../src-core/formats/key-provider';
+import type { EncryptionContext } from '../../src-core/encryption-sdk/key-provider';
 import type { FileJobResult, FileProgress } from './file-crypto';
 import type { FolderFileResult } from './folder-crypto';
 import { connectKms, type KmsConnection } from './kms-connection';

@@ -14,8 +14,8 @@
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { KmsError } from '../../src-core/errors';
-import { RECYCLE_SAFE_BUFFERS } from '../../src-core/formats/byte-reader';
-import { decryptBatches, encryptBatches, type DecryptOptions, type EncryptOptions, type MessageInfo } from '../../src-core/formats/message';
+import { RECYCLE_SAFE_BUFFERS } from '../../src-core/encryption-sdk/byte-reader';
+import { decryptBatches, encryptBatches, type DecryptOptions, type EncryptOptions, type MessageInfo } from '../../src-core/encryption-sdk/message';
 import { nodeRandom } from '../host';
 import { discard, exists, publish, removeAbandonedTempFiles, targetExistsError, tempPathFor } from './staged-output';
 

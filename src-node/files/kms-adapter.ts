@@ -5,7 +5,7 @@
  */
 import { DecryptCommand, EncryptCommand, GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { KmsError, type KmsErrorName } from '../../src-core/errors';
-import type { EncryptionContext, KmsCrypto } from '../../src-core/formats/key-provider';
+import type { EncryptionContext, KmsCrypto } from '../../src-core/encryption-sdk/key-provider';
 
 /** Empty contexts are left out of the request, as the AWS CLI does. */
 function contextOf(context: EncryptionContext): EncryptionContext | undefined {

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { KmsError } from '../../src-core/errors';
-import type { Caller } from '../../src-core/kms/context';
+import type { Caller } from '../../src-core/kms/operation-context';
 import type { KmsCallError, KmsService } from '../../src-core/kms/service';
 
 export const JSON_11 = 'application/x-amz-json-1.1';

@@ -7,7 +7,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { KmsError, type KmsErrorName } from '../../src-core/errors';
 import { ACCOUNT_ID_PATTERN } from '../../src-core/ids/identifiers';
-import type { Caller } from '../../src-core/kms/context';
+import type { Caller } from '../../src-core/kms/operation-context';
 import { rootPrincipal } from '../host';
 import { header, type WireHeaders } from './json-protocol';
 import type { KnownCredential } from './credentials';

@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateKeyCommand } from '@aws-sdk/client-kms';
-import { decryptText, encryptText } from '../../src-core/formats/text';
+import { decryptText, encryptText } from '../../src-core/encryption-sdk/text';
 import { kmsFromClient } from '../../src-node/files/kms-adapter';
 import { awsCli, hasAwsCli, sdkClient, serve } from './serve';
 import { nodeRandom } from '../../src-node/host';

@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { buildClient, CommitmentPolicy, KmsKeyringNode } from '@aws-crypto/client-node';
 import { KmsError } from '../../src-core/errors';
-import { EncryptedMessageError } from '../../src-core/formats/errors';
+import { EncryptedMessageError } from '../../src-core/encryption-sdk/message-error';
 import { decryptFile, encryptFile } from '../../src-node/files/file-crypto';
 import { decryptedName, decryptFolder, encryptFolder, encryptedName } from '../../src-node/files/folder-crypto';
-import { FakeKms, KEY_A, KEY_B } from '../unit/formats/fake-kms';
+import { FakeKms, KEY_A, KEY_B } from '../unit/encryption-sdk/fake-kms';
 
 const SUITES = ['AES256_GCM_HKDF_SHA512_COMMIT_KEY', 'AES256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384'] as const;
 const esdk = buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT);

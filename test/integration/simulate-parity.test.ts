@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import type { Caller } from '../../src-core/kms/context';
+import type { Caller } from '../../src-core/kms/operation-context';
 import { createPolicyAuthorizer } from '../../src-core/policy/authorizer';
 import type { CliIo } from '../../src-node/cli/command';
 import { simulateCommand } from '../../src-node/cli/commands/simulate';

@@ -1,5 +1,5 @@
 /**
- * A minimal LSP client for tests: spawns the real server (`node --import tsx server/server.ts --stdio`,
+ * A minimal LSP client for tests: spawns the real server (`node --import tsx server/main.ts --stdio`,
  * or the bundle named by KMSW_LSP_SERVER, e.g. dist/server.js) and speaks JSON-RPC to it over its stdio,
  * the way VS Code's language client does.
  */
@@ -12,7 +12,7 @@ import {
   type CodeAction, type CompletionItem, type CompletionList, type Diagnostic, type DocumentSymbol, type Hover, type InitializeResult,
   type Position, type ProtocolConnection, type PublishDiagnosticsParams, type Range, type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol/node';
-import { KeyringNotification, KeyringWantedNotification, type KeyringParams } from '../../protocol/messages';
+import { KnownKeysNotification, KnownKeysWantedNotification, type KnownKeysParams } from '../../protocol/messages';
 import type { ServerSettings } from '../../protocol/settings';
 
 export class LspTestClient {
@@ -23,20 +23,20 @@ export class LspTestClient {
   settings: Partial<ServerSettings>;
   /** Errors the server logged (a check or handler that threw). */
   readonly loggedErrors: string[] = [];
-  /** How many times the server asked for the keyring (KeyringWantedNotification). */
+  /** How many times the server asked for the keyring (KnownKeysWantedNotification). */
   keyringWanted = 0;
   capabilities?: InitializeResult['capabilities'];
 
   private constructor(settings: Partial<ServerSettings>) {
     this.settings = settings;
     const bundle = process.env.KMSW_LSP_SERVER;
-    const args = bundle ? [bundle, '--stdio'] : ['--import', 'tsx', 'server/server.ts', '--stdio'];
+    const args = bundle ? [bundle, '--stdio'] : ['--import', 'tsx', 'server/main.ts', '--stdio'];
     this.#child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
     this.#connection = createProtocolConnection(new StreamMessageReader(this.#child.stdout!), new StreamMessageWriter(this.#child.stdin!));
     this.#connection.onNotification(LogMessageNotification.type, (m) => {
       if (m.type === MessageType.Error) this.loggedErrors.push(m.message);
     });
-    this.#connection.onNotification(KeyringWantedNotification, () => {
+    this.#connection.onNotification(KnownKeysWantedNotification, () => {
       this.keyringWanted += 1;
     });
     this.#connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => this.settings));
@@ -92,8 +92,8 @@ export class LspTestClient {
     return published;
   }
 
-  async sendKeyring(params: KeyringParams): Promise<void> {
-    await this.#connection.sendNotification(KeyringNotification, params);
+  async sendKeyring(params: KnownKeysParams): Promise<void> {
+    await this.#connection.sendNotification(KnownKeysNotification, params);
   }
 
   async changeSettings(settings: Partial<ServerSettings>): Promise<void> {

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { LspTestClient, hoverText, messageOf, positionOf } from './client';
-import type { KeyringKey, KeyringParams } from '../../protocol/messages';
+import type { KeyringKey, KnownKeysParams } from '../../protocol/messages';
 
 const ACCOUNT = '111122223333';
 const ENABLED_ID = '1234abcd-12ab-34cd-56ef-1234567890ab';
@@ -24,7 +24,7 @@ function key(keyId: string, extra: Partial<KeyringKey> = {}): KeyringKey {
   };
 }
 
-const KEYRING: KeyringParams = {
+const KEYRING: KnownKeysParams = {
   scopes: [{ connection: 'local', accountId: ACCOUNT, region: 'us-east-1' }],
   keys: [
     key(ENABLED_ID, { aliases: ['alias/app'], description: 'app data key' }),
@@ -107,7 +107,7 @@ describe('identifier checks over LSP', () => {
   it('ignores malformed entries in a keyring feed', async () => {
     const published = client.nextDiagnostics(uri);
     const feed = { scopes: [...KEYRING.scopes, { accountId: 42 }], keys: [{ state: 'Enabled' }, { ...KEYRING.keys[1], aliases: undefined }, ...KEYRING.keys] };
-    await client.sendKeyring(feed as unknown as KeyringParams);
+    await client.sendKeyring(feed as unknown as KnownKeysParams);
     assert.ok((await published).diagnostics.some((d) => d.code === 'key-pending-deletion'));
   });
 

@@ -2,21 +2,22 @@
  * Which algorithms each key spec supports, per key usage (AWS's asymmetric-key-specs table), in the
  * order KMS lists them in KeyMetadata and GetPublicKey.
  */
+import type { EncryptionAlgorithmSpec, KeyAgreementAlgorithmSpec, MacAlgorithmSpec, SigningAlgorithmSpec } from '../model/operations';
 import type { KeySpec, KeyUsage } from '../state';
 
-const RSA_SIGNING = [
+const RSA_SIGNING: SigningAlgorithmSpec[] = [
   'RSASSA_PSS_SHA_256', 'RSASSA_PSS_SHA_384', 'RSASSA_PSS_SHA_512',
   'RSASSA_PKCS1_V1_5_SHA_256', 'RSASSA_PKCS1_V1_5_SHA_384', 'RSASSA_PKCS1_V1_5_SHA_512',
 ];
-const RSA_ENCRYPTION = ['RSAES_OAEP_SHA_1', 'RSAES_OAEP_SHA_256'];
+const RSA_ENCRYPTION: EncryptionAlgorithmSpec[] = ['RSAES_OAEP_SHA_1', 'RSAES_OAEP_SHA_256'];
 
-const ENCRYPTION: Partial<Record<KeySpec, string[]>> = {
+const ENCRYPTION: Partial<Record<KeySpec, EncryptionAlgorithmSpec[]>> = {
   SYMMETRIC_DEFAULT: ['SYMMETRIC_DEFAULT'],
   RSA_2048: RSA_ENCRYPTION, RSA_3072: RSA_ENCRYPTION, RSA_4096: RSA_ENCRYPTION,
   SM2: ['SM2PKE'],
 };
 
-const SIGNING: Partial<Record<KeySpec, string[]>> = {
+const SIGNING: Partial<Record<KeySpec, SigningAlgorithmSpec[]>> = {
   RSA_2048: RSA_SIGNING, RSA_3072: RSA_SIGNING, RSA_4096: RSA_SIGNING,
   ECC_NIST_P256: ['ECDSA_SHA_256'],
   ECC_NIST_P384: ['ECDSA_SHA_384'],
@@ -27,19 +28,19 @@ const SIGNING: Partial<Record<KeySpec, string[]>> = {
   SM2: ['SM2DSA'],
 };
 
-const MAC: Partial<Record<KeySpec, string[]>> = {
+const MAC: Partial<Record<KeySpec, MacAlgorithmSpec[]>> = {
   HMAC_224: ['HMAC_SHA_224'], HMAC_256: ['HMAC_SHA_256'], HMAC_384: ['HMAC_SHA_384'], HMAC_512: ['HMAC_SHA_512'],
 };
 
-const KEY_AGREEMENT: Partial<Record<KeySpec, string[]>> = {
+const KEY_AGREEMENT: Partial<Record<KeySpec, KeyAgreementAlgorithmSpec[]>> = {
   ECC_NIST_P256: ['ECDH'], ECC_NIST_P384: ['ECDH'], ECC_NIST_P521: ['ECDH'], SM2: ['ECDH'],
 };
 
 export interface KeyAlgorithms {
-  EncryptionAlgorithms?: string[];
-  SigningAlgorithms?: string[];
-  MacAlgorithms?: string[];
-  KeyAgreementAlgorithms?: string[];
+  EncryptionAlgorithms?: EncryptionAlgorithmSpec[];
+  SigningAlgorithms?: SigningAlgorithmSpec[];
+  MacAlgorithms?: MacAlgorithmSpec[];
+  KeyAgreementAlgorithms?: KeyAgreementAlgorithmSpec[];
 }
 
 /** The algorithm lists a key of this spec and usage shows (only the one matching its usage). */
@@ -56,18 +57,23 @@ export function algorithmsFor(spec: KeySpec, usage: KeyUsage): KeyAlgorithms {
   }
 }
 
+/** Whether a request's algorithm (any string until checked) is in a spec's list. */
+function listed(algorithms: readonly string[] | undefined, algorithm: string): boolean {
+  return algorithms?.includes(algorithm) ?? false;
+}
+
 export function supportsEncryptionAlgorithm(spec: KeySpec, algorithm: string): boolean {
-  return ENCRYPTION[spec]?.includes(algorithm) ?? false;
+  return listed(ENCRYPTION[spec], algorithm);
 }
 
 export function supportsSigningAlgorithm(spec: KeySpec, algorithm: string): boolean {
-  return SIGNING[spec]?.includes(algorithm) ?? false;
+  return listed(SIGNING[spec], algorithm);
 }
 
 export function supportsMacAlgorithm(spec: KeySpec, algorithm: string): boolean {
-  return MAC[spec]?.includes(algorithm) ?? false;
+  return listed(MAC[spec], algorithm);
 }
 
 export function supportsKeyAgreementAlgorithm(spec: KeySpec, algorithm: string): boolean {
-  return KEY_AGREEMENT[spec]?.includes(algorithm) ?? false;
+  return listed(KEY_AGREEMENT[spec], algorithm);
 }

@@ -12,7 +12,7 @@
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { isKmsError, KmsError } from '../../errors';
 import { ACCOUNT_ID_PATTERN } from '../../ids/identifiers';
-import { serializeEncryptionContext } from '../../formats/encryption-context';
+import { serializeEncryptionContext } from '../../encryption-sdk/encryption-context';
 import type { Random } from '../../ports';
 
 const MAGIC = Buffer.from('KW', 'ascii');

@@ -4,11 +4,11 @@
  * the key state, key usage and algorithm with AWS's texts, and encrypt or decrypt symmetric blobs.
  */
 import { KmsError } from '../../errors';
-import type { ConditionValues, OperationContext } from '../context';
+import type { ConditionValues, OperationContext } from '../operation-context';
 import { openBlob, parseBlob, sealBlob } from '../crypto/ciphertext-blob';
 import { currentMaterial } from '../key-metadata';
 import { assertKeyState } from '../key-state';
-import { authorizeOnKey, findKey, resolveKey } from '../keys';
+import { authorizeOnKey, findKey, resolveKey } from '../key-resolution';
 import type { KeyMaterialRecord, KeyRecord, KeyUsage } from '../state';
 
 export type EncryptionContext = Record<string, string>;

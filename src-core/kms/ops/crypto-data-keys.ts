@@ -4,33 +4,16 @@
  * in the same blob format Decrypt reads.
  */
 import { KmsError } from '../../errors';
-import type { OperationContext } from '../context';
+import type { OperationContext } from '../operation-context';
 import { generateKeyMaterialAsync } from '../key-material';
-import { isAwsManagedAliasReference } from '../keys';
-import { defineOperation } from '../operation';
+import { isAwsManagedAliasReference } from '../key-resolution';
+import { defineOperation, type OperationInput } from '../operation';
 import { peekRegionState, type KeySpec } from '../state';
 import { assertNoRecipient, assertNotDryRun, assertUsage, encryptionContextConditions, incompatibleAlgorithm, keyFor, sealUnderKey, type EncryptionContext } from './crypto-common';
 
 const DATA_KEY_BYTES: Record<string, number> = { AES_128: 16, AES_256: 32 };
 
-interface DataKeyInput {
-  KeyId: string;
-  EncryptionContext?: EncryptionContext;
-  NumberOfBytes?: number;
-  KeySpec?: string;
-  GrantTokens?: string[];
-  DryRun?: boolean;
-  Recipient?: unknown;
-}
-
-interface KeyPairInput {
-  KeyId: string;
-  KeyPairSpec: string;
-  EncryptionContext?: EncryptionContext;
-  GrantTokens?: string[];
-  DryRun?: boolean;
-  Recipient?: unknown;
-}
+type DataKeyInput = OperationInput<'GenerateDataKey'>;
 
 /** The symmetric encryption key a data key (pair) is encrypted under, authorized and checked. */
 function wrappingKey(ctx: OperationContext, operation: string, input: { KeyId: string; EncryptionContext?: EncryptionContext; GrantTokens?: string[] }, extra = {}) {
@@ -54,49 +37,56 @@ function dataKeyLength(input: DataKeyInput): number {
   return input.NumberOfBytes ?? DATA_KEY_BYTES[input.KeySpec!];
 }
 
-function generateDataKey(operation: 'GenerateDataKey' | 'GenerateDataKeyWithoutPlaintext') {
-  return defineOperation((i: DataKeyInput) => isAwsManagedAliasReference(i.KeyId), (input: DataKeyInput, ctx) => {
-    assertNoRecipient(input.Recipient);
-    const length = dataKeyLength(input);
-    const key = wrappingKey(ctx, operation, input);
-    assertNotDryRun(input.DryRun);
-    const plaintext = ctx.random.bytes(length);
-    const { blob, keyMaterialId } = sealUnderKey(ctx, key, plaintext, input.EncryptionContext);
-    ctx.noteUsage(key, operation);
-    return {
-      CiphertextBlob: blob,
-      Plaintext: operation === 'GenerateDataKey' ? plaintext : undefined,
-      KeyId: key.arn,
-      KeyMaterialId: keyMaterialId,
-    };
-  });
+/** A data key's fields both operations return; the ...WithoutPlaintext one leaves out the plaintext. */
+function dataKey(ctx: OperationContext, operation: 'GenerateDataKey' | 'GenerateDataKeyWithoutPlaintext', input: DataKeyInput) {
+  assertNoRecipient(input.Recipient);
+  const length = dataKeyLength(input);
+  const key = wrappingKey(ctx, operation, input);
+  assertNotDryRun(input.DryRun);
+  const plaintext = ctx.random.bytes(length);
+  const { blob, keyMaterialId } = sealUnderKey(ctx, key, plaintext, input.EncryptionContext);
+  ctx.noteUsage(key, operation);
+  return { plaintext, output: { CiphertextBlob: blob, KeyId: key.arn, KeyMaterialId: keyMaterialId } };
 }
 
-function generateDataKeyPair(operation: 'GenerateDataKeyPair' | 'GenerateDataKeyPairWithoutPlaintext') {
-  return defineOperation((i: KeyPairInput) => isAwsManagedAliasReference(i.KeyId), async (input: KeyPairInput, ctx) => {
-    assertNoRecipient(input.Recipient);
-    if (input.KeyPairSpec === 'SM2' && !ctx.caller.region.startsWith('cn-')) {
-      throw new KmsError('UnsupportedOperationException', 'KeyPairSpec SM2 is available only in the China Regions.');
-    }
-    const key = wrappingKey(ctx, operation, input, { 'kms:DataKeyPairSpec': input.KeyPairSpec });
-    assertNotDryRun(input.DryRun);
-    // The pair is generated like a key's own material; only its two halves are returned.
-    const pair = await generateKeyMaterialAsync(input.KeyPairSpec as KeySpec, ctx.random, ctx.now);
-    const privateKey = new Uint8Array(Buffer.from(pair.secret!, 'base64'));
-    const { blob, keyMaterialId } = sealUnderKey(ctx, key, privateKey, input.EncryptionContext);
-    ctx.noteUsage(key, operation);
-    return {
-      PrivateKeyCiphertextBlob: blob,
-      PrivateKeyPlaintext: operation === 'GenerateDataKeyPair' ? privateKey : undefined,
-      PublicKey: new Uint8Array(Buffer.from(pair.publicKey!, 'base64')),
-      KeyId: key.arn,
-      KeyPairSpec: input.KeyPairSpec,
-      KeyMaterialId: keyMaterialId,
-    };
-  });
+/** A data key pair's fields both operations return; the ...WithoutPlaintext one leaves out the plaintext. */
+async function dataKeyPair(ctx: OperationContext, operation: 'GenerateDataKeyPair' | 'GenerateDataKeyPairWithoutPlaintext', input: OperationInput<'GenerateDataKeyPair'>) {
+  assertNoRecipient(input.Recipient);
+  if (input.KeyPairSpec === 'SM2' && !ctx.caller.region.startsWith('cn-')) {
+    throw new KmsError('UnsupportedOperationException', 'KeyPairSpec SM2 is available only in the China Regions.');
+  }
+  const key = wrappingKey(ctx, operation, input, { 'kms:DataKeyPairSpec': input.KeyPairSpec });
+  assertNotDryRun(input.DryRun);
+  // The pair is generated like a key's own material; only its two halves are returned.
+  const pair = await generateKeyMaterialAsync(input.KeyPairSpec as KeySpec, ctx.random, ctx.now);
+  const privateKey = new Uint8Array(Buffer.from(pair.secret!, 'base64'));
+  const { blob, keyMaterialId } = sealUnderKey(ctx, key, privateKey, input.EncryptionContext);
+  ctx.noteUsage(key, operation);
+  const output = {
+    PrivateKeyCiphertextBlob: blob,
+    PublicKey: new Uint8Array(Buffer.from(pair.publicKey!, 'base64')),
+    KeyId: key.arn,
+    KeyPairSpec: input.KeyPairSpec,
+    KeyMaterialId: keyMaterialId,
+  };
+  return { privateKey, output };
 }
 
-const generateRandom = defineOperation(false, (input: { NumberOfBytes?: number; CustomKeyStoreId?: string; Recipient?: unknown }, ctx) => {
+const generateDataKey = defineOperation('GenerateDataKey', (i) => isAwsManagedAliasReference(i.KeyId), (input, ctx) => {
+  const { plaintext, output } = dataKey(ctx, 'GenerateDataKey', input);
+  return { ...output, Plaintext: plaintext };
+});
+
+const generateDataKeyWithoutPlaintext = defineOperation('GenerateDataKeyWithoutPlaintext', (i) => isAwsManagedAliasReference(i.KeyId), (input, ctx) => dataKey(ctx, 'GenerateDataKeyWithoutPlaintext', input).output);
+
+const generateDataKeyPair = defineOperation('GenerateDataKeyPair', (i) => isAwsManagedAliasReference(i.KeyId), async (input, ctx) => {
+  const { privateKey, output } = await dataKeyPair(ctx, 'GenerateDataKeyPair', input);
+  return { ...output, PrivateKeyPlaintext: privateKey };
+});
+
+const generateDataKeyPairWithoutPlaintext = defineOperation('GenerateDataKeyPairWithoutPlaintext', (i) => isAwsManagedAliasReference(i.KeyId), async (input, ctx) => (await dataKeyPair(ctx, 'GenerateDataKeyPairWithoutPlaintext', input)).output);
+
+const generateRandom = defineOperation('GenerateRandom', false, (input, ctx) => {
   assertNoRecipient(input.Recipient);
   if (input.NumberOfBytes === undefined) throw new KmsError('ValidationException', 'NumberOfBytes is required.');
   if (input.CustomKeyStoreId !== undefined) {
@@ -114,9 +104,9 @@ const generateRandom = defineOperation(false, (input: { NumberOfBytes?: number; 
 });
 
 export const dataKeyOperations = {
-  GenerateDataKey: generateDataKey('GenerateDataKey'),
-  GenerateDataKeyWithoutPlaintext: generateDataKey('GenerateDataKeyWithoutPlaintext'),
-  GenerateDataKeyPair: generateDataKeyPair('GenerateDataKeyPair'),
-  GenerateDataKeyPairWithoutPlaintext: generateDataKeyPair('GenerateDataKeyPairWithoutPlaintext'),
+  GenerateDataKey: generateDataKey,
+  GenerateDataKeyWithoutPlaintext: generateDataKeyWithoutPlaintext,
+  GenerateDataKeyPair: generateDataKeyPair,
+  GenerateDataKeyPairWithoutPlaintext: generateDataKeyPairWithoutPlaintext,
   GenerateRandom: generateRandom,
 };

@@ -3,10 +3,10 @@
  * standard OAEP, so ciphertext interoperates with the public key used offline.
  */
 import { isKmsError, KmsError } from '../../errors';
-import type { OperationContext } from '../context';
+import type { OperationContext } from '../operation-context';
 import { supportsEncryptionAlgorithm } from '../crypto/algorithms';
 import { decryptOaep, encryptOaep } from '../crypto/rsa-encryption';
-import { isAwsManagedAliasReference, resolveKey } from '../keys';
+import { isAwsManagedAliasReference, resolveKey } from '../key-resolution';
 import { defineOperation } from '../operation';
 import type { KeyRecord } from '../state';
 import {
@@ -75,16 +75,7 @@ function decryptWith(ctx: OperationContext, request: DecryptRequest): Decrypted 
   return { key, plaintext: decryptOaep(secretBytes(usableCurrentMaterial(key)), request.algorithm, request.blob) };
 }
 
-interface EncryptInput {
-  KeyId: string;
-  Plaintext: Uint8Array;
-  EncryptionContext?: EncryptionContext;
-  GrantTokens?: string[];
-  EncryptionAlgorithm?: string;
-  DryRun?: boolean;
-}
-
-const encrypt = defineOperation((i: EncryptInput) => isAwsManagedAliasReference(i.KeyId), (input: EncryptInput, ctx) => {
+const encrypt = defineOperation('Encrypt', (i) => isAwsManagedAliasReference(i.KeyId), (input, ctx) => {
   const algorithm = input.EncryptionAlgorithm ?? SYMMETRIC;
   const key = keyFor(ctx, {
     keyId: input.KeyId,
@@ -100,18 +91,7 @@ const encrypt = defineOperation((i: EncryptInput) => isAwsManagedAliasReference(
   return { CiphertextBlob: blob, KeyId: key.arn, EncryptionAlgorithm: algorithm };
 });
 
-interface DecryptInput {
-  CiphertextBlob?: Uint8Array;
-  EncryptionContext?: EncryptionContext;
-  GrantTokens?: string[];
-  KeyId?: string;
-  EncryptionAlgorithm?: string;
-  DryRun?: boolean;
-  DryRunModifiers?: string[];
-  Recipient?: unknown;
-}
-
-const decrypt = defineOperation(false, (input: DecryptInput, ctx) => {
+const decrypt = defineOperation('Decrypt', false, (input, ctx) => {
   if (input.CiphertextBlob === undefined) throw new KmsError('ValidationException', 'CiphertextBlob is required.');
   assertNoRecipient(input.Recipient);
   const algorithm = input.EncryptionAlgorithm ?? SYMMETRIC;
@@ -131,19 +111,7 @@ const decrypt = defineOperation(false, (input: DecryptInput, ctx) => {
   return { KeyId: key.arn, Plaintext: plaintext, EncryptionAlgorithm: algorithm, KeyMaterialId: keyMaterialId };
 });
 
-interface ReEncryptInput {
-  CiphertextBlob?: Uint8Array;
-  SourceEncryptionContext?: EncryptionContext;
-  SourceKeyId?: string;
-  DestinationKeyId: string;
-  DestinationEncryptionContext?: EncryptionContext;
-  SourceEncryptionAlgorithm?: string;
-  DestinationEncryptionAlgorithm?: string;
-  GrantTokens?: string[];
-  DryRun?: boolean;
-}
-
-const reEncrypt = defineOperation((i: ReEncryptInput) => isAwsManagedAliasReference(i.DestinationKeyId), (input: ReEncryptInput, ctx) => {
+const reEncrypt = defineOperation('ReEncrypt', (i) => isAwsManagedAliasReference(i.DestinationKeyId), (input, ctx) => {
   if (input.CiphertextBlob === undefined) throw new KmsError('ValidationException', 'CiphertextBlob is required.');
   const sourceAlgorithm = input.SourceEncryptionAlgorithm ?? SYMMETRIC;
   const destinationAlgorithm = input.DestinationEncryptionAlgorithm ?? SYMMETRIC;

@@ -5,13 +5,13 @@
  * applied by lifecycle.ts as the clock passes it.
  */
 import { KmsError } from '../../errors';
-import type { OperationContext } from '../context';
+import type { OperationContext } from '../operation-context';
 import { checkImportedMaterial, importedMaterialId, isSupportedWrappingAlgorithm, materialFingerprint, unwrapKeyMaterial } from '../crypto/key-import';
 import { generateKeyMaterialAsync } from '../key-material';
 import { currentMaterial } from '../key-metadata';
 import { assertKeyState } from '../key-state';
-import { DAY_MS, authorizeOnKey, resolveKey } from '../keys';
-import { defineOperation } from '../operation';
+import { DAY_MS, authorizeOnKey, resolveKey } from '../key-resolution';
+import { defineOperation, type OperationInput } from '../operation';
 import { regionState, type KeyMaterialRecord, type KeyRecord, type RegionState } from '../state';
 
 const TOKEN_LIFETIME_MS = DAY_MS;
@@ -19,8 +19,6 @@ const TOKEN_LIFETIME_MS = DAY_MS;
 const EXPIRED_TOKEN_RETENTION_MS = DAY_MS;
 const MAX_VALID_TO_MS = 365 * DAY_MS;
 const TOKEN_BYTES = 64;
-
-type ExpirationModel = 'KEY_MATERIAL_EXPIRES' | 'KEY_MATERIAL_DOES_NOT_EXPIRE';
 
 /** Import operations name keys by key ID or key ARN only, and only EXTERNAL keys take imported material. */
 function importKey(ctx: OperationContext, keyId: string, operation: string, conditions = {}): KeyRecord {
@@ -37,13 +35,7 @@ function tokensOf(ctx: OperationContext, key: KeyRecord): RegionState['importTok
   return regionState(ctx.state, key.accountId, key.region).importTokens;
 }
 
-interface ParametersInput {
-  KeyId: string;
-  WrappingAlgorithm: string;
-  WrappingKeySpec: string;
-}
-
-const getParametersForImport = defineOperation(true, async (input: ParametersInput, ctx) => {
+const getParametersForImport = defineOperation('GetParametersForImport', true, async (input, ctx) => {
   const key = importKey(ctx, input.KeyId, 'GetParametersForImport', {
     'kms:WrappingAlgorithm': input.WrappingAlgorithm,
     'kms:WrappingKeySpec': input.WrappingKeySpec,
@@ -77,16 +69,7 @@ const getParametersForImport = defineOperation(true, async (input: ParametersInp
   };
 });
 
-interface ImportInput {
-  KeyId: string;
-  ImportToken: Uint8Array;
-  EncryptedKeyMaterial: Uint8Array;
-  ValidTo?: Date;
-  ExpirationModel?: ExpirationModel;
-  ImportType?: 'NEW_KEY_MATERIAL' | 'EXISTING_KEY_MATERIAL';
-  KeyMaterialDescription?: string;
-  KeyMaterialId?: string;
-}
+type ImportInput = OperationInput<'ImportKeyMaterial'>;
 
 /** ValidTo is required for expiring material, forbidden otherwise, and within the next 365 days. */
 function validTo(input: ImportInput, now: number): number | undefined {
@@ -123,7 +106,7 @@ function existingTarget(key: KeyRecord, keyMaterialId: string | undefined): KeyM
   return found;
 }
 
-const importKeyMaterial = defineOperation(true, (input: ImportInput, ctx) => {
+const importKeyMaterial = defineOperation('ImportKeyMaterial', true, (input, ctx) => {
   const model = input.ExpirationModel ?? 'KEY_MATERIAL_EXPIRES';
   const key = importKey(ctx, input.KeyId, 'ImportKeyMaterial', {
     'kms:ExpirationModel': model,
@@ -178,7 +161,7 @@ const importKeyMaterial = defineOperation(true, (input: ImportInput, ctx) => {
   return { KeyId: key.arn, KeyMaterialId: target.id };
 });
 
-const deleteImportedKeyMaterial = defineOperation(true, (input: { KeyId: string; KeyMaterialId?: string }, ctx) => {
+const deleteImportedKeyMaterial = defineOperation('DeleteImportedKeyMaterial', true, (input, ctx) => {
   const key = importKey(ctx, input.KeyId, 'DeleteImportedKeyMaterial');
   const target = existingTarget(key, input.KeyMaterialId);
   // A key that never had material (PendingImport) is left as it is.

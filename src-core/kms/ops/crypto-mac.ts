@@ -1,19 +1,13 @@
 /** GenerateMac and VerifyMac with HMAC keys, and DeriveSharedSecret with key-agreement keys. */
 import { KmsError } from '../../errors';
-import type { OperationContext } from '../context';
+import type { OperationContext } from '../operation-context';
 import { supportsKeyAgreementAlgorithm, supportsMacAlgorithm } from '../crypto/algorithms';
 import { deriveSharedSecret } from '../crypto/key-agreement';
 import { computeMac, macMatches } from '../crypto/mac';
-import { defineOperation } from '../operation';
+import { defineOperation, type OperationInput } from '../operation';
 import { assertNoRecipient, assertNotDryRun, assertUsage, incompatibleAlgorithm, keyFor, secretBytes, usableCurrentMaterial } from './crypto-common';
 
-interface MacInput {
-  Message: Uint8Array;
-  KeyId: string;
-  MacAlgorithm: string;
-  GrantTokens?: string[];
-  DryRun?: boolean;
-}
+type MacInput = OperationInput<'GenerateMac'>;
 
 function macKey(ctx: OperationContext, operation: 'GenerateMac' | 'VerifyMac', input: MacInput) {
   const key = keyFor(ctx, {
@@ -28,7 +22,7 @@ function macKey(ctx: OperationContext, operation: 'GenerateMac' | 'VerifyMac', i
   return key;
 }
 
-const generateMac = defineOperation(false, (input: MacInput, ctx) => {
+const generateMac = defineOperation('GenerateMac', false, (input, ctx) => {
   const key = macKey(ctx, 'GenerateMac', input);
   assertNotDryRun(input.DryRun);
   const mac = computeMac(input.MacAlgorithm, secretBytes(usableCurrentMaterial(key)), input.Message);
@@ -36,7 +30,7 @@ const generateMac = defineOperation(false, (input: MacInput, ctx) => {
   return { Mac: mac, MacAlgorithm: input.MacAlgorithm, KeyId: key.arn };
 });
 
-const verifyMac = defineOperation(false, (input: MacInput & { Mac: Uint8Array }, ctx) => {
+const verifyMac = defineOperation('VerifyMac', false, (input, ctx) => {
   const key = macKey(ctx, 'VerifyMac', input);
   assertNotDryRun(input.DryRun);
   const valid = macMatches(input.MacAlgorithm, secretBytes(usableCurrentMaterial(key)), input.Message, input.Mac);
@@ -46,16 +40,7 @@ const verifyMac = defineOperation(false, (input: MacInput & { Mac: Uint8Array },
   return { KeyId: key.arn, MacValid: true, MacAlgorithm: input.MacAlgorithm };
 });
 
-interface DeriveInput {
-  KeyId: string;
-  KeyAgreementAlgorithm: string;
-  PublicKey: Uint8Array;
-  GrantTokens?: string[];
-  DryRun?: boolean;
-  Recipient?: unknown;
-}
-
-const deriveSharedSecretOperation = defineOperation(false, (input: DeriveInput, ctx) => {
+const deriveSharedSecretOperation = defineOperation('DeriveSharedSecret', false, (input, ctx) => {
   assertNoRecipient(input.Recipient);
   const key = keyFor(ctx, {
     keyId: input.KeyId,

@@ -1,20 +1,13 @@
 /** Sign, Verify and GetPublicKey for asymmetric signing and encryption keys. */
 import { KmsError } from '../../errors';
 import { algorithmsFor, supportsSigningAlgorithm } from '../crypto/algorithms';
-import { checkSigningInput, signMessage, verifyMessage, type MessageType } from '../crypto/signatures';
-import { enumValues } from '../model/shapes';
-import { defineOperation } from '../operation';
-import type { OperationContext } from '../context';
+import { checkSigningInput, signMessage, verifyMessage } from '../crypto/signatures';
+import { customerMasterKeySpec } from '../key-metadata';
+import { defineOperation, type OperationInput } from '../operation';
+import type { OperationContext } from '../operation-context';
 import { assertNotDryRun, assertUsage, incompatibleAlgorithm, keyFor, publicKeyBytes, secretBytes, usableCurrentMaterial } from './crypto-common';
 
-interface SignInput {
-  KeyId: string;
-  Message: Uint8Array;
-  MessageType?: MessageType;
-  SigningAlgorithm: string;
-  GrantTokens?: string[];
-  DryRun?: boolean;
-}
+type SignInput = OperationInput<'Sign'>;
 
 function signingKey(ctx: OperationContext, operation: 'Sign' | 'Verify', input: SignInput) {
   const messageType = input.MessageType ?? 'RAW';
@@ -31,7 +24,7 @@ function signingKey(ctx: OperationContext, operation: 'Sign' | 'Verify', input: 
   return { key, messageType };
 }
 
-const sign = defineOperation(false, (input: SignInput, ctx) => {
+const sign = defineOperation('Sign', false, (input, ctx) => {
   const { key, messageType } = signingKey(ctx, 'Sign', input);
   assertNotDryRun(input.DryRun);
   const signature = signMessage(secretBytes(usableCurrentMaterial(key)), input.SigningAlgorithm, messageType, input.Message, ctx.random);
@@ -39,7 +32,7 @@ const sign = defineOperation(false, (input: SignInput, ctx) => {
   return { KeyId: key.arn, Signature: signature, SigningAlgorithm: input.SigningAlgorithm };
 });
 
-const verify = defineOperation(false, (input: SignInput & { Signature: Uint8Array }, ctx) => {
+const verify = defineOperation('Verify', false, (input, ctx) => {
   const { key, messageType } = signingKey(ctx, 'Verify', input);
   assertNotDryRun(input.DryRun);
   const valid = verifyMessage(publicKeyBytes(key), input.SigningAlgorithm, messageType, input.Message, input.Signature);
@@ -49,20 +42,22 @@ const verify = defineOperation(false, (input: SignInput & { Signature: Uint8Arra
   return { KeyId: key.arn, SignatureValid: true, SigningAlgorithm: input.SigningAlgorithm };
 });
 
-const getPublicKey = defineOperation(false, (input: { KeyId: string; GrantTokens?: string[] }, ctx) => {
+const getPublicKey = defineOperation('GetPublicKey', false, (input, ctx) => {
   const key = keyFor(ctx, { keyId: input.KeyId, operation: 'GetPublicKey', action: 'kms:GetPublicKey', grantTokens: input.GrantTokens });
   if (usableCurrentMaterial(key).publicKey === undefined) {
     throw new KmsError('UnsupportedOperationException', `${key.arn} key spec ${key.spec} is not valid for this operation: it has no public key.`);
   }
   const publicKey = publicKeyBytes(key);
+  // HMAC keys have no public key (refused above): GetPublicKey's output has no MacAlgorithms member.
+  const { MacAlgorithms: _noPublicKey, ...algorithms } = algorithmsFor(key.spec, key.usage);
   ctx.noteUsage(key, 'GetPublicKey');
   return {
     KeyId: key.arn,
     PublicKey: publicKey,
-    CustomerMasterKeySpec: enumValues('CustomerMasterKeySpec').includes(key.spec) ? key.spec : undefined,
+    CustomerMasterKeySpec: customerMasterKeySpec(key.spec),
     KeySpec: key.spec,
     KeyUsage: key.usage,
-    ...algorithmsFor(key.spec, key.usage),
+    ...algorithms,
   };
 });
 

@@ -6,8 +6,9 @@
  */
 import { KmsError } from '../../errors';
 import { hex } from '../../ids/random-ids';
-import type { OperationContext } from '../context';
-import { defineOperation, type OperationDefinition } from '../operation';
+import type { OperationContext } from '../operation-context';
+import { defineOperation } from '../operation';
+import type { CustomKeyStoresListEntry, XksProxyConfigurationType } from '../model/operations';
 import { paginate } from '../paging';
 import { peekRegionState, regionState, type CustomKeyStoreRecord, type RegionState } from '../state';
 
@@ -26,16 +27,6 @@ interface StoreSettingsInput {
   XksProxyVpcEndpointServiceOwner?: string;
   XksProxyAuthenticationCredential?: { AccessKeyId: string; RawSecretAccessKey: string };
   XksProxyConnectivity?: 'PUBLIC_ENDPOINT' | 'VPC_ENDPOINT_SERVICE';
-}
-
-interface CreateInput extends StoreSettingsInput {
-  CustomKeyStoreName: string;
-  CustomKeyStoreType?: StoreType;
-}
-
-interface UpdateInput extends StoreSettingsInput {
-  CustomKeyStoreId: string;
-  NewCustomKeyStoreName?: string;
 }
 
 function storesOf(ctx: OperationContext): RegionState {
@@ -114,7 +105,7 @@ function keysInStore(ctx: OperationContext, storeId: string) {
   return Object.values(storesOf(ctx).keys).filter((k) => k.customKeyStoreId === storeId);
 }
 
-const createCustomKeyStore = defineOperation(true, (input: CreateInput, ctx) => {
+const createCustomKeyStore = defineOperation('CreateCustomKeyStore', true, (input, ctx) => {
   ctx.authorize('kms:CreateCustomKeyStore');
   const type = input.CustomKeyStoreType ?? 'AWS_CLOUDHSM';
   const region = storesOf(ctx);
@@ -135,7 +126,7 @@ const createCustomKeyStore = defineOperation(true, (input: CreateInput, ctx) => 
   return { CustomKeyStoreId: id };
 });
 
-const describeCustomKeyStores = defineOperation(false, (input: { CustomKeyStoreId?: string; CustomKeyStoreName?: string; Limit?: number; Marker?: string }, ctx) => {
+const describeCustomKeyStores = defineOperation('DescribeCustomKeyStores', false, (input, ctx) => {
   ctx.authorize('kms:DescribeCustomKeyStores');
   const all = Object.values(peekRegionState(ctx.state, ctx.caller.accountId, ctx.caller.region)?.customKeyStores ?? {}); // insertion order: creation order, stable across pages
   let selected = all;
@@ -149,8 +140,11 @@ const describeCustomKeyStores = defineOperation(false, (input: { CustomKeyStoreI
   return { CustomKeyStores: page.items.map(describeStore), NextMarker: page.NextMarker, Truncated: page.Truncated };
 });
 
-function describeStore(store: CustomKeyStoreRecord) {
-  const s = store.settings;
+/** What settingsOf keeps: the cluster's facts or the proxy's configuration as DescribeCustomKeyStores returns it. */
+type KeptSettings = { CloudHsmClusterId?: string; TrustAnchorCertificate?: string } & XksProxyConfigurationType;
+
+function describeStore(store: CustomKeyStoreRecord): CustomKeyStoresListEntry {
+  const s = store.settings as KeptSettings;
   return {
     CustomKeyStoreId: store.id,
     CustomKeyStoreName: store.name,
@@ -167,7 +161,7 @@ function describeStore(store: CustomKeyStoreRecord) {
   };
 }
 
-const connectCustomKeyStore = defineOperation(true, (input: { CustomKeyStoreId: string }, ctx) => {
+const connectCustomKeyStore = defineOperation('ConnectCustomKeyStore', true, (input, ctx) => {
   ctx.authorize('kms:ConnectCustomKeyStore');
   const store = findStore(ctx, input.CustomKeyStoreId);
   if (store.connectionState === 'CONNECTED') return {};
@@ -186,7 +180,7 @@ const connectCustomKeyStore = defineOperation(true, (input: { CustomKeyStoreId: 
   return {};
 });
 
-const disconnectCustomKeyStore = defineOperation(true, (input: { CustomKeyStoreId: string }, ctx) => {
+const disconnectCustomKeyStore = defineOperation('DisconnectCustomKeyStore', true, (input, ctx) => {
   ctx.authorize('kms:DisconnectCustomKeyStore');
   const store = findStore(ctx, input.CustomKeyStoreId);
   if (store.connectionState === 'DISCONNECTED') {
@@ -202,7 +196,7 @@ const disconnectCustomKeyStore = defineOperation(true, (input: { CustomKeyStoreI
   return {};
 });
 
-const deleteCustomKeyStore = defineOperation(true, (input: { CustomKeyStoreId: string }, ctx) => {
+const deleteCustomKeyStore = defineOperation('DeleteCustomKeyStore', true, (input, ctx) => {
   ctx.authorize('kms:DeleteCustomKeyStore');
   const store = findStore(ctx, input.CustomKeyStoreId);
   if (store.connectionState !== 'DISCONNECTED') {
@@ -215,7 +209,7 @@ const deleteCustomKeyStore = defineOperation(true, (input: { CustomKeyStoreId: s
   return {};
 });
 
-const updateCustomKeyStore = defineOperation(true, (input: UpdateInput, ctx) => {
+const updateCustomKeyStore = defineOperation('UpdateCustomKeyStore', true, (input, ctx) => {
   ctx.authorize('kms:UpdateCustomKeyStore');
   const store = findStore(ctx, input.CustomKeyStoreId);
   const region = storesOf(ctx);
@@ -244,7 +238,7 @@ const updateCustomKeyStore = defineOperation(true, (input: UpdateInput, ctx) => 
   return {};
 });
 
-export const customKeyStoreOperations: Record<string, OperationDefinition> = {
+export const customKeyStoreOperations = {
   CreateCustomKeyStore: createCustomKeyStore,
   DescribeCustomKeyStores: describeCustomKeyStores,
   ConnectCustomKeyStore: connectCustomKeyStore,

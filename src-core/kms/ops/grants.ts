@@ -8,10 +8,11 @@ import { KmsError } from '../../errors';
 import { accountRootArn, partitionOf } from '../../ids/identifiers';
 import { hex } from '../../ids/random-ids';
 import { isGranteePrincipal } from '../../policy/principals';
-import type { OperationContext } from '../context';
+import type { OperationContext } from '../operation-context';
 import { assertKeyState } from '../key-state';
-import { authorizeOnKey, resolveKey } from '../keys';
-import { defineOperation, type OperationDefinition } from '../operation';
+import { authorizeOnKey, resolveKey } from '../key-resolution';
+import { defineOperation, type OperationInput } from '../operation';
+import type { GrantListEntry, GrantOperation } from '../model/operations';
 import { paginate } from '../paging';
 import type { GrantRecord, KeyRecord } from '../state';
 
@@ -19,10 +20,6 @@ import type { GrantRecord, KeyRecord } from '../state';
 const GRANTS_PER_KEY = 50_000;
 
 type Context = Record<string, string>;
-interface Constraints {
-  EncryptionContextSubset?: Context;
-  EncryptionContextEquals?: Context;
-}
 
 /** Grant operations that act on every kind of key. */
 const COMMON_OPERATIONS = ['CreateGrant', 'RetireGrant', 'DescribeKey'];
@@ -80,7 +77,7 @@ function findGrant(key: KeyRecord, grantId: string): GrantRecord {
   return grant;
 }
 
-function listEntry(key: KeyRecord, grant: GrantRecord) {
+function listEntry(key: KeyRecord, grant: GrantRecord): GrantListEntry {
   return {
     KeyId: key.arn,
     GrantId: grant.grantId,
@@ -89,7 +86,8 @@ function listEntry(key: KeyRecord, grant: GrantRecord) {
     GranteePrincipal: grant.granteePrincipal,
     RetiringPrincipal: grant.retiringPrincipal,
     IssuingAccount: accountRootArn(partitionOf(key.region), grant.issuingAccount),
-    Operations: grant.operations,
+    // Checked against the model's GrantOperation values when the grant was made.
+    Operations: grant.operations as GrantOperation[],
     Constraints: grant.constraints,
   };
 }
@@ -114,18 +112,9 @@ function dryRun(flag: boolean | undefined): void {
   if (flag) throw new KmsError('DryRunOperationException', 'The request would have succeeded, but the DryRun option is set.');
 }
 
-interface CreateGrantInput {
-  KeyId: string;
-  GranteePrincipal: string;
-  RetiringPrincipal?: string;
-  Operations: string[];
-  Constraints?: Constraints;
-  GrantTokens?: string[];
-  Name?: string;
-  DryRun?: boolean;
-}
+type CreateGrantInput = OperationInput<'CreateGrant'>;
 
-const createGrant = defineOperation((input: CreateGrantInput) => !input.DryRun, (input: CreateGrantInput, ctx) => {
+const createGrant = defineOperation('CreateGrant', (input) => !input.DryRun, (input, ctx) => {
   // Grants are made on a key ID or key ARN; an alias is not accepted here.
   const key = resolveKey(ctx, input.KeyId, { allowAlias: false });
   const constraintTypes = Object.keys(input.Constraints ?? {}).filter((k) => (input.Constraints as Record<string, unknown>)[k] !== undefined);
@@ -189,7 +178,7 @@ const createGrant = defineOperation((input: CreateGrantInput) => !input.DryRun, 
   return { GrantId: grantId, GrantToken: token };
 });
 
-const listGrants = defineOperation(false, (input: { KeyId: string; Limit?: number; Marker?: string; GrantId?: string; GranteePrincipal?: string }, ctx) => {
+const listGrants = defineOperation('ListGrants', false, (input, ctx) => {
   const key = resolveKey(ctx, input.KeyId, { allowAlias: false });
   authorizeOnKey(ctx, 'kms:ListGrants', key, input.KeyId);
   let grants = key.grants;
@@ -199,7 +188,7 @@ const listGrants = defineOperation(false, (input: { KeyId: string; Limit?: numbe
   return { Grants: page.items.map((g) => listEntry(key, g)), NextMarker: page.NextMarker, Truncated: page.Truncated };
 });
 
-const listRetirableGrants = defineOperation(false, (input: { RetiringPrincipal: string; Limit?: number; Marker?: string }, ctx) => {
+const listRetirableGrants = defineOperation('ListRetirableGrants', false, (input, ctx) => {
   ctx.authorize('kms:ListRetirableGrants');
   assertPrincipal(input.RetiringPrincipal, 'RetiringPrincipal');
   // A retiring principal can be named in grants of any account, so every Region's keys are searched.
@@ -222,7 +211,7 @@ function removeGrant(key: KeyRecord, grant: GrantRecord): void {
   key.grants = key.grants.filter((g) => g !== grant);
 }
 
-const retireGrant = defineOperation((input: { DryRun?: boolean }) => !input.DryRun, (input: { GrantToken?: string; KeyId?: string; GrantId?: string; DryRun?: boolean }, ctx) => {
+const retireGrant = defineOperation('RetireGrant', (input) => !input.DryRun, (input, ctx) => {
   let key: KeyRecord;
   let grant: GrantRecord;
   if (input.GrantToken !== undefined) {
@@ -242,7 +231,7 @@ const retireGrant = defineOperation((input: { DryRun?: boolean }) => !input.DryR
   return {};
 });
 
-const revokeGrant = defineOperation((input: { DryRun?: boolean }) => !input.DryRun, (input: { KeyId: string; GrantId: string; DryRun?: boolean }, ctx) => {
+const revokeGrant = defineOperation('RevokeGrant', (input) => !input.DryRun, (input, ctx) => {
   const key = resolveKey(ctx, input.KeyId, { allowAlias: false });
   authorizeOnKey(ctx, 'kms:RevokeGrant', key, input.KeyId);
   const grant = findGrant(key, input.GrantId);
@@ -251,7 +240,7 @@ const revokeGrant = defineOperation((input: { DryRun?: boolean }) => !input.DryR
   return {};
 });
 
-export const grantOperations: Record<string, OperationDefinition> = {
+export const grantOperations = {
   CreateGrant: createGrant,
   ListGrants: listGrants,
   ListRetirableGrants: listRetirableGrants,

@@ -4,10 +4,10 @@
  */
 import { KmsError } from '../../errors';
 import { ALIAS_NAME_PATTERN, aliasArn } from '../../ids/identifiers';
-import type { OperationContext } from '../context';
+import type { OperationContext } from '../operation-context';
 import { assertKeyState } from '../key-state';
-import { AWS_MANAGED_SERVICES, authorizeOnKey, resolveKey } from '../keys';
-import { defineOperation, type OperationDefinition } from '../operation';
+import { AWS_MANAGED_SERVICES, authorizeOnKey, resolveKey } from '../key-resolution';
+import { defineOperation } from '../operation';
 import { paginate } from '../paging';
 import { peekRegionState, regionState, type AliasRecord, type KeyRecord } from '../state';
 import { assertListLimit } from './list-limits';
@@ -51,7 +51,7 @@ function aliasesOf(ctx: OperationContext, key: KeyRecord): AliasRecord[] {
   return ctx.index.aliasNames(key).flatMap((name) => aliases?.[name] ?? []);
 }
 
-const createAlias = defineOperation(true, (input: { AliasName: string; TargetKeyId: string }, ctx) => {
+const createAlias = defineOperation('CreateAlias', true, (input, ctx) => {
   refuseReservedAlias(input.AliasName);
   const key = targetKey(ctx, input.TargetKeyId);
   authorizeOnKey(ctx, 'kms:CreateAlias', key);
@@ -68,7 +68,7 @@ const createAlias = defineOperation(true, (input: { AliasName: string; TargetKey
   return {};
 });
 
-const deleteAlias = defineOperation(true, (input: { AliasName: string }, ctx) => {
+const deleteAlias = defineOperation('DeleteAlias', true, (input, ctx) => {
   refuseReservedAlias(input.AliasName);
   if (!input.AliasName.startsWith('alias/')) assertAliasName(input.AliasName);
   const alias = findAlias(ctx, input.AliasName);
@@ -80,7 +80,7 @@ const deleteAlias = defineOperation(true, (input: { AliasName: string }, ctx) =>
   return {};
 });
 
-const updateAlias = defineOperation(true, (input: { AliasName: string; TargetKeyId: string }, ctx) => {
+const updateAlias = defineOperation('UpdateAlias', true, (input, ctx) => {
   refuseReservedAlias(input.AliasName);
   if (!input.AliasName.startsWith('alias/')) assertAliasName(input.AliasName);
   const alias = findAlias(ctx, input.AliasName);
@@ -109,7 +109,7 @@ function listEntry(region: string, accountId: string, alias: AliasRecord) {
   };
 }
 
-const listAliases = defineOperation(false, (input: { KeyId?: string; Limit?: number; Marker?: string }, ctx) => {
+const listAliases = defineOperation('ListAliases', false, (input, ctx) => {
   assertListLimit(input.Limit, 100);
   const { accountId, region } = ctx.caller;
   let entries;
@@ -129,7 +129,7 @@ const listAliases = defineOperation(false, (input: { KeyId?: string; Limit?: num
   return { Aliases: page.items, NextMarker: page.NextMarker, Truncated: page.Truncated };
 });
 
-export const aliasOperations: Record<string, OperationDefinition> = {
+export const aliasOperations = {
   CreateAlias: createAlias,
   DeleteAlias: deleteAlias,
   UpdateAlias: updateAlias,

@@ -5,17 +5,17 @@
 import { KmsError } from '../../errors';
 import { mrkId, uuid } from '../../ids/random-ids';
 import { keyArn } from '../../ids/identifiers';
-import type { OperationContext } from '../context';
+import type { OperationContext } from '../operation-context';
 import { defaultKeyPolicy } from '../default-policy';
 import { assertCanGenerate, generateKeyMaterialAsync } from '../key-material';
 import { keyMetadata } from '../key-metadata';
 import { assertKeyState } from '../key-state';
-import { authorizeOnKey, isAwsManagedAliasReference, newKeyRecord, resolveKey } from '../keys';
-import { defineOperation, type OperationDefinition } from '../operation';
+import { authorizeOnKey, isAwsManagedAliasReference, newKeyRecord, resolveKey } from '../key-resolution';
+import { defineOperation, type OperationInput } from '../operation';
 import { paginateIndexed } from '../paging';
 import { assertKeyPolicy } from '../policy-document';
 import { peekRegionState, regionState, type KeySpec, type KeyUsage, type Origin } from '../state';
-import { mergedTags, tagConditions, type Tag } from '../tags';
+import { mergedTags, tagConditions } from '../tags';
 import { assertListLimit } from './list-limits';
 
 /** Customer managed keys per account and Region (AWS quota). */
@@ -33,19 +33,7 @@ const USAGES: Record<KeySpec, KeyUsage[]> = {
   SM2: ['ENCRYPT_DECRYPT', 'SIGN_VERIFY', 'KEY_AGREEMENT'],
 };
 
-interface CreateKeyInput {
-  Policy?: string;
-  Description?: string;
-  KeyUsage?: KeyUsage;
-  CustomerMasterKeySpec?: KeySpec;
-  KeySpec?: KeySpec;
-  Origin?: Origin;
-  CustomKeyStoreId?: string;
-  BypassPolicyLockoutSafetyCheck?: boolean;
-  Tags?: Tag[];
-  MultiRegion?: boolean;
-  XksKeyId?: string;
-}
+type CreateKeyInput = OperationInput<'CreateKey'>;
 
 function specAndUsage(input: CreateKeyInput, region: string): { spec: KeySpec; usage: KeyUsage } {
   if (input.KeySpec !== undefined && input.CustomerMasterKeySpec !== undefined) {
@@ -94,7 +82,7 @@ function assertOrigin(ctx: OperationContext, input: CreateKeyInput, spec: KeySpe
   if (input.MultiRegion) throw new KmsError('UnsupportedOperationException', 'Multi-Region keys cannot be created in a custom key store.');
 }
 
-const createKey = defineOperation(true, async (input: CreateKeyInput, ctx) => {
+const createKey = defineOperation('CreateKey', true, async (input, ctx) => {
   const origin = input.Origin ?? 'AWS_KMS';
   const { accountId, region } = ctx.caller;
   ctx.authorize('kms:CreateKey', undefined, {
@@ -127,8 +115,8 @@ const createKey = defineOperation(true, async (input: CreateKeyInput, ctx) => {
   return { KeyMetadata: keyMetadata(ctx.state, key) };
 });
 
-const describeKey = defineOperation(
-  (input: { KeyId: string }) => isAwsManagedAliasReference(input.KeyId),
+const describeKey = defineOperation('DescribeKey', 
+  (input) => isAwsManagedAliasReference(input.KeyId),
   (input: { KeyId: string; GrantTokens?: string[] }, ctx) => {
     // DescribeKey on alias/aws/<service> creates that AWS managed key, as KMS does.
     const key = resolveKey(ctx, input.KeyId, { createManaged: true });
@@ -138,7 +126,7 @@ const describeKey = defineOperation(
   },
 );
 
-const listKeys = defineOperation(false, (input: { Limit?: number; Marker?: string }, ctx) => {
+const listKeys = defineOperation('ListKeys', false, (input, ctx) => {
   ctx.authorize('kms:ListKeys');
   assertListLimit(input.Limit, 1000);
   const { accountId, region } = ctx.caller;
@@ -146,7 +134,7 @@ const listKeys = defineOperation(false, (input: { Limit?: number; Marker?: strin
   return { Keys: page.items.map((keyId) => ({ KeyId: keyId, KeyArn: keyArn(region, accountId, keyId) })), NextMarker: page.NextMarker, Truncated: page.Truncated };
 });
 
-export const createKeyOperations: Record<string, OperationDefinition> = {
+export const createKeyOperations = {
   CreateKey: createKey,
   DescribeKey: describeKey,
   ListKeys: listKeys,

@@ -6,16 +6,16 @@
  */
 import { KmsError } from '../../errors';
 import { keyArn, partitionOf } from '../../ids/identifiers';
-import type { OperationContext } from '../context';
+import type { OperationContext } from '../operation-context';
 import { defaultKeyPolicy } from '../default-policy';
 import { keyMetadata } from '../key-metadata';
 import { assertKeyState } from '../key-state';
-import { authorizeOnKey, findKey, newKeyRecord, resolveKey } from '../keys';
-import { defineOperation, type OperationDefinition } from '../operation';
+import { authorizeOnKey, findKey, newKeyRecord, resolveKey } from '../key-resolution';
+import { defineOperation } from '../operation';
 import { assertKeyPolicy } from '../policy-document';
 import { replicaMaterials, replicasOf } from '../rotation';
 import { regionState, type KeyRecord, type KeyState } from '../state';
-import { mergedTags, tagConditions, type Tag } from '../tags';
+import { mergedTags, tagConditions } from '../tags';
 
 /** How long a replica stays Creating, and related keys Updating, on the keyring's clock. */
 export const REPLICA_TRANSITION_MS = 1000;
@@ -37,16 +37,7 @@ function beginTransition(key: KeyRecord, state: KeyState, after: KeyState, ctx: 
   key.transitionAt = ctx.now + REPLICA_TRANSITION_MS;
 }
 
-interface ReplicateKeyInput {
-  KeyId: string;
-  ReplicaRegion: string;
-  Policy?: string;
-  BypassPolicyLockoutSafetyCheck?: boolean;
-  Description?: string;
-  Tags?: Tag[];
-}
-
-const replicateKey = defineOperation(true, (input: ReplicateKeyInput, ctx) => {
+const replicateKey = defineOperation('ReplicateKey', true, (input, ctx) => {
   const primary = resolveKey(ctx, input.KeyId, { allowAlias: false });
   authorizeOnKey(ctx, 'kms:ReplicateKey', primary, input.KeyId, { 'kms:ReplicaRegion': input.ReplicaRegion, ...tagConditions(input.Tags ?? []) });
   assertPrimary(primary);
@@ -75,7 +66,7 @@ const replicateKey = defineOperation(true, (input: ReplicateKeyInput, ctx) => {
   return { ReplicaKeyMetadata: keyMetadata(ctx.state, replica), ReplicaPolicy: replica.policy, ReplicaTags: tags };
 });
 
-const updatePrimaryRegion = defineOperation(true, (input: { KeyId: string; PrimaryRegion: string }, ctx) => {
+const updatePrimaryRegion = defineOperation('UpdatePrimaryRegion', true, (input, ctx) => {
   const primary = resolveKey(ctx, input.KeyId, { allowAlias: false });
   authorizeOnKey(ctx, 'kms:UpdatePrimaryRegion', primary, input.KeyId, { 'kms:PrimaryRegion': input.PrimaryRegion });
   assertPrimary(primary);
@@ -97,7 +88,7 @@ const updatePrimaryRegion = defineOperation(true, (input: { KeyId: string; Prima
   return {};
 });
 
-export const multiRegionOperations: Record<string, OperationDefinition> = {
+export const multiRegionOperations = {
   ReplicateKey: replicateKey,
   UpdatePrimaryRegion: updatePrimaryRegion,
 };

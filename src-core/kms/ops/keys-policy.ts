@@ -1,8 +1,8 @@
 /** GetKeyPolicy, PutKeyPolicy and ListKeyPolicies. A key has exactly one policy, named `default`. */
 import { KmsError } from '../../errors';
 import { assertKeyState } from '../key-state';
-import { authorizeOnKey, resolveKey } from '../keys';
-import { defineOperation, type OperationDefinition } from '../operation';
+import { authorizeOnKey, resolveKey } from '../key-resolution';
+import { defineOperation } from '../operation';
 import { paginate } from '../paging';
 import { assertKeyPolicy } from '../policy-document';
 
@@ -12,7 +12,7 @@ function assertPolicyName(name: string | undefined): void {
   if (name !== undefined && name !== POLICY_NAME) throw new KmsError('NotFoundException', `No such policy exists: ${name}. The only key policy name is ${POLICY_NAME}.`);
 }
 
-const getKeyPolicy = defineOperation(false, (input: { KeyId: string; PolicyName?: string }, ctx) => {
+const getKeyPolicy = defineOperation('GetKeyPolicy', false, (input, ctx) => {
   const key = resolveKey(ctx, input.KeyId, { allowAlias: false });
   authorizeOnKey(ctx, 'kms:GetKeyPolicy', key, input.KeyId);
   assertPolicyName(input.PolicyName);
@@ -20,7 +20,7 @@ const getKeyPolicy = defineOperation(false, (input: { KeyId: string; PolicyName?
   return { Policy: key.policy, PolicyName: POLICY_NAME };
 });
 
-const putKeyPolicy = defineOperation(true, (input: { KeyId: string; PolicyName?: string; Policy: string; BypassPolicyLockoutSafetyCheck?: boolean }, ctx) => {
+const putKeyPolicy = defineOperation('PutKeyPolicy', true, (input, ctx) => {
   const key = resolveKey(ctx, input.KeyId, { allowAlias: false });
   const bypass = input.BypassPolicyLockoutSafetyCheck ?? false;
   authorizeOnKey(ctx, 'kms:PutKeyPolicy', key, input.KeyId, { 'kms:BypassPolicyLockoutSafetyCheck': bypass });
@@ -31,7 +31,7 @@ const putKeyPolicy = defineOperation(true, (input: { KeyId: string; PolicyName?:
   return {};
 });
 
-const listKeyPolicies = defineOperation(false, (input: { KeyId: string; Limit?: number; Marker?: string }, ctx) => {
+const listKeyPolicies = defineOperation('ListKeyPolicies', false, (input, ctx) => {
   const key = resolveKey(ctx, input.KeyId, { allowAlias: false });
   authorizeOnKey(ctx, 'kms:ListKeyPolicies', key, input.KeyId);
   assertKeyState(key, 'ListKeyPolicies');
@@ -39,7 +39,7 @@ const listKeyPolicies = defineOperation(false, (input: { KeyId: string; Limit?: 
   return { PolicyNames: page.items, NextMarker: page.NextMarker, Truncated: page.Truncated };
 });
 
-export const policyOperations: Record<string, OperationDefinition> = {
+export const policyOperations = {
   GetKeyPolicy: getKeyPolicy,
   PutKeyPolicy: putKeyPolicy,
   ListKeyPolicies: listKeyPolicies,

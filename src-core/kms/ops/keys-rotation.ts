@@ -4,10 +4,10 @@
  * nextRotationAt; a multi-Region key's rotation is set on its primary and shared by its replicas.
  */
 import { KmsError } from '../../errors';
-import type { OperationContext } from '../context';
+import type { OperationContext } from '../operation-context';
 import { assertKeyState } from '../key-state';
-import { authorizeOnKey, DAY_MS, resolveKey } from '../keys';
-import { defineOperation, type OperationDefinition } from '../operation';
+import { authorizeOnKey, DAY_MS, resolveKey } from '../key-resolution';
+import { defineOperation } from '../operation';
 import { paginate } from '../paging';
 import { ROTATION_PERIOD_DAYS } from '../limits';
 import { installMaterial, rotateKey, rotationPeriodMs, syncReplicas } from '../rotation';
@@ -43,7 +43,7 @@ function rotationKey(ctx: OperationContext, keyId: string, action: string, opera
   return key;
 }
 
-const enableKeyRotation = defineOperation(true, (input: { KeyId: string; RotationPeriodInDays?: number }, ctx) => {
+const enableKeyRotation = defineOperation('EnableKeyRotation', true, (input, ctx) => {
   const days = input.RotationPeriodInDays ?? DEFAULT_PERIOD_DAYS;
   const key = rotationKey(ctx, input.KeyId, 'kms:EnableKeyRotation', 'EnableKeyRotation', { 'kms:RotationPeriodInDays': days });
   assertAutomaticRotationSupported(key, 'EnableKeyRotation');
@@ -56,7 +56,7 @@ const enableKeyRotation = defineOperation(true, (input: { KeyId: string; Rotatio
   return {};
 });
 
-const disableKeyRotation = defineOperation(true, (input: { KeyId: string }, ctx) => {
+const disableKeyRotation = defineOperation('DisableKeyRotation', true, (input, ctx) => {
   const key = rotationKey(ctx, input.KeyId, 'kms:DisableKeyRotation', 'DisableKeyRotation');
   assertAutomaticRotationSupported(key, 'DisableKeyRotation');
   key.rotation.enabled = false;
@@ -65,7 +65,7 @@ const disableKeyRotation = defineOperation(true, (input: { KeyId: string }, ctx)
   return {};
 });
 
-const getKeyRotationStatus = defineOperation(false, (input: { KeyId: string }, ctx) => {
+const getKeyRotationStatus = defineOperation('GetKeyRotationStatus', false, (input, ctx) => {
   const key = rotationKey(ctx, input.KeyId, 'kms:GetKeyRotationStatus', 'GetKeyRotationStatus');
   if (key.origin !== 'EXTERNAL') assertAutomaticRotationSupported(key, 'GetKeyRotationStatus');
   // While the key is pending deletion its rotation reads as off; cancelling the deletion restores it.
@@ -80,7 +80,7 @@ const getKeyRotationStatus = defineOperation(false, (input: { KeyId: string }, c
   };
 });
 
-const rotateKeyOnDemand = defineOperation(true, (input: { KeyId: string }, ctx) => {
+const rotateKeyOnDemand = defineOperation('RotateKeyOnDemand', true, (input, ctx) => {
   const key = rotationKey(ctx, input.KeyId, 'kms:RotateKeyOnDemand', 'RotateKeyOnDemand');
   if (key.spec !== 'SYMMETRIC_DEFAULT' || key.customKeyStoreId !== undefined) throw new KmsError('UnsupportedOperationException', '');
   if (key.multiRegion?.role === 'REPLICA') throw new KmsError('UnsupportedOperationException', `${key.arn} is not a multi-region primary key.`);
@@ -108,7 +108,7 @@ const rotateKeyOnDemand = defineOperation(true, (input: { KeyId: string }, ctx) 
   return { KeyId: key.arn };
 });
 
-const listKeyRotations = defineOperation(false, (input: { KeyId: string; IncludeKeyMaterial?: 'ALL_KEY_MATERIAL' | 'ROTATIONS_ONLY'; Limit?: number; Marker?: string }, ctx) => {
+const listKeyRotations = defineOperation('ListKeyRotations', false, (input, ctx) => {
   const key = rotationKey(ctx, input.KeyId, 'kms:ListKeyRotations', 'ListKeyRotations');
   if (key.spec !== 'SYMMETRIC_DEFAULT') throw new KmsError('UnsupportedOperationException', `${key.arn} key spec ${key.spec} does not support key rotation.`);
   assertListLimit(input.Limit, 1000);
@@ -132,7 +132,7 @@ const listKeyRotations = defineOperation(false, (input: { KeyId: string; Include
   };
 });
 
-export const rotationOperations: Record<string, OperationDefinition> = {
+export const rotationOperations = {
   EnableKeyRotation: enableKeyRotation,
   DisableKeyRotation: disableKeyRotation,
   GetKeyRotationStatus: getKeyRotationStatus,

@@ -3,10 +3,11 @@
  * GetKeyLastUsage: the operations that move a key between states or change its plain metadata.
  */
 import { KmsError } from '../../errors';
-import type { OperationContext } from '../context';
+import type { OperationContext } from '../operation-context';
 import { assertKeyState } from '../key-state';
-import { authorizeOnKey, DAY_MS, resolveKey } from '../keys';
-import { defineOperation, type OperationDefinition } from '../operation';
+import { authorizeOnKey, DAY_MS, resolveKey } from '../key-resolution';
+import { defineOperation } from '../operation';
+import type { KeyLastUsageTrackingOperation } from '../model/operations';
 import { DELETION_WINDOW_DAYS } from '../limits';
 import { rotateKey, rotationPeriodMs, syncReplicas } from '../rotation';
 import { peekRegionState, type KeyRecord, type KeyState } from '../state';
@@ -39,7 +40,7 @@ function catchUpRotation(ctx: OperationContext, key: KeyRecord): void {
   syncReplicas(ctx.state, key);
 }
 
-const enableKey = defineOperation(true, (input: { KeyId: string }, ctx) => {
+const enableKey = defineOperation('EnableKey', true, (input, ctx) => {
   const key = resolveKey(ctx, input.KeyId, { allowAlias: false });
   authorizeOnKey(ctx, 'kms:EnableKey', key, input.KeyId);
   assertCustomerManaged(key, 'EnableKey');
@@ -49,7 +50,7 @@ const enableKey = defineOperation(true, (input: { KeyId: string }, ctx) => {
   return {};
 });
 
-const disableKey = defineOperation(true, (input: { KeyId: string }, ctx) => {
+const disableKey = defineOperation('DisableKey', true, (input, ctx) => {
   const key = resolveKey(ctx, input.KeyId, { allowAlias: false });
   authorizeOnKey(ctx, 'kms:DisableKey', key, input.KeyId);
   assertCustomerManaged(key, 'DisableKey');
@@ -58,7 +59,7 @@ const disableKey = defineOperation(true, (input: { KeyId: string }, ctx) => {
   return {};
 });
 
-const scheduleKeyDeletion = defineOperation(true, (input: { KeyId: string; PendingWindowInDays?: number }, ctx) => {
+const scheduleKeyDeletion = defineOperation('ScheduleKeyDeletion', true, (input, ctx) => {
   const key = resolveKey(ctx, input.KeyId, { allowAlias: false });
   const days = input.PendingWindowInDays ?? DELETION_WINDOW_DAYS.default;
   authorizeOnKey(ctx, 'kms:ScheduleKeyDeletion', key, input.KeyId, { 'kms:ScheduleKeyDeletionPendingWindowInDays': days });
@@ -81,7 +82,7 @@ const scheduleKeyDeletion = defineOperation(true, (input: { KeyId: string; Pendi
   return { KeyId: key.arn, DeletionDate: new Date(key.deletionDate), KeyState: key.state, PendingWindowInDays: days };
 });
 
-const cancelKeyDeletion = defineOperation(true, (input: { KeyId: string }, ctx) => {
+const cancelKeyDeletion = defineOperation('CancelKeyDeletion', true, (input, ctx) => {
   const key = resolveKey(ctx, input.KeyId, { allowAlias: false });
   authorizeOnKey(ctx, 'kms:CancelKeyDeletion', key, input.KeyId);
   assertKeyState(key, 'CancelKeyDeletion');
@@ -98,7 +99,7 @@ const cancelKeyDeletion = defineOperation(true, (input: { KeyId: string }, ctx) 
   return { KeyId: key.arn };
 });
 
-const updateKeyDescription = defineOperation(true, (input: { KeyId: string; Description: string }, ctx) => {
+const updateKeyDescription = defineOperation('UpdateKeyDescription', true, (input, ctx) => {
   const key = resolveKey(ctx, input.KeyId, { allowAlias: false });
   authorizeOnKey(ctx, 'kms:UpdateKeyDescription', key, input.KeyId);
   assertCustomerManaged(key, 'UpdateKeyDescription');
@@ -107,21 +108,22 @@ const updateKeyDescription = defineOperation(true, (input: { KeyId: string; Desc
   return {};
 });
 
-const getKeyLastUsage = defineOperation(false, (input: { KeyId: string }, ctx) => {
+const getKeyLastUsage = defineOperation('GetKeyLastUsage', false, (input, ctx) => {
   const key = resolveKey(ctx, input.KeyId);
   authorizeOnKey(ctx, 'kms:GetKeyLastUsage', key, input.KeyId);
   assertKeyState(key, 'GetKeyLastUsage');
   const last = Object.values(key.lastUsage ?? {}).reduce<NonNullable<KeyRecord['lastUsage']>[string] | undefined>((a, b) => (!a || b.at > a.at ? b : a), undefined);
   return {
     KeyId: key.arn,
-    KeyLastUsage: last ? { Operation: last.operation, Timestamp: new Date(last.at), CloudTrailEventId: last.eventId, KmsRequestId: last.requestId } : undefined,
+    // The operations that note usage are the model's tracked ones.
+    KeyLastUsage: last ? { Operation: last.operation as KeyLastUsageTrackingOperation, Timestamp: new Date(last.at), CloudTrailEventId: last.eventId, KmsRequestId: last.requestId } : undefined,
     // Usage is tracked from the key's creation locally.
     TrackingStartDate: new Date(key.createdAt),
     KeyCreationDate: new Date(key.createdAt),
   };
 });
 
-export const keyStateOperations: Record<string, OperationDefinition> = {
+export const keyStateOperations = {
   EnableKey: enableKey,
   DisableKey: disableKey,
   ScheduleKeyDeletion: scheduleKeyDeletion,

@@ -1,12 +1,12 @@
 /** TagResource, UntagResource and ListResourceTags. */
 import { assertKeyState } from '../key-state';
-import { authorizeOnKey, resolveKey } from '../keys';
-import { defineOperation, type OperationDefinition } from '../operation';
+import { authorizeOnKey, resolveKey } from '../key-resolution';
+import { defineOperation } from '../operation';
 import { paginate } from '../paging';
-import { mergedTags, tagConditions, type Tag } from '../tags';
+import { mergedTags, tagConditions } from '../tags';
 import { assertListLimit } from './list-limits';
 
-const tagResource = defineOperation(true, (input: { KeyId: string; Tags: Tag[] }, ctx) => {
+const tagResource = defineOperation('TagResource', true, (input, ctx) => {
   const key = resolveKey(ctx, input.KeyId, { allowAlias: false });
   authorizeOnKey(ctx, 'kms:TagResource', key, input.KeyId, tagConditions(input.Tags));
   assertKeyState(key, 'TagResource');
@@ -14,7 +14,7 @@ const tagResource = defineOperation(true, (input: { KeyId: string; Tags: Tag[] }
   return {};
 });
 
-const untagResource = defineOperation(true, (input: { KeyId: string; TagKeys: string[] }, ctx) => {
+const untagResource = defineOperation('UntagResource', true, (input, ctx) => {
   const key = resolveKey(ctx, input.KeyId, { allowAlias: false });
   authorizeOnKey(ctx, 'kms:UntagResource', key, input.KeyId, { 'aws:TagKeys': input.TagKeys });
   assertKeyState(key, 'UntagResource');
@@ -23,7 +23,7 @@ const untagResource = defineOperation(true, (input: { KeyId: string; TagKeys: st
   return {};
 });
 
-const listResourceTags = defineOperation(false, (input: { KeyId: string; Limit?: number; Marker?: string }, ctx) => {
+const listResourceTags = defineOperation('ListResourceTags', false, (input, ctx) => {
   const key = resolveKey(ctx, input.KeyId, { allowAlias: false });
   authorizeOnKey(ctx, 'kms:ListResourceTags', key, input.KeyId);
   assertListLimit(input.Limit, 50);
@@ -31,7 +31,7 @@ const listResourceTags = defineOperation(false, (input: { KeyId: string; Limit?:
   return { Tags: page.items, NextMarker: page.NextMarker, Truncated: page.Truncated };
 });
 
-export const tagOperations: Record<string, OperationDefinition> = {
+export const tagOperations = {
   TagResource: tagResource,
   UntagResource: untagResource,
   ListResourceTags: listResourceTags,

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from '../args';
 import { UsageError, type CliCommand, type CliIo } from '../command';
-import { withKeyring } from '../keyring';
+import { withLocalKms } from '../local-kms-session';
 
 const HELP = `Usage: kmsw clock advance DURATION [--data DIR]
        kmsw clock show [--data DIR]
@@ -45,7 +45,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
   if (action === 'advance' && duration === undefined) throw new UsageError('advance needs a DURATION, e.g. kmsw clock advance 30d');
   if (action === 'show' && duration !== undefined) throw new UsageError(`unexpected argument ${duration}`);
   const ms = action === 'advance' ? parseDuration(duration) : 0;
-  return withKeyring(parsed, io, async ({ kms }) => {
+  return withLocalKms(parsed, io, async ({ kms }) => {
     const now = action === 'advance' ? await kms.service.advanceClock(ms, kms.defaultCaller()) : await kms.service.now();
     const { clockOffsetMs } = await kms.store.read();
     io.stdout(`keyring time ${new Date(now).toISOString()} (${describeOffset(clockOffsetMs)})\n`);

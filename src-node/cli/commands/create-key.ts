@@ -2,7 +2,7 @@
 import { KmsError } from '../../../src-core/errors';
 import { KEYRING_OPTIONS, KEYRING_OPTIONS_HELP, parseArgs } from '../args';
 import { UsageError, type CliCommand, type CliIo } from '../command';
-import { withKeyring } from '../keyring';
+import { withLocalKms } from '../local-kms-session';
 
 const HELP = `Usage: kmsw create-key [--spec S] [--usage U] [--description D] [--alias alias/NAME]
                        [--multi-region] [--tag KEY=VALUE]... [--data DIR]
@@ -42,7 +42,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     ...(parsed.has('--multi-region') ? { MultiRegion: true } : {}),
     ...(tags.length ? { Tags: tags } : {}),
   };
-  return withKeyring(parsed, io, async (keyring) => {
+  return withLocalKms(parsed, io, async (keyring) => {
     if (alias) {
       // Refuse a taken alias before making a key the user would then have to clean up.
       const taken = await keyring.call('DescribeKey', { KeyId: alias }).then(() => true, (e: unknown) => {

@@ -1,8 +1,8 @@
 /** `kmsw encrypt-file`: a file or a folder into AWS Encryption SDK messages, under a KMS key. */
 import { parseArgs } from '../args';
 import { UsageError, type CliCommand, type CliIo } from '../command';
-import { DEFAULT_FRAME_LENGTH, DEFAULT_MAX_FRAME_LENGTH } from '../../../src-core/formats/message';
-import { DEFAULT_SUITE, parseWritableSuite, WRITABLE_SUITES } from '../../../src-core/formats/suites';
+import { DEFAULT_FRAME_LENGTH, DEFAULT_MAX_FRAME_LENGTH } from '../../../src-core/encryption-sdk/message';
+import { DEFAULT_SUITE, parseWritableSuite, WRITABLE_SUITES } from '../../../src-core/encryption-sdk/suites';
 import { encryptFile } from '../../files/file-crypto';
 import { encryptedName, encryptFolder } from '../../files/folder-crypto';
 import { CONNECTION_HELP, CONNECTION_OPTIONS, contextOf } from '../../files/file-commands';

@@ -1,7 +1,7 @@
 /** `kmsw list-keys`: the keys of one account and Region of the local keyring, with state and aliases. */
 import { KEYRING_OPTIONS, KEYRING_OPTIONS_HELP, parseArgs } from '../args';
 import { UsageError, type CliCommand, type CliIo } from '../command';
-import { listAll, withKeyring, type Wire } from '../keyring';
+import { listAll, withLocalKms, type Wire } from '../local-kms-session';
 
 const HELP = `Usage: kmsw list-keys [--json] [--data DIR] [--account-id ID] [--region R]
 
@@ -19,7 +19,7 @@ function table(rows: string[][]): string {
 async function run(args: string[], io: CliIo): Promise<number> {
   const parsed = parseArgs(args, { values: KEYRING_OPTIONS, switches: ['--json'] });
   if (parsed.positionals.length) throw new UsageError(`unexpected argument ${parsed.positionals[0]}`);
-  return withKeyring(parsed, io, async (keyring) => {
+  return withLocalKms(parsed, io, async (keyring) => {
     const keys = await listAll(keyring, 'ListKeys', 'Keys', { Limit: 1000 });
     const aliases = await listAll(keyring, 'ListAliases', 'Aliases', { Limit: 100 });
     const described: Wire[] = [];

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { accountOfKeyArn } from '../../../src-core/ids/identifiers';
-import type { ConditionValues } from '../../../src-core/kms/context';
+import type { ConditionValues } from '../../../src-core/kms/operation-context';
 import { encryptionContextConditions } from '../../../src-core/kms/ops/crypto-common';
 import type { GrantRecord } from '../../../src-core/kms/state';
 import { grantsFromListGrantsJson } from '../../../src-core/policy/access-grants';

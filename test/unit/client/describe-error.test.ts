@@ -11,7 +11,7 @@ import { CreateKeyCommand, DecryptCommand, DisableKeyCommand, EncryptCommand, Sc
 import { aboutFile, ADVICE, explainError, UserError, CREATE_KEY_ACTION } from '../../../client/describeError';
 import { openLocalKms } from '../../../src-node/host';
 import { createLocalKmsClient } from '../../../src-node/local-client';
-import { EncryptedMessageError } from '../../../src-core/formats/errors';
+import { EncryptedMessageError } from '../../../src-core/encryption-sdk/message-error';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 
@@ -89,7 +89,7 @@ describe('explainError', () => {
     const blob = (await client.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: Buffer.from('hi') }))).CiphertextBlob;
     await client.send(new ScheduleKeyDeletionCommand({ KeyId: key.KeyId, PendingWindowInDays: 7 }));
     const refusal = (await caught(client.send(new DecryptCommand({ CiphertextBlob: blob })))) as Error;
-    // As the message reader reports it (src-core/formats/message.ts): the KMS failure is its cause.
+    // As the message reader reports it (src-core/encryption-sdk/message.ts): the KMS failure is its cause.
     const error = new EncryptedMessageError('key', `could not decrypt the data key under ${key.Arn}: the key is wrong or unavailable (${refusal.name}: ${refusal.message})`, { name: 'KMSInvalidStateException', cause: refusal });
     const explained = explainError(error, 'Open Decrypted (Read-Only)', { file: 'notes.txt.encrypted', keyLabel: (arn) => (arn === key.Arn ? 'alias/app' : undefined) });
     assert.equal(explained.message, `Cannot decrypt notes.txt.encrypted: the key alias/app (${key.Arn}) is pending deletion. Cancel its deletion to use it again.`);

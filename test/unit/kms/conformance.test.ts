@@ -9,7 +9,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Caller } from '../../../src-core/kms/context';
+import type { Caller } from '../../../src-core/kms/operation-context';
 import type { KeyringStore } from '../../../src-core/ports';
 import { KEY_IN_STATE, addImportedMaterial } from './key-fixtures';
 import { externalKey, parameters, wrapWithNode } from './import-support';

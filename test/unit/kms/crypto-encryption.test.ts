@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AuthorizationRequest } from '../../../src-core/kms/context';
+import type { AuthorizationRequest } from '../../../src-core/kms/operation-context';
 import { ACCOUNT, allowAll, b64, createTestKms, rootCaller, text, type TestKms } from './harness';
 
 async function symmetricKey(kms: TestKms, body: Record<string, unknown> = {}): Promise<string> {

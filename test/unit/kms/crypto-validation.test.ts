@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import type { AuthorizationRequest } from '../../../src-core/kms/context';
+import type { AuthorizationRequest } from '../../../src-core/kms/operation-context';
 import { createPolicyAuthorizer } from '../../../src-core/policy/authorizer';
 import { ACCOUNT, allowAll, b64, createTestKms, type TestKms } from './harness';
 

@@ -2,17 +2,18 @@
  * A local KMS for unit tests: the LMDB store the hosts use, in a temp folder (the in-memory store when
  * KMSW_TEST_STORE=memory), so the engine's whole suite runs against what ships; a clock the test moves, seeded-free real randomness,
  * an authorizer that allows everything unless a test swaps it, and `call` that returns the wire
- * output or the thrown KmsError. Tests speak the wire format (base64 blobs), as every host does.
+ * output (checked against the model's output shape) or the thrown KmsError. Tests speak the wire format (base64 blobs), as every host does.
  */
 import { randomBytes } from 'node:crypto';
 import { KmsError } from '../../../src-core/errors';
-import type { Authorizer, Caller } from '../../../src-core/kms/context';
+import type { Authorizer, Caller } from '../../../src-core/kms/operation-context';
 import { MemoryKeyringStore } from '../../../src-core/kms/memory-store';
 import { openLmdbKeyringStore } from '../../../src-node/store/lmdb-store';
 import { tempKeyringFolder } from '../store/temp-keyrings';
 import { KmsService } from '../../../src-core/kms/service';
 import type { CloudTrailEvent } from '../../../src-core/audit/event';
 import type { AuditSink, KeyringStore } from '../../../src-core/ports';
+import { assertOutputShape } from './output-shape';
 
 export const ACCOUNT = '123456789012';
 export const REGION = 'us-east-1';
@@ -61,8 +62,11 @@ export function createTestKms(options: { start?: number; authorizer?: Authorizer
       appendMissing: async (missing) => void events.push(...missing.filter((e) => !events.some((known) => known.eventID === e.eventID))),
     },
   });
-  const call = async (operation: string, body: Record<string, unknown> = {}, caller = rootCaller()) =>
-    (await service.call(operation, body, caller)).output as WireOutput;
+  const call = async (operation: string, body: Record<string, unknown> = {}, caller = rootCaller()) => {
+    const { output } = await service.call(operation, body, caller);
+    assertOutputShape(operation, output);
+    return output as WireOutput;
+  };
   const fail = async (operation: string, body: Record<string, unknown> = {}, caller = rootCaller()) => {
     try {
       await service.call(operation, body, caller);

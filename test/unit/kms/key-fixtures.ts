@@ -3,7 +3,7 @@
  * placed straight into the keyring (the import operations are tested on their own; here only what the
  * key-management side does with such material matters).
  */
-import type { Caller } from '../../../src-core/kms/context';
+import type { Caller } from '../../../src-core/kms/operation-context';
 import type { KeyMaterialRecord } from '../../../src-core/kms/state';
 import { ACCOUNT, REGION, rootCaller, type TestKms } from './harness';
 

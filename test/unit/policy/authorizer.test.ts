@@ -1,7 +1,7 @@
 /** The engine's authorizer and the who-can-do-what explanation for the UI. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Caller } from '../../../src-core/kms/context';
+import type { Caller } from '../../../src-core/kms/operation-context';
 import type { GrantRecord, KeyRecord } from '../../../src-core/kms/state';
 import { createPolicyAuthorizer, explainAccess, explainDecision } from '../../../src-core/policy/authorizer';
 import { fixture } from './helpers';

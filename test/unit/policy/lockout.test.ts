@@ -1,7 +1,7 @@
 /** The lockout safety check the engine runs on CreateKey/PutKeyPolicy/ReplicateKey. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Caller } from '../../../src-core/kms/context';
+import type { Caller } from '../../../src-core/kms/operation-context';
 import { lockoutRisk } from '../../../src-core/policy/lockout';
 import { fixture } from './helpers';
 

@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import type { CompletionItem, Hover } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DEFAULT_SERVER_SETTINGS, type ServerSettings } from '../../../protocol/settings';
-import type { KeyringParams } from '../../../protocol/messages';
+import type { KnownKeysParams } from '../../../protocol/messages';
 import { DIAGNOSTIC_SOURCE } from '../../../protocol/diagnostics';
-import { Keyring } from '../../../server/keyring';
+import { KeyIndex } from '../../../server/keyIndex';
 import { getLanguageService } from '../../../server/languageService';
 
 const ACCOUNT = '111122223333';
@@ -23,7 +23,7 @@ const POLICY = `{
     {"Sid": "Use", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::${ACCOUNT}:role/App"}, "Action": ["kms:Decrypt", "kms:Decrypy"], "Resource": "*"}
   ]
 }`;
-const FEED: KeyringParams = {
+const FEED: KnownKeysParams = {
   scopes: [{ connection: 'local', accountId: ACCOUNT, region: 'us-east-1' }],
   keys: [{
     keyId: KEY_ID, arn: arn(KEY_ID), aliases: ['alias/app'], state: 'Disabled', spec: 'SYMMETRIC_DEFAULT', usage: 'ENCRYPT_DECRYPT',
@@ -32,9 +32,9 @@ const FEED: KeyringParams = {
 };
 const settings: ServerSettings = { ...DEFAULT_SERVER_SETTINGS };
 
-function service(feed: KeyringParams = FEED) {
+function service(feed: KnownKeysParams = FEED) {
   const errors: string[] = [];
-  const keyring = new Keyring();
+  const keyring = new KeyIndex();
   keyring.update(feed);
   return { errors, keyring, ls: getLanguageService({ keyring, onError: (message) => errors.push(message) }) };
 }

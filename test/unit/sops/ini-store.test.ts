@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { decryptSops, encryptSops } from '../../../src-core/sops/document';
 import { parseIniStore } from '../../../src-core/sops/ini-store';
 import type { CommentLeaf, MapEntry, MapNode } from '../../../src-core/sops/tree';
-import { FakeKms, KEY_A } from '../formats/fake-kms';
+import { FakeKms, KEY_A } from '../encryption-sdk/fake-kms';
 
 const env = (kms: FakeKms) => ({ kms, random: { bytes: (n: number) => new Uint8Array(randomBytes(n)) }, clock: { now: () => Date.UTC(2026, 4, 1) } });
 

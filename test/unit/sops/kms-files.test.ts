@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { decryptSops, encryptSops, readMetadata, rotateSops } from '../../../src-core/sops/document';
 import { SopsError } from '../../../src-core/sops/errors';
 import { combineShares, splitSecret } from '../../../src-core/sops/shamir';
-import { FakeKms, KEY_A, KEY_B } from '../formats/fake-kms';
+import { FakeKms, KEY_A, KEY_B } from '../encryption-sdk/fake-kms';
 
 const KEY_C = 'arn:aws:kms:eu-west-1:111122223333:key/33333333-3333-3333-3333-333333333333';
 let now = Date.UTC(2026, 4, 1, 12, 0, 0);

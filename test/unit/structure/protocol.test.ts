@@ -28,7 +28,7 @@ const files = Object.fromEntries(
 const declared = Object.entries(messages);
 
 test('the protocol module declares the custom messages', () => {
-  assert.deepEqual(declared.map(([name]) => name).sort(), ['KeyringNotification', 'KeyringWantedNotification']);
+  assert.deepEqual(declared.map(([name]) => name).sort(), ['KnownKeysNotification', 'KnownKeysWantedNotification']);
   for (const [name, type] of declared) assert.match(type.method, /^kmsWorkbench\//, name);
 });
 

@@ -5,8 +5,8 @@
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { KmsError } from '../../../src-core/errors';
-import { serializeEncryptionContext } from '../../../src-core/formats/encryption-context';
-import type { EncryptionContext, KmsCrypto } from '../../../src-core/formats/key-provider';
+import { serializeEncryptionContext } from '../../../src-core/encryption-sdk/encryption-context';
+import type { EncryptionContext, KmsCrypto } from '../../../src-core/encryption-sdk/key-provider';
 
 export const KEY_A = 'arn:aws:kms:us-east-1:111122223333:key/11111111-1111-1111-1111-111111111111';
 export const KEY_B = 'arn:aws:kms:us-east-1:111122223333:key/22222222-2222-2222-2222-222222222222';

@@ -3,13 +3,13 @@
  * identifier checks, hovers and completion make on every keystroke.
  */
 import { partitionOf } from '../src-core/ids/identifiers';
-import type { KeyringKey, KeyringParams, KeyringScope } from '../protocol/messages';
+import type { KeyringKey, KnownKeysParams, KeyringScope } from '../protocol/messages';
 
 function scopeKey(accountId: string, region: string): string {
   return `${accountId}/${region}`;
 }
 
-export class Keyring {
+export class KeyIndex {
   #onFirstUse: (() => void) | undefined;
   #keys: KeyringKey[] = [];
   #scopes: KeyringScope[] = [];
@@ -29,7 +29,7 @@ export class Keyring {
   }
 
   /** Replaces everything with a new feed. */
-  update(params: KeyringParams): void {
+  update(params: KnownKeysParams): void {
     // The feed crosses a process boundary: keep what has the fields every lookup relies on.
     this.#keys = (params?.keys ?? []).filter((k) => typeof k?.keyId === 'string').map((k) => ({ ...k, aliases: Array.isArray(k.aliases) ? k.aliases : [] }));
     this.#scopes = (params?.scopes ?? []).filter((s) => typeof s?.accountId === 'string' && typeof s.region === 'string');

@@ -9,7 +9,7 @@
  * decryptText tells the two apart by their first bytes: an ESDK message starts with its version and a
  * known suite ID, which no KMS blob does.
  */
-import { messageError } from './errors';
+import { messageError } from './message-error';
 import { KMS_ENCRYPT_LIMIT, type EncryptionContext, type KmsCrypto } from './key-provider';
 import { collect, decryptStream, encryptStream, fromBytes, type MessageInfo } from './message';
 import { PUBLIC_KEY_CONTEXT_KEY } from './encryption-context';

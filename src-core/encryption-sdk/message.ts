@@ -21,7 +21,7 @@ import {
   type Verify,
 } from 'node:crypto';
 import { ByteReader } from './byte-reader';
-import { EncryptedMessageError, messageError } from './errors';
+import { EncryptedMessageError, messageError } from './message-error';
 import { PUBLIC_KEY_CONTEXT_KEY, validateUserContext } from './encryption-context';
 import { CONTENT_FRAMED, readHeader, serializeHeaderV2, type MessageHeader } from './header';
 import { KMS_PROVIDER_ID, type EncryptionContext, type KmsCrypto } from './key-provider';

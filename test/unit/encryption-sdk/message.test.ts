@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { AlgorithmSuiteIdentifier, buildClient, CommitmentPolicy, KmsKeyringNode } from '@aws-crypto/client-node';
-import { RECYCLE_SAFE_BUFFERS } from '../../../src-core/formats/byte-reader';
-import { EncryptedMessageError, type MessageErrorReason } from '../../../src-core/formats/errors';
-import { collect, decryptBatches, decryptStream, encryptBatches, encryptStream, fromBytes, type DecryptOptions, type EncryptOptions } from '../../../src-core/formats/message';
+import { RECYCLE_SAFE_BUFFERS } from '../../../src-core/encryption-sdk/byte-reader';
+import { EncryptedMessageError, type MessageErrorReason } from '../../../src-core/encryption-sdk/message-error';
+import { collect, decryptBatches, decryptStream, encryptBatches, encryptStream, fromBytes, type DecryptOptions, type EncryptOptions } from '../../../src-core/encryption-sdk/message';
 import { nodeRandom } from '../../../src-node/host';
 import { FakeKms, KEY_A, KEY_B } from './fake-kms';
 

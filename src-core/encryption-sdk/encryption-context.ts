@@ -1,5 +1,5 @@
 import type { EncryptionContext } from './key-provider';
-import { messageError } from './errors';
+import { messageError } from './message-error';
 
 /** EC key under which signing suites store the verification key; the `aws-crypto-` prefix is reserved. */
 export const PUBLIC_KEY_CONTEXT_KEY = 'aws-crypto-public-key';

@@ -12,12 +12,12 @@ import { stderrLogger } from './logger';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Wire = Record<string, any>;
 
-export interface Keyring {
+export interface LocalKmsSession {
   kms: LocalKms;
   call(operation: string, body?: Record<string, unknown>): Promise<Wire>;
 }
 
-export async function withKeyring<T>(parsed: ParsedArgs, io: CliIo, work: (keyring: Keyring) => Promise<T>): Promise<T> {
+export async function withLocalKms<T>(parsed: ParsedArgs, io: CliIo, work: (keyring: LocalKmsSession) => Promise<T>): Promise<T> {
   // An internal error reaches the user as KMSInternalException; the logger shows its cause.
   const kms = await openLocalKms({ dataDir: dataDirOf(parsed, io), accountId: accountIdOf(parsed), region: regionOf(parsed), env: io.env, logger: stderrLogger(io) });
   const caller = kms.defaultCaller();
@@ -29,7 +29,7 @@ export async function withKeyring<T>(parsed: ParsedArgs, io: CliIo, work: (keyri
 }
 
 /** Every item of a Limit/Marker-paginated List operation. */
-export async function listAll(keyring: Keyring, operation: string, member: string, body: Record<string, unknown> = {}): Promise<Wire[]> {
+export async function listAll(keyring: LocalKmsSession, operation: string, member: string, body: Record<string, unknown> = {}): Promise<Wire[]> {
   const items: Wire[] = [];
   let marker: string | undefined;
   do {

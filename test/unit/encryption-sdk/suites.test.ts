@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseWritableSuite } from '../../../src-core/formats/suites';
+import { parseWritableSuite } from '../../../src-core/encryption-sdk/suites';
 
 test('suite names as users type them: ours, the SDK\'s, the Encryption CLI\'s, hex IDs; legacy suites refused', () => {
   const signing = 'AES256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384';

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildClient, CommitmentPolicy, KmsKeyringNode } from '@aws-crypto/client-node';
 import { KmsError } from '../../../src-core/errors';
-import { EncryptedMessageError } from '../../../src-core/formats/errors';
-import { decryptText, encryptText, isEncryptionSdkMessage } from '../../../src-core/formats/text';
+import { EncryptedMessageError } from '../../../src-core/encryption-sdk/message-error';
+import { decryptText, encryptText, isEncryptionSdkMessage } from '../../../src-core/encryption-sdk/text';
 import { FakeKms, KEY_A } from './fake-kms';
 import { nodeRandom } from '../../../src-node/host';
 

@@ -1,5 +1,5 @@
 import { ByteReader } from './byte-reader';
-import { messageError } from './errors';
+import { messageError } from './message-error';
 import { parseEncryptionContext, serializeEncryptionContext } from './encryption-context';
 import type { EncryptionContext } from './key-provider';
 import { IV_LENGTH, TAG_LENGTH, suiteById, type Suite } from './suites';

@@ -1,4 +1,4 @@
-import { messageError } from './errors';
+import { messageError } from './message-error';
 
 /**
  * Pulls exact byte counts out of an async iterable of arbitrary chunks. A read that fits in the

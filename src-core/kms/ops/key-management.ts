@@ -1,5 +1,4 @@
 /** Key-management operations: each keys-*.ts module owns one group and this table gathers them. */
-import type { OperationDefinition } from '../operation';
 import { aliasOperations } from './keys-aliases';
 import { createKeyOperations } from './keys-create';
 import { multiRegionOperations } from './keys-multi-region';
@@ -8,7 +7,7 @@ import { rotationOperations } from './keys-rotation';
 import { keyStateOperations } from './keys-state';
 import { tagOperations } from './keys-tags';
 
-export const keyOperations: Record<string, OperationDefinition> = {
+export const keyOperations = {
   ...createKeyOperations,
   ...keyStateOperations,
   ...aliasOperations,

@@ -7,7 +7,7 @@ import { KmsError } from '../errors';
 import { aliasArn, keyArn, parseKeyIdentifier } from '../ids/identifiers';
 import { KMS_ACTIONS } from '../policy/data';
 import { uuid } from '../ids/random-ids';
-import type { ConditionValues, OperationContext } from './context';
+import type { ConditionValues, OperationContext } from './operation-context';
 import { awsManagedKeyPolicy } from './default-policy';
 import { generateKeyMaterial } from './key-material';
 import { peekRegionState, regionState, type KeyRecord, type KeyringState, type RegionState } from './state';

@@ -5,8 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createECDH, createHash } from 'node:crypto';
-import { PUBLIC_KEY_CONTEXT_KEY } from '../../../src-core/formats/encryption-context';
-import { collect, decryptStream, encryptStream, fromBytes, type MessageInfo } from '../../../src-core/formats/message';
+import { PUBLIC_KEY_CONTEXT_KEY } from '../../../src-core/encryption-sdk/encryption-context';
+import { collect, decryptStream, encryptStream, fromBytes, type MessageInfo } from '../../../src-core/encryption-sdk/message';
 import type { Random } from '../../../src-core/ports';
 import { FakeKms, KEY_A } from './fake-kms';
 

@@ -1,0 +1,54 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { b64, createTestKms } from './harness';
+import { checkedOperations, outputShapeProblems } from './output-shape';
+
+test('the output check names a misspelled member, a wrong type, an unknown enum value and a missing required member', () => {
+  assert.deepEqual(outputShapeProblems('Encrypt', { CiphertextBlob: 'AA==', KeyID: 'k' }), ['Encrypt.KeyID is not a member of EncryptResponse']);
+  assert.deepEqual(outputShapeProblems('GenerateRandom', { Plaintext: 42 }), ['GenerateRandom.Plaintext is 42, not base64 text (PlaintextType)']);
+  assert.match(outputShapeProblems('DescribeKey', { KeyMetadata: { KeyId: 'k', KeyState: 'Asleep' } })[0]!, /KeyMetadata\.KeyState is "Asleep", not one of Creating, Enabled/);
+  assert.deepEqual(outputShapeProblems('DescribeKey', { KeyMetadata: { Arn: 'arn' } }), ['DescribeKey.KeyMetadata.KeyId is required by KeyMetadata']);
+  assert.deepEqual(outputShapeProblems('EnableKey', { KeyId: 'k' }), ['EnableKey has no output in the model, got {"KeyId":"k"}']);
+  assert.deepEqual(outputShapeProblems('EnableKey', {}), []);
+});
+
+test('every response of a key-lifecycle walk through the engine matches the model output shape', async () => {
+  const kms = createTestKms();
+  checkedOperations.clear();
+  const { KeyMetadata } = await kms.call('CreateKey', { Description: 'shapes', Tags: [{ TagKey: 'team', TagValue: 'a' }] });
+  const KeyId = KeyMetadata.KeyId as string;
+  await kms.call('DescribeKey', { KeyId });
+  await kms.call('ListKeys', {});
+  await kms.call('CreateAlias', { AliasName: 'alias/shapes', TargetKeyId: KeyId });
+  await kms.call('ListAliases', { KeyId });
+  const { CiphertextBlob } = await kms.call('Encrypt', { KeyId: 'alias/shapes', Plaintext: b64('hi') });
+  await kms.call('Decrypt', { CiphertextBlob });
+  await kms.call('ReEncrypt', { CiphertextBlob, DestinationKeyId: KeyId });
+  await kms.call('GenerateDataKey', { KeyId, KeySpec: 'AES_256' });
+  await kms.call('GenerateDataKeyWithoutPlaintext', { KeyId, NumberOfBytes: 16 });
+  await kms.call('GenerateDataKeyPair', { KeyId, KeyPairSpec: 'ECC_NIST_P256' });
+  await kms.call('GenerateDataKeyPairWithoutPlaintext', { KeyId, KeyPairSpec: 'ECC_NIST_P256' });
+  await kms.call('GenerateRandom', { NumberOfBytes: 8 });
+  await kms.call('CreateGrant', { KeyId, GranteePrincipal: 'arn:aws:iam::123456789012:role/app', Operations: ['Decrypt'] });
+  await kms.call('ListGrants', { KeyId });
+  await kms.call('EnableKeyRotation', { KeyId });
+  await kms.call('GetKeyRotationStatus', { KeyId });
+  await kms.call('RotateKeyOnDemand', { KeyId });
+  await kms.call('ListKeyRotations', { KeyId });
+  await kms.call('ListResourceTags', { KeyId });
+  await kms.call('GetKeyPolicy', { KeyId });
+  await kms.call('ListKeyPolicies', { KeyId });
+  await kms.call('GetKeyLastUsage', { KeyId });
+  const signing = (await kms.call('CreateKey', { KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' })).KeyMetadata.KeyId as string;
+  await kms.call('GetPublicKey', { KeyId: signing });
+  const { Signature } = await kms.call('Sign', { KeyId: signing, Message: b64('m'), SigningAlgorithm: 'ECDSA_SHA_256' });
+  await kms.call('Verify', { KeyId: signing, Message: b64('m'), Signature, SigningAlgorithm: 'ECDSA_SHA_256' });
+  const mac = (await kms.call('CreateKey', { KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' })).KeyMetadata.KeyId as string;
+  const { Mac } = await kms.call('GenerateMac', { KeyId: mac, Message: b64('m'), MacAlgorithm: 'HMAC_SHA_256' });
+  await kms.call('VerifyMac', { KeyId: mac, Message: b64('m'), Mac, MacAlgorithm: 'HMAC_SHA_256' });
+  await kms.call('DisableKey', { KeyId });
+  await kms.call('ScheduleKeyDeletion', { KeyId, PendingWindowInDays: 7 });
+  await kms.call('CancelKeyDeletion', { KeyId });
+  await kms.call('DescribeCustomKeyStores', {});
+  assert.equal(checkedOperations.size, 32);
+});
