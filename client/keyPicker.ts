@@ -7,7 +7,7 @@ import { DescribeKeyCommand, type KeyMetadata } from '@aws-sdk/client-kms';
 import { readsClient, type KmsConnection } from './connections/connection';
 import type { ExtensionScope } from './extensionScope';
 import { CREATE_KEY_ACTION } from './describeError';
-import { required, UserError } from './errors';
+import { required, UserError } from './commandErrors';
 import { byRecentUse, withRecent } from './recentKeys';
 import { KeyList, type KeyEntry } from './tree/keyList';
 import { keyLabel } from './tree/keyKind';

@@ -16,7 +16,7 @@ import type { KmsConnection } from './connections/connection';
 import { LocalConnection } from './connections/local';
 import type { ExtensionScope } from './extensionScope';
 import { highlightStatement } from './access/highlight';
-import { showError } from './errors';
+import { showError } from './commandErrors';
 import { keyFromArgs } from './keyPicker';
 import { log } from './log';
 import type { Node } from './tree/nodes';

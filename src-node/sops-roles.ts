@@ -7,7 +7,7 @@
  */
 import { hostname } from 'node:os';
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
-import { KmsError, type KmsErrorName } from '../src-core/errors';
+import { KmsError, type KmsErrorName } from '../src-core/kms-error';
 
 /** AWS's role session name limit (keysource.go roleSessionNameLengthLimit). */
 const SESSION_NAME_LIMIT = 64;

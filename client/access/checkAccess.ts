@@ -14,7 +14,7 @@ import { isKeyPolicyDocument } from '../../src-core/policy/lint';
 import { accountOfKeyArn } from '../../src-core/ids/identifiers';
 import { accountOfPrincipal, isCallerPrincipal, isServicePrincipal, parseAwsPrincipal } from '../../src-core/policy/principals';
 import type { Ctx } from '../ctx';
-import { required, UserError } from '../errors';
+import { required, UserError } from '../commandErrors';
 import { keyFromArgs } from '../keyPicker';
 import type { Node } from '../tree/nodes';
 import { NOT_SEEN, readGrants } from './accessDetails';

@@ -13,7 +13,7 @@ import {
 } from '../../src-core/policy/share';
 import { parseTags } from '../commands/createKey';
 import type { Ctx } from '../ctx';
-import { required } from '../errors';
+import { required } from '../commandErrors';
 import { keyFromArgs, type PickedKey } from '../keyPicker';
 import { log } from '../log';
 import type { Node } from '../tree/nodes';

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { AwsConnection, type KmsConnection } from '../connections/connection';
 import type { Ctx } from '../ctx';
-import { describeError, required, UserError } from '../errors';
+import { describeError, required, UserError } from '../commandErrors';
 import { log } from '../log';
 import type { ExportFormat } from './messages';
 import { AUDIT_VIEW_TYPE, AuditPanel, exportAuditEvents, type AuditTarget } from './panel';

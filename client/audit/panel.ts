@@ -10,7 +10,7 @@ import { estimateCost } from '../../src-core/audit/cost';
 import type { CloudTrailEvent } from '../../src-core/audit/event';
 import { toCloudTrailJson, toCsv } from '../../src-core/audit/export';
 import { readsClient, type KmsConnection } from '../connections/connection';
-import { describeError } from '../errors';
+import { describeError } from '../commandErrors';
 import { log } from '../log';
 import { listCostKeys, withDeletionWindows, type CostKeys } from './costKeys';
 import { auditPageHtml } from './html';

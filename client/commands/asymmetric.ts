@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { GetPublicKeyCommand, SignCommand, VerifyCommand, type SigningAlgorithmSpec } from '@aws-sdk/client-kms';
 import { buildCsr, csrSigningAlgorithm, csrUnsupportedReason, parseSubject, SUBJECT_NAMES } from '../certificateRequest';
 import type { Ctx } from '../ctx';
-import { required, UserError } from '../errors';
+import { required, UserError } from '../commandErrors';
 import { keyFromArgs, type PickedKey } from '../keyPicker';
 import { log } from '../log';
 import type { Node } from '../tree/nodes';

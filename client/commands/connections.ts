@@ -4,7 +4,7 @@ import { REGION_PATTERN } from '../../src-core/ids/identifiers';
 import { setting, updateSetting, type AwsConnectionSetting } from '../config';
 import { LocalConnection } from '../connections/local';
 import type { Ctx } from '../ctx';
-import { required, UserError } from '../errors';
+import { required, UserError } from '../commandErrors';
 
 export const addAwsConnection = (ctx: Ctx) => async () => {
   const profile = required(await vscode.window.showInputBox({

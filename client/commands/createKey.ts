@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { CreateAliasCommand, CreateKeyCommand, type KeySpec, type KeyUsageType, type OriginType, type Tag } from '@aws-sdk/client-kms';
 import type { Ctx } from '../ctx';
-import { required } from '../errors';
+import { required } from '../commandErrors';
 import { log } from '../log';
 import type { Node } from '../tree/nodes';
 

@@ -14,7 +14,7 @@ import { kmsFromClient } from '../../src-node/files/kms-adapter';
 import { setting } from '../config';
 import type { Ctx } from '../ctx';
 import { aboutFile } from '../describeError';
-import { UserError } from '../errors';
+import { UserError } from '../commandErrors';
 import { pickKey } from '../keyPicker';
 import { log } from '../log';
 

@@ -12,7 +12,7 @@ import {
   type ImportKeyMaterialCommandInput, type KMSClient, type WrappingKeySpec,
 } from '@aws-sdk/client-kms';
 import type { Ctx } from '../ctx';
-import { required, UserError } from '../errors';
+import { required, UserError } from '../commandErrors';
 import { keyFromArgs, type PickedKey } from '../keyPicker';
 import { log } from '../log';
 import type { Node } from '../tree/nodes';

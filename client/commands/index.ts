@@ -8,7 +8,7 @@ import { checkAccess } from '../access/checkAccess';
 import { shareKey } from '../access/shareKey';
 import { exportAudit, openAuditPanel } from '../audit/commands';
 import type { Ctx } from '../ctx';
-import { runCommand } from '../errors';
+import { runCommand } from '../commandErrors';
 import { openDecrypted } from '../decryptedDocuments';
 import { showKeyDetails } from '../keyDetailsDocument';
 import { createCsr, exportPublicKey, signFile, verifyFile } from './asymmetric';
@@ -19,7 +19,7 @@ import { importMaterial } from './importMaterial';
 import {
   cancelDeletion, copyArn, copyKeyId, disableKey, disableRotation, enableKey, enableRotation, replicateKey, rotateNow, scheduleDeletion,
   updateDescription,
-} from './keys';
+} from './keyLifecycle';
 import { addTags, createAlias, createGrant, deleteAlias, removeTag, retireGrant, revokeGrant, updateAlias } from './keyParts';
 import { sopsEditDecrypted, sopsEncrypt } from '../sops/commands';
 import { decryptSelection, encryptSelection } from './text';

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-kms';
 import { isGranteePrincipal } from '../../src-core/policy/principals';
 import type { Ctx } from '../ctx';
-import { required, UserError } from '../errors';
+import { required, UserError } from '../commandErrors';
 import { keyFromArgs, pickKey } from '../keyPicker';
 import { log } from '../log';
 import type { DetailNode, Node } from '../tree/nodes';

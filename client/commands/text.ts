@@ -8,7 +8,7 @@ import { decryptText, encryptText } from '../../src-core/encryption-sdk/text';
 import { kmsFromClient } from '../../src-node/files/kms-adapter';
 import { nodeRandom } from '../../src-node/host';
 import type { Ctx } from '../ctx';
-import { UserError } from '../errors';
+import { UserError } from '../commandErrors';
 import { pickKey } from '../keyPicker';
 import { log } from '../log';
 

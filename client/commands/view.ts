@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { parseDuration } from '../../src-node/cli/commands/clock';
 import type { Ctx } from '../ctx';
-import { required, UserError } from '../errors';
+import { required, UserError } from '../commandErrors';
 import { log } from '../log';
 import type { Node } from '../tree/nodes';
 

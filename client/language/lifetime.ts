@@ -4,7 +4,7 @@
  * they wait for the start, and a start that failed answers with a clear error.
  */
 import type * as vscode from 'vscode';
-import { UserError } from '../errors';
+import { UserError } from '../commandErrors';
 import type { ExtensionScope } from '../extensionScope';
 import { log } from '../log';
 import type { LanguageClientSession } from './client';

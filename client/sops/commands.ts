@@ -8,7 +8,7 @@ import { encryptSops, formatForPath, isSopsText, type EncryptionPlan } from '../
 import { planFromConfig, SOPS_CONFIG_NAME } from '../../src-core/sops/config';
 import { writeFileAtomic } from '../../src-node/store/atomic-write';
 import type { Ctx } from '../ctx';
-import { UserError } from '../errors';
+import { UserError } from '../commandErrors';
 import { pickKey } from '../keyPicker';
 import { log } from '../log';
 import { decryptedSopsUri } from './fileSystem';

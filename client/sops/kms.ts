@@ -9,7 +9,7 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { KmsCrypto } from '../../src-core/encryption-sdk/key-provider';
 import type { SopsEnvironment } from '../../src-core/sops/document';
-import type { KmsCallTarget, SopsKms } from '../../src-core/sops/keys';
+import type { KmsCallTarget, SopsKms } from '../../src-core/sops/data-key';
 import { nodeRandom } from '../../src-node/host';
 import { regionalSopsKms, type RegionalKmsSource } from '../../src-node/files/kms-connection';
 import { createLocalKmsClient } from '../../src-node/local-client';

@@ -6,8 +6,8 @@
  */
 import * as vscode from 'vscode';
 import { decryptSops, formatForPath, isSopsText, readMetadata } from '../../src-core/sops/document';
-import { SopsError } from '../../src-core/sops/errors';
-import { describeKey } from '../../src-core/sops/keys';
+import { SopsError } from '../../src-core/sops/sops-error';
+import { describeKey } from '../../src-core/sops/data-key';
 import type { Ctx } from '../ctx';
 import { log } from '../log';
 import { SOPS_SCHEME } from './fileSystem';

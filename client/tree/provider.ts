@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { readsClient, type KmsConnection } from '../connections/connection';
 import type { ConnectionManager } from '../connections/manager';
 import { setting } from '../config';
-import { describeError } from '../errors';
+import { describeError } from '../commandErrors';
 import { log } from '../log';
 import { FOLDER_ICONS, FOLDER_LABELS, loadDetails } from './keyDetails';
 import { FAMILY_LABELS, FAMILY_ORDER, isAwsManaged, keyContextValue, keyDescription, keyFamily, keyLabel, stateIcon } from './keyKind';

@@ -1,4 +1,4 @@
-import { KmsError, type KmsErrorName } from '../errors';
+import { KmsError, type KmsErrorName } from '../kms-error';
 
 /**
  * Why an encrypted message was refused. Each case gets its own reason so callers (CLI, extension)

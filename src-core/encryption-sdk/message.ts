@@ -26,7 +26,7 @@ import { PUBLIC_KEY_CONTEXT_KEY, validateUserContext } from './encryption-contex
 import { CONTENT_FRAMED, readHeader, serializeHeaderV2, type MessageHeader } from './header';
 import { KMS_PROVIDER_ID, type EncryptionContext, type KmsCrypto } from './key-provider';
 import { DEFAULT_SUITE, IV_LENGTH, TAG_LENGTH, WRITABLE_SUITES, suiteByName, type Suite, type SuiteName } from './suites';
-import { isKmsError, type KmsErrorName } from '../errors';
+import { isKmsError, type KmsErrorName } from '../kms-error';
 import type { Random } from '../ports';
 
 /**

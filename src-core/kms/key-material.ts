@@ -4,7 +4,7 @@
  * from OpenSSL's own generator: node:crypto takes no external randomness for key generation.
  */
 import { generateKeyPair, generateKeyPairSync, type RSAKeyPairOptions } from 'node:crypto';
-import { KmsError } from '../errors';
+import { KmsError } from '../kms-error';
 import { hex } from '../ids/random-ids';
 import type { Random } from '../ports';
 import type { KeyMaterialRecord, KeySpec } from './state';

@@ -3,7 +3,7 @@
  * ARN), with AWS's NotFoundException texts, and creating keys: customer keys for CreateKey and
  * ReplicateKey, and the AWS managed key that KMS creates the first time `alias/aws/<service>` is used.
  */
-import { KmsError } from '../errors';
+import { KmsError } from '../kms-error';
 import { aliasArn, keyArn, parseKeyIdentifier } from '../ids/identifiers';
 import { KMS_ACTIONS } from '../policy/data';
 import { uuid } from '../ids/random-ids';

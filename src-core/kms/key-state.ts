@@ -4,7 +4,7 @@
  * store is not connected (custom-key-stores.ts moves keys in and out of it on disconnect/connect),
  * so that case is covered here like any other state.
  */
-import { KmsError } from '../errors';
+import { KmsError } from '../kms-error';
 import type { KeyRecord, KeyState } from './state';
 
 type Refusal = (arn: string) => KmsError;

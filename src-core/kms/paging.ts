@@ -2,7 +2,7 @@
  * Limit/Marker pagination as every KMS List* operation does it. The marker is opaque to callers; it
  * names the position after the last item returned, and anything else is an InvalidMarkerException.
  */
-import { KmsError } from '../errors';
+import { KmsError } from '../kms-error';
 
 export interface Page<T> {
   items: T[];

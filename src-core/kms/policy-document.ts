@@ -3,7 +3,7 @@
  * 32 KB quota, a JSON document with statements that each name a principal, and the lockout safety
  * check (the caller must still be able to call PutKeyPolicy afterwards) unless it is bypassed.
  */
-import { KmsError } from '../errors';
+import { KmsError } from '../kms-error';
 import { lockoutRisk } from '../policy/lockout';
 import { isServicePrincipal, parseAwsPrincipal } from '../policy/principals';
 import type { Caller } from './operation-context';

@@ -3,7 +3,7 @@
  * (inside a store transaction when it changes anything), record a CloudTrail event, encode the
  * response. The HTTP endpoint and the in-process SDK handler both call `KmsService.call`.
  */
-import { KmsError } from '../errors';
+import { KmsError } from '../kms-error';
 import type { AuditSink, Clock, KeyringStore, Logger, Random } from '../ports';
 import { silentLogger } from '../ports';
 import type { AuditHead } from '../audit/chain';

@@ -3,7 +3,7 @@
  * duplicate keys in one request, and the `aws:` prefix reserved (TagException, AWS's texts).
  * Lengths are model constraints, checked by the wire codec as ValidationException.
  */
-import { KmsError } from '../errors';
+import { KmsError } from '../kms-error';
 
 export type Tag = { TagKey: string; TagValue: string };
 

@@ -4,7 +4,7 @@
  * bytes and timestamps Dates; responses go back to base64 and epoch seconds. Every host (HTTP
  * endpoint, in-process SDK handler) goes through here, so local and remote calls validate alike.
  */
-import { KmsError } from '../errors';
+import { KmsError } from '../kms-error';
 import { operationShape, shape, type Shape } from './model/shapes';
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;

@@ -6,7 +6,7 @@
  * account's IAM policies: its administrators still have to allow their users and roles.
  */
 import { ACCOUNT_ID_PATTERN, accountOfKeyArn, parseArn } from '../ids/identifiers';
-import { KmsError } from '../errors';
+import { KmsError } from '../kms-error';
 
 export type SharePreset = 'use' | 'grant' | 'admin' | 'snapshots' | 's3-replication' | 'role-decrypt' | 'cloudtrail' | 'logs';
 

@@ -7,7 +7,7 @@
  */
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 import type { Random } from '../ports';
-import { SopsError } from './errors';
+import { SopsError } from './sops-error';
 import { canonicalValue, type SopsValue } from './values';
 
 const IV_BYTES = 32;

@@ -5,9 +5,9 @@
  * needs other kinds is refused with a clear message rather than applied in part.
  */
 import { parse } from 'yaml';
-import { SopsError } from './errors';
+import { SopsError } from './sops-error';
 import type { EncryptionPlan } from './document';
-import type { KmsRecipient } from './keys';
+import type { KmsRecipient } from './data-key';
 import type { EncryptionRules } from './tree';
 
 export const SOPS_CONFIG_NAME = '.sops.yaml';

@@ -6,8 +6,8 @@
  */
 import type { Clock, Random } from '../ports';
 import { ValueCipher } from './cipher';
-import { SopsError } from './errors';
-import { isNewerVersion, protectDataKey, recoverDataKey, sopsTime, type KmsRecipient, type SopsKms } from './keys';
+import { SopsError } from './sops-error';
+import { isNewerVersion, protectDataKey, recoverDataKey, sopsTime, type KmsRecipient, type SopsKms } from './data-key';
 import { DEFAULT_UNENCRYPTED_SUFFIX, SOPS_FORMAT_VERSION, parseMetadata, rfc3339, serializeMetadata, type SopsMetadata } from './metadata';
 import type { SopsFormat, StoreDocument } from './store';
 import { decryptTree, encryptTree, type EncryptionRules } from './tree';

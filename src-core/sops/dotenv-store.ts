@@ -3,9 +3,9 @@
  * first `=` is the value (with `\n` escapes), `#` lines are comments, and the metadata is flattened
  * into `sops_…` keys at the end. Lines are edited in place; blank lines stay.
  */
-import { SopsError } from './errors';
+import { SopsError } from './sops-error';
 import { flattenMetadata, unflattenMetadata } from './metadata';
-import type { MapNode } from './tree';
+import { stringEntry, type MapNode } from './tree';
 import { joinLines, REMOVED_LINE, type RawMetadata, type StoreDocument } from './store';
 
 const PREFIX = 'sops_';
@@ -37,18 +37,7 @@ export function parseDotenvStore(text: string): StoreDocument {
       metaLines.push(i);
       return;
     }
-    branch.items.push({
-      kind: 'entry',
-      key,
-      value: {
-        kind: 'scalar',
-        value: { type: 'str', text: value },
-        set(v) {
-          this.value = v;
-          lines[i] = `${key}=${v.text.replaceAll('\n', '\\n')}`;
-        },
-      },
-    });
+    branch.items.push(stringEntry(key, value, (text) => (lines[i] = `${key}=${text.replaceAll('\n', '\\n')}`)));
   });
   const remove = (): void => {
     for (const i of metaLines) lines[i] = REMOVED_LINE;

@@ -6,9 +6,9 @@
  * unless quoted, `"""` or backquotes span lines, a trailing `\` continues a value on the next line;
  * the metadata is flattened into a `[sops]` section with `\n` escapes. Lines are edited in place.
  */
-import { SopsError } from './errors';
+import { SopsError } from './sops-error';
 import { flattenMetadata, unflattenMetadata } from './metadata';
-import type { CommentLeaf, MapNode } from './tree';
+import { stringEntry, type CommentLeaf, type MapNode } from './tree';
 import { joinLines, REMOVED_LINE, type RawMetadata, type StoreDocument } from './store';
 
 const METADATA_SECTION = 'sops';
@@ -177,21 +177,14 @@ export function parseIniStore(text: string): StoreDocument {
       continue;
     }
     const own = inline;
-    current.node.items.push({
-      kind: 'entry',
-      key,
-      value: {
-        kind: 'scalar',
-        value: { type: 'str', text: value },
-        set(v) {
-          this.value = v;
-          const written = prefix + iniValue(v.text);
-          for (let j = start; j <= end; j++) rewritten.set(j, () => '');
-          rewritten.set(start, () => (own && !moved.has(own.line) ? `${written} ${own.source}` : written));
-          for (let j = start + 1; j <= end; j++) lines[j] = REMOVED_LINE;
-        },
-      },
-    });
+    current.node.items.push(
+      stringEntry(key, value, (text) => {
+        const written = prefix + iniValue(text);
+        for (let j = start; j <= end; j++) rewritten.set(j, () => '');
+        rewritten.set(start, () => (own && !moved.has(own.line) ? `${written} ${own.source}` : written));
+        for (let j = start + 1; j <= end; j++) lines[j] = REMOVED_LINE;
+      }),
+    );
     const comment = commentOf(inline, true);
     if (comment) current.node.items.push(comment);
   }

@@ -4,7 +4,7 @@
  * the literal is an integer within int64, else a float).
  */
 import { applyEdits, getNodeValue, modify, parseTree, type Edit, type Node as JsonNode, type ParseError } from 'jsonc-parser';
-import { SopsError } from './errors';
+import { SopsError } from './sops-error';
 import { formatGoFloat, type SopsValue } from './values';
 import type { ListNode, MapNode, ScalarLeaf, TreeNode } from './tree';
 import type { RawMetadata, StoreDocument } from './store';

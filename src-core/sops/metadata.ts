@@ -5,7 +5,7 @@
  * every other kind of key (age, pgp, gcp_kms, azure_kv, hc_vault, hckms) is kept exactly as found,
  * so a save never drops a recipient we cannot use.
  */
-import { SopsError } from './errors';
+import { SopsError } from './sops-error';
 import type { EncryptionRules } from './tree';
 
 export interface KmsEntry {

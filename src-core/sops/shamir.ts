@@ -4,7 +4,7 @@
  * (1, 2, … in group order). SOPS splits the data key this way when a file has several key groups.
  */
 import type { Random } from '../ports';
-import { SopsError } from './errors';
+import { SopsError } from './sops-error';
 
 /** shamir.go `mult`: multiplication in Rijndael's field, x^8 + x^4 + x^3 + x + 1. */
 function mult(a: number, b: number): number {

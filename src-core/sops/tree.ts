@@ -4,7 +4,7 @@
  * stores write results back into the original text and keep its layout.
  */
 import { createHash } from 'node:crypto';
-import { SopsError } from './errors';
+import { SopsError } from './sops-error';
 import { isEncryptedText, type ValueCipher } from './cipher';
 import { str, type SopsValue } from './values';
 
@@ -26,6 +26,22 @@ export interface MapEntry {
   kind: 'entry';
   key: string;
   value: TreeNode;
+}
+
+/** A key whose value is a string written back by `write` (the line-based stores: dotenv, INI). */
+export function stringEntry(key: string, text: string, write: (text: string) => void): MapEntry {
+  return {
+    kind: 'entry',
+    key,
+    value: {
+      kind: 'scalar',
+      value: { type: 'str', text },
+      set(v) {
+        this.value = v;
+        write(v.text);
+      },
+    },
+  };
 }
 
 export interface MapNode {

@@ -3,7 +3,7 @@
  * bytes: `ToBytes` in sops.go and the type switch of `Cipher.Encrypt` in aes/cipher.go (ints in
  * decimal, floats as Go's `FormatFloat(f, 'f', -1, 64)`, booleans as `True`/`False`).
  */
-import { SopsError } from './errors';
+import { SopsError } from './sops-error';
 
 export type ValueType = 'str' | 'int' | 'float' | 'bool' | 'time' | 'bytes';
 

@@ -7,7 +7,7 @@
 import { Composer, CST, Parser, isAlias, isMap, isScalar, isSeq, parseAllDocuments, visit, type Node, type Pair, type Scalar } from 'yaml';
 import { METADATA_KEY, metadataText, yamlSource } from './yaml-emit';
 import { parseSimpleYaml } from './yaml-fast';
-import { SopsError } from './errors';
+import { SopsError } from './sops-error';
 import { boolValue, floatValue, type SopsValue } from './values';
 import type { CommentLeaf, ListNode, MapNode, ScalarLeaf, TreeNode } from './tree';
 import type { RawMetadata, StoreDocument } from './store';

@@ -2,7 +2,7 @@
  * The `kmsw` runner: finds the command in the table, prints help, and turns failures into exit
  * codes (2 for usage, 1 for everything else) with a message that says what to do.
  */
-import { KmsError } from '../../src-core/errors';
+import { KmsError } from '../../src-core/kms-error';
 import { Interrupted, UsageError, type CliCommand, type CliIo } from './command';
 import { commands as defaultCommands } from './commands/index';
 

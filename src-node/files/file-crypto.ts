@@ -13,7 +13,7 @@
  */
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { KmsError } from '../../src-core/errors';
+import { KmsError } from '../../src-core/kms-error';
 import { RECYCLE_SAFE_BUFFERS } from '../../src-core/encryption-sdk/byte-reader';
 import { decryptBatches, encryptBatches, type DecryptOptions, type EncryptOptions, type MessageInfo } from '../../src-core/encryption-sdk/message';
 import { nodeRandom } from '../host';

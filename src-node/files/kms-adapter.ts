@@ -4,7 +4,7 @@
  * name as KmsErrors so the CLI and the extension show them like any other KMS failure.
  */
 import { DecryptCommand, EncryptCommand, GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
-import { KmsError, type KmsErrorName } from '../../src-core/errors';
+import { KmsError, type KmsErrorName } from '../../src-core/kms-error';
 import type { EncryptionContext, KmsCrypto } from '../../src-core/encryption-sdk/key-provider';
 
 /** Empty contexts are left out of the request, as the AWS CLI does. */

@@ -4,7 +4,7 @@
  */
 import { KMSClient } from '@aws-sdk/client-kms';
 import { STSClient } from '@aws-sdk/client-sts';
-import type { KmsCallTarget, SopsKms } from '../../src-core/sops/keys';
+import type { KmsCallTarget, SopsKms } from '../../src-core/sops/data-key';
 import { openLocalKms } from '../host';
 import { createLocalKmsClient } from '../local-client';
 import { AssumedRoles, type RoleCredentials } from '../sops-roles';

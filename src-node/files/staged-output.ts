@@ -8,7 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { link, lstat, open, readdir, rename, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { KmsError } from '../../src-core/errors';
+import { KmsError } from '../../src-core/kms-error';
 import { syncDirectory } from '../store/atomic-write';
 import { isProcessRunning } from '../store/atomic-write';
 

@@ -4,7 +4,7 @@
  * here, so a request behaves the same whether it crossed a socket or not.
  */
 import { randomUUID } from 'node:crypto';
-import { KmsError } from '../../src-core/errors';
+import { KmsError } from '../../src-core/kms-error';
 import type { Caller } from '../../src-core/kms/operation-context';
 import type { KmsCallError, KmsService } from '../../src-core/kms/service';
 

@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { KmsError } from '../../src-core/errors';
+import { KmsError } from '../../src-core/kms-error';
 import type { Logger } from '../../src-core/ports';
 import { silentLogger } from '../../src-core/ports';
 import type { LocalKms } from '../host';

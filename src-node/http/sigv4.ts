@@ -5,7 +5,7 @@
  * well-formed signature is the account root, and a 12-digit access key ID selects that account.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { KmsError, type KmsErrorName } from '../../src-core/errors';
+import { KmsError, type KmsErrorName } from '../../src-core/kms-error';
 import { ACCOUNT_ID_PATTERN } from '../../src-core/ids/identifiers';
 import type { Caller } from '../../src-core/kms/operation-context';
 import { rootPrincipal } from '../host';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { buildClient, CommitmentPolicy, KmsKeyringNode } from '@aws-crypto/client-node';
-import { KmsError } from '../../src-core/errors';
+import { KmsError } from '../../src-core/kms-error';
 import { EncryptedMessageError } from '../../src-core/encryption-sdk/message-error';
 import { decryptFile, encryptFile } from '../../src-node/files/file-crypto';
 import { decryptedName, decryptFolder, encryptFolder, encryptedName } from '../../src-node/files/folder-crypto';

@@ -10,7 +10,7 @@
  * and its material, so a blob from one Region decrypts with the related key in another.
  */
 import { createCipheriv, createDecipheriv } from 'node:crypto';
-import { isKmsError, KmsError } from '../../errors';
+import { isKmsError, KmsError } from '../../kms-error';
 import { ACCOUNT_ID_PATTERN } from '../../ids/identifiers';
 import { serializeEncryptionContext } from '../../encryption-sdk/encryption-context';
 import type { Random } from '../../ports';

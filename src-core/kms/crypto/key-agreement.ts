@@ -3,7 +3,7 @@
  * The shared secret is the raw x-coordinate, as KMS returns it.
  */
 import { createPrivateKey, createPublicKey, diffieHellman, type KeyObject } from 'node:crypto';
-import { KmsError } from '../../errors';
+import { KmsError } from '../../kms-error';
 
 function peerKey(spki: Uint8Array, curve: string | undefined, keySpec: string): KeyObject {
   let key: KeyObject;

@@ -5,7 +5,7 @@
  * which is what `openssl enc -id-aes256-wrap-pad` and AWS's import examples produce.
  */
 import { constants, createDecipheriv, createHash, createHmac, createPrivateKey, createPublicKey, privateDecrypt, type KeyObject } from 'node:crypto';
-import { KmsError } from '../../errors';
+import { KmsError } from '../../kms-error';
 import type { KeySpec } from '../state';
 
 const OAEP_HASH: Record<string, 'sha1' | 'sha256'> = {

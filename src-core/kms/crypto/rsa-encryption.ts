@@ -3,7 +3,7 @@
  * so ciphertext made offline with the public key (OpenSSL, node:crypto, any SDK) decrypts in KMS.
  */
 import { constants, createPrivateKey, createPublicKey, privateDecrypt, publicEncrypt } from 'node:crypto';
-import { KmsError } from '../../errors';
+import { KmsError } from '../../kms-error';
 
 const OAEP_HASH: Record<string, { name: 'sha1' | 'sha256'; length: number }> = {
   RSAES_OAEP_SHA_1: { name: 'sha1', length: 20 },

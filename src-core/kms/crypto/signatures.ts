@@ -4,7 +4,7 @@
  * RAW signature verifies as its DIGEST and the reverse, as in KMS.
  */
 import { constants, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
-import { KmsError } from '../../errors';
+import { KmsError } from '../../kms-error';
 import type { Random } from '../../ports';
 import { signDigestEcdsa, verifyDigestEcdsa } from './ecdsa-prehashed';
 import { signDigestPkcs1, signDigestPss, verifyDigestPkcs1, verifyDigestPss, type DigestName } from './rsa-prehashed';

@@ -3,7 +3,7 @@
  * first use of `alias/aws/<service>`), authorize the caller with the request's condition keys, check
  * the key state, key usage and algorithm with AWS's texts, and encrypt or decrypt symmetric blobs.
  */
-import { KmsError } from '../../errors';
+import { KmsError } from '../../kms-error';
 import type { ConditionValues, OperationContext } from '../operation-context';
 import { openBlob, parseBlob, sealBlob } from '../crypto/ciphertext-blob';
 import { currentMaterial } from '../key-metadata';

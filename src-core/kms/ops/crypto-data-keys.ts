@@ -3,7 +3,7 @@
  * Data keys come from the injected randomness and are returned encrypted under a symmetric KMS key,
  * in the same blob format Decrypt reads.
  */
-import { KmsError } from '../../errors';
+import { KmsError } from '../../kms-error';
 import type { OperationContext } from '../operation-context';
 import { generateKeyMaterialAsync } from '../key-material';
 import { isAwsManagedAliasReference } from '../key-resolution';

@@ -2,7 +2,7 @@
  * Encrypt, Decrypt and ReEncrypt. Symmetric keys produce self-describing AES-GCM blobs; RSA keys do
  * standard OAEP, so ciphertext interoperates with the public key used offline.
  */
-import { isKmsError, KmsError } from '../../errors';
+import { isKmsError, KmsError } from '../../kms-error';
 import type { OperationContext } from '../operation-context';
 import { supportsEncryptionAlgorithm } from '../crypto/algorithms';
 import { decryptOaep, encryptOaep } from '../crypto/rsa-encryption';

@@ -4,7 +4,7 @@
  * fingerprint, so only the same material can be imported again. Expiry of material at ValidTo is
  * applied by lifecycle.ts as the clock passes it.
  */
-import { KmsError } from '../../errors';
+import { KmsError } from '../../kms-error';
 import type { OperationContext } from '../operation-context';
 import { checkImportedMaterial, importedMaterialId, isSupportedWrappingAlgorithm, materialFingerprint, unwrapKeyMaterial } from '../crypto/key-import';
 import { generateKeyMaterialAsync } from '../key-material';

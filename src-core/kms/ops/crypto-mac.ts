@@ -1,5 +1,5 @@
 /** GenerateMac and VerifyMac with HMAC keys, and DeriveSharedSecret with key-agreement keys. */
-import { KmsError } from '../../errors';
+import { KmsError } from '../../kms-error';
 import type { OperationContext } from '../operation-context';
 import { supportsKeyAgreementAlgorithm, supportsMacAlgorithm } from '../crypto/algorithms';
 import { deriveSharedSecret } from '../crypto/key-agreement';

@@ -1,5 +1,5 @@
 /** Sign, Verify and GetPublicKey for asymmetric signing and encryption keys. */
-import { KmsError } from '../../errors';
+import { KmsError } from '../../kms-error';
 import { algorithmsFor, supportsSigningAlgorithm } from '../crypto/algorithms';
 import { checkSigningInput, signMessage, verifyMessage } from '../crypto/signatures';
 import { customerMasterKeySpec } from '../key-metadata';

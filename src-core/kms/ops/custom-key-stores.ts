@@ -4,7 +4,7 @@
  * store must be disconnected to be deleted or reconfigured, must be empty to be deleted, and the keys
  * in it are usable only while it is connected.
  */
-import { KmsError } from '../../errors';
+import { KmsError } from '../../kms-error';
 import { hex } from '../../ids/random-ids';
 import type { OperationContext } from '../operation-context';
 import { defineOperation } from '../operation';

@@ -4,7 +4,7 @@
  * rules here are AWS's: operations must suit the key, encryption-context constraints only for
  * operations that take a context, idempotency by Name per key, and who may retire a grant.
  */
-import { KmsError } from '../../errors';
+import { KmsError } from '../../kms-error';
 import { accountRootArn, partitionOf } from '../../ids/identifiers';
 import { hex } from '../../ids/random-ids';
 import { isGranteePrincipal } from '../../policy/principals';

@@ -2,7 +2,7 @@
  * CreateAlias, DeleteAlias, UpdateAlias and ListAliases. Aliases live per account and Region;
  * `alias/aws/` is reserved for AWS managed keys, which ListAliases shows even before they exist.
  */
-import { KmsError } from '../../errors';
+import { KmsError } from '../../kms-error';
 import { ALIAS_NAME_PATTERN, aliasArn } from '../../ids/identifiers';
 import type { OperationContext } from '../operation-context';
 import { assertKeyState } from '../key-state';

@@ -2,7 +2,7 @@
  * CreateKey, DescribeKey and ListKeys: making keys with AWS's rules for which key spec, key usage,
  * origin and custom key store go together, and reading their metadata.
  */
-import { KmsError } from '../../errors';
+import { KmsError } from '../../kms-error';
 import { mrkId, uuid } from '../../ids/random-ids';
 import { keyArn } from '../../ids/identifiers';
 import type { OperationContext } from '../operation-context';

@@ -4,7 +4,7 @@
  * state are each key's own. A new replica is `Creating` and the two keys of a primary-Region
  * change are `Updating` for a moment (REPLICA_TRANSITION_MS on the keyring's clock).
  */
-import { KmsError } from '../../errors';
+import { KmsError } from '../../kms-error';
 import { keyArn, partitionOf } from '../../ids/identifiers';
 import type { OperationContext } from '../operation-context';
 import { defaultKeyPolicy } from '../default-policy';

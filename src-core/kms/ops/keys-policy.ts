@@ -1,5 +1,5 @@
 /** GetKeyPolicy, PutKeyPolicy and ListKeyPolicies. A key has exactly one policy, named `default`. */
-import { KmsError } from '../../errors';
+import { KmsError } from '../../kms-error';
 import { assertKeyState } from '../key-state';
 import { authorizeOnKey, resolveKey } from '../key-resolution';
 import { defineOperation } from '../operation';

@@ -3,7 +3,7 @@
  * ListKeyRotations. Automatic rotation itself happens in lifecycle.ts as the clock passes
  * nextRotationAt; a multi-Region key's rotation is set on its primary and shared by its replicas.
  */
-import { KmsError } from '../../errors';
+import { KmsError } from '../../kms-error';
 import type { OperationContext } from '../operation-context';
 import { assertKeyState } from '../key-state';
 import { authorizeOnKey, DAY_MS, resolveKey } from '../key-resolution';

@@ -2,7 +2,7 @@
  * EnableKey, DisableKey, ScheduleKeyDeletion, CancelKeyDeletion, UpdateKeyDescription and
  * GetKeyLastUsage: the operations that move a key between states or change its plain metadata.
  */
-import { KmsError } from '../../errors';
+import { KmsError } from '../../kms-error';
 import type { OperationContext } from '../operation-context';
 import { assertKeyState } from '../key-state';
 import { authorizeOnKey, DAY_MS, resolveKey } from '../key-resolution';

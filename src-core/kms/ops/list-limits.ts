@@ -3,7 +3,7 @@
  * and ListRetirableGrants allow at most 100 and ListResourceTags 50; a larger value gets the same
  * ValidationException text the wire codec uses for model constraints.
  */
-import { KmsError } from '../../errors';
+import { KmsError } from '../../kms-error';
 
 export function assertListLimit(limit: number | undefined, max: number): void {
   if (limit !== undefined && limit > max) {

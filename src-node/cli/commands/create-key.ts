@@ -1,5 +1,5 @@
 /** `kmsw create-key`: a new KMS key in the local keyring, optionally with an alias and tags. */
-import { KmsError } from '../../../src-core/errors';
+import { KmsError } from '../../../src-core/kms-error';
 import { KEYRING_OPTIONS, KEYRING_OPTIONS_HELP, parseArgs } from '../args';
 import { UsageError, type CliCommand, type CliIo } from '../command';
 import { withLocalKms } from '../local-kms-session';

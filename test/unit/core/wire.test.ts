@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeRequest, encodeResponse, redactForAudit } from '../../../src-core/kms/wire';
-import { KmsError } from '../../../src-core/errors';
+import { KmsError } from '../../../src-core/kms-error';
 
 function rejects(fn: () => unknown, name: string, message?: string | RegExp): void {
   assert.throws(fn, (e: unknown) => {

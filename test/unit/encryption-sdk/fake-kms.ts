@@ -4,7 +4,7 @@
  * AWS Encryption SDK's KMS keyring calls, so both implementations share one key store.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { KmsError } from '../../../src-core/errors';
+import { KmsError } from '../../../src-core/kms-error';
 import { serializeEncryptionContext } from '../../../src-core/encryption-sdk/encryption-context';
 import type { EncryptionContext, KmsCrypto } from '../../../src-core/encryption-sdk/key-provider';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildClient, CommitmentPolicy, KmsKeyringNode } from '@aws-crypto/client-node';
-import { KmsError } from '../../../src-core/errors';
+import { KmsError } from '../../../src-core/kms-error';
 import { EncryptedMessageError } from '../../../src-core/encryption-sdk/message-error';
 import { decryptText, encryptText, isEncryptionSdkMessage } from '../../../src-core/encryption-sdk/text';
 import { FakeKms, KEY_A } from './fake-kms';

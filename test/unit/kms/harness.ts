@@ -5,7 +5,7 @@
  * output (checked against the model's output shape) or the thrown KmsError. Tests speak the wire format (base64 blobs), as every host does.
  */
 import { randomBytes } from 'node:crypto';
-import { KmsError } from '../../../src-core/errors';
+import { KmsError } from '../../../src-core/kms-error';
 import type { Authorizer, Caller } from '../../../src-core/kms/operation-context';
 import { MemoryKeyringStore } from '../../../src-core/kms/memory-store';
 import { openLmdbKeyringStore } from '../../../src-node/store/lmdb-store';

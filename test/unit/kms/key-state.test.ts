@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { KmsError } from '../../../src-core/errors';
+import { KmsError } from '../../../src-core/kms-error';
 import { assertKeyState } from '../../../src-core/kms/key-state';
 import type { KeyRecord, KeyState } from '../../../src-core/kms/state';
 

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { decryptSops, encryptSops, readMetadata, rotateSops } from '../../../src-core/sops/document';
-import { SopsError } from '../../../src-core/sops/errors';
+import { SopsError } from '../../../src-core/sops/sops-error';
 import { combineShares, splitSecret } from '../../../src-core/sops/shamir';
 import { FakeKms, KEY_A, KEY_B } from '../encryption-sdk/fake-kms';
 

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decryptWithDataKey, readMetadata } from '../../../src-core/sops/document';
-import { SopsError } from '../../../src-core/sops/errors';
+import { SopsError } from '../../../src-core/sops/sops-error';
 import type { SopsFormat } from '../../../src-core/sops/store';
 import { dataKeyOf, vector } from './vectors';
 

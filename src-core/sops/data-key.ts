@@ -5,7 +5,7 @@
  */
 import type { Clock, Random } from '../ports';
 import type { KmsCrypto } from '../encryption-sdk/key-provider';
-import { SopsError } from './errors';
+import { SopsError } from './sops-error';
 import type { KmsEntry, MasterKey, SopsMetadata } from './metadata';
 import { combineShares, splitSecret } from './shamir';
 

@@ -9,7 +9,7 @@ import { REGION_PATTERN } from '../../src-core/ids/identifiers';
 import { DELETION_WINDOW_DAYS, ROTATION_PERIOD_DAYS } from '../../src-core/kms/limits';
 import { setting } from '../config';
 import type { Ctx } from '../ctx';
-import { required, UserError } from '../errors';
+import { required, UserError } from '../commandErrors';
 import { keyFromArgs, type PickedKey } from '../keyPicker';
 import { log } from '../log';
 import type { Node } from '../tree/nodes';

@@ -1,4 +1,4 @@
-import { KmsError, type KmsErrorName } from '../errors';
+import { KmsError, type KmsErrorName } from '../kms-error';
 
 /** Why a SOPS file was refused; callers (CLI, extension) tell the user without matching on message text. */
 export type SopsErrorReason =
