@@ -50,7 +50,7 @@ const bundles = [
   // `import()` of a lazy package becomes require(): the same loading path as every other module.
   { entry: 'client/extension.ts', out: 'dist/extension.js', external: ['vscode'], plugins: [lazyPackagesPlugin], supported: { 'dynamic-import': false } },
   ...lazyPackages.map((pkg) => ({ entry: resolvePackage(pkg), out: `dist/${vendorFile(pkg)}`, external: ['vscode'] })),
-  { entry: 'server/main.ts', out: 'dist/server.js', external: [] },
+  { entry: 'server/languageServer.ts', out: 'dist/server.js', external: [] },
   // The CLI shares the extension's LMDB bundle, which finds its native binding beside itself (see copyLmdbBinding).
   { entry: 'src-node/cli/main.ts', out: 'dist/kmsw.js', external: [], plugins: [lazyPackagesPlugin], banner: '#!/usr/bin/env node', executable: true },
 ];
@@ -88,7 +88,7 @@ function options(bundle) {
 
 /**
  * WebAssembly the bundles load at run time from beside themselves: the tree-sitter runtime and the Terraform
- * grammar, read only when a Terraform file is checked (src-core/terraform/parser.ts; read by src-node/terraform/hcl-parser.ts and server/main.ts).
+ * grammar, read only when a Terraform file is checked (src-core/terraform/parser.ts; read by src-node/terraform/hcl-parser.ts and server/languageServer.ts).
  */
 const wasmFiles = ['web-tree-sitter/tree-sitter.wasm', '@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm'];
 mkdirSync(join(root, 'dist'), { recursive: true }); // a fresh clone has no dist/ yet

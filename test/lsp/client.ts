@@ -1,5 +1,5 @@
 /**
- * A minimal LSP client for tests: spawns the real server (`node --import tsx server/main.ts --stdio`,
+ * A minimal LSP client for tests: spawns the real server (`node --import tsx server/languageServer.ts --stdio`,
  * or the bundle named by KMSW_LSP_SERVER, e.g. dist/server.js) and speaks JSON-RPC to it over its stdio,
  * the way VS Code's language client does.
  */
@@ -30,7 +30,7 @@ export class LspTestClient {
   private constructor(settings: Partial<ServerSettings>) {
     this.settings = settings;
     const bundle = process.env.KMSW_LSP_SERVER;
-    const args = bundle ? [bundle, '--stdio'] : ['--import', 'tsx', 'server/main.ts', '--stdio'];
+    const args = bundle ? [bundle, '--stdio'] : ['--import', 'tsx', 'server/languageServer.ts', '--stdio'];
     this.#child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
     this.#connection = createProtocolConnection(new StreamMessageReader(this.#child.stdout!), new StreamMessageWriter(this.#child.stdin!));
     this.#connection.onNotification(LogMessageNotification.type, (m) => {
