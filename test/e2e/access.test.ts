@@ -172,5 +172,22 @@ describe('Access (code-server + Chromium)', { timeout: 15 * 60_000 }, () => {
     await page.locator('.tabs-container .tab.active', { hasText: 'key-policy.json' }).waitFor();
     await page.locator('.statusbar-item', { hasText: 'Ln 12, Col ' }).first().waitFor();
     await wb.shot('check-access-lens-deciding-statement');
+
+    // The highlight is drawn line by line over the statement (lines 12–18); the first edit of the policy removes it.
+    const editor = page.locator('.editor-instance .monaco-editor').filter({ visible: true }).first();
+    const highlight = await editor.evaluate((el) => {
+      const counts = new Map<string, number>();
+      for (const line of el.querySelectorAll<HTMLElement>('.view-overlays .cdr')) {
+        if (line.style.width !== '100%') continue;
+        for (const c of line.classList) if (c !== 'cdr') counts.set(c, (counts.get(c) ?? 0) + 1);
+      }
+      return [...counts].find(([, n]) => n >= 5)?.[0];
+    });
+    assert.ok(highlight, 'the deciding statement is highlighted over its lines');
+    await page.keyboard.type(' ');
+    await editor.locator(`.view-overlays .cdr.${highlight}`).first().waitFor({ state: 'detached' });
+    await wb.shot('check-access-highlight-cleared-by-edit');
+    await page.keyboard.press('Control+Z');
+    await page.locator('.tabs-container .tab.active:not(.dirty)', { hasText: 'key-policy.json' }).waitFor();
   });
 });
